@@ -1,0 +1,181 @@
+/**
+ * Raw record → StintEvent, or a reject with its reason. Field names match case-insensitively,
+ * `map` renames foreign columns first (`{ timestamp: 'event_time' }`), utm_* fall back to the
+ * URL's query string, and anything unknown is kept as a property. Nothing is guessed.
+ *
+ *   const normalize = createNormalizer({ map: { user_id: 'uid' } });
+ *   normalize({ uid: 'u1', TimeStamp: 1700000000 }) // { ok: true, event: { userId: 'u1', … } }
+ */
+import { type EventInput, PAGEVIEW, type StintEvent } from './event.ts';
+import { parseTimestamp } from './timestamp.ts';
+import { utmFromUrl } from './url.ts';
+import { isTimeZone } from './zone.ts';
+
+export type RejectReason = 'bad_timestamp' | 'no_identity' | 'bad_value' | 'bad_timezone';
+
+export type NormalizeResult =
+  | { ok: true; event: StintEvent }
+  | { ok: false; reason: RejectReason; detail: string };
+
+export const CANONICAL_FIELDS = [
+  'timestamp',
+  'anonymous_id',
+  'user_id',
+  'event',
+  'url',
+  'referrer',
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_term',
+  'utm_content',
+  'session_id',
+  'timezone',
+  'user_agent',
+  'value',
+  'event_id',
+] as const;
+
+export type CanonicalField = (typeof CANONICAL_FIELDS)[number];
+
+export interface NormalizeOptions {
+  /** canonical field → source column name. */
+  readonly map?: Readonly<Partial<Record<string, string>>>;
+  /** Zone for ISO timestamps without an offset. */
+  readonly inputTz?: string;
+  /** Column compared by rule 7 (`--session-key`), if on. */
+  readonly sessionKey?: string | undefined;
+}
+
+/** For each canonical field, the record key that holds it; the rest are properties. */
+interface KeyPlan {
+  readonly fields: Partial<Record<CanonicalField | 'session_key', string>>;
+  readonly propertyKeys: readonly string[];
+}
+
+export function createNormalizer(options: NormalizeOptions = {}): (record: EventInput) => NormalizeResult {
+  const inputTz = options.inputTz ?? 'UTC';
+  const plans = new Map<string, KeyPlan>();
+  return (record) => {
+    const keys = Object.keys(record);
+    const signature = keys.join('\u0001');
+    let plan = plans.get(signature);
+    if (plan === undefined) {
+      plan = planKeys(keys, options);
+      if (plans.size < 1024) plans.set(signature, plan);
+    }
+    return normalizeWithPlan(record, plan, inputTz);
+  };
+}
+
+function planKeys(keys: readonly string[], options: NormalizeOptions): KeyPlan {
+  const byLower = new Map<string, string>();
+  for (const key of keys) {
+    const lower = key.toLowerCase();
+    if (!byLower.has(lower)) byLower.set(lower, key);
+  }
+  const fields: Partial<Record<CanonicalField | 'session_key', string>> = {};
+  const used = new Set<string>();
+  const take = (target: CanonicalField | 'session_key', source: string): void => {
+    const key = byLower.get(source.toLowerCase());
+    if (key !== undefined && fields[target] === undefined) {
+      fields[target] = key;
+      used.add(key);
+    }
+  };
+  for (const [target, source] of Object.entries(options.map ?? {})) {
+    if (source !== undefined) take(target as CanonicalField, source);
+  }
+  for (const field of CANONICAL_FIELDS) take(field, field);
+  if (options.sessionKey !== undefined) {
+    const key = byLower.get(options.sessionKey.toLowerCase());
+    if (key !== undefined) {
+      fields.session_key = key;
+      used.add(key);
+    }
+  }
+  return { fields, propertyKeys: keys.filter((k) => !used.has(k)) };
+}
+
+function text(record: EventInput, key: string | undefined): string {
+  if (key === undefined) return '';
+  const v = record[key];
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v);
+}
+
+function normalizeWithPlan(record: EventInput, plan: KeyPlan, inputTz: string): NormalizeResult {
+  const f = plan.fields;
+  const rawTs = f.timestamp === undefined ? undefined : record[f.timestamp];
+  const tsMs = rawTs instanceof Date ? rawTs.getTime() : parseTimestamp(rawTs, inputTz);
+  if (tsMs === undefined || Number.isNaN(tsMs)) {
+    const shown =
+      rawTs === undefined || rawTs === null || rawTs === '' ? 'no timestamp' : `timestamp "${String(rawTs)}"`;
+    return { ok: false, reason: 'bad_timestamp', detail: `${shown} is not ISO-8601 or an epoch number` };
+  }
+  const anonymousId = text(record, f.anonymous_id).trim();
+  const userId = text(record, f.user_id).trim();
+  if (anonymousId === '' && userId === '') {
+    return { ok: false, reason: 'no_identity', detail: 'neither anonymous_id nor user_id is set' };
+  }
+  const rawValue = f.value === undefined ? undefined : record[f.value];
+  let value = 0;
+  if (typeof rawValue === 'number') value = rawValue;
+  else if (typeof rawValue === 'string' && rawValue.trim() !== '') value = Number(rawValue);
+  else if (rawValue !== undefined && rawValue !== null && rawValue !== '') value = Number.NaN;
+  if (!Number.isFinite(value)) {
+    return { ok: false, reason: 'bad_value', detail: `value "${String(rawValue)}" is not a number` };
+  }
+  const timezone = text(record, f.timezone).trim();
+  if (timezone !== '' && !isTimeZone(timezone)) {
+    return { ok: false, reason: 'bad_timezone', detail: `timezone "${timezone}" is not an IANA zone` };
+  }
+  const url = text(record, f.url);
+  let utmSource = text(record, f.utm_source);
+  let utmMedium = text(record, f.utm_medium);
+  let utmCampaign = text(record, f.utm_campaign);
+  let utmTerm = text(record, f.utm_term);
+  let utmContent = text(record, f.utm_content);
+  if (utmSource === '' && utmMedium === '' && utmCampaign === '' && utmTerm === '' && utmContent === '') {
+    const fromUrl = utmFromUrl(url);
+    if (fromUrl !== undefined) {
+      utmSource = fromUrl.utm_source ?? '';
+      utmMedium = fromUrl.utm_medium ?? '';
+      utmCampaign = fromUrl.utm_campaign ?? '';
+      utmTerm = fromUrl.utm_term ?? '';
+      utmContent = fromUrl.utm_content ?? '';
+    }
+  }
+  let properties: Record<string, unknown> | undefined;
+  for (const key of plan.propertyKeys) {
+    const v = record[key];
+    if (v === undefined || v === null || v === '') continue;
+    properties ??= {};
+    properties[key] = v;
+  }
+  const name = text(record, f.event).trim();
+  return {
+    ok: true,
+    event: {
+      tsMs,
+      anonymousId,
+      userId,
+      name: name === '' ? PAGEVIEW : name,
+      url,
+      referrer: text(record, f.referrer),
+      utmSource,
+      utmMedium,
+      utmCampaign,
+      utmTerm,
+      utmContent,
+      sessionKey: text(record, f.session_key),
+      timezone,
+      userAgent: text(record, f.user_agent),
+      value,
+      eventId: text(record, f.event_id),
+      properties,
+    },
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Deterministic session ids: the same identity and start give the same id on every run and
+ * store, so re-sessionizing is an idempotent upsert. 128 bits from four 32-bit multiply-rotate
+ * lanes over the identity's UTF-16 code units, then the start time and an ordinal (for the rare
+ * second session of an identity that starts in the same millisecond, e.g. after an end event).
+ *
+ *   sessionId('u1', 1700000000000) === sessionId('u1', 1700000000000)   // 32 hex digits
+ */
+
+const C1 = 0x239b961b;
+const C2 = 0xab0e9789;
+const C3 = 0x38b34ae5;
+const C4 = 0xa1e38b93;
+
+/** Hash lanes of an identity; compute once per identity and reuse for its sessions. */
+export function identityLanes(identity: string): Uint32Array {
+  let h1 = 0x9747b28c ^ identity.length;
+  let h2 = 0x85ebca6b;
+  let h3 = 0xc2b2ae35;
+  let h4 = 0x27d4eb2f;
+  for (let i = 0; i < identity.length; i++) {
+    const k = identity.charCodeAt(i);
+    h1 = Math.imul(rotl(h1 ^ Math.imul(k, C1), 13), C2) + h4;
+    h2 = Math.imul(rotl(h2 ^ Math.imul(k, C2), 15), C3) + h1;
+    h3 = Math.imul(rotl(h3 ^ Math.imul(k, C3), 17), C4) + h2;
+    h4 = Math.imul(rotl(h4 ^ Math.imul(k, C4), 19), C1) + h3;
+  }
+  return Uint32Array.of(h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0);
+}
+
+export function sessionIdFromLanes(lanes: Uint32Array, startMs: number, ordinal = 0): string {
+  const lo = startMs >>> 0;
+  const hi = Math.floor(startMs / 4294967296) | 0;
+  let h1 = lanes[0]! ^ lo;
+  let h2 = lanes[1]! ^ hi;
+  let h3 = lanes[2]! ^ ordinal;
+  let h4 = lanes[3]! ^ Math.imul(lo, C3);
+  for (let round = 0; round < 2; round++) {
+    h1 = fmix(h1 + h2 + h3 + h4);
+    h2 = fmix(h2 ^ h1);
+    h3 = fmix(h3 + h1);
+    h4 = fmix(h4 ^ h1);
+    h1 = h1 + h2 + h3 + h4;
+  }
+  return hex8(h1) + hex8(h2) + hex8(h3) + hex8(h4);
+}
+
+export function sessionId(identity: string, startMs: number, ordinal = 0): string {
+  return sessionIdFromLanes(identityLanes(identity), startMs, ordinal);
+}
+
+function rotl(x: number, r: number): number {
+  return (x << r) | (x >>> (32 - r));
+}
+
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h;
+}
+
+function hex8(h: number): string {
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
