@@ -10,9 +10,9 @@ import { PAGEVIEW } from './event.ts';
 import { resolveIdentities } from './identity.ts';
 import { orderEvents } from './order.ts';
 import type { SessionRules } from './rules.ts';
-import type { EndReason, Session } from './session.ts';
-import { identityLanes, sessionIdFromLanes } from './session-id.ts';
-import { describeAgent } from './user-agent.ts';
+import { END_REASONS, type EndReason, type Session } from './session.ts';
+import { SessionColumns } from './session-columns.ts';
+import { type AgentInfo, describeAgent } from './user-agent.ts';
 import { localDayNumber } from './zone.ts';
 
 export interface BatchOptions {
@@ -30,17 +30,27 @@ export function sessionizeColumns(
   rules: SessionRules,
   options: BatchOptions = {},
 ): Session[] {
+  return sessionizeToColumns(cols, rules, options).toSessions();
+}
+
+/** The batch driver proper: sessions as columns; strings and ids are built only when read. */
+export function sessionizeToColumns(
+  cols: EventColumns,
+  rules: SessionRules,
+  options: BatchOptions = {},
+): SessionColumns {
   const identity =
     options.identity === undefined
       ? resolveIdentities(cols, rules.identity)
       : new Int32Array(cols.length).fill(cols.ids.code(options.identity));
   const { order, groupStart } = orderEvents(identity, cols.tsMs, cols.ids.size);
   const maxTsMs = options.maxTsMs ?? maxOf(cols.tsMs);
-  const walker = new Walker(cols, rules, order, maxTsMs);
+  const out = new SessionColumns(cols, Math.ceil(cols.length / 4));
+  const walker = new Walker(cols, rules, order, maxTsMs, out);
   for (const code of identitiesByName(cols, groupStart)) {
     walker.walkIdentity(code, groupStart[code]!, groupStart[code + 1]!);
   }
-  return walker.sessions;
+  return out;
 }
 
 function maxOf(values: Float64Array): number {
@@ -63,17 +73,19 @@ function flagsFor(names: readonly string[], wanted: readonly string[]): Uint8Arr
 }
 
 class Walker {
-  readonly sessions: Session[] = [];
   readonly #isEnd: Uint8Array;
   readonly #isStart: Uint8Array;
   readonly #isGoal: Uint8Array;
   readonly #pageview: number;
+  readonly #campaignCache: (readonly [string, string, string] | undefined)[] = [];
+  readonly #agentCache: (AgentInfo | undefined)[] = [];
 
   constructor(
     private readonly cols: EventColumns,
     private readonly rules: SessionRules,
     private readonly order: Int32Array,
     private readonly maxTsMs: number,
+    private readonly out: SessionColumns,
   ) {
     const names = cols.names.values;
     this.#isEnd = flagsFor(names, rules.endEvents);
@@ -84,34 +96,58 @@ class Walker {
 
   walkIdentity(identityCode: number, from: number, to: number): void {
     const { cols, rules, order } = this;
-    const { tsMs, nameCode, campaignCode } = cols;
-    const lanes = identityLanes(cols.ids.value(identityCode));
+    const { tsMs, nameCode, campaignCode, sessionKeyCode } = cols;
+    const isEnd = this.#isEnd;
+    const isStart = this.#isStart;
+    const timeoutMs = rules.timeoutMs;
+    const maxDurationMs = rules.maxDurationMs;
+    const { splitAtMidnight, splitOnCampaign } = rules;
+    const splitOnKey = rules.sessionKey !== undefined;
     let first = from;
+    let startMs = tsMs[order[from]!]!;
     let sessionCampaign = campaignCode[order[from]!]!;
     let zone = this.#zoneOf(order[from]!);
     let previousStartMs = Number.NaN;
     let ordinal = 0;
+    let p = order[from]!;
+    let tsP = startMs;
     for (let k = from + 1; k < to; k++) {
-      const p = order[k - 1]!;
       const e = order[k]!;
-      const reason = this.#splitReason(p, e, tsMs[order[first]!]!, zone, sessionCampaign);
+      const tsE = tsMs[e]!;
+      let reason: EndReason | undefined;
+      // The rules of SESSIONS.md section 3, in order; the first that holds wins.
+      if (tsE - tsP > timeoutMs) reason = 'timeout';
+      else if (isEnd[nameCode[p]!] === 1) reason = 'end_event';
+      else if (isStart[nameCode[e]!] === 1) reason = 'start_event';
+      else if (tsE - startMs > maxDurationMs) reason = 'max_duration';
+      else if (splitAtMidnight && localDayNumber(tsE, zone) !== localDayNumber(tsP, zone))
+        reason = 'midnight';
+      else if (
+        splitOnCampaign &&
+        campaignCode[e]! !== 0 &&
+        sessionCampaign !== 0 &&
+        campaignCode[e]! !== sessionCampaign
+      ) {
+        reason = 'campaign';
+      } else if (splitOnKey && sessionKeyCode[e]! !== sessionKeyCode[p]!) reason = 'session_id';
       if (reason !== undefined) {
-        const startMs = tsMs[order[first]!]!;
         ordinal = startMs === previousStartMs ? ordinal + 1 : 0;
-        this.#emit(identityCode, lanes, first, k, reason, ordinal);
+        this.#emit(identityCode, first, k, reason, ordinal);
         previousStartMs = startMs;
         first = k;
+        startMs = tsE;
         sessionCampaign = 0;
         zone = this.#zoneOf(e);
       }
       if (campaignCode[e]! !== 0) sessionCampaign = campaignCode[e]!;
+      p = e;
+      tsP = tsE;
     }
-    const last = order[to - 1]!;
     let reason: EndReason = 'open';
-    if (this.#isEnd[nameCode[last]!] === 1) reason = 'end_event';
-    else if (this.maxTsMs - tsMs[last]! > rules.timeoutMs) reason = 'timeout';
-    ordinal = tsMs[order[first]!]! === previousStartMs ? ordinal + 1 : 0;
-    this.#emit(identityCode, lanes, first, to, reason, ordinal);
+    if (isEnd[nameCode[p]!] === 1) reason = 'end_event';
+    else if (this.maxTsMs - tsP > timeoutMs) reason = 'timeout';
+    ordinal = startMs === previousStartMs ? ordinal + 1 : 0;
+    this.#emit(identityCode, first, to, reason, ordinal);
   }
 
   #zoneOf(event: number): string {
@@ -119,43 +155,36 @@ class Walker {
     return z === 0 ? this.rules.timezone : this.cols.zones.value(z);
   }
 
-  /** Which rule (if any) makes event `e` start a new session after `p`. */
-  #splitReason(
-    p: number,
-    e: number,
-    startMs: number,
-    zone: string,
-    sessionCampaign: number,
-  ): EndReason | undefined {
-    const { cols, rules } = this;
-    const tsE = cols.tsMs[e]!;
-    const tsP = cols.tsMs[p]!;
-    if (tsE - tsP > rules.timeoutMs) return 'timeout';
-    if (this.#isEnd[cols.nameCode[p]!] === 1) return 'end_event';
-    if (this.#isStart[cols.nameCode[e]!] === 1) return 'start_event';
-    if (tsE - startMs > rules.maxDurationMs) return 'max_duration';
-    if (rules.splitAtMidnight && localDayNumber(tsE, zone) !== localDayNumber(tsP, zone)) return 'midnight';
-    if (rules.splitOnCampaign) {
-      const c = cols.campaignCode[e]!;
-      if (c !== 0 && sessionCampaign !== 0 && c !== sessionCampaign) return 'campaign';
+  #campaignParts(code: number): readonly [string, string, string] {
+    let parts = this.#campaignCache[code];
+    if (parts === undefined) {
+      const [source = '', medium = '', name = ''] =
+        code === 0 ? [] : this.cols.campaigns.value(code).split('\u0001');
+      parts = [source, medium, name];
+      this.#campaignCache[code] = parts;
     }
-    if (rules.sessionKey !== undefined && cols.sessionKeyCode[e]! !== cols.sessionKeyCode[p]!)
-      return 'session_id';
-    return undefined;
+    return parts;
   }
 
-  /** Builds the session of walk positions [from, to). */
-  #emit(
-    identityCode: number,
-    lanes: Uint32Array,
-    from: number,
-    to: number,
-    endReason: EndReason,
-    ordinal: number,
-  ): void {
-    const { cols, order } = this;
+  #agentInfo(code: number): AgentInfo {
+    let info = this.#agentCache[code];
+    if (info === undefined) {
+      info = describeAgent(this.cols.agents.value(code));
+      this.#agentCache[code] = info;
+    }
+    return info;
+  }
+
+  /** Writes the session of walk positions [from, to) into the next slot. */
+  #emit(identityCode: number, from: number, to: number, endReason: EndReason, ordinal: number): void {
+    const { cols, order, out } = this;
     const { tsMs, nameCode, pathCode, referrerCode, campaignCode, zoneCode, agentCode, anonCode, userCode } =
       cols;
+    const values = cols.value;
+    const isStart = this.#isStart;
+    const isEnd = this.#isEnd;
+    const isGoal = this.#isGoal;
+    const pageview = this.#pageview;
     let pageviews = 0;
     let conversions = 0;
     let value = 0;
@@ -171,15 +200,15 @@ class Walker {
     for (let k = from; k < to; k++) {
       const i = order[k]!;
       const name = nameCode[i]!;
-      if (name === this.#pageview) {
+      if (name === pageview) {
         pageviews++;
         if (entry === -1) entry = pathCode[i]!;
         exit = pathCode[i]!;
-      } else if (this.#isStart[name] !== 1 && this.#isEnd[name] !== 1) {
+      } else if (isStart[name] !== 1 && isEnd[name] !== 1) {
         onlyPageviews = false;
       }
-      if (this.#isGoal[name] === 1) conversions++;
-      value += cols.value[i]!;
+      if (isGoal[name] === 1) conversions++;
+      value += values[i]!;
       if (referrer === 0) referrer = referrerCode[i]!;
       if (campaign === 0) campaign = campaignCode[i]!;
       if (agent === 0) agent = agentCode[i]!;
@@ -189,33 +218,27 @@ class Walker {
     }
     const startMs = tsMs[order[from]!]!;
     const endMs = tsMs[order[to - 1]!]!;
-    const [source = '', medium = '', campaignName = ''] =
-      campaign === 0 ? [] : cols.campaigns.value(campaign).split('\u0001');
-    const device = describeAgent(cols.agents.value(agent));
-    this.sessions.push({
-      sessionId: sessionIdFromLanes(lanes, startMs, ordinal),
-      identity: cols.ids.value(identityCode),
-      userId: cols.ids.value(user),
-      anonymousId: cols.ids.value(anon),
-      startMs,
-      endMs,
-      events: to - from,
-      pageviews,
-      bounce: pageviews <= 1 && onlyPageviews,
-      engaged: endMs - startMs >= 10_000 || pageviews >= 2 || conversions >= 1,
-      entryPage: entry === -1 ? '' : cols.paths.value(entry),
-      exitPage: exit === -1 ? '' : cols.paths.value(exit),
-      endReason,
-      source,
-      medium,
-      campaign: campaignName,
-      referrer: cols.referrers.value(referrer),
-      deviceType: device.deviceType,
-      browser: device.browser,
-      os: device.os,
-      timezone: cols.zones.value(zone),
-      value,
-      conversions,
-    });
+    const engaged = endMs - startMs >= 10_000 || pageviews >= 2 || conversions >= 1;
+    const s = out.add();
+    out.identity[s] = identityCode;
+    out.ordinal[s] = ordinal;
+    out.startMs[s] = startMs;
+    out.endMs[s] = endMs;
+    out.value[s] = value;
+    out.events[s] = to - from;
+    out.pageviews[s] = pageviews;
+    out.conversions[s] = conversions;
+    out.flags[s] =
+      (pageviews <= 1 && onlyPageviews ? 1 : 0) | (engaged ? 2 : 0) | (REASON_INDEX[endReason] << 2);
+    out.entry[s] = entry;
+    out.exit[s] = exit;
+    out.referrer[s] = referrer;
+    out.campaign[s] = campaign;
+    out.agent[s] = agent;
+    out.zone[s] = zone;
+    out.user[s] = user;
+    out.anon[s] = anon;
   }
 }
+
+const REASON_INDEX = Object.fromEntries(END_REASONS.map((r, i) => [r, i])) as Record<EndReason, number>;

@@ -62,6 +62,13 @@ function fmix(h: number): number {
   return h;
 }
 
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 function hex8(h: number): string {
-  return (h >>> 0).toString(16).padStart(8, '0');
+  return (
+    HEX_BYTE[(h >>> 24) & 255]! +
+    HEX_BYTE[(h >>> 16) & 255]! +
+    HEX_BYTE[(h >>> 8) & 255]! +
+    HEX_BYTE[h & 255]!
+  );
 }

@@ -159,7 +159,8 @@ export function createSessionizer(rules: SessionRules, options: StreamOptions): 
     source.events = source.events.filter((p) => p.event.anonymousId !== event.anonymousId);
     rewalk(from, source, updates);
     let target: IdentityState | undefined;
-    for (const p of moving) target = insert(event.userId, { ...p, sessionId: '' });
+    // Moved events keep their old session ids, so the user's sessions report replacing them.
+    for (const p of moving) target = insert(event.userId, p);
     if (target !== undefined) rewalk(event.userId, target, updates);
   };
 

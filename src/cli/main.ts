@@ -1,0 +1,42 @@
+/**
+ * The `stint` command line: parses argv with commander, runs one subcommand, and turns every
+ * failure into one clear line with a hint and the right exit code (1 usage, 2 input).
+ */
+import { Command, CommanderError } from 'commander';
+import { reportError } from './errors.ts';
+import { registerDemo } from './demo.ts';
+import { registerSessionize } from './sessionize.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('stint')
+    .description('Sessionization and session analytics: correct sessions from event files and access logs.')
+    .version('0.1.0')
+    .option('--debug', 'print stack traces on errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerSessionize(program);
+  registerDemo(program);
+  for (const cmd of program.commands) cmd.exitOverride();
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version exit 0; every other commander error is a usage error.
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0 ? 0 : 1;
+    }
+    return reportError(err, argv.includes('--debug'));
+  }
+}
+
+const isEntry = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isEntry) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,46 @@
+/**
+ * A progress bar on stderr while files are read, shown only when stderr is a terminal:
+ * rows/s, bytes read of the total, ETA. Uses cli-progress.
+ */
+import cliProgress from 'cli-progress';
+
+export interface Progress {
+  update(rows: number, bytesRead: number): void;
+  stop(): void;
+}
+
+const NO_PROGRESS: Progress = { update() {}, stop() {} };
+
+export function createProgress(totalBytes: number, enabled: boolean): Progress {
+  if (!enabled || totalBytes <= 0) return NO_PROGRESS;
+  const started = performance.now();
+  const bar = new cliProgress.SingleBar(
+    {
+      format: ' {bar} {percentage}% | {read} of {total_size} | {rows} rows | {rate} rows/s | ETA {eta_formatted}',
+      barsize: 24,
+      hideCursor: true,
+      clearOnComplete: true,
+      stream: process.stderr,
+      fps: 8,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(totalBytes, 0, { read: mib(0), total_size: mib(totalBytes), rows: '0', rate: '0' });
+  return {
+    update(rows, bytesRead) {
+      const seconds = (performance.now() - started) / 1000;
+      bar.update(Math.min(bytesRead, totalBytes), {
+        read: mib(bytesRead),
+        rows: rows.toLocaleString('en-US'),
+        rate: seconds > 0 ? Math.round(rows / seconds).toLocaleString('en-US') : '0',
+      });
+    },
+    stop() {
+      bar.stop();
+    },
+  };
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1048576).toFixed(1)} MiB`;
+}

@@ -1,0 +1,112 @@
+/**
+ * The rule flags of `stint sessionize` (and later `import`, `resessionize`), parsed once at the
+ * edge into frozen rules and reader options. Every bad value is a usage error with a hint.
+ *
+ *   rulesFromFlags({ timeout: '20m', maxDuration: 'none', identity: 'user' })
+ */
+import type { Command } from 'commander';
+import { parseDuration } from '../core/duration.ts';
+import { StintError } from '../core/errors.ts';
+import { CANONICAL_FIELDS } from '../core/normalize.ts';
+import { createRules, type IdentityMode, type SessionRules } from '../core/rules.ts';
+import { assertTimeZone } from '../core/zone.ts';
+
+export interface RuleFlags {
+  timeout?: string;
+  maxDuration?: string;
+  splitAtMidnight?: boolean;
+  timezone?: string;
+  splitOnCampaign?: boolean;
+  sessionKey?: string;
+  startEvents?: string;
+  endEvents?: string;
+  identity?: string;
+  goal?: string;
+  inputTz?: string;
+  map?: string[];
+}
+
+export function addRuleFlags(cmd: Command): Command {
+  return cmd
+    .option('--timeout <duration>', 'inactivity that ends a session (rule 1): 30m, 90s, 1h30m', '30m')
+    .option('--max-duration <duration>', 'longest session before a split (rule 4), or none', '24h')
+    .option('--end-events <names>', 'comma-separated events that end a session (rule 2)', 'session_end')
+    .option('--start-events <names>', 'comma-separated events that start a new session (rule 3)', 'session_start')
+    .option('--split-at-midnight', "split at local midnight in the session's zone (rule 5)", false)
+    .option('--timezone <iana>', 'zone for --split-at-midnight when an event carries none', 'UTC')
+    .option('--split-on-campaign', 'split when a new utm source/medium/campaign arrives (rule 6)', false)
+    .option('--session-key <column>', 'split whenever this column changes, e.g. session_id (rule 7)')
+    .option('--identity <mode>', 'device: per anonymous_id; user: link devices to their user_id', 'device')
+    .option('--goal <names>', 'comma-separated event names counted as conversions, e.g. purchase,signup')
+    .option('--input-tz <iana>', 'zone of ISO timestamps that carry no offset', 'UTC')
+    .option(
+      '--map <pairs>',
+      'rename input columns: target=source,… e.g. timestamp=event_time,user_id=uid (repeatable)',
+      collect,
+      [],
+    );
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function list(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+export function rulesFromFlags(flags: RuleFlags): SessionRules {
+  const maxDuration = flags.maxDuration?.trim().toLowerCase();
+  const identity = flags.identity ?? 'device';
+  if (identity !== 'device' && identity !== 'user') {
+    throw new StintError('STINT_BAD_FLAG', `Unknown --identity "${identity}"`, 'Use --identity device or --identity user');
+  }
+  return createRules({
+    timeoutMs: flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout'),
+    maxDurationMs:
+      maxDuration === undefined
+        ? undefined
+        : maxDuration === 'none'
+          ? Number.POSITIVE_INFINITY
+          : parseDuration(maxDuration, '--max-duration'),
+    endEvents: list(flags.endEvents),
+    startEvents: list(flags.startEvents),
+    splitAtMidnight: flags.splitAtMidnight,
+    timezone: flags.timezone === undefined ? undefined : assertTimeZone(flags.timezone, '--timezone'),
+    splitOnCampaign: flags.splitOnCampaign,
+    sessionKey: flags.sessionKey,
+    identity: identity as IdentityMode,
+    goals: list(flags.goal),
+  });
+}
+
+/** `--map timestamp=event_time,user_id=uid` → { timestamp: 'event_time', user_id: 'uid' }. */
+export function parseMap(pairs: readonly string[]): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const pair of pairs.flatMap((p) => p.split(','))) {
+    if (pair.trim() === '') continue;
+    const eq = pair.indexOf('=');
+    const target = pair.slice(0, eq).trim().toLowerCase();
+    const source = pair.slice(eq + 1).trim();
+    if (eq <= 0 || source === '') {
+      throw new StintError('STINT_BAD_MAP', `Cannot read --map entry "${pair}"`, 'Write target=source, e.g. --map timestamp=event_time');
+    }
+    if (!(CANONICAL_FIELDS as readonly string[]).includes(target)) {
+      throw new StintError(
+        'STINT_BAD_MAP',
+        `--map target "${target}" is not a stint field`,
+        `Targets are: ${CANONICAL_FIELDS.join(', ')}`,
+      );
+    }
+    map[target] = source;
+  }
+  return map;
+}
+
+export function inputZoneFromFlags(flags: RuleFlags): string {
+  return assertTimeZone(flags.inputTz ?? 'UTC', '--input-tz');
+}

@@ -1,0 +1,150 @@
+/**
+ * `stint sessionize INPUT… [-o OUT] [--format csv|ndjson|parquet]`: files in, sessions out,
+ * with progress on a terminal and a summary at the end.
+ */
+import { createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { sessionizeColumns } from '../core/batch.ts';
+import { StintError } from '../core/errors.ts';
+import { createNormalizer } from '../core/normalize.ts';
+import { expandInputs } from '../io/glob.ts';
+import { loadEvents, type RejectedRow } from '../io/load-events.ts';
+import { INPUT_FORMATS, type InputFormatName } from '../io/open-input.ts';
+import { createCsvWriter } from '../io/write-csv.ts';
+import { formatOfPath, OUTPUT_FORMATS, type OutputFormat, writeSessions } from '../io/write-sessions.ts';
+import { createProgress } from './progress.ts';
+import { addRuleFlags, inputZoneFromFlags, parseMap, type RuleFlags, rulesFromFlags } from './rule-flags.ts';
+import { buildSummary, formatSummary } from './summary.ts';
+
+interface SessionizeFlags extends RuleFlags {
+  output: string;
+  format?: string;
+  inputFormat?: string;
+  rejects?: string;
+  maxRejects?: string;
+  keepAll: boolean;
+  keepBots: boolean;
+  json: boolean;
+  quiet: boolean;
+}
+
+export function registerSessionize(program: Command): void {
+  const cmd = program
+    .command('sessionize')
+    .summary('group events or access-log lines into sessions')
+    .description(
+      'Read event files (CSV, TSV, NDJSON/JSONL, JSON, Parquet, each optionally .gz) or web server access logs,\n' +
+        'group each identity’s events into sessions by the rules of docs/sessions.md, and write one row per session.',
+    )
+    .argument('<inputs...>', 'files or quoted globs, e.g. "logs/access.log*"')
+    .option('-o, --output <file>', 'where sessions go; - is stdout', '-')
+    .option('--format <format>', `output format: ${OUTPUT_FORMATS.join(', ')} (default: from -o, else csv)`)
+    .option('--input-format <format>', `skip detection: ${INPUT_FORMATS.join(', ')}`)
+    .option('--rejects <file>', 'write every rejected row (file, line, reason, detail, raw) to this CSV')
+    .option('--max-rejects <n>', 'fail with exit code 2 once more than n rows are rejected')
+    .option('--keep-all', 'access logs: keep non-pageview lines (assets, POST, errors) as "request" events', false)
+    .option('--keep-bots', 'access logs: keep lines from known bots', false);
+  addRuleFlags(cmd)
+    .option('--json', 'print the summary as JSON', false)
+    .option('-q, --quiet', 'print nothing but errors', false)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  stint sessionize access.log -o sessions.csv
+  stint sessionize "logs/access.log*" --timeout 20m --format ndjson -o -
+  stint sessionize events.csv --map timestamp=event_time,user_id=uid --goal purchase -o s.parquet
+  stint sessionize app.ndjson --identity user --split-at-midnight --timezone Europe/Berlin
+  stint sessionize dirty.csv --rejects rejects.csv --max-rejects 100
+
+The summary goes to stderr when sessions go to stdout, else to stdout.
+Exit codes: 0 ok, 1 usage error, 2 input error.`,
+    )
+    .action(async (inputs: string[], flags: SessionizeFlags) => {
+      await runSessionize(inputs, flags);
+    });
+}
+
+async function runSessionize(inputs: string[], flags: SessionizeFlags): Promise<void> {
+  const started = performance.now();
+  const rules = rulesFromFlags(flags);
+  const map = parseMap(flags.map ?? []);
+  const inputTz = inputZoneFromFlags(flags);
+  const format = outputFormat(flags);
+  const inputFormat = inputFormatFlag(flags.inputFormat);
+  const maxRejects = flags.maxRejects === undefined ? undefined : nonNegativeInt(flags.maxRejects, '--max-rejects');
+  const paths = await expandInputs(inputs);
+  const totalBytes = (await Promise.all(paths.map(async (p) => (await stat(p)).size))).reduce((a, b) => a + b, 0);
+  const progress = createProgress(totalBytes, !flags.quiet && process.stderr.isTTY === true);
+  const rejectsWriter =
+    flags.rejects === undefined
+      ? undefined
+      : createCsvWriter(createWriteStream(flags.rejects), ['file', 'line', 'reason', 'detail', 'raw']);
+  const pendingRejects: RejectedRow[] = [];
+  try {
+    const { columns, stats } = await loadEvents(paths, {
+      normalize: createNormalizer({ map, inputTz, sessionKey: rules.sessionKey }),
+      format: inputFormat,
+      keepAll: flags.keepAll,
+      keepBots: flags.keepBots,
+      maxRejects,
+      onReject: rejectsWriter === undefined ? undefined : (row) => pendingRejects.push(row),
+      onProgress: async (p) => {
+        progress.update(p.rows, p.bytesRead);
+        if (rejectsWriter !== undefined) {
+          for (const r of pendingRejects.splice(0)) await rejectsWriter.write([r.file, r.line, r.reason, r.detail, r.raw]);
+        }
+      },
+    });
+    progress.stop();
+    if (rejectsWriter !== undefined) {
+      for (const r of pendingRejects.splice(0)) await rejectsWriter.write([r.file, r.line, r.reason, r.detail, r.raw]);
+      await rejectsWriter.end();
+    }
+    if (stats.rows === 0 && stats.leftOutTotal === 0) {
+      throw new StintError('STINT_EMPTY_INPUT', `No rows in ${paths.join(', ')}`, 'Check that the files are not empty and have a header row');
+    }
+    const sessions = sessionizeColumns(columns, rules);
+    await writeSessions(sessions, { path: flags.output, format });
+    const summary = buildSummary(stats, sessions, rules, performance.now() - started, flags.output === '-' ? 'stdout' : flags.output);
+    if (!flags.quiet) {
+      const out = flags.output === '-' ? process.stderr : process.stdout;
+      out.write(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary, out.isTTY === true));
+    }
+  } catch (err) {
+    progress.stop();
+    if (rejectsWriter !== undefined) {
+      for (const r of pendingRejects.splice(0)) await rejectsWriter.write([r.file, r.line, r.reason, r.detail, r.raw]);
+      await rejectsWriter.end();
+    }
+    throw err;
+  }
+}
+
+function outputFormat(flags: SessionizeFlags): OutputFormat {
+  if (flags.format !== undefined) {
+    const f = flags.format.toLowerCase();
+    if (!(OUTPUT_FORMATS as readonly string[]).includes(f)) {
+      throw new StintError('STINT_BAD_FLAG', `Unknown --format "${flags.format}"`, `Use one of: ${OUTPUT_FORMATS.join(', ')}`);
+    }
+    return f as OutputFormat;
+  }
+  return formatOfPath(flags.output) ?? 'csv';
+}
+
+function inputFormatFlag(value: string | undefined): InputFormatName | undefined {
+  if (value === undefined) return undefined;
+  if (!(INPUT_FORMATS as readonly string[]).includes(value)) {
+    throw new StintError('STINT_BAD_FLAG', `Unknown --input-format "${value}"`, `Use one of: ${INPUT_FORMATS.join(', ')}`);
+  }
+  return value as InputFormatName;
+}
+
+function nonNegativeInt(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new StintError('STINT_BAD_FLAG', `${flag} needs a whole number ≥ 0, got "${text}"`, `For example ${flag} 100`);
+  }
+  return n;
+}

@@ -1,0 +1,106 @@
+/**
+ * The end-of-run summary of `stint sessionize`: what was read, what was rejected or left out
+ * and why, the sessions by end reason, and the speed. As aligned text or as JSON.
+ */
+import pc from 'picocolors';
+import { formatDuration } from '../core/duration.ts';
+import type { SessionRules } from '../core/rules.ts';
+import { END_REASONS, type EndReason, type Session } from '../core/session.ts';
+import type { LoadStats } from '../io/load-events.ts';
+
+export interface RunSummary {
+  files: { path: string; format: string; rows: number; accepted: number; notes: string[] }[];
+  rows: number;
+  accepted: number;
+  duplicates: number;
+  rejected: Record<string, number>;
+  rejected_total: number;
+  left_out: Record<string, number>;
+  left_out_total: number;
+  sessions: number;
+  sessions_by_end_reason: Partial<Record<EndReason, number>>;
+  elapsed_s: number;
+  events_per_s: number;
+  rules: Record<string, unknown>;
+  output: string;
+}
+
+export function buildSummary(
+  stats: LoadStats,
+  sessions: readonly Session[],
+  rules: SessionRules,
+  elapsedMs: number,
+  output: string,
+): RunSummary {
+  const byReason: Partial<Record<EndReason, number>> = {};
+  for (const s of sessions) byReason[s.endReason] = (byReason[s.endReason] ?? 0) + 1;
+  return {
+    files: stats.files.map((f) => ({ path: f.path, format: f.format, rows: f.rows, accepted: f.accepted, notes: f.notes })),
+    rows: stats.rows,
+    accepted: stats.accepted,
+    duplicates: stats.duplicates,
+    rejected: stats.rejected,
+    rejected_total: stats.rejectedTotal,
+    left_out: stats.leftOut,
+    left_out_total: stats.leftOutTotal,
+    sessions: sessions.length,
+    sessions_by_end_reason: byReason,
+    elapsed_s: round(elapsedMs / 1000, 3),
+    events_per_s: elapsedMs > 0 ? Math.round((stats.rows / elapsedMs) * 1000) : 0,
+    rules: describeRules(rules),
+    output,
+  };
+}
+
+export function describeRules(rules: SessionRules): Record<string, unknown> {
+  return {
+    timeout: formatDuration(rules.timeoutMs),
+    max_duration: Number.isFinite(rules.maxDurationMs) ? formatDuration(rules.maxDurationMs) : 'none',
+    end_events: rules.endEvents,
+    start_events: rules.startEvents,
+    split_at_midnight: rules.splitAtMidnight,
+    timezone: rules.timezone,
+    split_on_campaign: rules.splitOnCampaign,
+    session_key: rules.sessionKey ?? null,
+    identity: rules.identity,
+    goals: rules.goals,
+  };
+}
+
+function round(n: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+const num = (n: number): string => n.toLocaleString('en-US');
+
+function breakdown(counts: Record<string, number>): string {
+  const parts = Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} ${num(n)}`);
+  return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
+}
+
+export function formatSummary(s: RunSummary, color: boolean): string {
+  const c = color ? pc : pc.createColors(false);
+  const label = (text: string): string => c.dim(text.padEnd(12));
+  const lines = [
+    `${label('read')}${num(s.rows)} rows from ${s.files.length} file${s.files.length === 1 ? '' : 's'} ${c.dim(
+      s.files.map((f) => `[${f.format}]`).join(' '),
+    )}`,
+    `${label('accepted')}${num(s.accepted)}`,
+    `${label('duplicates')}${num(s.duplicates)}`,
+    `${label('rejected')}${s.rejected_total > 0 ? c.yellow(num(s.rejected_total)) : '0'}${breakdown(s.rejected)}`,
+  ];
+  if (s.left_out_total > 0 || s.files.some((f) => f.format.startsWith('access-log'))) {
+    lines.push(`${label('left out')}${num(s.left_out_total)} access-log lines${breakdown(s.left_out)}`);
+  }
+  const reasons: Record<string, number> = {};
+  for (const r of END_REASONS) if (s.sessions_by_end_reason[r] !== undefined) reasons[r] = s.sessions_by_end_reason[r]!;
+  lines.push(`${label('sessions')}${c.bold(num(s.sessions))}${breakdown(reasons)}`);
+  lines.push(`${label('time')}${s.elapsed_s.toFixed(2)} s, ${num(s.events_per_s)} events/s`);
+  lines.push(`${label('output')}${s.output}`);
+  for (const f of s.files) for (const note of f.notes) lines.push(`${label('note')}${f.path}: ${note}`);
+  return `${lines.join('\n')}\n`;
+}

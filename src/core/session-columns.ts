@@ -1,0 +1,172 @@
+/**
+ * Sessions as columns: what the batch driver writes, one slot per session, no object and no
+ * string per session until someone asks. `sessionAt(i)` builds the `Session` of slot i (its id,
+ * strings from the event dictionaries, device from the user agent), so writers can stream.
+ *
+ *   const sc = sessionizeToColumns(cols, rules); for (let i = 0; i < sc.length; i++) write(sc.sessionAt(i));
+ */
+import type { EventColumns } from './columns.ts';
+import { END_REASONS, type EndReason, type Session } from './session.ts';
+import { identityLanes, sessionIdFromLanes } from './session-id.ts';
+import { type AgentInfo, describeAgent } from './user-agent.ts';
+
+const GROW = 2;
+
+export class SessionColumns {
+  length = 0;
+  #capacity: number;
+  identity: Int32Array;
+  ordinal: Int32Array;
+  startMs: Float64Array;
+  endMs: Float64Array;
+  value: Float64Array;
+  events: Int32Array;
+  pageviews: Int32Array;
+  conversions: Int32Array;
+  /** Bit 0: bounce, bit 1: engaged; bits 2..: index into END_REASONS. */
+  flags: Uint8Array;
+  /** Event dictionary codes; -1 for no pageview. */
+  entry: Int32Array;
+  exit: Int32Array;
+  referrer: Int32Array;
+  campaign: Int32Array;
+  agent: Int32Array;
+  zone: Int32Array;
+  user: Int32Array;
+  anon: Int32Array;
+  readonly #campaignCache: (readonly [string, string, string] | undefined)[] = [];
+  readonly #agentCache: (AgentInfo | undefined)[] = [];
+  #lanesCode = -1;
+  #lanes: Uint32Array = new Uint32Array(4);
+
+  constructor(
+    readonly cols: EventColumns,
+    capacity: number,
+  ) {
+    this.#capacity = Math.max(16, capacity);
+    const c = this.#capacity;
+    this.identity = new Int32Array(c);
+    this.ordinal = new Int32Array(c);
+    this.startMs = new Float64Array(c);
+    this.endMs = new Float64Array(c);
+    this.value = new Float64Array(c);
+    this.events = new Int32Array(c);
+    this.pageviews = new Int32Array(c);
+    this.conversions = new Int32Array(c);
+    this.flags = new Uint8Array(c);
+    this.entry = new Int32Array(c);
+    this.exit = new Int32Array(c);
+    this.referrer = new Int32Array(c);
+    this.campaign = new Int32Array(c);
+    this.agent = new Int32Array(c);
+    this.zone = new Int32Array(c);
+    this.user = new Int32Array(c);
+    this.anon = new Int32Array(c);
+  }
+
+  /** Reserves the next slot and returns its index. */
+  add(): number {
+    if (this.length === this.#capacity) this.#grow();
+    return this.length++;
+  }
+
+  endReason(i: number): EndReason {
+    return END_REASONS[this.flags[i]! >> 2]!;
+  }
+
+  sessionId(i: number): string {
+    const code = this.identity[i]!;
+    if (code !== this.#lanesCode) {
+      this.#lanes = identityLanes(this.cols.ids.value(code));
+      this.#lanesCode = code;
+    }
+    return sessionIdFromLanes(this.#lanes, this.startMs[i]!, this.ordinal[i]!);
+  }
+
+  sessionAt(i: number): Session {
+    const { cols } = this;
+    const [source, medium, campaign] = this.#campaignParts(this.campaign[i]!);
+    const device = this.#agentInfo(this.agent[i]!);
+    const flags = this.flags[i]!;
+    return {
+      sessionId: this.sessionId(i),
+      identity: cols.ids.value(this.identity[i]!),
+      userId: cols.ids.value(this.user[i]!),
+      anonymousId: cols.ids.value(this.anon[i]!),
+      startMs: this.startMs[i]!,
+      endMs: this.endMs[i]!,
+      events: this.events[i]!,
+      pageviews: this.pageviews[i]!,
+      bounce: (flags & 1) === 1,
+      engaged: (flags & 2) === 2,
+      entryPage: this.entry[i] === -1 ? '' : cols.paths.value(this.entry[i]!),
+      exitPage: this.exit[i] === -1 ? '' : cols.paths.value(this.exit[i]!),
+      endReason: END_REASONS[flags >> 2]!,
+      source,
+      medium,
+      campaign,
+      referrer: cols.referrers.value(this.referrer[i]!),
+      deviceType: device.deviceType,
+      browser: device.browser,
+      os: device.os,
+      timezone: cols.zones.value(this.zone[i]!),
+      value: this.value[i]!,
+      conversions: this.conversions[i]!,
+    };
+  }
+
+  toSessions(): Session[] {
+    const out = new Array<Session>(this.length);
+    for (let i = 0; i < this.length; i++) out[i] = this.sessionAt(i);
+    return out;
+  }
+
+  #campaignParts(code: number): readonly [string, string, string] {
+    let parts = this.#campaignCache[code];
+    if (parts === undefined) {
+      const [source = '', medium = '', name = ''] =
+        code === 0 ? [] : this.cols.campaigns.value(code).split('\u0001');
+      parts = [source, medium, name];
+      this.#campaignCache[code] = parts;
+    }
+    return parts;
+  }
+
+  #agentInfo(code: number): AgentInfo {
+    let info = this.#agentCache[code];
+    if (info === undefined) {
+      info = describeAgent(this.cols.agents.value(code));
+      this.#agentCache[code] = info;
+    }
+    return info;
+  }
+
+  #grow(): void {
+    const c = this.#capacity * GROW;
+    const grow = <T extends Int32Array | Float64Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(c);
+      b.set(a);
+      return b;
+    };
+    const i32 = (n: number): Int32Array => new Int32Array(n);
+    const f64 = (n: number): Float64Array => new Float64Array(n);
+    this.identity = grow(this.identity, i32);
+    this.ordinal = grow(this.ordinal, i32);
+    this.startMs = grow(this.startMs, f64);
+    this.endMs = grow(this.endMs, f64);
+    this.value = grow(this.value, f64);
+    this.events = grow(this.events, i32);
+    this.pageviews = grow(this.pageviews, i32);
+    this.conversions = grow(this.conversions, i32);
+    this.flags = grow(this.flags, (n) => new Uint8Array(n));
+    this.entry = grow(this.entry, i32);
+    this.exit = grow(this.exit, i32);
+    this.referrer = grow(this.referrer, i32);
+    this.campaign = grow(this.campaign, i32);
+    this.agent = grow(this.agent, i32);
+    this.zone = grow(this.zone, i32);
+    this.user = grow(this.user, i32);
+    this.anon = grow(this.anon, i32);
+    this.#capacity = c;
+  }
+}
