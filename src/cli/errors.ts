@@ -10,10 +10,26 @@ export function toStintError(err: unknown): StintError | undefined {
   const e = err as NodeJS.ErrnoException;
   if (e !== null && typeof e === 'object' && typeof e.code === 'string') {
     const path = typeof e.path === 'string' ? e.path : 'input';
-    if (e.code === 'ENOENT') return new StintError('STINT_UNREADABLE', `No such file: ${path}`, 'Check the path; globs such as "logs/*.log.gz" need quotes');
-    if (e.code === 'EACCES' || e.code === 'EPERM') return new StintError('STINT_UNREADABLE', `Permission denied: ${path}`, 'Check the file permissions');
-    if (e.code === 'EISDIR') return new StintError('STINT_UNREADABLE', `${path} is a directory`, 'Give files or a glob such as "dir/*.csv"');
-    if (e.code === 'Z_DATA_ERROR' || e.code === 'Z_BUF_ERROR') return new StintError('STINT_UNREADABLE', `Corrupt gzip data in ${path}`, 'Check the file with gzip -t');
+    if (e.code === 'ENOENT')
+      return new StintError(
+        'STINT_UNREADABLE',
+        `No such file: ${path}`,
+        'Check the path; globs such as "logs/*.log.gz" need quotes',
+      );
+    if (e.code === 'EACCES' || e.code === 'EPERM')
+      return new StintError('STINT_UNREADABLE', `Permission denied: ${path}`, 'Check the file permissions');
+    if (e.code === 'EISDIR')
+      return new StintError(
+        'STINT_UNREADABLE',
+        `${path} is a directory`,
+        'Give files or a glob such as "dir/*.csv"',
+      );
+    if (e.code === 'Z_DATA_ERROR' || e.code === 'Z_BUF_ERROR')
+      return new StintError(
+        'STINT_UNREADABLE',
+        `Corrupt gzip data in ${path}`,
+        'Check the file with gzip -t',
+      );
   }
   return undefined;
 }
@@ -31,6 +47,9 @@ export function reportError(err: unknown, debug: boolean): number {
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`${c.red('stint: error:')} ${message}\n`);
   if (debug && err instanceof Error) process.stderr.write(`${err.stack ?? ''}\n`);
-  else process.stderr.write(`${c.dim('  hint:')} this looks like a bug in stint; run again with --debug and report the output\n`);
+  else
+    process.stderr.write(
+      `${c.dim('  hint:')} this looks like a bug in stint; run again with --debug and report the output\n`,
+    );
   return 2;
 }

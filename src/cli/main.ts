@@ -3,8 +3,8 @@
  * failure into one clear line with a hint and the right exit code (1 usage, 2 input).
  */
 import { Command, CommanderError } from 'commander';
-import { reportError } from './errors.ts';
 import { registerDemo } from './demo.ts';
+import { reportError } from './errors.ts';
 import { registerSessionize } from './sessionize.ts';
 
 export function buildProgram(): Command {
@@ -28,13 +28,16 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       // Help and version exit 0; every other commander error is a usage error.
-      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0 ? 0 : 1;
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0
+        ? 0
+        : 1;
     }
     return reportError(err, argv.includes('--debug'));
   }
 }
 
-const isEntry = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+const isEntry =
+  process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isEntry) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;

@@ -16,7 +16,8 @@ export function createProgress(totalBytes: number, enabled: boolean): Progress {
   const started = performance.now();
   const bar = new cliProgress.SingleBar(
     {
-      format: ' {bar} {percentage}% | {read} of {total_size} | {rows} rows | {rate} rows/s | ETA {eta_formatted}',
+      format:
+        ' {bar} {percentage}% | {read} of {total_size} | {rows} rows | {rate} rows/s | ETA {eta_formatted}',
       barsize: 24,
       hideCursor: true,
       clearOnComplete: true,

@@ -31,7 +31,11 @@ export function addRuleFlags(cmd: Command): Command {
     .option('--timeout <duration>', 'inactivity that ends a session (rule 1): 30m, 90s, 1h30m', '30m')
     .option('--max-duration <duration>', 'longest session before a split (rule 4), or none', '24h')
     .option('--end-events <names>', 'comma-separated events that end a session (rule 2)', 'session_end')
-    .option('--start-events <names>', 'comma-separated events that start a new session (rule 3)', 'session_start')
+    .option(
+      '--start-events <names>',
+      'comma-separated events that start a new session (rule 3)',
+      'session_start',
+    )
     .option('--split-at-midnight', "split at local midnight in the session's zone (rule 5)", false)
     .option('--timezone <iana>', 'zone for --split-at-midnight when an event carries none', 'UTC')
     .option('--split-on-campaign', 'split when a new utm source/medium/campaign arrives (rule 6)', false)
@@ -63,7 +67,11 @@ export function rulesFromFlags(flags: RuleFlags): SessionRules {
   const maxDuration = flags.maxDuration?.trim().toLowerCase();
   const identity = flags.identity ?? 'device';
   if (identity !== 'device' && identity !== 'user') {
-    throw new StintError('STINT_BAD_FLAG', `Unknown --identity "${identity}"`, 'Use --identity device or --identity user');
+    throw new StintError(
+      'STINT_BAD_FLAG',
+      `Unknown --identity "${identity}"`,
+      'Use --identity device or --identity user',
+    );
   }
   return createRules({
     timeoutMs: flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout'),
@@ -93,7 +101,11 @@ export function parseMap(pairs: readonly string[]): Record<string, string> {
     const target = pair.slice(0, eq).trim().toLowerCase();
     const source = pair.slice(eq + 1).trim();
     if (eq <= 0 || source === '') {
-      throw new StintError('STINT_BAD_MAP', `Cannot read --map entry "${pair}"`, 'Write target=source, e.g. --map timestamp=event_time');
+      throw new StintError(
+        'STINT_BAD_MAP',
+        `Cannot read --map entry "${pair}"`,
+        'Write target=source, e.g. --map timestamp=event_time',
+      );
     }
     if (!(CANONICAL_FIELDS as readonly string[]).includes(target)) {
       throw new StintError(

@@ -43,7 +43,11 @@ export function registerSessionize(program: Command): void {
     .option('--input-format <format>', `skip detection: ${INPUT_FORMATS.join(', ')}`)
     .option('--rejects <file>', 'write every rejected row (file, line, reason, detail, raw) to this CSV')
     .option('--max-rejects <n>', 'fail with exit code 2 once more than n rows are rejected')
-    .option('--keep-all', 'access logs: keep non-pageview lines (assets, POST, errors) as "request" events', false)
+    .option(
+      '--keep-all',
+      'access logs: keep non-pageview lines (assets, POST, errors) as "request" events',
+      false,
+    )
     .option('--keep-bots', 'access logs: keep lines from known bots', false);
   addRuleFlags(cmd)
     .option('--json', 'print the summary as JSON', false)
@@ -73,9 +77,13 @@ async function runSessionize(inputs: string[], flags: SessionizeFlags): Promise<
   const inputTz = inputZoneFromFlags(flags);
   const format = outputFormat(flags);
   const inputFormat = inputFormatFlag(flags.inputFormat);
-  const maxRejects = flags.maxRejects === undefined ? undefined : nonNegativeInt(flags.maxRejects, '--max-rejects');
+  const maxRejects =
+    flags.maxRejects === undefined ? undefined : nonNegativeInt(flags.maxRejects, '--max-rejects');
   const paths = await expandInputs(inputs);
-  const totalBytes = (await Promise.all(paths.map(async (p) => (await stat(p)).size))).reduce((a, b) => a + b, 0);
+  const totalBytes = (await Promise.all(paths.map(async (p) => (await stat(p)).size))).reduce(
+    (a, b) => a + b,
+    0,
+  );
   const progress = createProgress(totalBytes, !flags.quiet && process.stderr.isTTY === true);
   const rejectsWriter =
     flags.rejects === undefined
@@ -93,29 +101,44 @@ async function runSessionize(inputs: string[], flags: SessionizeFlags): Promise<
       onProgress: async (p) => {
         progress.update(p.rows, p.bytesRead);
         if (rejectsWriter !== undefined) {
-          for (const r of pendingRejects.splice(0)) await rejectsWriter.write([r.file, r.line, r.reason, r.detail, r.raw]);
+          for (const r of pendingRejects.splice(0))
+            await rejectsWriter.write([r.file, r.line, r.reason, r.detail, r.raw]);
         }
       },
     });
     progress.stop();
     if (rejectsWriter !== undefined) {
-      for (const r of pendingRejects.splice(0)) await rejectsWriter.write([r.file, r.line, r.reason, r.detail, r.raw]);
+      for (const r of pendingRejects.splice(0))
+        await rejectsWriter.write([r.file, r.line, r.reason, r.detail, r.raw]);
       await rejectsWriter.end();
     }
     if (stats.rows === 0 && stats.leftOutTotal === 0) {
-      throw new StintError('STINT_EMPTY_INPUT', `No rows in ${paths.join(', ')}`, 'Check that the files are not empty and have a header row');
+      throw new StintError(
+        'STINT_EMPTY_INPUT',
+        `No rows in ${paths.join(', ')}`,
+        'Check that the files are not empty and have a header row',
+      );
     }
     const sessions = sessionizeColumns(columns, rules);
     await writeSessions(sessions, { path: flags.output, format });
-    const summary = buildSummary(stats, sessions, rules, performance.now() - started, flags.output === '-' ? 'stdout' : flags.output);
+    const summary = buildSummary(
+      stats,
+      sessions,
+      rules,
+      performance.now() - started,
+      flags.output === '-' ? 'stdout' : flags.output,
+    );
     if (!flags.quiet) {
       const out = flags.output === '-' ? process.stderr : process.stdout;
-      out.write(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary, out.isTTY === true));
+      out.write(
+        flags.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary, out.isTTY === true),
+      );
     }
   } catch (err) {
     progress.stop();
     if (rejectsWriter !== undefined) {
-      for (const r of pendingRejects.splice(0)) await rejectsWriter.write([r.file, r.line, r.reason, r.detail, r.raw]);
+      for (const r of pendingRejects.splice(0))
+        await rejectsWriter.write([r.file, r.line, r.reason, r.detail, r.raw]);
       await rejectsWriter.end();
     }
     throw err;
@@ -126,7 +149,11 @@ function outputFormat(flags: SessionizeFlags): OutputFormat {
   if (flags.format !== undefined) {
     const f = flags.format.toLowerCase();
     if (!(OUTPUT_FORMATS as readonly string[]).includes(f)) {
-      throw new StintError('STINT_BAD_FLAG', `Unknown --format "${flags.format}"`, `Use one of: ${OUTPUT_FORMATS.join(', ')}`);
+      throw new StintError(
+        'STINT_BAD_FLAG',
+        `Unknown --format "${flags.format}"`,
+        `Use one of: ${OUTPUT_FORMATS.join(', ')}`,
+      );
     }
     return f as OutputFormat;
   }
@@ -136,7 +163,11 @@ function outputFormat(flags: SessionizeFlags): OutputFormat {
 function inputFormatFlag(value: string | undefined): InputFormatName | undefined {
   if (value === undefined) return undefined;
   if (!(INPUT_FORMATS as readonly string[]).includes(value)) {
-    throw new StintError('STINT_BAD_FLAG', `Unknown --input-format "${value}"`, `Use one of: ${INPUT_FORMATS.join(', ')}`);
+    throw new StintError(
+      'STINT_BAD_FLAG',
+      `Unknown --input-format "${value}"`,
+      `Use one of: ${INPUT_FORMATS.join(', ')}`,
+    );
   }
   return value as InputFormatName;
 }
@@ -144,7 +175,11 @@ function inputFormatFlag(value: string | undefined): InputFormatName | undefined
 function nonNegativeInt(text: string, flag: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 0) {
-    throw new StintError('STINT_BAD_FLAG', `${flag} needs a whole number ≥ 0, got "${text}"`, `For example ${flag} 100`);
+    throw new StintError(
+      'STINT_BAD_FLAG',
+      `${flag} needs a whole number ≥ 0, got "${text}"`,
+      `For example ${flag} 100`,
+    );
   }
   return n;
 }

@@ -35,7 +35,13 @@ export function buildSummary(
   const byReason: Partial<Record<EndReason, number>> = {};
   for (const s of sessions) byReason[s.endReason] = (byReason[s.endReason] ?? 0) + 1;
   return {
-    files: stats.files.map((f) => ({ path: f.path, format: f.format, rows: f.rows, accepted: f.accepted, notes: f.notes })),
+    files: stats.files.map((f) => ({
+      path: f.path,
+      format: f.format,
+      rows: f.rows,
+      accepted: f.accepted,
+      notes: f.notes,
+    })),
     rows: stats.rows,
     accepted: stats.accepted,
     duplicates: stats.duplicates,
@@ -97,7 +103,8 @@ export function formatSummary(s: RunSummary, color: boolean): string {
     lines.push(`${label('left out')}${num(s.left_out_total)} access-log lines${breakdown(s.left_out)}`);
   }
   const reasons: Record<string, number> = {};
-  for (const r of END_REASONS) if (s.sessions_by_end_reason[r] !== undefined) reasons[r] = s.sessions_by_end_reason[r]!;
+  for (const r of END_REASONS)
+    if (s.sessions_by_end_reason[r] !== undefined) reasons[r] = s.sessions_by_end_reason[r]!;
   lines.push(`${label('sessions')}${c.bold(num(s.sessions))}${breakdown(reasons)}`);
   lines.push(`${label('time')}${s.elapsed_s.toFixed(2)} s, ${num(s.events_per_s)} events/s`);
   lines.push(`${label('output')}${s.output}`);

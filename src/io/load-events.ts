@@ -48,12 +48,15 @@ export interface LoadOptions extends InputOptions {
   normalize: (record: EventInput) => NormalizeResult;
   /** Fail (exit 2) once more rows than this are rejected. */
   maxRejects?: number | undefined;
-  onReject?: (row: RejectedRow) => void;
+  onReject?: ((row: RejectedRow) => void) | undefined;
   onProgress?: (p: { rows: number; bytesRead: number; file: string }) => void | Promise<void>;
   builder?: EventColumnsBuilder;
 }
 
-export async function loadEvents(paths: readonly string[], options: LoadOptions): Promise<{ columns: EventColumns; stats: LoadStats }> {
+export async function loadEvents(
+  paths: readonly string[],
+  options: LoadOptions,
+): Promise<{ columns: EventColumns; stats: LoadStats }> {
   const builder = options.builder ?? new EventColumnsBuilder(1 << 16);
   const stats: LoadStats = {
     files: [],
@@ -95,10 +98,15 @@ export async function loadEvents(paths: readonly string[], options: LoadOptions)
     stats.files.push(file);
     let fileBytes = 0;
     for await (const batch of input.batches) {
-      for (const r of batch.rejects) {
-        file.rows++;
-        reject({ file: path, line: r.line, reason: r.reason, detail: r.detail ?? '', raw: r.raw }, file);
-      }
+      // Rejects of one batch are reported in line order, whichever stage rejected them.
+      const rejected: RejectedRow[] = batch.rejects.map((r) => ({
+        file: path,
+        line: r.line,
+        reason: r.reason,
+        detail: r.detail ?? '',
+        raw: r.raw,
+      }));
+      file.rows += batch.rejects.length;
       for (const [reason, n] of Object.entries(batch.leftOut) as [LeftOutReason, number][]) {
         stats.leftOut[reason] = (stats.leftOut[reason] ?? 0) + n;
         stats.leftOutTotal += n;
@@ -110,12 +118,17 @@ export async function loadEvents(paths: readonly string[], options: LoadOptions)
         file.rows++;
         const result = options.normalize(record);
         if (!result.ok) {
-          reject({ file: path, line: lines[i]!, reason: result.reason, detail: result.detail, raw: JSON.stringify(record) }, file);
+          const raw = JSON.stringify(record);
+          rejected.push({ file: path, line: lines[i]!, reason: result.reason, detail: result.detail, raw });
         } else if (builder.append(result.event)) {
           file.accepted++;
         } else {
           file.duplicates++;
         }
+      }
+      if (rejected.length > 0) {
+        rejected.sort((a, b) => a.line - b.line);
+        for (const row of rejected) reject(row, file);
       }
       fileBytes = batch.bytesRead;
       stats.bytesRead = bytesBefore + fileBytes;
