@@ -23,6 +23,11 @@ export interface BatchOptions {
   readonly maxTsMs?: number;
   /** Treat every event as this identity's (the streaming driver has resolved identity itself). */
   readonly identity?: string;
+  /**
+   * The last session of this identity already emitted elsewhere (the stream closed it), so a
+   * session starting in the same millisecond gets the next ordinal and a distinct id.
+   */
+  readonly after?: { readonly startMs: number; readonly ordinal: number } | undefined;
 }
 
 export function sessionizeColumns(
@@ -46,7 +51,7 @@ export function sessionizeToColumns(
   const { order, groupStart } = orderEvents(identity, cols.tsMs, cols.ids.size);
   const maxTsMs = options.maxTsMs ?? maxOf(cols.tsMs);
   const out = new SessionColumns(cols, Math.ceil(cols.length / 4));
-  const walker = new Walker(cols, rules, order, maxTsMs, out);
+  const walker = new Walker(cols, rules, order, maxTsMs, out, options.after);
   for (const code of identitiesByName(cols, groupStart)) {
     walker.walkIdentity(code, groupStart[code]!, groupStart[code + 1]!);
   }
@@ -86,6 +91,7 @@ class Walker {
     private readonly order: Int32Array,
     private readonly maxTsMs: number,
     private readonly out: SessionColumns,
+    private readonly after: BatchOptions['after'],
   ) {
     const names = cols.names.values;
     this.#isEnd = flagsFor(names, rules.endEvents);
@@ -107,8 +113,8 @@ class Walker {
     let startMs = tsMs[order[from]!]!;
     let sessionCampaign = campaignCode[order[from]!]!;
     let zone = this.#zoneOf(order[from]!);
-    let previousStartMs = Number.NaN;
-    let ordinal = 0;
+    let previousStartMs = this.after?.startMs ?? Number.NaN;
+    let ordinal = this.after?.ordinal ?? 0;
     let p = order[from]!;
     let tsP = startMs;
     for (let k = from + 1; k < to; k++) {
@@ -211,7 +217,7 @@ class Walker {
       value += values[i]!;
       if (referrer === 0) referrer = referrerCode[i]!;
       if (campaign === 0) campaign = campaignCode[i]!;
-      if (agent === 0) agent = agentCode[i]!;
+      if (agent === 0 && agentCode[i]! !== 0 && out.agentTellsSomething(agentCode[i]!)) agent = agentCode[i]!;
       if (zone === 0) zone = zoneCode[i]!;
       if (user === 0) user = userCode[i]!;
       if (anon === 0) anon = anonCode[i]!;

@@ -88,7 +88,9 @@ function planKeys(keys: readonly string[], options: NormalizeOptions): KeyPlan {
   }
   for (const field of CANONICAL_FIELDS) take(field, field);
   if (options.sessionKey !== undefined) {
-    const key = byLower.get(options.sessionKey.toLowerCase());
+    // The key may name a canonical field that --map renamed (--session-key session_id --map session_id=sid).
+    const mapped = options.map?.[options.sessionKey.toLowerCase()] ?? options.sessionKey;
+    const key = byLower.get(mapped.toLowerCase());
     if (key !== undefined) {
       fields.session_key = key;
       used.add(key);

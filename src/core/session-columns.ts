@@ -121,6 +121,12 @@ export class SessionColumns {
     return out;
   }
 
+  /** Whether a user agent yields a device type, browser or OS (`-` or `curl/8` may not). */
+  agentTellsSomething(code: number): boolean {
+    const info = this.#agentInfo(code);
+    return info.deviceType !== '' || info.browser !== '' || info.os !== '';
+  }
+
   #campaignParts(code: number): readonly [string, string, string] {
     let parts = this.#campaignCache[code];
     if (parts === undefined) {

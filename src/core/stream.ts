@@ -60,6 +60,8 @@ interface IdentityState {
   /** Sorted by time, then arrival. */
   events: Pending[];
   sessions: Session[];
+  /** Start and ordinal of the last closed session, so ids stay distinct (see BatchOptions.after). */
+  after: { startMs: number; ordinal: number } | undefined;
 }
 
 export function createSessionizer(rules: SessionRules, options: StreamOptions): Sessionizer {
@@ -87,7 +89,7 @@ export function createSessionizer(rules: SessionRules, options: StreamOptions): 
     const sessions = sessionizeEvents(
       state.events.map((p) => p.event),
       rules,
-      { maxTsMs, identity: key },
+      { maxTsMs, identity: key, after: state.after },
     );
     let position = 0;
     for (const s of sessions) {
@@ -121,6 +123,10 @@ export function createSessionizer(rules: SessionRules, options: StreamOptions): 
       if (!all && watermarkMs <= s.endMs + rules.timeoutMs) break;
       const final: Session = all || s.endReason !== 'open' ? s : { ...s, endReason: 'timeout' };
       updates.push({ kind: 'closed', session: final });
+      state.after = {
+        startMs: s.startMs,
+        ordinal: state.after?.startMs === s.startMs ? state.after.ordinal + 1 : 0,
+      };
       closedEvents += s.events;
       closed++;
     }
@@ -134,7 +140,7 @@ export function createSessionizer(rules: SessionRules, options: StreamOptions): 
   const insert = (key: string, pending: Pending): IdentityState => {
     let state = states.get(key);
     if (state === undefined) {
-      state = { events: [], sessions: [] };
+      state = { events: [], sessions: [], after: undefined };
       states.set(key, state);
     }
     const list = state.events;
