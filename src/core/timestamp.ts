@@ -60,8 +60,11 @@ function isoToMs(m: RegExpExecArray, inputZone: string): number | undefined {
   return wallMs - sign * (offH * 60 + offM) * 60_000;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month !== 2) return DAYS_IN_MONTH[month - 1]!;
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
 }
 
 /** ISO-8601 UTC with milliseconds, as every writer prints `start` and `end`. */

@@ -1,0 +1,25 @@
+/**
+ * An access-log entry as a canonical stint record: identity `ip|user_agent` (just the ip when the
+ * line has no agent), the path as `url`, and method/status/bytes/host as properties; empty fields are omitted. The client
+ * address is not stored separately: the identity already carries it.
+ *
+ *   entryToRecord(entry, 'pageview') // { timestamp: 807249601000, anonymous_id: '1.2.3.4|Mozilla…', event: 'pageview', url: '/', … }
+ */
+import type { RawRecord } from '../record.ts';
+import type { AccessLogEntry } from './entry.ts';
+
+export function entryToRecord(entry: AccessLogEntry, event: 'pageview' | 'request'): RawRecord {
+  const record: RawRecord = {
+    timestamp: entry.tsMs,
+    anonymous_id: entry.userAgent === '' ? entry.clientIp : `${entry.clientIp}|${entry.userAgent}`,
+    event,
+    method: entry.method,
+    status: entry.status,
+    bytes: entry.bytes,
+  };
+  if (entry.path !== '') record.url = entry.path;
+  if (entry.referrer !== '' && entry.referrer !== '-') record.referrer = entry.referrer;
+  if (entry.userAgent !== '') record.user_agent = entry.userAgent;
+  if (entry.host !== '') record.host = entry.host;
+  return record;
+}
