@@ -12,7 +12,6 @@ import { orderEvents } from './order.ts';
 import type { SessionRules } from './rules.ts';
 import { END_REASONS, type EndReason, type Session } from './session.ts';
 import { SessionColumns } from './session-columns.ts';
-import { type AgentInfo, describeAgent } from './user-agent.ts';
 import { localDayNumber } from './zone.ts';
 
 export interface BatchOptions {
@@ -82,8 +81,6 @@ class Walker {
   readonly #isStart: Uint8Array;
   readonly #isGoal: Uint8Array;
   readonly #pageview: number;
-  readonly #campaignCache: (readonly [string, string, string] | undefined)[] = [];
-  readonly #agentCache: (AgentInfo | undefined)[] = [];
 
   constructor(
     private readonly cols: EventColumns,
@@ -159,26 +156,6 @@ class Walker {
   #zoneOf(event: number): string {
     const z = this.cols.zoneCode[event]!;
     return z === 0 ? this.rules.timezone : this.cols.zones.value(z);
-  }
-
-  #campaignParts(code: number): readonly [string, string, string] {
-    let parts = this.#campaignCache[code];
-    if (parts === undefined) {
-      const [source = '', medium = '', name = ''] =
-        code === 0 ? [] : this.cols.campaigns.value(code).split('\u0001');
-      parts = [source, medium, name];
-      this.#campaignCache[code] = parts;
-    }
-    return parts;
-  }
-
-  #agentInfo(code: number): AgentInfo {
-    let info = this.#agentCache[code];
-    if (info === undefined) {
-      info = describeAgent(this.cols.agents.value(code));
-      this.#agentCache[code] = info;
-    }
-    return info;
   }
 
   /** Writes the session of walk positions [from, to) into the next slot. */

@@ -112,7 +112,8 @@ export function toSessionRow(s: Session): (string | number | boolean)[] {
     s.browser,
     s.os,
     s.timezone,
-    s.value,
+    // Sums of decimal prices pick up binary noise (5651.3499999999985): print 9 decimals at most.
+    Math.round(s.value * 1e9) / 1e9,
     s.conversions,
   ];
 }

@@ -7,11 +7,11 @@
  */
 import { createWriteStream } from 'node:fs';
 import { StintError } from '../core/errors.ts';
-import { type Session, SESSION_FIELDS, toSessionRow } from '../core/session.ts';
-import type { ParquetColumn } from './write-parquet.ts';
-import { writeParquet } from './write-parquet.ts';
+import { SESSION_FIELDS, type Session, toSessionRow } from '../core/session.ts';
 import { createCsvWriter } from './write-csv.ts';
 import { createNdjsonWriter } from './write-ndjson.ts';
+import type { ParquetColumn } from './write-parquet.ts';
+import { writeParquet } from './write-parquet.ts';
 
 export type OutputFormat = 'csv' | 'ndjson' | 'parquet';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['csv', 'ndjson', 'parquet'];
@@ -45,7 +45,11 @@ export async function writeSessions(
 ): Promise<void> {
   if (target.format === 'parquet') {
     if (target.path === '-') {
-      throw new StintError('STINT_BAD_FLAG', 'Parquet cannot be written to stdout', 'Give a file: -o sessions.parquet');
+      throw new StintError(
+        'STINT_BAD_FLAG',
+        'Parquet cannot be written to stdout',
+        'Give a file: -o sessions.parquet',
+      );
     }
     const rows = sessions.map((s) => {
       const row = toSessionRow(s);

@@ -104,7 +104,7 @@ export function* generateTraffic(options: TrafficOptions): Generator<TrafficRow>
   let eventNo = 0;
   while (emitted < options.events) {
     // One session of one visitor, interleaved in time with others by the shared clock.
-    const visitor = Math.floor(random() ** 2 * visitors);
+    const visitor = Math.floor(random() * visitors);
     const anon = `v${visitor.toString(36)}`;
     const user = visitor % 7 === 0 ? `user${visitor}` : '';
     const agent = AGENTS[visitor % AGENTS.length]!;
