@@ -24,7 +24,13 @@ describe('stint sessionize on real access logs', () => {
   it('NASA Aug95 (repaired): pageviews only by default, every other line counted by reason', () => {
     const dir = tempDir();
     const out = join(dir, 's.csv');
-    const r = stint(['sessionize', join(DATA, 'nasa_access_log_Aug95_head.repaired.log'), '-o', out, '--json']);
+    const r = stint([
+      'sessionize',
+      join(DATA, 'nasa_access_log_Aug95_head.repaired.log'),
+      '-o',
+      out,
+      '--json',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const summary = summaryOf(r.stdout);
@@ -38,7 +44,14 @@ describe('stint sessionize on real access logs', () => {
   });
 
   it('NASA Aug95 with --keep-all gives the 184 host sessions at 30 minutes of an independent count', () => {
-    const r = stint(['sessionize', join(DATA, 'nasa_access_log_Aug95_head.repaired.log'), '--keep-all', '--json', '-o', join(tempDir(), 'x.csv')]);
+    const r = stint([
+      'sessionize',
+      join(DATA, 'nasa_access_log_Aug95_head.repaired.log'),
+      '--keep-all',
+      '--json',
+      '-o',
+      join(tempDir(), 'x.csv'),
+    ]);
     expect(r.code).toBe(0);
     const summary = summaryOf(r.stdout);
     expect(summary.accepted).toBe(1880);
@@ -49,7 +62,16 @@ describe('stint sessionize on real access logs', () => {
   it('NASA Aug95 raw: broken lines are rejected with their line numbers, the rest is read', () => {
     const dir = tempDir();
     const rejects = join(dir, 'rejects.csv');
-    const r = stint(['sessionize', join(DATA, 'nasa_access_log_Aug95_head.log'), '--keep-all', '--rejects', rejects, '--json', '-o', join(dir, 's.csv')]);
+    const r = stint([
+      'sessionize',
+      join(DATA, 'nasa_access_log_Aug95_head.log'),
+      '--keep-all',
+      '--rejects',
+      rejects,
+      '--json',
+      '-o',
+      join(dir, 's.csv'),
+    ]);
     expect(r.code).toBe(0);
     const summary = summaryOf(r.stdout);
     const rows = readCsv(rejects);
@@ -64,7 +86,14 @@ describe('stint sessionize on real access logs', () => {
   });
 
   it('--max-rejects stops with exit code 2 and says how to go on', () => {
-    const r = stint(['sessionize', join(DATA, 'nasa_access_log_Aug95_head.log'), '--max-rejects', '5', '-o', join(tempDir(), 'x.csv')]);
+    const r = stint([
+      'sessionize',
+      join(DATA, 'nasa_access_log_Aug95_head.log'),
+      '--max-rejects',
+      '5',
+      '-o',
+      join(tempDir(), 'x.csv'),
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/More than 5 rows rejected/);
     expect(r.stderr).toMatch(/hint:.*--max-rejects/);
@@ -80,14 +109,25 @@ describe('stint sessionize on real event files', () => {
     const csv = ['timestamp,ip', ...input.map((r) => `${r.date}T${r.time}Z,${r.ip}`)].join('\n');
     writeFileSync(join(dir, 'log.csv'), `${csv}\n`);
     const period = readFileSync(join(DATA, 'edgar/insight_test1_inactivity_period.txt'), 'utf8').trim();
-    const r = stint(['sessionize', join(dir, 'log.csv'), '--map', 'anonymous_id=ip', '--timeout', `${period}s`, '-o', join(dir, 's.csv')]);
+    const r = stint([
+      'sessionize',
+      join(dir, 'log.csv'),
+      '--map',
+      'anonymous_id=ip',
+      '--timeout',
+      `${period}s`,
+      '-o',
+      join(dir, 's.csv'),
+    ]);
     expect(r.code).toBe(0);
     const ours = readCsv(join(dir, 's.csv')).map((s) => {
       const fmt = (iso: string): string => iso.replace('T', ' ').replace('.000Z', '');
       // The challenge counts duration inclusively, in whole seconds.
       return `${s.identity},${fmt(s.start!)},${fmt(s.end!)},${Number(s.duration_s) + 1},${s.events}`;
     });
-    const expected = readFileSync(join(DATA, 'edgar/insight_test1_expected_sessionization.txt'), 'utf8').trim().split('\n');
+    const expected = readFileSync(join(DATA, 'edgar/insight_test1_expected_sessionization.txt'), 'utf8')
+      .trim()
+      .split('\n');
     expect(ours.sort()).toEqual(expected.sort());
   });
 
@@ -110,7 +150,13 @@ describe('stint sessionize on real event files', () => {
   });
 
   it('NASA imhotep TSV by host: 2,989 sessions at 30 minutes, 3,481 at 10', () => {
-    const args = ['sessionize', join(DATA, 'nasa_19950801_imhotep.tsv'), '--map', 'anonymous_id=host,timestamp=time', '--json'];
+    const args = [
+      'sessionize',
+      join(DATA, 'nasa_19950801_imhotep.tsv'),
+      '--map',
+      'anonymous_id=host,timestamp=time',
+      '--json',
+    ];
     const at30 = summaryOf(stint([...args, '-o', join(tempDir(), 'a.csv')]).stdout);
     expect(at30.accepted).toBe(30969);
     expect(at30.sessions).toBe(2989);
@@ -119,11 +165,19 @@ describe('stint sessionize on real event files', () => {
   });
 
   it('OTTO JSONL: nested events are exploded, 144 sessions at 30 minutes and 138 at 60', () => {
-    const args = ['sessionize', join(DATA, 'otto_train_head.jsonl'), '--map', 'anonymous_id=session,timestamp=ts,event=type', '--json'];
+    const args = [
+      'sessionize',
+      join(DATA, 'otto_train_head.jsonl'),
+      '--map',
+      'anonymous_id=session,timestamp=ts,event=type',
+      '--json',
+    ];
     const at30 = summaryOf(stint([...args, '-o', join(tempDir(), 'a.csv')]).stdout);
     expect(at30.accepted).toBe(862);
     expect(at30.sessions).toBe(144);
-    expect(summaryOf(stint([...args, '--timeout', '60m', '-o', join(tempDir(), 'b.csv')]).stdout).sessions).toBe(138);
+    expect(
+      summaryOf(stint([...args, '--timeout', '60m', '-o', join(tempDir(), 'b.csv')]).stdout).sessions,
+    ).toBe(138);
   });
 
   it('writes NDJSON and Parquet with the same sessions as CSV', () => {
@@ -133,11 +187,22 @@ describe('stint sessionize on real event files', () => {
     expect(stint(['sessionize', input, '-o', join(dir, 's.ndjson'), '-q']).code).toBe(0);
     expect(stint(['sessionize', input, '-o', join(dir, 's.parquet'), '-q']).code).toBe(0);
     const csv = readCsv(join(dir, 's.csv'));
-    const nd = readFileSync(join(dir, 's.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const nd = readFileSync(join(dir, 's.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(nd.length).toBe(csv.length);
     expect(Object.keys(nd[0]!)).toEqual([...SESSION_FIELDS]);
     expect(nd.map((s) => s.session_id)).toEqual(csv.map((s) => s.session_id));
-    const back = stint(['sessionize', join(dir, 's.parquet'), '--map', 'anonymous_id=identity,timestamp=start', '--json', '-o', join(dir, 'again.csv')]);
+    const back = stint([
+      'sessionize',
+      join(dir, 's.parquet'),
+      '--map',
+      'anonymous_id=identity,timestamp=start',
+      '--json',
+      '-o',
+      join(dir, 'again.csv'),
+    ]);
     expect(back.code).toBe(0);
     expect(summaryOf(back.stdout).accepted).toBe(csv.length);
   });
@@ -189,7 +254,15 @@ describe('stint sessionize on bad input', () => {
       '2026-03-08T10:04:00Z,a,/v,abc',
     ].join('\n');
     writeFileSync(join(dir, 'bad.csv'), `${csv}\n`);
-    const r = stint(['sessionize', join(dir, 'bad.csv'), '--rejects', join(dir, 'rej.csv'), '--json', '-o', join(dir, 's.csv')]);
+    const r = stint([
+      'sessionize',
+      join(dir, 'bad.csv'),
+      '--rejects',
+      join(dir, 'rej.csv'),
+      '--json',
+      '-o',
+      join(dir, 's.csv'),
+    ]);
     expect(r.code).toBe(0);
     const rejects = readCsv(join(dir, 'rej.csv')).map((x) => [x.line, x.reason]);
     expect(rejects).toEqual([
@@ -206,7 +279,25 @@ describe('stint sessionize on bad input', () => {
   it('--help explains every rule flag with examples', () => {
     const r = stint(['sessionize', '--help']);
     expect(r.code).toBe(0);
-    for (const flag of ['--timeout', '--max-duration', '--split-at-midnight', '--timezone', '--split-on-campaign', '--session-key', '--start-events', '--end-events', '--identity', '--goal', '--input-tz', '--map', '--rejects', '--max-rejects', '--keep-all', '--json', '--quiet']) {
+    for (const flag of [
+      '--timeout',
+      '--max-duration',
+      '--split-at-midnight',
+      '--timezone',
+      '--split-on-campaign',
+      '--session-key',
+      '--start-events',
+      '--end-events',
+      '--identity',
+      '--goal',
+      '--input-tz',
+      '--map',
+      '--rejects',
+      '--max-rejects',
+      '--keep-all',
+      '--json',
+      '--quiet',
+    ]) {
       expect(r.stdout).toContain(flag);
     }
     expect(r.stdout).toMatch(/Examples:/);

@@ -6,14 +6,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRules, type RulesInput } from '../src/core/rules.ts';
-import { createSessionizer, type StreamUpdate } from '../src/core/stream.ts';
 import { sessionize } from '../src/core/sessionize.ts';
+import { createSessionizer, type StreamUpdate } from '../src/core/stream.ts';
 import { applyUpdates, eventsArbitrary, records, SEED } from './helpers/gen.ts';
 
 const RULE_SETS: [string, RulesInput][] = [
   ['defaults', {}],
-  ['short timeout, max duration', { timeoutMs: 20 * 60_000, maxDurationMs: 90 * 60_000, goals: ['purchase'] }],
-  ['midnight in New York, campaign', { splitAtMidnight: true, timezone: 'America/New_York', splitOnCampaign: true }],
+  [
+    'short timeout, max duration',
+    { timeoutMs: 20 * 60_000, maxDurationMs: 90 * 60_000, goals: ['purchase'] },
+  ],
+  [
+    'midnight in New York, campaign',
+    { splitAtMidnight: true, timezone: 'America/New_York', splitOnCampaign: true },
+  ],
   ['session key', { sessionKey: 'session_id', timeoutMs: 45 * 60_000 }],
   ['user identity', { identity: 'user' }],
 ];
@@ -126,7 +132,9 @@ describe('streaming with a short lateness', () => {
     const stream = createSessionizer(rules, { latenessMs: 5 * 60_000 });
     const t0 = Date.UTC(2026, 0, 1, 10);
     expect(stream.push({ anonymous_id: 'a', timestamp: t0 }).map((u) => u.kind)).toEqual(['started']);
-    expect(stream.push({ anonymous_id: 'b', timestamp: t0 + 19 * 60_000 }).map((u) => u.kind)).toEqual(['started']);
+    expect(stream.push({ anonymous_id: 'b', timestamp: t0 + 19 * 60_000 }).map((u) => u.kind)).toEqual([
+      'started',
+    ]);
     // watermark = 14 min: not yet past a's 0 + 15 min.
     expect(stream.advance(t0 + 15 * 60_000)).toEqual([]);
     const closed = stream.advance(t0 + 15 * 60_000 + 1);
@@ -134,6 +142,8 @@ describe('streaming with a short lateness', () => {
     expect(closed[0]?.kind === 'closed' && closed[0].session.endReason).toBe('timeout');
     expect(stream.openSessions).toBe(1);
     const late = stream.push({ anonymous_id: 'a', timestamp: t0 + 60_000 });
-    expect(late).toMatchObject([{ kind: 'late', identity: 'a', tsMs: t0 + 60_000, watermarkMs: t0 + 15 * 60_000 + 1 }]);
+    expect(late).toMatchObject([
+      { kind: 'late', identity: 'a', tsMs: t0 + 60_000, watermarkMs: t0 + 15 * 60_000 + 1 },
+    ]);
   });
 });

@@ -23,7 +23,21 @@ export const TRAFFIC_COLUMNS = [
   'event_id',
 ] as const;
 
-export type TrafficRow = [number, string, string, string, string, string, string, string, string, string, string, number, string];
+export type TrafficRow = [
+  number,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  number,
+  string,
+];
 
 export interface TrafficOptions {
   events: number;
@@ -44,7 +58,15 @@ const AGENTS = [
   'Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0',
   'Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
 ];
-const ZONES = ['Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'America/Los_Angeles', 'Europe/London', 'Asia/Tokyo', ''];
+const ZONES = [
+  'Europe/Berlin',
+  'America/New_York',
+  'Asia/Kolkata',
+  'America/Los_Angeles',
+  'Europe/London',
+  'Asia/Tokyo',
+  '',
+];
 const CAMPAIGNS: [string, string, string][] = [
   ['google', 'cpc', 'brand'],
   ['newsletter', 'email', 'november'],

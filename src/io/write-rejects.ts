@@ -1,0 +1,25 @@
+/**
+ * The `--rejects FILE` writer: every line a reader could not use, as CSV with the columns
+ * `file,line,reason,detail,raw` (line is the file's own 1-based line number; raw is clipped to 4 KiB).
+ *
+ *   const rejects = createRejectsWriter(openOutput('rejects.csv'));
+ *   for (const r of batch.rejects) await rejects.write('events.csv', r);
+ *   await rejects.end();
+ */
+import type { ReadReject } from './record.ts';
+import { createCsvWriter } from './write-csv.ts';
+
+export const REJECTS_HEADER = ['file', 'line', 'reason', 'detail', 'raw'] as const;
+
+export interface RejectsWriter {
+  write(file: string, reject: ReadReject): Promise<void>;
+  end(): Promise<void>;
+}
+
+export function createRejectsWriter(out: NodeJS.WritableStream): RejectsWriter {
+  const csv = createCsvWriter(out, REJECTS_HEADER);
+  return {
+    write: (file, r) => csv.write([file, r.line, r.reason, r.detail ?? '', r.raw]),
+    end: () => csv.end(),
+  };
+}
