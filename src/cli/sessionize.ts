@@ -5,14 +5,20 @@
 import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { sessionizeColumns } from '../core/batch.ts';
+import { sessionizeToColumns } from '../core/batch.ts';
 import { StintError } from '../core/errors.ts';
 import { createNormalizer } from '../core/normalize.ts';
 import { expandInputs } from '../io/glob.ts';
 import { loadEvents, type RejectedRow } from '../io/load-events.ts';
 import { INPUT_FORMATS, type InputFormatName } from '../io/open-input.ts';
-import { createCsvWriter } from '../io/write-csv.ts';
-import { formatOfPath, OUTPUT_FORMATS, type OutputFormat, writeSessions } from '../io/write-sessions.ts';
+import { createRejectsWriter } from '../io/write-rejects.ts';
+import {
+  checkOutput,
+  formatOfPath,
+  OUTPUT_FORMATS,
+  type OutputFormat,
+  writeSessions,
+} from '../io/write-sessions.ts';
 import { createProgress } from './progress.ts';
 import { addRuleFlags, inputZoneFromFlags, parseMap, type RuleFlags, rulesFromFlags } from './rule-flags.ts';
 import { buildSummary, formatSummary } from './summary.ts';
@@ -75,7 +81,8 @@ async function runSessionize(inputs: string[], flags: SessionizeFlags): Promise<
   const rules = rulesFromFlags(flags);
   const map = parseMap(flags.map ?? []);
   const inputTz = inputZoneFromFlags(flags);
-  const format = outputFormat(flags);
+  const target = { path: flags.output, format: outputFormat(flags) };
+  checkOutput(target);
   const inputFormat = inputFormatFlag(flags.inputFormat);
   const maxRejects =
     flags.maxRejects === undefined ? undefined : nonNegativeInt(flags.maxRejects, '--max-rejects');
@@ -86,12 +93,15 @@ async function runSessionize(inputs: string[], flags: SessionizeFlags): Promise<
   );
   const progress = createProgress(totalBytes, !flags.quiet && process.stderr.isTTY === true);
   const rejectsWriter =
-    flags.rejects === undefined
-      ? undefined
-      : createCsvWriter(createWriteStream(flags.rejects), ['file', 'line', 'reason', 'detail', 'raw']);
+    flags.rejects === undefined ? undefined : createRejectsWriter(createWriteStream(flags.rejects));
+  // Rejects arrive synchronously while a batch is validated; they are written between batches.
   const pendingRejects: RejectedRow[] = [];
+  const writeRejects = async (): Promise<void> => {
+    for (const r of pendingRejects.splice(0)) await rejectsWriter?.write(r.file, r);
+  };
+  let loaded: Awaited<ReturnType<typeof loadEvents>>;
   try {
-    const { columns, stats } = await loadEvents(paths, {
+    loaded = await loadEvents(paths, {
       normalize: createNormalizer({ map, inputTz, sessionKey: rules.sessionKey }),
       format: inputFormat,
       keepAll: flags.keepAll,
@@ -100,48 +110,36 @@ async function runSessionize(inputs: string[], flags: SessionizeFlags): Promise<
       onReject: rejectsWriter === undefined ? undefined : (row) => pendingRejects.push(row),
       onProgress: async (p) => {
         progress.update(p.rows, p.bytesRead);
-        if (rejectsWriter !== undefined) {
-          for (const r of pendingRejects.splice(0))
-            await rejectsWriter.write([r.file, r.line, r.reason, r.detail, r.raw]);
-        }
+        await writeRejects();
       },
     });
+  } finally {
     progress.stop();
-    if (rejectsWriter !== undefined) {
-      for (const r of pendingRejects.splice(0))
-        await rejectsWriter.write([r.file, r.line, r.reason, r.detail, r.raw]);
-      await rejectsWriter.end();
-    }
-    if (stats.rows === 0 && stats.leftOutTotal === 0) {
-      throw new StintError(
-        'STINT_EMPTY_INPUT',
-        `No rows in ${paths.join(', ')}`,
-        'Check that the files are not empty and have a header row',
-      );
-    }
-    const sessions = sessionizeColumns(columns, rules);
-    await writeSessions(sessions, { path: flags.output, format });
-    const summary = buildSummary(
-      stats,
-      sessions,
-      rules,
-      performance.now() - started,
-      flags.output === '-' ? 'stdout' : flags.output,
+    await writeRejects();
+    await rejectsWriter?.end();
+  }
+  const { columns, stats } = loaded;
+  if (stats.rows === 0 && stats.leftOutTotal === 0) {
+    throw new StintError(
+      'STINT_EMPTY_INPUT',
+      `No rows in ${paths.join(', ')}`,
+      'Check that the files are not empty and have a header row',
     );
-    if (!flags.quiet) {
-      const out = flags.output === '-' ? process.stderr : process.stdout;
-      out.write(
-        flags.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary, out.isTTY === true),
-      );
-    }
-  } catch (err) {
-    progress.stop();
-    if (rejectsWriter !== undefined) {
-      for (const r of pendingRejects.splice(0))
-        await rejectsWriter.write([r.file, r.line, r.reason, r.detail, r.raw]);
-      await rejectsWriter.end();
-    }
-    throw err;
+  }
+  const sessions = sessionizeToColumns(columns, rules);
+  await writeSessions(sessions.sessions(), target);
+  const summary = buildSummary(
+    stats,
+    sessions.countByEndReason(),
+    rules,
+    performance.now() - started,
+    flags.output === '-' ? 'stdout' : flags.output,
+  );
+  if (!flags.quiet) {
+    const out = flags.output === '-' ? process.stderr : process.stdout;
+    out.write(
+      flags.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary, out.isTTY === true),
+    );
   }
 }
 

@@ -5,7 +5,7 @@
 import pc from 'picocolors';
 import { formatDuration } from '../core/duration.ts';
 import type { SessionRules } from '../core/rules.ts';
-import { END_REASONS, type EndReason, type Session } from '../core/session.ts';
+import { END_REASONS, type EndReason } from '../core/session.ts';
 import type { LoadStats } from '../io/load-events.ts';
 
 export interface RunSummary {
@@ -27,13 +27,11 @@ export interface RunSummary {
 
 export function buildSummary(
   stats: LoadStats,
-  sessions: readonly Session[],
+  byReason: Partial<Record<EndReason, number>>,
   rules: SessionRules,
   elapsedMs: number,
   output: string,
 ): RunSummary {
-  const byReason: Partial<Record<EndReason, number>> = {};
-  for (const s of sessions) byReason[s.endReason] = (byReason[s.endReason] ?? 0) + 1;
   return {
     files: stats.files.map((f) => ({
       path: f.path,
@@ -49,7 +47,7 @@ export function buildSummary(
     rejected_total: stats.rejectedTotal,
     left_out: stats.leftOut,
     left_out_total: stats.leftOutTotal,
-    sessions: sessions.length,
+    sessions: Object.values(byReason).reduce((a, b) => a + b, 0),
     sessions_by_end_reason: byReason,
     elapsed_s: round(elapsedMs / 1000, 3),
     events_per_s: elapsedMs > 0 ? Math.round((stats.rows / elapsedMs) * 1000) : 0,

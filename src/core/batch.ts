@@ -109,7 +109,7 @@ class Walker {
     let first = from;
     let startMs = tsMs[order[from]!]!;
     let sessionCampaign = campaignCode[order[from]!]!;
-    let zone = this.#zoneOf(order[from]!);
+    let zone = splitAtMidnight ? this.#zoneOf(order[from]!) : '';
     let previousStartMs = this.after?.startMs ?? Number.NaN;
     let ordinal = this.after?.ordinal ?? 0;
     let p = order[from]!;
@@ -140,7 +140,7 @@ class Walker {
         first = k;
         startMs = tsE;
         sessionCampaign = 0;
-        zone = this.#zoneOf(e);
+        if (splitAtMidnight) zone = this.#zoneOf(e);
       }
       if (campaignCode[e]! !== 0) sessionCampaign = campaignCode[e]!;
       p = e;

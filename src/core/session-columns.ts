@@ -115,6 +115,20 @@ export class SessionColumns {
     };
   }
 
+  /** Sessions one at a time, in output order: writers stream them without holding them all. */
+  *sessions(): Generator<Session> {
+    for (let i = 0; i < this.length; i++) yield this.sessionAt(i);
+  }
+
+  countByEndReason(): Partial<Record<EndReason, number>> {
+    const counts: Partial<Record<EndReason, number>> = {};
+    for (let i = 0; i < this.length; i++) {
+      const r = END_REASONS[this.flags[i]! >> 2]!;
+      counts[r] = (counts[r] ?? 0) + 1;
+    }
+    return counts;
+  }
+
   toSessions(): Session[] {
     const out = new Array<Session>(this.length);
     for (let i = 0; i < this.length; i++) out[i] = this.sessionAt(i);

@@ -11,14 +11,10 @@ import type { EventInput } from '../core/event.ts';
 import type { NormalizeResult } from '../core/normalize.ts';
 import { type InputOptions, openInput } from './open-input.ts';
 import type { LeftOutReason } from './record.ts';
+import type { RejectedLine } from './write-rejects.ts';
 
-export interface RejectedRow {
-  file: string;
-  line: number;
-  reason: string;
-  detail: string;
-  raw: string;
-}
+/** A rejected row with the file it came from, as --rejects writes it. */
+export type RejectedRow = RejectedLine & { file: string; detail: string };
 
 export interface FileStats {
   path: string;

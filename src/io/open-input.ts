@@ -14,7 +14,7 @@ import { readJsonArray } from './json-array.ts';
 import { type LineReader, openLines, type TextLine } from './lines.ts';
 import { readNdjson } from './ndjson.ts';
 import { readParquet } from './parquet.ts';
-import { clipRaw, type ReadBatch, type ReadReject } from './record.ts';
+import { clipRaw, emptyBatch, type ReadBatch, type ReadReject } from './record.ts';
 
 export const INPUT_FORMATS = [...FILE_FORMATS, ...ACCESS_LOG_FORMATS] as const;
 export type InputFormatName = InputFormat | AccessLogFormatName;
@@ -108,6 +108,5 @@ async function* readLog(
     }
     yield batch;
   }
-  if (badLines.length > 0)
-    yield { records: [], lines: [], rejects: badLines.splice(0), leftOut: {}, bytesRead: source.bytesRead() };
+  if (badLines.length > 0) yield { ...emptyBatch(source.bytesRead()), rejects: badLines.splice(0) };
 }

@@ -11,8 +11,11 @@ import { createCsvWriter } from './write-csv.ts';
 
 export const REJECTS_HEADER = ['file', 'line', 'reason', 'detail', 'raw'] as const;
 
+/** A rejected row, from a reader (ReadReject) or from validation (reason such as `bad_timestamp`). */
+export type RejectedLine = Omit<ReadReject, 'reason'> & { reason: string };
+
 export interface RejectsWriter {
-  write(file: string, reject: ReadReject): Promise<void>;
+  write(file: string, reject: RejectedLine): Promise<void>;
   end(): Promise<void>;
 }
 

@@ -7,11 +7,10 @@
  */
 import { createWriteStream } from 'node:fs';
 import { StintError } from '../core/errors.ts';
-import { SESSION_FIELDS, type Session, toSessionRow } from '../core/session.ts';
+import { SESSION_FIELDS, type Session, toSessionRecord, toSessionRow } from '../core/session.ts';
 import { createCsvWriter } from './write-csv.ts';
 import { createNdjsonWriter } from './write-ndjson.ts';
-import type { ParquetColumn } from './write-parquet.ts';
-import { writeParquet } from './write-parquet.ts';
+import { type ParquetColumn, writeParquet } from './write-parquet.ts';
 
 export type OutputFormat = 'csv' | 'ndjson' | 'parquet';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['csv', 'ndjson', 'parquet'];
@@ -39,25 +38,43 @@ export function formatOfPath(path: string): OutputFormat | undefined {
   return undefined;
 }
 
+/** Fails fast on a target that cannot work, before any input is read. */
+export function checkOutput(target: { path: string; format: OutputFormat }): void {
+  if (target.format === 'parquet' && target.path === '-') {
+    throw new StintError(
+      'STINT_BAD_FLAG',
+      'Parquet cannot be written to stdout',
+      'Give a file: -o sessions.parquet',
+    );
+  }
+}
+
+const PARQUET_BATCH_ROWS = 4096;
+
+/** Parquet rows in batches, start/end as epoch ms for the TIMESTAMP_MS columns. */
+async function* parquetRows(sessions: Iterable<Session>): AsyncGenerator<unknown[][]> {
+  let batch: unknown[][] = [];
+  for (const s of sessions) {
+    const row: unknown[] = toSessionRow(s);
+    row[4] = s.startMs;
+    row[5] = s.endMs;
+    batch.push(row);
+    if (batch.length === PARQUET_BATCH_ROWS) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** Writes sessions as they come from the iterable, so they need not all be in memory at once. */
 export async function writeSessions(
-  sessions: readonly Session[],
+  sessions: Iterable<Session>,
   target: { path: string; format: OutputFormat },
 ): Promise<void> {
+  checkOutput(target);
   if (target.format === 'parquet') {
-    if (target.path === '-') {
-      throw new StintError(
-        'STINT_BAD_FLAG',
-        'Parquet cannot be written to stdout',
-        'Give a file: -o sessions.parquet',
-      );
-    }
-    const rows = sessions.map((s) => {
-      const row = toSessionRow(s);
-      row[4] = s.startMs;
-      row[5] = s.endMs;
-      return row;
-    });
-    await writeParquet(target.path, PARQUET_COLUMNS, rows);
+    await writeParquet(target.path, PARQUET_COLUMNS, parquetRows(sessions));
     return;
   }
   const out = target.path === '-' ? process.stdout : createWriteStream(target.path);
@@ -67,10 +84,7 @@ export async function writeSessions(
     await writer.end();
   } else {
     const writer = createNdjsonWriter(out);
-    for (const s of sessions) {
-      const row = toSessionRow(s);
-      await writer.write(Object.fromEntries(SESSION_FIELDS.map((f, i) => [f, row[i]])));
-    }
+    for (const s of sessions) await writer.write(toSessionRecord(s));
     await writer.end();
   }
 }
