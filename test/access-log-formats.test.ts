@@ -18,8 +18,9 @@ import { clfTimeToMs, dateAndTimeToMs, isoUtcToMs } from '../src/io/access-log/l
 import { parseNginxJson } from '../src/io/access-log/nginx-json.ts';
 import { createW3cParser } from '../src/io/access-log/w3c.ts';
 import { decodeW3cAgent, splitW3cLine } from '../src/io/access-log/w3c-line.ts';
+import { DATA } from './helpers/cli.ts';
 
-const FIXTURES = '/work/shared/data/edge_cases/matomo_log_analytics_format_fixtures';
+const FIXTURES = `${DATA}/edge_cases/matomo_log_analytics_format_fixtures`;
 const CHROME_17 =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/535.11 (KHTML, like Gecko) Chrome/17.0.963.56 Safari/535.11';
 

@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { StintError } from '../src/core/errors.ts';
 import { type ReadAccessLogOptions, readAccessLog } from '../src/io/access-log/read.ts';
 import type { LeftOutReason, ReadBatch, ReadReject } from '../src/io/record.ts';
+import { DATA } from './helpers/cli.ts';
 
-const DATA = '/work/shared/data';
 const NASA_BROKEN = `${DATA}/nasa_access_log_Aug95_head.log`;
 const NASA = `${DATA}/nasa_access_log_Aug95_head.repaired.log`;
 const ELASTIC = `${DATA}/elastic_apache_logs.log`;

@@ -1,37 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readDelimited } from '../src/io/csv.ts';
 import { parseCsvLine } from '../src/io/csv-record.ts';
-import type { RawRecord, ReadBatch, ReadReject } from '../src/io/record.ts';
+import type { ReadReject } from '../src/io/record.ts';
+import { DATA } from './helpers/cli.ts';
+import { collect, fixtureDir } from './helpers/io.ts';
 
-const DATA = '/work/shared/data';
-const dir = mkdtempSync(join(tmpdir(), 'stint-io-csv-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function fixture(name: string, content: string | Buffer): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
-
-async function collect(batches: AsyncGenerator<ReadBatch>) {
-  const records: RawRecord[] = [];
-  const lines: number[] = [];
-  const rejects: ReadReject[] = [];
-  const sizes: number[] = [];
-  let bytesRead = 0;
-  for await (const b of batches) {
-    records.push(...b.records);
-    lines.push(...b.lines);
-    rejects.push(...b.rejects);
-    sizes.push(b.records.length);
-    bytesRead = b.bytesRead;
-  }
-  return { records, lines, rejects, sizes, bytesRead };
-}
+const fixture = fixtureDir('stint-io-csv-');
 
 const brief = (rejects: ReadReject[]) => rejects.map((r) => [r.line, r.reason]);
 

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { detectFileFormat, detectFormat } from '../src/io/detect.ts';
+import { DATA } from './helpers/cli.ts';
 
-const DATA = '/work/shared/data';
 const MATOMO = `${DATA}/edge_cases/matomo_log_analytics_format_fixtures`;
 const head = (path: string): Buffer => readFileSync(path).subarray(0, 64 * 1024);
 const text = (s: string): Buffer => Buffer.from(s);

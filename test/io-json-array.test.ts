@@ -1,31 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readJsonArray } from '../src/io/json-array.ts';
-import type { RawRecord, ReadBatch, ReadReject } from '../src/io/record.ts';
+import { collect, fixtureDir } from './helpers/io.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'stint-io-json-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function fixture(name: string, content: string | Buffer): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
-
-async function collect(batches: AsyncGenerator<ReadBatch>) {
-  const records: RawRecord[] = [];
-  const lines: number[] = [];
-  const rejects: ReadReject[] = [];
-  for await (const b of batches) {
-    records.push(...b.records);
-    lines.push(...b.lines);
-    rejects.push(...b.rejects);
-  }
-  return { records, lines, rejects };
-}
+const fixture = fixtureDir('stint-io-json-');
 
 describe('readJsonArray', () => {
   it('numbers records by element index + 1 and rejects non-objects', async () => {

@@ -1,18 +1,10 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openLines, readLines, type TextLine } from '../src/io/lines.ts';
+import { fixtureDir } from './helpers/io.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'stint-io-lines-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function fixture(name: string, content: string | Buffer): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
+const fixture = fixtureDir('stint-io-lines-');
 
 async function all(path: string): Promise<TextLine[]> {
   const out: TextLine[] = [];

@@ -1,32 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { detectExplodeField, readNdjson } from '../src/io/ndjson.ts';
-import type { RawRecord, ReadBatch, ReadReject } from '../src/io/record.ts';
+import { DATA } from './helpers/cli.ts';
+import { collect, fixtureDir } from './helpers/io.ts';
 
-const OTTO = '/work/shared/data/otto_train_head.jsonl';
-const dir = mkdtempSync(join(tmpdir(), 'stint-io-ndjson-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function fixture(name: string, content: string | Buffer): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
-
-async function collect(batches: AsyncGenerator<ReadBatch>) {
-  const records: RawRecord[] = [];
-  const lines: number[] = [];
-  const rejects: ReadReject[] = [];
-  for await (const b of batches) {
-    records.push(...b.records);
-    lines.push(...b.lines);
-    rejects.push(...b.rejects);
-  }
-  return { records, lines, rejects };
-}
+const OTTO = `${DATA}/otto_train_head.jsonl`;
+const fixture = fixtureDir('stint-io-ndjson-');
 
 describe('readNdjson', () => {
   it('explodes OTTO sessions into 862 events, keeping `session`, and says so', async () => {

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readParquet, writeParquet } from '../src/io/parquet.ts';
-import type { RawRecord, ReadBatch } from '../src/io/record.ts';
+import { collect } from './helpers/io.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'stint-io-parquet-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,20 +19,6 @@ async function duck(sql: string, values: string[] = []): Promise<unknown[][]> {
     connection.closeSync();
     instance.closeSync();
   }
-}
-
-async function collect(batches: AsyncGenerator<ReadBatch>) {
-  const records: RawRecord[] = [];
-  const lines: number[] = [];
-  const sizes: number[] = [];
-  let bytesRead = 0;
-  for await (const b of batches) {
-    records.push(...b.records);
-    lines.push(...b.lines);
-    sizes.push(b.records.length);
-    bytesRead = b.bytesRead;
-  }
-  return { records, lines, sizes, bytesRead };
 }
 
 const typed = join(dir, "typed 'quoted'.parquet");
