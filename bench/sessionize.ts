@@ -11,7 +11,6 @@ import { createWriteStream, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { sessionizeToColumns } from '../src/core/batch.ts';
-import { createNormalizer } from '../src/core/normalize.ts';
 import { createRules } from '../src/core/rules.ts';
 import { loadEvents } from '../src/io/load-events.ts';
 import { createCsvWriter } from '../src/io/write-csv.ts';
@@ -108,7 +107,7 @@ async function runBaseline(): Promise<{ ms: number; sessions: number }> {
 }
 
 async function coreThroughput(): Promise<{ eventsPerS: number; sessions: number; columnsBytes: number }> {
-  const { columns } = await loadEvents([parquetPath], { normalize: createNormalizer() });
+  const { columns } = await loadEvents([parquetPath], { normalize: {} });
   const rules = createRules();
   sessionizeToColumns(columns, rules); // warm-up
   let best = Number.POSITIVE_INFINITY;

@@ -7,7 +7,6 @@ import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { sessionizeToColumns } from '../core/batch.ts';
 import { StintError } from '../core/errors.ts';
-import { createNormalizer } from '../core/normalize.ts';
 import { expandInputs } from '../io/glob.ts';
 import { loadEvents, type RejectedRow } from '../io/load-events.ts';
 import { INPUT_FORMATS, type InputFormatName } from '../io/open-input.ts';
@@ -102,7 +101,7 @@ async function runSessionize(inputs: string[], flags: SessionizeFlags): Promise<
   let loaded: Awaited<ReturnType<typeof loadEvents>>;
   try {
     loaded = await loadEvents(paths, {
-      normalize: createNormalizer({ map, inputTz, sessionKey: rules.sessionKey }),
+      normalize: { map, inputTz, sessionKey: rules.sessionKey },
       format: inputFormat,
       keepAll: flags.keepAll,
       keepBots: flags.keepBots,

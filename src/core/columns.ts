@@ -43,17 +43,8 @@ export class EventColumnsBuilder {
   #capacity: number;
   #tsMs: Float64Array;
   #value: Float64Array;
-  #ints: Record<IntColumn, Int32Array>;
-  readonly #dicts = {
-    ids: new Dictionary(),
-    names: new Dictionary(),
-    paths: new Dictionary(),
-    referrers: new Dictionary(),
-    campaigns: new Dictionary(),
-    sessionKeys: new Dictionary(),
-    zones: new Dictionary(),
-    agents: new Dictionary(),
-  };
+  #ints: IntColumns;
+  readonly #dicts = newDictionaries();
   readonly #seenEventIds = new Set<string>();
   #duplicates = 0;
 
@@ -61,7 +52,7 @@ export class EventColumnsBuilder {
     this.#capacity = Math.max(16, capacity);
     this.#tsMs = new Float64Array(this.#capacity);
     this.#value = new Float64Array(this.#capacity);
-    this.#ints = allocInts(this.#capacity);
+    this.#ints = new IntColumns(this.#capacity);
   }
 
   get length(): number {
@@ -92,10 +83,7 @@ export class EventColumnsBuilder {
     c.nameCode[i] = d.names.code(e.name);
     c.pathCode[i] = e.url === '' ? 0 : d.paths.code(pathOf(e.url));
     c.referrerCode[i] = d.referrers.code(e.referrer);
-    c.campaignCode[i] =
-      e.utmSource === '' && e.utmMedium === '' && e.utmCampaign === ''
-        ? 0
-        : d.campaigns.code(`${e.utmSource}\u0001${e.utmMedium}\u0001${e.utmCampaign}`);
+    c.campaignCode[i] = campaignCode(d.campaigns, e.utmSource, e.utmMedium, e.utmCampaign);
     c.sessionKeyCode[i] = d.sessionKeys.code(e.sessionKey);
     c.zoneCode[i] = d.zones.code(e.timezone);
     c.agentCode[i] = d.agents.code(e.userAgent);
@@ -104,20 +92,11 @@ export class EventColumnsBuilder {
 
   finish(): EventColumns {
     const n = this.#length;
-    const c = this.#ints;
     return {
       length: n,
       tsMs: this.#tsMs.subarray(0, n),
       value: this.#value.subarray(0, n),
-      anonCode: c.anonCode.subarray(0, n),
-      userCode: c.userCode.subarray(0, n),
-      nameCode: c.nameCode.subarray(0, n),
-      pathCode: c.pathCode.subarray(0, n),
-      referrerCode: c.referrerCode.subarray(0, n),
-      campaignCode: c.campaignCode.subarray(0, n),
-      sessionKeyCode: c.sessionKeyCode.subarray(0, n),
-      zoneCode: c.zoneCode.subarray(0, n),
-      agentCode: c.agentCode.subarray(0, n),
+      ...this.#ints.slice(n),
       ...this.#dicts,
     };
   }
@@ -130,29 +109,81 @@ export class EventColumnsBuilder {
     const value = new Float64Array(capacity);
     value.set(this.#value);
     this.#value = value;
-    const ints = allocInts(capacity);
-    for (const key of INT_COLUMNS) ints[key].set(this.#ints[key]);
-    this.#ints = ints;
+    this.#ints = new IntColumns(capacity, this.#ints);
     this.#capacity = capacity;
   }
 }
 
-const INT_COLUMNS = [
-  'anonCode',
-  'userCode',
-  'nameCode',
-  'pathCode',
-  'referrerCode',
-  'campaignCode',
-  'sessionKeyCode',
-  'zoneCode',
-  'agentCode',
-] as const;
-type IntColumn = (typeof INT_COLUMNS)[number];
+export type EventDictionaries = Pick<
+  EventColumns,
+  'ids' | 'names' | 'paths' | 'referrers' | 'campaigns' | 'sessionKeys' | 'zones' | 'agents'
+>;
 
-function allocInts(capacity: number): Record<IntColumn, Int32Array> {
-  return Object.fromEntries(INT_COLUMNS.map((k) => [k, new Int32Array(capacity)])) as Record<
-    IntColumn,
-    Int32Array
-  >;
+export function newDictionaries(): EventDictionaries {
+  return {
+    ids: new Dictionary(),
+    names: new Dictionary(),
+    paths: new Dictionary(),
+    referrers: new Dictionary(),
+    campaigns: new Dictionary(),
+    sessionKeys: new Dictionary(),
+    zones: new Dictionary(),
+    agents: new Dictionary(),
+  };
+}
+
+/** The campaign code of (utm_source, utm_medium, utm_campaign): 0 when all three are empty. */
+export function campaignCode(
+  campaigns: Dictionary,
+  source: string,
+  medium: string,
+  campaign: string,
+): number {
+  return source === '' && medium === '' && campaign === ''
+    ? 0
+    : campaigns.code(`${source}\u0001${medium}\u0001${campaign}`);
+}
+
+/** The int32 columns, as plain fields so the hot loops see one object shape. */
+export class IntColumns {
+  readonly anonCode: Int32Array;
+  readonly userCode: Int32Array;
+  readonly nameCode: Int32Array;
+  readonly pathCode: Int32Array;
+  readonly referrerCode: Int32Array;
+  readonly campaignCode: Int32Array;
+  readonly sessionKeyCode: Int32Array;
+  readonly zoneCode: Int32Array;
+  readonly agentCode: Int32Array;
+
+  constructor(capacity: number, from?: IntColumns) {
+    const make = (old: Int32Array | undefined): Int32Array => {
+      const a = new Int32Array(capacity);
+      if (old !== undefined) a.set(old);
+      return a;
+    };
+    this.anonCode = make(from?.anonCode);
+    this.userCode = make(from?.userCode);
+    this.nameCode = make(from?.nameCode);
+    this.pathCode = make(from?.pathCode);
+    this.referrerCode = make(from?.referrerCode);
+    this.campaignCode = make(from?.campaignCode);
+    this.sessionKeyCode = make(from?.sessionKeyCode);
+    this.zoneCode = make(from?.zoneCode);
+    this.agentCode = make(from?.agentCode);
+  }
+
+  slice(n: number): Omit<IntColumns, 'slice'> {
+    return {
+      anonCode: this.anonCode.subarray(0, n),
+      userCode: this.userCode.subarray(0, n),
+      nameCode: this.nameCode.subarray(0, n),
+      pathCode: this.pathCode.subarray(0, n),
+      referrerCode: this.referrerCode.subarray(0, n),
+      campaignCode: this.campaignCode.subarray(0, n),
+      sessionKeyCode: this.sessionKeyCode.subarray(0, n),
+      zoneCode: this.zoneCode.subarray(0, n),
+      agentCode: this.agentCode.subarray(0, n),
+    };
+  }
 }

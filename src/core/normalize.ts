@@ -48,7 +48,7 @@ export interface NormalizeOptions {
 }
 
 /** For each canonical field, the record key that holds it; the rest are properties. */
-interface KeyPlan {
+export interface KeyPlan {
   readonly fields: Partial<Record<CanonicalField | 'session_key', string>>;
   readonly propertyKeys: readonly string[];
 }
@@ -68,7 +68,7 @@ export function createNormalizer(options: NormalizeOptions = {}): (record: Event
   };
 }
 
-function planKeys(keys: readonly string[], options: NormalizeOptions): KeyPlan {
+export function planKeys(keys: readonly string[], options: NormalizeOptions): KeyPlan {
   const byLower = new Map<string, string>();
   for (const key of keys) {
     const lower = key.toLowerCase();
@@ -100,12 +100,23 @@ function planKeys(keys: readonly string[], options: NormalizeOptions): KeyPlan {
 }
 
 function text(record: EventInput, key: string | undefined): string {
-  if (key === undefined) return '';
-  const v = record[key];
+  return key === undefined ? '' : fieldText(record[key]);
+}
+
+/** A field's value as text: '' for none, JSON for objects. */
+export function fieldText(v: unknown): string {
   if (v === undefined || v === null) return '';
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
   return JSON.stringify(v);
+}
+
+/** The `value` field as a number: 0 when absent or '', NaN when it is not a number (blanks included). */
+export function fieldValue(raw: unknown): number {
+  if (typeof raw === 'number') return raw;
+  if (raw === '') return 0;
+  if (typeof raw === 'string') return raw.trim() === '' ? Number.NaN : Number(raw);
+  return raw === undefined || raw === null ? 0 : Number.NaN;
 }
 
 function normalizeWithPlan(record: EventInput, plan: KeyPlan, inputTz: string): NormalizeResult {
@@ -123,10 +134,7 @@ function normalizeWithPlan(record: EventInput, plan: KeyPlan, inputTz: string): 
     return { ok: false, reason: 'no_identity', detail: 'neither anonymous_id nor user_id is set' };
   }
   const rawValue = f.value === undefined ? undefined : record[f.value];
-  let value = 0;
-  if (typeof rawValue === 'number') value = rawValue;
-  else if (typeof rawValue === 'string' && rawValue.trim() !== '') value = Number(rawValue);
-  else if (rawValue !== undefined && rawValue !== null && rawValue !== '') value = Number.NaN;
+  const value = fieldValue(rawValue);
   if (!Number.isFinite(value)) {
     return { ok: false, reason: 'bad_value', detail: `value "${String(rawValue)}" is not a number` };
   }

@@ -5,11 +5,14 @@
  *
  *   const { columns, stats } = await loadEvents(['access.log*'], { normalize, onProgress });
  */
+
+import { stat } from 'node:fs/promises';
 import { type EventColumns, EventColumnsBuilder } from '../core/columns.ts';
 import { StintError } from '../core/errors.ts';
-import type { EventInput } from '../core/event.ts';
-import type { NormalizeResult } from '../core/normalize.ts';
+import { createNormalizer, type NormalizeOptions, type NormalizeResult } from '../core/normalize.ts';
 import { type InputOptions, openInput } from './open-input.ts';
+import { parquetRecordsAt } from './parquet.ts';
+import { type FastLoad, planParquetFastPath } from './parquet-columns.ts';
 import type { LeftOutReason } from './record.ts';
 import type { RejectedLine } from './write-rejects.ts';
 
@@ -41,19 +44,20 @@ export interface LoadStats {
 }
 
 export interface LoadOptions extends InputOptions {
-  normalize: (record: EventInput) => NormalizeResult;
+  normalize: NormalizeOptions;
+  /** Read plain Parquet inputs column-wise (default true); false forces the record path. */
+  fastPath?: boolean;
   /** Fail (exit 2) once more rows than this are rejected. */
   maxRejects?: number | undefined;
   onReject?: ((row: RejectedRow) => void) | undefined;
   onProgress?: (p: { rows: number; bytesRead: number; file: string }) => void | Promise<void>;
-  builder?: EventColumnsBuilder;
 }
 
 export async function loadEvents(
   paths: readonly string[],
   options: LoadOptions,
 ): Promise<{ columns: EventColumns; stats: LoadStats }> {
-  const builder = options.builder ?? new EventColumnsBuilder(1 << 16);
+  const normalize = createNormalizer(options.normalize);
   const stats: LoadStats = {
     files: [],
     rows: 0,
@@ -78,20 +82,56 @@ export async function loadEvents(
       );
     }
   };
-  let bytesBefore = 0;
-  for (const path of paths) {
-    const input = await openInput(path, options);
+  const newFile = (path: string, format: string, notes: string[]): FileStats => {
     const file: FileStats = {
       path,
-      format: input.format,
+      format,
       rows: 0,
       accepted: 0,
       duplicates: 0,
       rejected: 0,
       leftOut: 0,
-      notes: input.notes,
+      notes,
     };
     stats.files.push(file);
+    return file;
+  };
+  const addUp = (file: FileStats): void => {
+    stats.rows += file.rows;
+    stats.accepted += file.accepted;
+    stats.duplicates += file.duplicates;
+  };
+
+  if (options.fastPath !== false) {
+    const fast = await planParquetFastPath(paths, options);
+    if (fast !== undefined) {
+      try {
+        const loaded = await fast.load(options);
+        if (loaded !== 'hash_collision') {
+          for (const result of loaded.files) {
+            const file = newFile(result.path, 'parquet', []);
+            Object.assign(file, {
+              rows: result.rows,
+              accepted: result.accepted,
+              duplicates: result.duplicates,
+            });
+            for (const row of await fastRejects(loaded, result, normalize)) reject(row, file);
+            addUp(file);
+            stats.bytesRead += (await stat(result.path)).size;
+          }
+          return { columns: loaded.columns, stats };
+        }
+      } finally {
+        fast.close();
+      }
+    }
+  }
+
+  const builder = new EventColumnsBuilder(1 << 16);
+  let bytesBefore = 0;
+  for (const path of paths) {
+    const input = await openInput(path, options);
+    const file = newFile(path, input.format, input.notes);
     let fileBytes = 0;
     for await (const batch of input.batches) {
       // Rejects of one batch are reported in line order, whichever stage rejected them.
@@ -112,7 +152,7 @@ export async function loadEvents(
       for (let i = 0; i < records.length; i++) {
         const record = records[i]!;
         file.rows++;
-        const result = options.normalize(record);
+        const result = normalize(record);
         if (!result.ok) {
           const raw = JSON.stringify(record);
           rejected.push({ file: path, line: lines[i]!, reason: result.reason, detail: result.detail, raw });
@@ -131,9 +171,34 @@ export async function loadEvents(
       await options.onProgress?.({ rows: stats.rows + file.rows, bytesRead: stats.bytesRead, file: path });
     }
     bytesBefore += fileBytes;
-    stats.rows += file.rows;
-    stats.accepted += file.accepted;
-    stats.duplicates += file.duplicates;
+    addUp(file);
   }
   return { columns: builder.finish(), stats };
+}
+
+/** The fast path's rejected rows as --rejects shows them: the record, and the normalizer's reason. */
+async function fastRejects(
+  loaded: FastLoad,
+  result: FastLoad['files'][number],
+  normalize: (record: Record<string, unknown>) => NormalizeResult,
+): Promise<RejectedRow[]> {
+  if (result.rejected.length === 0) return [];
+  const records = await parquetRecordsAt(
+    loaded.connection,
+    result.path,
+    result.rejected.map((r) => r.line),
+  );
+  return result.rejected.map(({ line, reason }) => {
+    const record = records.get(line) ?? {};
+    const checked = normalize(record);
+    return checked.ok
+      ? { file: result.path, line, reason, detail: 'rejected', raw: JSON.stringify(record) }
+      : {
+          file: result.path,
+          line,
+          reason: checked.reason,
+          detail: checked.detail,
+          raw: JSON.stringify(record),
+        };
+  });
 }

@@ -29,7 +29,7 @@ export { type ParquetColumn, type ParquetColumnType, writeParquet } from './writ
 
 const BATCH_SIZE = 8192;
 
-const EPOCH_MS_TYPES = new Set<DuckDBTypeId>([
+export const EPOCH_MS_TYPES = new Set<DuckDBTypeId>([
   DuckDBTypeId.TIMESTAMP,
   DuckDBTypeId.TIMESTAMP_S,
   DuckDBTypeId.TIMESTAMP_MS,
@@ -56,24 +56,61 @@ const PLAIN_TYPES = new Set<DuckDBTypeId>([
   DuckDBTypeId.VARCHAR,
 ]);
 
-/** The SELECT list that turns every column into a plain value (see the module comment). */
-function selectList(names: readonly string[], types: readonly DuckDBTypeId[]): string {
-  return names
-    .map((name, i) => {
-      const id = quoteIdentifier(name);
-      const type = types[i]!;
-      if (EPOCH_MS_TYPES.has(type)) return `epoch_ms(${id}) AS ${id}`;
-      if (PLAIN_TYPES.has(type)) return id;
-      return `CAST(${id} AS VARCHAR) AS ${id}`;
-    })
-    .join(', ');
+/** The SQL expression that reads one column as a plain value (see the module comment). */
+export function plainExpression(name: string, type: DuckDBTypeId): string {
+  const id = quoteIdentifier(name);
+  if (EPOCH_MS_TYPES.has(type)) return `epoch_ms(${id})`;
+  if (PLAIN_TYPES.has(type)) return id;
+  return `CAST(${id} AS VARCHAR)`;
 }
 
-function plain(value: unknown): unknown {
+function selectList(names: readonly string[], types: readonly DuckDBTypeId[]): string {
+  return names.map((name, i) => `${plainExpression(name, types[i]!)} AS ${quoteIdentifier(name)}`).join(', ');
+}
+
+/** A value as DuckDB's JS converter gives it, made plain: bigints become numbers, or strings beyond 2^53. */
+export function plain(value: unknown): unknown {
   if (typeof value !== 'bigint') return value;
   return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
     ? Number(value)
     : value.toString();
+}
+
+/** A Parquet file's column names and types. */
+export async function parquetSchema(
+  connection: DuckDBConnection,
+  path: string,
+): Promise<{ names: string[]; types: DuckDBTypeId[] }> {
+  const probe = await connection.run('SELECT * FROM read_parquet(?) LIMIT 0', [path]);
+  const names = probe.columnNames();
+  return { names, types: Array.from({ length: probe.columnCount }, (_, i) => probe.columnTypeId(i)) };
+}
+
+/** The records at the given 1-based row numbers, keyed like `readParquet`'s, in row order. */
+export async function parquetRecordsAt(
+  connection: DuckDBConnection,
+  path: string,
+  rows: readonly number[],
+): Promise<Map<number, RawRecord>> {
+  const { names, types } = await parquetSchema(connection, path);
+  const keys = columnKeys(names);
+  const found = new Map<number, RawRecord>();
+  // Row numbers are our own integers; batches keep the statement small.
+  for (let from = 0; from < rows.length; from += 10_000) {
+    const list = rows.slice(from, from + 10_000).map((r) => String(r - 1));
+    const result = await connection.runAndReadAll(
+      `SELECT file_row_number + 1, ${selectList(names, types)} FROM read_parquet(?, file_row_number = true)
+       WHERE file_row_number IN (${list.join(',')})`,
+      [path],
+    );
+    const columns = result.getColumnsJS();
+    for (let r = 0; r < result.currentRowCount; r++) {
+      const record: RawRecord = {};
+      for (let c = 0; c < keys.length; c++) record[keys[c]!] = plain(columns[c + 1]![r]);
+      found.set(Number(columns[0]![r]), record);
+    }
+  }
+  return found;
 }
 
 async function* readRows(
@@ -83,9 +120,7 @@ async function* readRows(
   fileBytes: number,
 ): AsyncGenerator<ReadBatch> {
   const source = 'read_parquet(?)';
-  const probe = await connection.run(`SELECT * FROM ${source} LIMIT 0`, [path]);
-  const names = probe.columnNames();
-  const types = Array.from({ length: probe.columnCount }, (_, i) => probe.columnTypeId(i));
+  const { names, types } = await parquetSchema(connection, path);
   const keys = columnKeys(names);
   const count = await connection.runAndReadAll(`SELECT count(*) FROM ${source}`, [path]);
   const total = Number(count.getRowsJS()[0]?.[0] ?? 0);

@@ -1,0 +1,124 @@
+/**
+ * 64-bit hash → int32 ≥ 0, on one typed array: what the Parquet fast path uses to turn DuckDB's
+ * per-row `hash(...)` values into dictionary codes without a string per row. Keys are given as
+ * their two 32-bit halves and are assumed well mixed (the low half picks the slot).
+ *
+ *   const m = new Hash64Map(); m.setIfAbsent(lo, hi, 7) === -1; m.get(lo, hi) === 7; m.get(1, 2) === -1
+ */
+
+const MAX_LOAD = 0.6;
+
+export class Hash64Map {
+  #mask: number;
+  /** Slot s holds [lo, hi, value + 1] at 3s; value + 1 = 0 marks an empty slot. */
+  #slots: Uint32Array;
+  #size = 0;
+
+  constructor(expected = 16) {
+    let capacity = 16;
+    while (capacity * MAX_LOAD < expected) capacity *= 2;
+    this.#mask = capacity - 1;
+    this.#slots = new Uint32Array(capacity * 3);
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  /** The value stored for the key, or -1. */
+  get(lo: number, hi: number): number {
+    const mask = this.#mask;
+    const slots = this.#slots;
+    for (let slot = lo & mask; ; slot = (slot + 1) & mask) {
+      const at = 3 * slot;
+      const v = slots[at + 2]!;
+      if (v === 0 || (slots[at] === lo && slots[at + 1] === hi)) return v - 1;
+    }
+  }
+
+  /** Stores value (≥ 0) for the key unless it is there; returns the value already stored, or -1. */
+  setIfAbsent(lo: number, hi: number, value: number): number {
+    if (this.#size >= (this.#mask + 1) * MAX_LOAD) this.#grow();
+    const mask = this.#mask;
+    const slots = this.#slots;
+    for (let slot = lo & mask; ; slot = (slot + 1) & mask) {
+      const at = 3 * slot;
+      const v = slots[at + 2]!;
+      if (v === 0) {
+        slots[at] = lo;
+        slots[at + 1] = hi;
+        slots[at + 2] = value + 1;
+        this.#size++;
+        return -1;
+      }
+      if (slots[at] === lo && slots[at + 1] === hi) return v - 1;
+    }
+  }
+
+  #grow(): void {
+    const old = this.#slots;
+    this.#mask = (this.#mask + 1) * 2 - 1;
+    this.#slots = new Uint32Array((this.#mask + 1) * 3);
+    this.#size = 0;
+    for (let at = 0; at < old.length; at += 3) {
+      if (old[at + 2] !== 0) this.setIfAbsent(old[at]!, old[at + 1]!, old[at + 2]! - 1);
+    }
+  }
+}
+
+/**
+ * For each position, the earlier position whose key it repeats, else -1. Keys are 64-bit
+ * hashes as halves; (0, 0) means "no key" and never repeats. Keys are first split by their top
+ * bits into buckets of some thousands, stably, so each bucket's table stays in cache.
+ *
+ *   firstOccurrences(lo=[5,7,5,0,0], hi=[1,1,1,0,0], 5) → [-1,-1,0,-1,-1]
+ */
+export function firstOccurrences(lo: Uint32Array, hi: Uint32Array, n: number): Int32Array {
+  const first = new Int32Array(n).fill(-1);
+  let bits = 0;
+  while (bits < 16 && n >> bits > BUCKET_TARGET) bits++;
+  const buckets = 1 << bits;
+  const shift = 32 - bits;
+  const start = new Int32Array(buckets + 1);
+  for (let i = 0; i < n; i++)
+    if (lo[i] !== 0 || hi[i] !== 0) start[(bits === 0 ? 0 : hi[i]! >>> shift) + 1]!++;
+  for (let b = 0; b < buckets; b++) start[b + 1]! += start[b]!;
+  const order = new Int32Array(start[buckets]!);
+  const next = start.slice(0, buckets);
+  for (let i = 0; i < n; i++) {
+    if (lo[i] !== 0 || hi[i] !== 0) order[next[bits === 0 ? 0 : hi[i]! >>> shift]!++] = i;
+  }
+  // Per bucket, an open-addressing table of [lo, hi, position + 1] sized to the bucket.
+  let table = new Uint32Array(0);
+  for (let b = 0; b < buckets; b++) {
+    const from = start[b]!;
+    const to = start[b + 1]!;
+    let capacity = 16;
+    while (capacity < 2 * (to - from)) capacity *= 2;
+    if (table.length < capacity * 3) table = new Uint32Array(capacity * 3);
+    else table.fill(0, 0, capacity * 3);
+    const mask = capacity - 1;
+    for (let k = from; k < to; k++) {
+      const i = order[k]!;
+      const kLo = lo[i]!;
+      const kHi = hi[i]!;
+      for (let slot = kLo & mask; ; slot = (slot + 1) & mask) {
+        const at = 3 * slot;
+        const seen = table[at + 2]!;
+        if (seen === 0) {
+          table[at] = kLo;
+          table[at + 1] = kHi;
+          table[at + 2] = i + 1;
+          break;
+        }
+        if (table[at] === kLo && table[at + 1] === kHi) {
+          first[i] = seen - 1;
+          break;
+        }
+      }
+    }
+  }
+  return first;
+}
+
+const BUCKET_TARGET = 8192;

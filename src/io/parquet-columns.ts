@@ -1,0 +1,538 @@
+/**
+ * The Parquet fast path of `loadEvents`: Parquet → event columns with no record and no string
+ * per row. DuckDB reads the file and hashes each row's fields in groups (identity, page,
+ * attributes, value); JS keeps, per group, a table from hash to the group's dictionary codes,
+ * so a row costs a few typed-array lookups. A combination's text is read only the first time
+ * its hash is seen (identity, page, value: from the row itself; attributes, whose user agents
+ * are long: from one DISTINCT query). Results, rejects, duplicates and statistics are those of
+ * the record path (`normalize` + `EventColumnsBuilder`); a test holds the two paths together.
+ *
+ * Taken only when every input is a plain Parquet file whose timestamp column is a native time
+ * or a number, whose event_id (if any) is text or an integer, and whose identity, event, url
+ * and value columns are not floating point or decimal (their text would differ from the
+ * record path's); otherwise `planParquetFastPath` gives undefined and the record path reads.
+ *
+ * Repeated event_ids are found by a 64-bit hash and confirmed on the text of both rows: should
+ * two different ids share a hash, `load` gives `'hash_collision'` and the caller falls back to
+ * the record path, so no event is ever dropped on a hash alone.
+ */
+import { stat } from 'node:fs/promises';
+import { type DuckDBConnection, DuckDBInstance, DuckDBTypeId, type DuckDBVector } from '@duckdb/node-api';
+import {
+  campaignCode,
+  type EventColumns,
+  type EventDictionaries,
+  IntColumns,
+  newDictionaries,
+} from '../core/columns.ts';
+import { PAGEVIEW } from '../core/event.ts';
+import {
+  type CanonicalField,
+  fieldText,
+  fieldValue,
+  type NormalizeOptions,
+  planKeys,
+} from '../core/normalize.ts';
+import { parseTimestamp } from '../core/timestamp.ts';
+import { pathOf, utmFromUrl } from '../core/url.ts';
+import { isTimeZone } from '../core/zone.ts';
+import { columnKeys } from './column-keys.ts';
+import { detectFileFormat } from './detect.ts';
+import { firstOccurrences, Hash64Map } from './hash64-map.ts';
+import { isGzip, readHead } from './lines.ts';
+import { EPOCH_MS_TYPES, parquetSchema, plain, plainExpression } from './parquet.ts';
+
+type Field = CanonicalField | 'session_key';
+
+const NUMBER_TYPES = new Set<DuckDBTypeId>([
+  DuckDBTypeId.TINYINT,
+  DuckDBTypeId.SMALLINT,
+  DuckDBTypeId.INTEGER,
+  DuckDBTypeId.BIGINT,
+  DuckDBTypeId.UTINYINT,
+  DuckDBTypeId.USMALLINT,
+  DuckDBTypeId.UINTEGER,
+  DuckDBTypeId.UBIGINT,
+  DuckDBTypeId.FLOAT,
+  DuckDBTypeId.DOUBLE,
+]);
+
+const ID_TYPES = new Set<DuckDBTypeId>([
+  DuckDBTypeId.VARCHAR,
+  DuckDBTypeId.TINYINT,
+  DuckDBTypeId.SMALLINT,
+  DuckDBTypeId.INTEGER,
+  DuckDBTypeId.BIGINT,
+  DuckDBTypeId.UTINYINT,
+  DuckDBTypeId.USMALLINT,
+  DuckDBTypeId.UINTEGER,
+  DuckDBTypeId.UBIGINT,
+  DuckDBTypeId.HUGEINT,
+]);
+
+const ID_GROUP: readonly Field[] = ['anonymous_id', 'user_id'];
+const PAGE_GROUP: readonly Field[] = ['event', 'url'];
+const ATTR_GROUP: readonly Field[] = [
+  'referrer',
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_term',
+  'utm_content',
+  'timezone',
+  'user_agent',
+  'session_key',
+];
+
+/** One input file as the fast path reads it: the SQL expression of each canonical field. */
+interface FastFile {
+  readonly path: string;
+  readonly bytes: number;
+  /** Plain-value expression per field; 'NULL' for a field the file lacks. */
+  readonly expr: Readonly<Record<Field, string>>;
+  /** The value column is a number (read directly) rather than text (read through its combinations). */
+  readonly numericValue: boolean;
+  readonly hasEventId: boolean;
+}
+
+export type FastReason = 'bad_timestamp' | 'no_identity' | 'bad_value' | 'bad_timezone';
+
+export interface FastFileResult {
+  readonly path: string;
+  rows: number;
+  accepted: number;
+  duplicates: number;
+  /** 1-based row numbers of rejected rows and why, in row order. */
+  readonly rejected: { line: number; reason: FastReason }[];
+}
+
+export interface FastLoad {
+  readonly files: FastFileResult[];
+  readonly columns: EventColumns;
+  /** For reading the rejected rows back. */
+  readonly connection: DuckDBConnection;
+}
+
+interface LoadHooks {
+  /** Stop reading once more rows than this are rejected (the caller reports them and fails). */
+  maxRejects?: number | undefined;
+  onProgress?: ((p: { rows: number; bytesRead: number; file: string }) => void | Promise<void>) | undefined;
+}
+
+export interface FastPath {
+  load(hooks: LoadHooks): Promise<FastLoad | 'hash_collision'>;
+  close(): void;
+}
+
+/** The fast path for these inputs, or undefined when one of them needs the record path. */
+export async function planParquetFastPath(
+  paths: readonly string[],
+  options: { format?: string | undefined; normalize: NormalizeOptions },
+): Promise<FastPath | undefined> {
+  if (paths.length === 0 || (options.format !== undefined && options.format !== 'parquet')) return undefined;
+  for (const path of paths) {
+    try {
+      if ((await detectFileFormat(path)) !== 'parquet' || isGzip(await readHead(path, 2))) return undefined;
+    } catch {
+      return undefined; // the record path reports the error
+    }
+  }
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  const close = (): void => {
+    connection.closeSync();
+    instance.closeSync();
+  };
+  try {
+    const files: FastFile[] = [];
+    for (const path of paths) {
+      const file = await describe(connection, path, options.normalize);
+      if (file === undefined) {
+        close();
+        return undefined;
+      }
+      files.push(file);
+    }
+    return { load: (hooks) => load(connection, files, hooks), close };
+  } catch {
+    close();
+    return undefined;
+  }
+}
+
+async function describe(
+  connection: DuckDBConnection,
+  path: string,
+  normalize: NormalizeOptions,
+): Promise<FastFile | undefined> {
+  const { names, types } = await parquetSchema(connection, path);
+  const keys = columnKeys(names);
+  const { fields } = planKeys(keys, normalize);
+  const column = (field: Field): { name: string; type: DuckDBTypeId } | undefined => {
+    const key = fields[field];
+    if (key === undefined) return undefined;
+    const i = keys.indexOf(key);
+    return { name: names[i]!, type: types[i]! };
+  };
+  const ts = column('timestamp');
+  if (ts === undefined || !(EPOCH_MS_TYPES.has(ts.type) || NUMBER_TYPES.has(ts.type))) return undefined;
+  const eventId = column('event_id');
+  if (eventId !== undefined && !ID_TYPES.has(eventId.type)) return undefined;
+  const value = column('value');
+  const numericValue = value === undefined || NUMBER_TYPES.has(value.type);
+  const textFields = [...ID_GROUP, ...PAGE_GROUP, ...(numericValue ? [] : (['value'] as Field[]))];
+  if (textFields.some((f) => INEXACT_TEXT_TYPES.has(column(f)?.type ?? DuckDBTypeId.VARCHAR)))
+    return undefined;
+  const expr = {} as Record<Field, string>;
+  for (const field of [
+    ...ID_GROUP,
+    ...PAGE_GROUP,
+    ...ATTR_GROUP,
+    'timestamp',
+    'value',
+    'event_id',
+  ] as Field[]) {
+    const c = column(field);
+    expr[field] = c === undefined ? 'NULL' : plainExpression(c.name, c.type);
+  }
+  return { path, bytes: (await stat(path)).size, expr, numericValue, hasEventId: eventId !== undefined };
+}
+
+/** Types whose DuckDB text differs from the record path's text of the same value (1.50 vs 1.5). */
+const INEXACT_TEXT_TYPES = new Set<DuckDBTypeId>([
+  DuckDBTypeId.FLOAT,
+  DuckDBTypeId.DOUBLE,
+  DuckDBTypeId.DECIMAL,
+]);
+
+/** The attribute combinations of a file, from one DISTINCT query, and their codes. */
+async function attributeCombinations(
+  connection: DuckDBConnection,
+  file: FastFile,
+  dicts: EventDictionaries,
+): Promise<{ map: Hash64Map; codes: ReturnType<typeof encodeAttributes> }> {
+  const exprs = ATTR_GROUP.map((f) => file.expr[f]);
+  const result = await connection.runAndReadAll(
+    `SELECT DISTINCT hash(${exprs.join(', ')}), ${exprs.join(', ')} FROM read_parquet(?)`,
+    [file.path],
+  );
+  const columns = result.getColumnsJS();
+  const count = result.currentRowCount;
+  const map = new Hash64Map(count);
+  const rows: string[][] = [];
+  for (let r = 0; r < count; r++) {
+    const h = columns[0]![r] as bigint;
+    map.setIfAbsent(Number(h & 0xffffffffn), Number(h >> 32n), r);
+    rows.push(ATTR_GROUP.map((_, i) => fieldText(plain(columns[i + 1]![r]))));
+  }
+  return { map, codes: encodeAttributes(dicts, rows) };
+}
+
+/** The codes of each attribute combination; `hasUtm` = any utm_* field set (else the URL's count). */
+function encodeAttributes(d: EventDictionaries, rows: readonly string[][]) {
+  const n = rows.length;
+  const out = {
+    referrer: new Int32Array(n),
+    campaign: new Int32Array(n),
+    hasUtm: new Uint8Array(n),
+    badZone: new Uint8Array(n),
+    zone: new Int32Array(n),
+    agent: new Int32Array(n),
+    sessionKey: new Int32Array(n),
+  };
+  rows.forEach(([referrer, source, medium, campaign, term, content, zone, agent, key], i) => {
+    out.referrer[i] = d.referrers.code(referrer!);
+    out.hasUtm[i] =
+      source !== '' || medium !== '' || campaign !== '' || term !== '' || content !== '' ? 1 : 0;
+    out.campaign[i] = campaignCode(d.campaigns, source!, medium!, campaign!);
+    const tz = zone!.trim();
+    out.badZone[i] = tz !== '' && !isTimeZone(tz) ? 1 : 0;
+    out.zone[i] = out.badZone[i] === 1 ? 0 : d.zones.code(tz);
+    out.agent[i] = d.agents.code(agent!);
+    out.sessionKey[i] = d.sessionKeys.code(key!);
+  });
+  return out;
+}
+
+/**
+ * A group's combinations, learnt while streaming: a row whose hash is new has its group's text
+ * read from the chunk (the only string reads of the stream) and encoded once.
+ */
+class LazyCombos {
+  readonly #map = new Hash64Map(1 << 12);
+  /** codes[k][combo]: the k-th code the encoder gives for that combination. */
+  readonly codes: number[][];
+
+  constructor(
+    width: number,
+    private readonly encode: (texts: readonly string[]) => readonly number[],
+  ) {
+    this.codes = Array.from({ length: width }, () => []);
+  }
+
+  /** The combination of row r, whose hash halves are in h; `texts` gives the group's text vectors. */
+  at(h: Uint32Array, r: number, texts: () => readonly DuckDBVector[]): number {
+    const lo = h[2 * r]!;
+    const hi = h[2 * r + 1]!;
+    let combo = this.#map.get(lo, hi);
+    if (combo === -1) {
+      combo = this.codes[0]!.length;
+      this.#map.setIfAbsent(lo, hi, combo);
+      const codes = this.encode(texts().map((v) => fieldText(v.getItem(r))));
+      for (const [k, code] of codes.entries()) this.codes[k]!.push(code);
+    }
+    return combo;
+  }
+}
+
+/** Identity texts → [anonymous_id code, user_id code]. */
+const encodeIds =
+  ({ ids }: EventDictionaries) =>
+  ([anon, user]: readonly string[]): number[] => [ids.code(anon!.trim()), ids.code(user!.trim())];
+
+/** (event, url) texts → [name code, path code, code of the campaign in the URL's query]. */
+const encodePage =
+  ({ names, paths, campaigns }: EventDictionaries) =>
+  ([event, url]: readonly string[]): number[] => {
+    const name = event!.trim();
+    const utm = utmFromUrl(url!);
+    return [
+      names.code(name === '' ? PAGEVIEW : name),
+      url === '' ? 0 : paths.code(pathOf(url!)),
+      utm === undefined
+        ? 0
+        : campaignCode(campaigns, utm.utm_source ?? '', utm.utm_medium ?? '', utm.utm_campaign ?? ''),
+    ];
+  };
+
+/** The typed array behind a DuckDB vector (numeric vectors keep theirs in `items`). */
+function items<T>(vector: unknown): T {
+  return (vector as { items: T }).items;
+}
+
+function halves(vector: unknown): Uint32Array {
+  const a = items<BigUint64Array>(vector);
+  return new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
+}
+
+const PROGRESS_ROWS = 1 << 16;
+
+async function load(
+  connection: DuckDBConnection,
+  files: readonly FastFile[],
+  hooks: LoadHooks,
+): Promise<FastLoad | 'hash_collision'> {
+  const results: FastFileResult[] = [];
+  const rowCounts: number[] = [];
+  for (const file of files) {
+    const count = await connection.runAndReadAll('SELECT count(*) FROM read_parquet(?)', [file.path]);
+    rowCounts.push(Number(count.getColumnsJS()[0]![0]));
+  }
+  const allRows = rowCounts.reduce((a, b) => a + b, 0);
+  const dicts = newDictionaries();
+  const tsMs = new Float64Array(allRows);
+  const values = new Float64Array(allRows);
+  const codes = new IntColumns(allRows);
+  // Per kept event: its event_id hash and its line, to find and confirm repeats at the end.
+  const anyIds = files.some((f) => f.hasEventId);
+  const idLo = new Uint32Array(anyIds ? allRows : 0);
+  const idHi = new Uint32Array(anyIds ? allRows : 0);
+  const lineOf = new Int32Array(anyIds ? allRows : 0);
+  const fileEnds: number[] = [];
+  let length = 0;
+  let rowsBefore = 0;
+  let bytesBefore = 0;
+  let rejectedTotal = 0;
+  for (const [fileIndex, file] of files.entries()) {
+    const result: FastFileResult = { path: file.path, rows: 0, accepted: 0, duplicates: 0, rejected: [] };
+    results.push(result);
+    const attrs = await attributeCombinations(connection, file, dicts);
+    const attrCodes = attrs.codes;
+    const idCombos = new LazyCombos(2, encodeIds(dicts));
+    const [anonOf, userOf] = idCombos.codes as [number[], number[]];
+    const pageCombos = new LazyCombos(3, encodePage(dicts));
+    const [nameOf, pathCodeOf, urlCampaignOf] = pageCombos.codes as [number[], number[], number[]];
+    const valueCombos = new LazyCombos(1, ([v]) => [fieldValue(v)]);
+    const [valueOfCombo] = valueCombos.codes as [number[]];
+    const stream = await connection.stream(streamSql(file), [file.path]);
+    let line = 0;
+    let reported = 0;
+    let stop = false;
+    let next = stream.fetchChunk();
+    for (;;) {
+      const chunk = await next;
+      if (chunk === null || chunk.rowCount === 0) break;
+      next = stream.fetchChunk(); // DuckDB decodes the next chunk while this one is encoded
+      const n = chunk.rowCount;
+      const ts = items<Float64Array>(chunk.getColumnVector(0));
+      const idH = halves(chunk.getColumnVector(1));
+      const pageH = halves(chunk.getColumnVector(2));
+      const attrH = halves(chunk.getColumnVector(3));
+      const numbers = items<Float64Array>(chunk.getColumnVector(4));
+      const valueH = halves(chunk.getColumnVector(5));
+      const eidH = halves(chunk.getColumnVector(6));
+      // Text vectors are only built for a chunk that has a new combination.
+      const idTexts = () => [chunk.getColumnVector(7), chunk.getColumnVector(8)];
+      const pageTexts = () => [chunk.getColumnVector(9), chunk.getColumnVector(10)];
+      const valueTexts = () => [chunk.getColumnVector(11)];
+      for (let r = 0; r < n; r++) {
+        line++;
+        const ms = parseTimestamp(ts[r]!);
+        const id = idCombos.at(idH, r, idTexts);
+        const anon = anonOf[id]!;
+        const user = userOf[id]!;
+        const value = file.numericValue ? numbers[r]! : valueOfCombo[valueCombos.at(valueH, r, valueTexts)]!;
+        const attr = attrs.map.get(attrH[2 * r]!, attrH[2 * r + 1]!);
+        // The order of normalize(): timestamp, identity, value, time zone.
+        let reason: FastReason | undefined;
+        if (ms === undefined) reason = 'bad_timestamp';
+        else if (anon === 0 && user === 0) reason = 'no_identity';
+        else if (!Number.isFinite(value)) reason = 'bad_value';
+        else if (attrCodes.badZone[attr] === 1) reason = 'bad_timezone';
+        if (reason !== undefined) {
+          result.rejected.push({ line, reason });
+          continue;
+        }
+        const page = pageCombos.at(pageH, r, pageTexts);
+        const i = length++;
+        if (anyIds) {
+          idLo[i] = eidH[2 * r]!;
+          idHi[i] = eidH[2 * r + 1]!;
+          lineOf[i] = line;
+        }
+        tsMs[i] = ms!;
+        values[i] = value;
+        codes.anonCode[i] = anon;
+        codes.userCode[i] = user;
+        codes.nameCode[i] = nameOf[page]!;
+        codes.pathCode[i] = pathCodeOf[page]!;
+        codes.referrerCode[i] = attrCodes.referrer[attr]!;
+        codes.campaignCode[i] =
+          attrCodes.hasUtm[attr] === 1 ? attrCodes.campaign[attr]! : urlCampaignOf[page]!;
+        codes.sessionKeyCode[i] = attrCodes.sessionKey[attr]!;
+        codes.zoneCode[i] = attrCodes.zone[attr]!;
+        codes.agentCode[i] = attrCodes.agent[attr]!;
+      }
+      result.rows = line;
+      if (hooks.maxRejects !== undefined && rejectedTotal + result.rejected.length > hooks.maxRejects) {
+        stop = true;
+        break;
+      }
+      if (line - reported >= PROGRESS_ROWS) {
+        reported = line;
+        const bytesRead = bytesBefore + Math.round((file.bytes * line) / Math.max(rowCounts[fileIndex]!, 1));
+        await hooks.onProgress?.({ rows: rowsBefore + line, bytesRead, file: file.path });
+      }
+    }
+    fileEnds.push(length);
+    rejectedTotal += result.rejected.length;
+    rowsBefore += result.rows;
+    bytesBefore += file.bytes;
+    await hooks.onProgress?.({ rows: rowsBefore, bytesRead: bytesBefore, file: file.path });
+    if (stop) break;
+  }
+  const fileOf = (i: number): number => fileEnds.findIndex((end) => i < end);
+  const first = firstOccurrences(idLo, idHi, length);
+  const repeats: number[] = [];
+  for (let i = 0; i < length; i++) if (first[i]! >= 0) repeats.push(i);
+  results.forEach((result, f) => {
+    result.accepted = fileEnds[f]! - (f === 0 ? 0 : fileEnds[f - 1]!);
+  });
+  for (const i of repeats) {
+    const result = results[fileOf(i)]!;
+    result.accepted--;
+    result.duplicates++;
+  }
+  if (repeats.length > 0) {
+    const texts = await eventIdTexts(
+      connection,
+      files,
+      repeats.flatMap((i) => [i, first[i]!]).map((i) => ({ file: fileOf(i), line: lineOf[i]! })),
+    );
+    const textOf = (i: number): string | undefined => texts.get(`${fileOf(i)}:${lineOf[i]}`);
+    if (repeats.some((i) => textOf(i) === undefined || textOf(i) !== textOf(first[i]!)))
+      return 'hash_collision';
+  }
+  const kept = repeats.length === 0 ? length : dropRepeats(first, length, tsMs, values, codes);
+  return {
+    files: results,
+    connection,
+    columns: {
+      length: kept,
+      tsMs: tsMs.subarray(0, kept),
+      value: values.subarray(0, kept),
+      ...codes.slice(kept),
+      ...dicts,
+    },
+  };
+}
+
+/** The event_id text at each (file, line), keyed `file:line`: one scan per file. */
+async function eventIdTexts(
+  connection: DuckDBConnection,
+  files: readonly FastFile[],
+  rows: readonly { file: number; line: number }[],
+): Promise<Map<string, string>> {
+  const texts = new Map<string, string>();
+  for (const [f, file] of files.entries()) {
+    const lines = new Set(rows.filter((r) => r.file === f).map((r) => r.line));
+    if (lines.size === 0) continue;
+    await connection.run('CREATE OR REPLACE TEMP TABLE stint_lines (line BIGINT)');
+    const appender = await connection.createAppender('stint_lines');
+    for (const line of lines) {
+      appender.appendBigInt(BigInt(line - 1));
+      appender.endRow();
+    }
+    appender.closeSync();
+    const result = await connection.runAndReadAll(
+      `SELECT file_row_number + 1, CAST(${file.expr.event_id} AS VARCHAR) FROM read_parquet(?, file_row_number = true)
+       WHERE file_row_number IN (SELECT line FROM stint_lines)`,
+      [file.path],
+    );
+    for (const [line, text] of result.getRowsJS() as [bigint, string | null][]) {
+      texts.set(`${f}:${line}`, text ?? '');
+    }
+  }
+  return texts;
+}
+
+/** Keeps the events that repeat no earlier one, in order, in place; returns how many are left. */
+function dropRepeats(
+  first: Int32Array,
+  length: number,
+  tsMs: Float64Array,
+  values: Float64Array,
+  codes: IntColumns,
+): number {
+  const keep = (column: Int32Array | Float64Array): number => {
+    let kept = 0;
+    for (let i = 0; i < length; i++) if (first[i] === -1) column[kept++] = column[i]!;
+    return kept;
+  };
+  keep(tsMs);
+  for (const column of Object.values(codes.slice(length))) keep(column);
+  return keep(values);
+}
+
+/**
+ * One row per input row: time, the group hashes, value (or its hash), the event_id hash, and
+ * the texts of the groups read lazily.
+ */
+function streamSql(file: FastFile): string {
+  const e = file.expr;
+  const text = (f: Field): string => `CAST(${e[f]} AS VARCHAR)`;
+  const eventId = file.hasEventId
+    ? `CASE WHEN ${e.event_id} IS NULL OR ${text('event_id')} = '' THEN 0::UBIGINT
+            ELSE greatest(hash(${text('event_id')}), 1::UBIGINT) END`
+    : '0::UBIGINT';
+  return `SELECT coalesce(CAST(${e.timestamp} AS DOUBLE), 'NaN'::DOUBLE),
+            hash(${ID_GROUP.map(text).join(', ')}),
+            hash(${PAGE_GROUP.map(text).join(', ')}),
+            hash(${ATTR_GROUP.map((f) => e[f]).join(', ')}),
+            ${file.numericValue ? `coalesce(CAST(${e.value} AS DOUBLE), 0)` : '0::DOUBLE'},
+            ${file.numericValue ? '0::UBIGINT' : `hash(${text('value')})`},
+            ${eventId},
+            ${[...ID_GROUP, ...PAGE_GROUP].map(text).join(', ')},
+            ${file.numericValue ? 'NULL::VARCHAR' : text('value')}
+     FROM read_parquet(?)`;
+}
