@@ -16,7 +16,7 @@ import {
   formatOfPath,
   OUTPUT_FORMATS,
   type OutputFormat,
-  writeSessions,
+  writeSessionColumns,
 } from '../io/write-sessions.ts';
 import { createProgress } from './progress.ts';
 import { addRuleFlags, inputZoneFromFlags, parseMap, type RuleFlags, rulesFromFlags } from './rule-flags.ts';
@@ -126,7 +126,7 @@ async function runSessionize(inputs: string[], flags: SessionizeFlags): Promise<
     );
   }
   const sessions = sessionizeToColumns(columns, rules);
-  await writeSessions(sessions.sessions(), target);
+  await writeSessionColumns(sessions, target);
   const summary = buildSummary(
     stats,
     sessions.countByEndReason(),

@@ -7,7 +7,7 @@
  */
 import type { EventColumns } from './columns.ts';
 import { END_REASONS, type EndReason, type Session } from './session.ts';
-import { identityLanes, sessionIdFromLanes } from './session-id.ts';
+import { identityLanes, sessionIdFromLanes, sessionIdWords } from './session-id.ts';
 import { type AgentInfo, describeAgent } from './user-agent.ts';
 
 const GROW = 2;
@@ -75,18 +75,27 @@ export class SessionColumns {
   }
 
   sessionId(i: number): string {
+    return sessionIdFromLanes(this.#lanesOf(i), this.startMs[i]!, this.ordinal[i]!);
+  }
+
+  /** The session id of slot i as four 32-bit words (most significant first) into out[at..at+4). */
+  sessionIdWords(i: number, out: Uint32Array, at: number): void {
+    sessionIdWords(this.#lanesOf(i), this.startMs[i]!, this.ordinal[i]!, out, at);
+  }
+
+  #lanesOf(i: number): Uint32Array {
     const code = this.identity[i]!;
     if (code !== this.#lanesCode) {
       this.#lanes = identityLanes(this.cols.ids.value(code));
       this.#lanesCode = code;
     }
-    return sessionIdFromLanes(this.#lanes, this.startMs[i]!, this.ordinal[i]!);
+    return this.#lanes;
   }
 
   sessionAt(i: number): Session {
     const { cols } = this;
-    const [source, medium, campaign] = this.#campaignParts(this.campaign[i]!);
-    const device = this.#agentInfo(this.agent[i]!);
+    const [source, medium, campaign] = this.campaignParts(this.campaign[i]!);
+    const device = this.agentInfo(this.agent[i]!);
     const flags = this.flags[i]!;
     return {
       sessionId: this.sessionId(i),
@@ -137,11 +146,12 @@ export class SessionColumns {
 
   /** Whether a user agent yields a device type, browser or OS (`-` or `curl/8` may not). */
   agentTellsSomething(code: number): boolean {
-    const info = this.#agentInfo(code);
+    const info = this.agentInfo(code);
     return info.deviceType !== '' || info.browser !== '' || info.os !== '';
   }
 
-  #campaignParts(code: number): readonly [string, string, string] {
+  /** (source, medium, campaign) of a campaign code. */
+  campaignParts(code: number): readonly [string, string, string] {
     let parts = this.#campaignCache[code];
     if (parts === undefined) {
       const [source = '', medium = '', name = ''] =
@@ -152,7 +162,8 @@ export class SessionColumns {
     return parts;
   }
 
-  #agentInfo(code: number): AgentInfo {
+  /** Device type, browser and OS of a user agent code. */
+  agentInfo(code: number): AgentInfo {
     let info = this.#agentCache[code];
     if (info === undefined) {
       info = describeAgent(this.cols.agents.value(code));

@@ -28,7 +28,14 @@ export function identityLanes(identity: string): Uint32Array {
   return Uint32Array.of(h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0);
 }
 
-export function sessionIdFromLanes(lanes: Uint32Array, startMs: number, ordinal = 0): string {
+/** The id's four 32-bit words into out[at..at+4), most significant first (the hex id's order). */
+export function sessionIdWords(
+  lanes: Uint32Array,
+  startMs: number,
+  ordinal: number,
+  out: Uint32Array,
+  at = 0,
+): void {
   const lo = startMs >>> 0;
   const hi = Math.floor(startMs / 4294967296) | 0;
   let h1 = lanes[0]! ^ lo;
@@ -42,7 +49,17 @@ export function sessionIdFromLanes(lanes: Uint32Array, startMs: number, ordinal 
     h4 = fmix(h4 ^ h1);
     h1 = h1 + h2 + h3 + h4;
   }
-  return hex8(h1) + hex8(h2) + hex8(h3) + hex8(h4);
+  out[at] = h1;
+  out[at + 1] = h2;
+  out[at + 2] = h3;
+  out[at + 3] = h4;
+}
+
+const WORDS = new Uint32Array(4);
+
+export function sessionIdFromLanes(lanes: Uint32Array, startMs: number, ordinal = 0): string {
+  sessionIdWords(lanes, startMs, ordinal, WORDS);
+  return hex8(WORDS[0]!) + hex8(WORDS[1]!) + hex8(WORDS[2]!) + hex8(WORDS[3]!);
 }
 
 export function sessionId(identity: string, startMs: number, ordinal = 0): string {

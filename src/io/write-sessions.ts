@@ -8,9 +8,11 @@
 import { createWriteStream } from 'node:fs';
 import { StintError } from '../core/errors.ts';
 import { SESSION_FIELDS, type Session, toSessionRecord, toSessionRow } from '../core/session.ts';
+import type { SessionColumns } from '../core/session-columns.ts';
 import { createCsvWriter } from './write-csv.ts';
 import { createNdjsonWriter } from './write-ndjson.ts';
 import { type ParquetColumn, writeParquet } from './write-parquet.ts';
+import { writeSessionParquet } from './write-session-parquet.ts';
 
 export type OutputFormat = 'csv' | 'ndjson' | 'parquet';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['csv', 'ndjson', 'parquet'];
@@ -87,4 +89,14 @@ export async function writeSessions(
     for (const s of sessions) await writer.write(toSessionRecord(s));
     await writer.end();
   }
+}
+
+/** The batch driver's sessions: Parquet column-wise (no object per session), text formats streamed. */
+export async function writeSessionColumns(
+  sessions: SessionColumns,
+  target: { path: string; format: OutputFormat },
+): Promise<void> {
+  checkOutput(target);
+  if (target.format === 'parquet') await writeSessionParquet(sessions, target.path);
+  else await writeSessions(sessions.sessions(), target);
 }

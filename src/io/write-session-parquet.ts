@@ -1,0 +1,209 @@
+/**
+ * Sessions → Parquet straight from `SessionColumns`: the typed arrays go into DuckDB data
+ * chunks as they are (no object and no string per session), each string dictionary goes in once
+ * as a small table, and one `COPY (SELECT … JOIN …) TO path` writes the file with the columns
+ * and types of `writeSessions`' Parquet (SESSIONS.md section 4, in order, sorted as given).
+ *
+ *   await writeSessionParquet(sessionizeToColumns(cols, rules), 'sessions.parquet');
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  DOUBLE,
+  type DuckDBConnection,
+  DuckDBDataChunk,
+  DuckDBInstance,
+  type DuckDBType,
+  INTEGER,
+  UBIGINT,
+  VARCHAR,
+} from '@duckdb/node-api';
+import { END_REASONS } from '../core/session.ts';
+import type { SessionColumns } from '../core/session-columns.ts';
+
+const CHUNK_ROWS = 2048;
+
+/** Numeric columns as typed arrays, appended to `table` chunk by chunk. */
+async function appendColumns(
+  connection: DuckDBConnection,
+  table: string,
+  columns: readonly {
+    name: string;
+    type: DuckDBType;
+    values: Int32Array | Float64Array | Uint32Array | Uint8Array;
+  }[],
+  length: number,
+): Promise<void> {
+  await connection.run(
+    `CREATE TABLE ${table} (${columns.map((c) => `${c.name} ${c.type.toString()}`).join(', ')})`,
+  );
+  const appender = await connection.createAppender(table);
+  const types = columns.map((c) => c.type);
+  for (let from = 0; from < length; from += CHUNK_ROWS) {
+    const n = Math.min(CHUNK_ROWS, length - from);
+    const chunk = DuckDBDataChunk.create(types, n);
+    columns.forEach((c, i) => {
+      // Numeric vectors keep their values in a typed array `items`, written back by flush().
+      const vector = chunk.getColumnVector(i) as unknown as {
+        items: Int32Array | Float64Array;
+        flush(): void;
+      };
+      const source = c.values;
+      if (c.type === UBIGINT) {
+        const words = new Uint32Array(vector.items.buffer, vector.items.byteOffset, n * 2);
+        words.set(source.subarray(from * 2, (from + n) * 2));
+      } else {
+        vector.items.set(source.subarray(from, from + n));
+      }
+      vector.flush();
+    });
+    appender.appendDataChunk(chunk);
+  }
+  appender.closeSync();
+}
+
+/** A dictionary as a table (code, text columns…); one row per code. */
+async function appendTexts(
+  connection: DuckDBConnection,
+  table: string,
+  names: readonly string[],
+  rows: readonly (readonly string[])[],
+): Promise<void> {
+  await connection.run(
+    `CREATE TABLE ${table} (code INTEGER, ${names.map((n) => `${n} VARCHAR`).join(', ')})`,
+  );
+  const appender = await connection.createAppender(table);
+  const types = [INTEGER, ...names.map(() => VARCHAR)];
+  for (let from = 0; from < rows.length; from += CHUNK_ROWS) {
+    const slice = rows.slice(from, from + CHUNK_ROWS);
+    const chunk = DuckDBDataChunk.create(types, slice.length);
+    chunk.setColumns([slice.map((_, k) => from + k), ...names.map((_, c) => slice.map((r) => r[c]!))]);
+    appender.appendDataChunk(chunk);
+  }
+  appender.closeSync();
+}
+
+export async function writeSessionParquet(sc: SessionColumns, path: string): Promise<void> {
+  const n = sc.length;
+  const { cols } = sc;
+  // The 128-bit id as two UBIGINTs, each given as its two 32-bit halves, low half first.
+  const high = new Uint32Array(n * 2);
+  const low = new Uint32Array(n * 2);
+  const words = new Uint32Array(4);
+  for (let i = 0; i < n; i++) {
+    sc.sessionIdWords(i, words, 0);
+    high[2 * i] = words[1]!;
+    high[2 * i + 1] = words[0]!;
+    low[2 * i] = words[3]!;
+    low[2 * i + 1] = words[2]!;
+  }
+  // Sums of decimal prices pick up binary noise: 9 decimals at most, as toSessionRow does.
+  const value = Float64Array.from(sc.value.subarray(0, n), (v) => Math.round(v * 1e9) / 1e9);
+  const tempDir = await mkdtemp(join(tmpdir(), 'stint-parquet-'));
+  const instance = await DuckDBInstance.create(':memory:', {
+    temp_directory: tempDir,
+    memory_limit: '256MB',
+  });
+  const connection = await instance.connect();
+  try {
+    await appendColumns(
+      connection,
+      's',
+      [
+        { name: 'id_high', type: UBIGINT, values: high },
+        { name: 'id_low', type: UBIGINT, values: low },
+        { name: 'identity', type: INTEGER, values: sc.identity },
+        { name: 'user_id', type: INTEGER, values: sc.user },
+        { name: 'anon', type: INTEGER, values: sc.anon },
+        { name: 'start_ms', type: DOUBLE, values: sc.startMs },
+        { name: 'end_ms', type: DOUBLE, values: sc.endMs },
+        { name: 'events', type: INTEGER, values: sc.events },
+        { name: 'pageviews', type: INTEGER, values: sc.pageviews },
+        { name: 'flags', type: INTEGER, values: sc.flags },
+        { name: 'entry', type: INTEGER, values: sc.entry },
+        { name: 'exit', type: INTEGER, values: sc.exit },
+        { name: 'referrer', type: INTEGER, values: sc.referrer },
+        { name: 'campaign', type: INTEGER, values: sc.campaign },
+        { name: 'agent', type: INTEGER, values: sc.agent },
+        { name: 'zone', type: INTEGER, values: sc.zone },
+        { name: 'value', type: DOUBLE, values: value },
+        { name: 'conversions', type: INTEGER, values: sc.conversions },
+      ],
+      n,
+    );
+    await appendTexts(
+      connection,
+      'ids',
+      ['v'],
+      cols.ids.values.map((v) => [v]),
+    );
+    await appendTexts(
+      connection,
+      'paths',
+      ['v'],
+      cols.paths.values.map((v) => [v]),
+    );
+    await appendTexts(
+      connection,
+      'referrers',
+      ['v'],
+      cols.referrers.values.map((v) => [v]),
+    );
+    await appendTexts(
+      connection,
+      'zones',
+      ['v'],
+      cols.zones.values.map((v) => [v]),
+    );
+    await appendTexts(
+      connection,
+      'campaigns',
+      ['source', 'medium', 'campaign'],
+      cols.campaigns.values.map((_, code) => sc.campaignParts(code)),
+    );
+    await appendTexts(
+      connection,
+      'agents',
+      ['device_type', 'browser', 'os'],
+      cols.agents.values.map((_, code) => {
+        const a = sc.agentInfo(code);
+        return [a.deviceType, a.browser, a.os];
+      }),
+    );
+    const reasons = `[${END_REASONS.map((r) => `'${r}'`).join(', ')}]`;
+    const hex = (column: string): string => `lpad(lower(hex(${column})), 16, '0')`;
+    await connection.run(
+      `COPY (
+        SELECT ${hex('s.id_high')} || ${hex('s.id_low')} AS session_id,
+               i.v AS identity, u.v AS user_id, a.v AS anonymous_id,
+               epoch_ms(s.start_ms::BIGINT)::TIMESTAMP_MS AS start,
+               epoch_ms(s.end_ms::BIGINT)::TIMESTAMP_MS AS "end",
+               (s.end_ms - s.start_ms) / 1000 AS duration_s,
+               s.events::BIGINT AS events, s.pageviews::BIGINT AS pageviews,
+               (s.flags & 1) = 1 AS bounce, (s.flags & 2) = 2 AS engaged,
+               coalesce(en.v, '') AS entry_page, coalesce(ex.v, '') AS exit_page,
+               ${reasons}[(s.flags >> 2) + 1] AS end_reason,
+               c.source, c.medium, c.campaign, r.v AS referrer,
+               g.device_type, g.browser, g.os, z.v AS timezone,
+               s.value, s.conversions::BIGINT AS conversions
+        FROM s
+        JOIN ids i ON i.code = s.identity
+        JOIN ids u ON u.code = s.user_id
+        JOIN ids a ON a.code = s.anon
+        LEFT JOIN paths en ON en.code = s.entry
+        LEFT JOIN paths ex ON ex.code = s.exit
+        JOIN referrers r ON r.code = s.referrer
+        JOIN campaigns c ON c.code = s.campaign
+        JOIN agents g ON g.code = s.agent
+        JOIN zones z ON z.code = s.zone
+        ORDER BY s.rowid
+      ) TO $1 (FORMAT parquet)`,
+      [path],
+    );
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+    await rm(tempDir, { recursive: true, force: true });
+  }
+}
