@@ -1,14 +1,15 @@
 /**
- * The batch driver: sessions from event columns in one walk, by identity then time.
+ * The batch driver: sessions from event columns in one walk over time.
  * Rules are applied in the order of SESSIONS.md section 3; the first that holds ends the open
  * session with its reason. Works on typed arrays and dictionary codes: no object per event.
  *
  *   timeout 30m: A@00:00, A@00:20, A@01:00 → [00:00–00:20, timeout], [01:00–01:00, open or timeout]
  */
 import type { EventColumns } from './columns.ts';
+import type { Dictionary } from './dictionary.ts';
 import { PAGEVIEW } from './event.ts';
 import { resolveIdentities } from './identity.ts';
-import { orderEvents } from './order.ts';
+import { walkOrder } from './order.ts';
 import type { SessionRules } from './rules.ts';
 import { END_REASONS, type EndReason, type Session } from './session.ts';
 import { SessionColumns } from './session-columns.ts';
@@ -37,7 +38,15 @@ export function sessionizeColumns(
   return sessionizeToColumns(cols, rules, options).toSessions();
 }
 
-/** The batch driver proper: sessions as columns; strings and ids are built only when read. */
+/**
+ * The batch driver proper: sessions as columns; strings and ids are built only when read.
+ *
+ * One pass over the events in input order, each identity's late events moved into place
+ * (order.ts), with each identity's open session kept in a small fixed-size record: event
+ * columns are read nearly sequentially and only the identity's state is a random access. Sessions close as the walk goes, so each
+ * identity's come out in start order; a stable counting sort by identity name gives the
+ * output order of SESSIONS.md (identity, then start).
+ */
 export function sessionizeToColumns(
   cols: EventColumns,
   rules: SessionRules,
@@ -47,13 +56,12 @@ export function sessionizeToColumns(
     options.identity === undefined
       ? resolveIdentities(cols, rules.identity)
       : new Int32Array(cols.length).fill(cols.ids.code(options.identity));
-  const { order, groupStart } = orderEvents(identity, cols.tsMs, cols.ids.size);
   const maxTsMs = options.maxTsMs ?? maxOf(cols.tsMs);
   const out = new SessionColumns(cols, Math.ceil(cols.length / 4));
-  const walker = new Walker(cols, rules, order, maxTsMs, out, options.after);
-  for (const code of identitiesByName(cols, groupStart)) {
-    walker.walkIdentity(code, groupStart[code]!, groupStart[code + 1]!);
-  }
+  const walk = new Walk(cols, rules, identity, out);
+  if (options.after !== undefined && cols.length > 0) walk.continueAfter(identity[0]!, options.after);
+  walk.run(walkOrder(identity, cols.tsMs, cols.ids.size), maxTsMs);
+  out.sortByIdentity(identityRanks(cols.ids));
   return out;
 }
 
@@ -63,12 +71,12 @@ function maxOf(values: Float64Array): number {
   return max;
 }
 
-/** Identity codes that have events, sorted by their string, so output is sorted by identity. */
-function identitiesByName(cols: EventColumns, groupStart: Int32Array): number[] {
-  const codes: number[] = [];
-  for (let c = 0; c + 1 < groupStart.length; c++) if (groupStart[c + 1]! > groupStart[c]!) codes.push(c);
-  const names = cols.ids.values;
-  return codes.sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
+/** rank[code] = position of the identity string in sorted order (UTF-16 code units, as `<`). */
+function identityRanks(ids: Dictionary): Int32Array {
+  const rank = new Int32Array(ids.size);
+  const sorted = ids.values.slice().sort();
+  for (let r = 0; r < sorted.length; r++) rank[ids.find(sorted[r]!)] = r;
+  return rank;
 }
 
 function flagsFor(names: readonly string[], wanted: readonly string[]): Uint8Array {
@@ -76,152 +84,218 @@ function flagsFor(names: readonly string[], wanted: readonly string[]): Uint8Arr
   return Uint8Array.from(names, (n) => (set.has(n) ? 1 : 0));
 }
 
-class Walker {
+// The open session of each identity: int32 fields at I * stride + F_*, float64 at I * 4 + D_*.
+const I_OPEN = 0;
+const I_LAST_NAME = 1;
+const I_LAST_KEY = 2;
+/** Latest non-empty campaign of the session (rule 6). */
+const I_RULE_CAMPAIGN = 3;
+/** The session's zone for rule 5 (a zone code; 0 = --timezone). */
+const I_RULE_ZONE = 4;
+const I_EVENTS = 5;
+const I_PAGEVIEWS = 6;
+const I_CONVERSIONS = 7;
+const I_ONLY_PAGEVIEWS = 8;
+const I_ENTRY = 9;
+const I_EXIT = 10;
+const I_REFERRER = 11;
+const I_CAMPAIGN = 12;
+const I_AGENT = 13;
+const I_ZONE = 14;
+const I_USER = 15;
+const I_ANON = 16;
+const I_ORDINAL = 17;
+const I_STRIDE = 18;
+const D_LAST_TS = 0;
+const D_START = 1;
+const D_VALUE = 2;
+/** Start of the identity's previous session (NaN: none), for the ordinal of equal starts. */
+const D_PREVIOUS_START = 3;
+const D_STRIDE = 4;
+
+class Walk {
   readonly #isEnd: Uint8Array;
   readonly #isStart: Uint8Array;
   readonly #isGoal: Uint8Array;
+  readonly #agentTells: Uint8Array;
   readonly #pageview: number;
+  readonly #ints: Int32Array;
+  readonly #doubles: Float64Array;
 
   constructor(
     private readonly cols: EventColumns,
     private readonly rules: SessionRules,
-    private readonly order: Int32Array,
-    private readonly maxTsMs: number,
+    private readonly identity: Int32Array,
     private readonly out: SessionColumns,
-    private readonly after: BatchOptions['after'],
   ) {
     const names = cols.names.values;
     this.#isEnd = flagsFor(names, rules.endEvents);
     this.#isStart = flagsFor(names, rules.startEvents);
     this.#isGoal = flagsFor(names, rules.goals);
+    this.#agentTells = Uint8Array.from(cols.agents.values, (_, code) =>
+      code !== 0 && out.agentTellsSomething(code) ? 1 : 0,
+    );
     this.#pageview = cols.names.find(PAGEVIEW);
+    this.#ints = new Int32Array(cols.ids.size * I_STRIDE);
+    this.#doubles = new Float64Array(cols.ids.size * D_STRIDE).fill(Number.NaN);
   }
 
-  walkIdentity(identityCode: number, from: number, to: number): void {
-    const { cols, rules, order } = this;
+  /** The identity's previous session was emitted elsewhere (the stream): go on from its ordinal. */
+  continueAfter(identityCode: number, after: NonNullable<BatchOptions['after']>): void {
+    this.#doubles[identityCode * D_STRIDE + D_PREVIOUS_START] = after.startMs;
+    this.#ints[identityCode * I_STRIDE + I_ORDINAL] = after.ordinal;
+  }
+
+  run(order: Int32Array, maxTsMs: number): void {
+    const { cols, rules, identity } = this;
     const { tsMs, nameCode, campaignCode, sessionKeyCode } = cols;
+    const ints = this.#ints;
+    const doubles = this.#doubles;
     const isEnd = this.#isEnd;
     const isStart = this.#isStart;
-    const timeoutMs = rules.timeoutMs;
-    const maxDurationMs = rules.maxDurationMs;
-    const { splitAtMidnight, splitOnCampaign } = rules;
+    const { timeoutMs, maxDurationMs, splitAtMidnight, splitOnCampaign } = rules;
     const splitOnKey = rules.sessionKey !== undefined;
-    let first = from;
-    let startMs = tsMs[order[from]!]!;
-    let sessionCampaign = campaignCode[order[from]!]!;
-    let zone = splitAtMidnight ? this.#zoneOf(order[from]!) : '';
-    let previousStartMs = this.after?.startMs ?? Number.NaN;
-    let ordinal = this.after?.ordinal ?? 0;
-    let p = order[from]!;
-    let tsP = startMs;
-    for (let k = from + 1; k < to; k++) {
+    for (let k = 0; k < order.length; k++) {
       const e = order[k]!;
+      const who = identity[e]!;
+      const at = who * I_STRIDE;
+      const dt = who * D_STRIDE;
       const tsE = tsMs[e]!;
-      let reason: EndReason | undefined;
-      // The rules of SESSIONS.md section 3, in order; the first that holds wins.
-      if (tsE - tsP > timeoutMs) reason = 'timeout';
-      else if (isEnd[nameCode[p]!] === 1) reason = 'end_event';
-      else if (isStart[nameCode[e]!] === 1) reason = 'start_event';
-      else if (tsE - startMs > maxDurationMs) reason = 'max_duration';
-      else if (splitAtMidnight && localDayNumber(tsE, zone) !== localDayNumber(tsP, zone))
-        reason = 'midnight';
-      else if (
-        splitOnCampaign &&
-        campaignCode[e]! !== 0 &&
-        sessionCampaign !== 0 &&
-        campaignCode[e]! !== sessionCampaign
-      ) {
-        reason = 'campaign';
-      } else if (splitOnKey && sessionKeyCode[e]! !== sessionKeyCode[p]!) reason = 'session_id';
-      if (reason !== undefined) {
-        ordinal = startMs === previousStartMs ? ordinal + 1 : 0;
-        this.#emit(identityCode, first, k, reason, ordinal);
-        previousStartMs = startMs;
-        first = k;
-        startMs = tsE;
-        sessionCampaign = 0;
-        if (splitAtMidnight) zone = this.#zoneOf(e);
+      if (ints[at + I_OPEN] === 1) {
+        const tsP = doubles[dt + D_LAST_TS]!;
+        const campaign = campaignCode[e]!;
+        const sessionCampaign = ints[at + I_RULE_CAMPAIGN]!;
+        let reason = -1;
+        // The rules of SESSIONS.md section 3, in order; the first that holds wins.
+        if (tsE - tsP > timeoutMs) reason = TIMEOUT;
+        else if (isEnd[ints[at + I_LAST_NAME]!] === 1) reason = END_EVENT;
+        else if (isStart[nameCode[e]!] === 1) reason = START_EVENT;
+        else if (tsE - doubles[dt + D_START]! > maxDurationMs) reason = MAX_DURATION;
+        else if (splitAtMidnight && this.#crossesMidnight(tsP, tsE, ints[at + I_RULE_ZONE]!))
+          reason = MIDNIGHT;
+        else if (splitOnCampaign && campaign !== 0 && sessionCampaign !== 0 && campaign !== sessionCampaign) {
+          reason = CAMPAIGN;
+        } else if (splitOnKey && sessionKeyCode[e]! !== ints[at + I_LAST_KEY]!) reason = SESSION_ID;
+        if (reason !== -1) {
+          this.#close(who, reason);
+          this.#open(who, e, tsE);
+        } else {
+          this.#add(who, e, tsE);
+        }
+      } else {
+        this.#open(who, e, tsE);
       }
-      if (campaignCode[e]! !== 0) sessionCampaign = campaignCode[e]!;
-      p = e;
-      tsP = tsE;
     }
-    let reason: EndReason = 'open';
-    if (isEnd[nameCode[p]!] === 1) reason = 'end_event';
-    else if (this.maxTsMs - tsP > timeoutMs) reason = 'timeout';
-    ordinal = startMs === previousStartMs ? ordinal + 1 : 0;
-    this.#emit(identityCode, first, to, reason, ordinal);
+    // Each identity's last session: end_event, else timeout once the input has moved on, else open.
+    for (let who = 0; who < this.cols.ids.size; who++) {
+      const at = who * I_STRIDE;
+      if (ints[at + I_OPEN] !== 1) continue;
+      let reason = OPEN;
+      if (isEnd[ints[at + I_LAST_NAME]!] === 1) reason = END_EVENT;
+      else if (maxTsMs - doubles[who * D_STRIDE + D_LAST_TS]! > timeoutMs) reason = TIMEOUT;
+      this.#close(who, reason);
+    }
   }
 
-  #zoneOf(event: number): string {
-    const z = this.cols.zoneCode[event]!;
-    return z === 0 ? this.rules.timezone : this.cols.zones.value(z);
+  #crossesMidnight(tsP: number, tsE: number, zoneCode: number): boolean {
+    const zone = zoneCode === 0 ? this.rules.timezone : this.cols.zones.value(zoneCode);
+    return localDayNumber(tsE, zone) !== localDayNumber(tsP, zone);
   }
 
-  /** Writes the session of walk positions [from, to) into the next slot. */
-  #emit(identityCode: number, from: number, to: number, endReason: EndReason, ordinal: number): void {
-    const { cols, order, out } = this;
-    const { tsMs, nameCode, pathCode, referrerCode, campaignCode, zoneCode, agentCode, anonCode, userCode } =
-      cols;
-    const values = cols.value;
-    const isStart = this.#isStart;
-    const isEnd = this.#isEnd;
-    const isGoal = this.#isGoal;
-    const pageview = this.#pageview;
-    let pageviews = 0;
-    let conversions = 0;
-    let value = 0;
-    let onlyPageviews = true;
-    let entry = -1;
-    let exit = -1;
-    let referrer = 0;
-    let campaign = 0;
-    let agent = 0;
-    let zone = 0;
-    let user = 0;
-    let anon = 0;
-    for (let k = from; k < to; k++) {
-      const i = order[k]!;
-      const name = nameCode[i]!;
-      if (name === pageview) {
-        pageviews++;
-        if (entry === -1) entry = pathCode[i]!;
-        exit = pathCode[i]!;
-      } else if (isStart[name] !== 1 && isEnd[name] !== 1) {
-        onlyPageviews = false;
-      }
-      if (isGoal[name] === 1) conversions++;
-      value += values[i]!;
-      if (referrer === 0) referrer = referrerCode[i]!;
-      if (campaign === 0) campaign = campaignCode[i]!;
-      if (agent === 0 && agentCode[i]! !== 0 && out.agentTellsSomething(agentCode[i]!)) agent = agentCode[i]!;
-      if (zone === 0) zone = zoneCode[i]!;
-      if (user === 0) user = userCode[i]!;
-      if (anon === 0) anon = anonCode[i]!;
+  /** Starts the identity's session with event e. */
+  #open(who: number, e: number, tsE: number): void {
+    const ints = this.#ints;
+    const at = who * I_STRIDE;
+    const dt = who * D_STRIDE;
+    ints[at + I_OPEN] = 1;
+    ints[at + I_RULE_CAMPAIGN] = 0;
+    ints[at + I_RULE_ZONE] = this.cols.zoneCode[e]!;
+    for (let f = I_EVENTS; f < I_ORDINAL; f++) ints[at + f] = 0;
+    ints[at + I_ONLY_PAGEVIEWS] = 1;
+    ints[at + I_ENTRY] = -1;
+    ints[at + I_EXIT] = -1;
+    this.#doubles[dt + D_START] = tsE;
+    this.#doubles[dt + D_VALUE] = 0;
+    this.#add(who, e, tsE);
+  }
+
+  /** Adds event e to the identity's open session. */
+  #add(who: number, e: number, tsE: number): void {
+    const { cols } = this;
+    const ints = this.#ints;
+    const at = who * I_STRIDE;
+    const dt = who * D_STRIDE;
+    const name = cols.nameCode[e]!;
+    ints[at + I_EVENTS]!++;
+    if (name === this.#pageview) {
+      ints[at + I_PAGEVIEWS]!++;
+      const path = cols.pathCode[e]!;
+      if (ints[at + I_ENTRY] === -1) ints[at + I_ENTRY] = path;
+      ints[at + I_EXIT] = path;
+    } else if (this.#isStart[name] !== 1 && this.#isEnd[name] !== 1) {
+      ints[at + I_ONLY_PAGEVIEWS] = 0;
     }
-    const startMs = tsMs[order[from]!]!;
-    const endMs = tsMs[order[to - 1]!]!;
+    if (this.#isGoal[name] === 1) ints[at + I_CONVERSIONS]!++;
+    this.#doubles[dt + D_VALUE]! += cols.value[e]!;
+    const campaign = cols.campaignCode[e]!;
+    if (campaign !== 0) ints[at + I_RULE_CAMPAIGN] = campaign;
+    // First non-empty value of each of these in the session.
+    if (ints[at + I_REFERRER] === 0) ints[at + I_REFERRER] = cols.referrerCode[e]!;
+    if (ints[at + I_CAMPAIGN] === 0) ints[at + I_CAMPAIGN] = campaign;
+    if (ints[at + I_AGENT] === 0 && this.#agentTells[cols.agentCode[e]!] === 1)
+      ints[at + I_AGENT] = cols.agentCode[e]!;
+    if (ints[at + I_ZONE] === 0) ints[at + I_ZONE] = cols.zoneCode[e]!;
+    if (ints[at + I_USER] === 0) ints[at + I_USER] = cols.userCode[e]!;
+    if (ints[at + I_ANON] === 0) ints[at + I_ANON] = cols.anonCode[e]!;
+    ints[at + I_LAST_NAME] = name;
+    ints[at + I_LAST_KEY] = cols.sessionKeyCode[e]!;
+    this.#doubles[dt + D_LAST_TS] = tsE;
+  }
+
+  /** Writes the identity's open session to the output with its end reason. */
+  #close(who: number, reason: number): void {
+    const { out } = this;
+    const ints = this.#ints;
+    const doubles = this.#doubles;
+    const at = who * I_STRIDE;
+    const dt = who * D_STRIDE;
+    const startMs = doubles[dt + D_START]!;
+    const ordinal = startMs === doubles[dt + D_PREVIOUS_START] ? ints[at + I_ORDINAL]! + 1 : 0;
+    ints[at + I_ORDINAL] = ordinal;
+    doubles[dt + D_PREVIOUS_START] = startMs;
+    ints[at + I_OPEN] = 0;
+    const endMs = doubles[dt + D_LAST_TS]!;
+    const pageviews = ints[at + I_PAGEVIEWS]!;
+    const conversions = ints[at + I_CONVERSIONS]!;
     const engaged = endMs - startMs >= 10_000 || pageviews >= 2 || conversions >= 1;
+    const bounce = pageviews <= 1 && ints[at + I_ONLY_PAGEVIEWS] === 1;
     const s = out.add();
-    out.identity[s] = identityCode;
+    out.identity[s] = who;
     out.ordinal[s] = ordinal;
     out.startMs[s] = startMs;
     out.endMs[s] = endMs;
-    out.value[s] = value;
-    out.events[s] = to - from;
+    out.value[s] = doubles[dt + D_VALUE]!;
+    out.events[s] = ints[at + I_EVENTS]!;
     out.pageviews[s] = pageviews;
     out.conversions[s] = conversions;
-    out.flags[s] =
-      (pageviews <= 1 && onlyPageviews ? 1 : 0) | (engaged ? 2 : 0) | (REASON_INDEX[endReason] << 2);
-    out.entry[s] = entry;
-    out.exit[s] = exit;
-    out.referrer[s] = referrer;
-    out.campaign[s] = campaign;
-    out.agent[s] = agent;
-    out.zone[s] = zone;
-    out.user[s] = user;
-    out.anon[s] = anon;
+    out.flags[s] = (bounce ? 1 : 0) | (engaged ? 2 : 0) | (reason << 2);
+    out.entry[s] = ints[at + I_ENTRY]!;
+    out.exit[s] = ints[at + I_EXIT]!;
+    out.referrer[s] = ints[at + I_REFERRER]!;
+    out.campaign[s] = ints[at + I_CAMPAIGN]!;
+    out.agent[s] = ints[at + I_AGENT]!;
+    out.zone[s] = ints[at + I_ZONE]!;
+    out.user[s] = ints[at + I_USER]!;
+    out.anon[s] = ints[at + I_ANON]!;
   }
 }
 
-const REASON_INDEX = Object.fromEntries(END_REASONS.map((r, i) => [r, i])) as Record<EndReason, number>;
+const reasonIndex = (r: EndReason): number => END_REASONS.indexOf(r);
+const TIMEOUT = reasonIndex('timeout');
+const END_EVENT = reasonIndex('end_event');
+const START_EVENT = reasonIndex('start_event');
+const MAX_DURATION = reasonIndex('max_duration');
+const MIDNIGHT = reasonIndex('midnight');
+const CAMPAIGN = reasonIndex('campaign');
+const SESSION_ID = reasonIndex('session_id');
+const OPEN = reasonIndex('open');

@@ -1,56 +1,62 @@
 /**
- * The walk order of the batch driver: by identity, then time, ties in input order. A stable
- * counting sort on the identity code, then a stable sort by time inside each identity, which
- * is usually already in order (input files are mostly time-sorted) and costs one pass.
+ * The walk order of the batch driver. Only each identity's own order matters (by time, ties in
+ * input order), so the walk keeps the input order, which files mostly have per identity
+ * already (time-sorted logs, exports grouped by user or session), and only moves the "late"
+ * events: those earlier than an event their identity had before them in the input. Each late
+ * event goes right before the first of its identity's in-order events that should follow it.
+ * One pass to find them, a sort of the late ones only, one pass to merge.
  *
- *   orderEvents(identity=[2,1,2], ts=[5,9,1], 3) → order [1, 2, 0], groupStart [0,0,1,3]
+ *   identity [A, A, B, A], ts [5, 9, 1, 7] → order [0, 3, 1, 2]   (A@7 is late: it goes before A@9)
  */
 
-export interface EventOrder {
-  /** Event indices in walk order. */
-  readonly order: Int32Array;
-  /** Events of identity code c are order[groupStart[c] .. groupStart[c+1]). */
-  readonly groupStart: Int32Array;
-}
-
-export function orderEvents(identity: Int32Array, tsMs: Float64Array, identityCount: number): EventOrder {
+export function walkOrder(identity: Int32Array, tsMs: Float64Array, identityCount: number): Int32Array {
   const n = identity.length;
-  const groupStart = new Int32Array(identityCount + 1);
-  for (let i = 0; i < n; i++) groupStart[identity[i]! + 1]!++;
-  for (let c = 0; c < identityCount; c++) groupStart[c + 1]! += groupStart[c]!;
-  const next = groupStart.slice(0, identityCount);
+  const maxSoFar = new Float64Array(identityCount).fill(Number.NEGATIVE_INFINITY);
+  const late: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const who = identity[i]!;
+    const t = tsMs[i]!;
+    if (t >= maxSoFar[who]!) maxSoFar[who] = t;
+    else late.push(i);
+  }
   const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[next[identity[i]!]!++] = i;
-  for (let c = 0; c < identityCount; c++) sortGroupByTime(order, tsMs, groupStart[c]!, groupStart[c + 1]!);
-  return { order, groupStart };
-}
-
-const INSERTION_LIMIT = 32;
-
-function sortGroupByTime(order: Int32Array, tsMs: Float64Array, from: number, to: number): void {
-  let sorted = true;
-  for (let k = from + 1; k < to; k++) {
-    if (tsMs[order[k]!]! < tsMs[order[k - 1]!]!) {
-      sorted = false;
-      break;
-    }
+  if (late.length === 0) {
+    for (let i = 0; i < n; i++) order[i] = i;
+    return order;
   }
-  if (sorted) return;
-  if (to - from <= INSERTION_LIMIT) {
-    for (let k = from + 1; k < to; k++) {
-      const idx = order[k]!;
-      const t = tsMs[idx]!;
-      let j = k - 1;
-      // Indices inside a group rise with input order, so comparing times alone keeps ties stable.
-      while (j >= from && tsMs[order[j]!]! > t) {
-        order[j + 1] = order[j]!;
-        j--;
+  late.sort((a, b) => identity[a]! - identity[b]! || tsMs[a]! - tsMs[b]! || a - b);
+  // next[who] .. end[who]: the identity's late events still to place, in walk order.
+  const next = new Int32Array(identityCount).fill(-1);
+  const end = new Int32Array(identityCount);
+  for (let k = late.length - 1; k >= 0; k--) {
+    const who = identity[late[k]!]!;
+    if (next[who] === -1) end[who] = k + 1;
+    next[who] = k;
+  }
+  const isLate = new Uint8Array(n);
+  for (const i of late) isLate[i] = 1;
+  let o = 0;
+  for (let i = 0; i < n; i++) {
+    if (isLate[i] === 1) continue;
+    const who = identity[i]!;
+    const t = tsMs[i]!;
+    let k = next[who]!;
+    if (k !== -1) {
+      const stop = end[who]!;
+      for (; k < stop; k++) {
+        const e = late[k]!;
+        if (tsMs[e]! > t || (tsMs[e] === t && e > i)) break;
+        order[o++] = e;
       }
-      order[j + 1] = idx;
+      next[who] = k === stop ? -1 : k;
     }
-    return;
+    order[o++] = i;
   }
-  const slice = Array.from(order.subarray(from, to));
-  slice.sort((a, b) => tsMs[a]! - tsMs[b]! || a - b);
-  order.set(slice, from);
+  // Never reached: a late event is earlier than the in-order event that set its identity's
+  // maximum, so it was placed before it. Kept so that no event can ever be left out.
+  for (let who = 0; who < identityCount; who++) {
+    if (next[who] === -1) continue;
+    for (let k = next[who]!; k < end[who]!; k++) order[o++] = late[k]!;
+  }
+  return order;
 }

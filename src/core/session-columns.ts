@@ -36,6 +36,7 @@ export class SessionColumns {
   anon: Int32Array;
   readonly #campaignCache: (readonly [string, string, string] | undefined)[] = [];
   readonly #agentCache: (AgentInfo | undefined)[] = [];
+  #order: Int32Array | undefined;
   #lanesCode = -1;
   #lanes: Uint32Array = new Uint32Array(4);
 
@@ -70,6 +71,26 @@ export class SessionColumns {
     return this.length++;
   }
 
+  /**
+   * Sets the output order to rank[identity], keeping the slot order within an identity
+   * (stable): the batch driver fills each identity's sessions in start order, so this gives
+   * identity, then start. The slots stay where they are; `slotAt` maps positions to slots.
+   */
+  sortByIdentity(rank: Int32Array): void {
+    const n = this.length;
+    const start = new Int32Array(rank.length + 1);
+    for (let i = 0; i < n; i++) start[rank[this.identity[i]!]! + 1]!++;
+    for (let r = 0; r < rank.length; r++) start[r + 1]! += start[r]!;
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[start[rank[this.identity[i]!]!]!++] = i;
+    this.#order = order;
+  }
+
+  /** The slot of output position i (sessions are read in output order; slots are write order). */
+  slotAt(i: number): number {
+    return this.#order === undefined ? i : this.#order[i]!;
+  }
+
   endReason(i: number): EndReason {
     return END_REASONS[this.flags[i]! >> 2]!;
   }
@@ -92,8 +113,10 @@ export class SessionColumns {
     return this.#lanes;
   }
 
-  sessionAt(i: number): Session {
+  /** The session at output position p. */
+  sessionAt(p: number): Session {
     const { cols } = this;
+    const i = this.slotAt(p);
     const [source, medium, campaign] = this.campaignParts(this.campaign[i]!);
     const device = this.agentInfo(this.agent[i]!);
     const flags = this.flags[i]!;
@@ -173,7 +196,7 @@ export class SessionColumns {
   }
 
   #grow(): void {
-    const c = this.#capacity * GROW;
+    const c = Math.max(16, this.#capacity * GROW);
     const grow = <T extends Int32Array | Float64Array | Uint8Array>(a: T, make: (n: number) => T): T => {
       const b = make(c);
       b.set(a);
