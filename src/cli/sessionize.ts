@@ -125,13 +125,21 @@ async function runSessionize(inputs: string[], flags: SessionizeFlags): Promise<
       'Check that the files are not empty and have a header row',
     );
   }
+  const readDone = performance.now();
   const sessions = sessionizeToColumns(columns, rules);
+  const sessionized = performance.now();
   await writeSessionColumns(sessions, target);
+  const done = performance.now();
   const summary = buildSummary(
     stats,
     sessions.countByEndReason(),
     rules,
-    performance.now() - started,
+    {
+      elapsedMs: done - started,
+      readMs: readDone - started,
+      sessionizeMs: sessionized - readDone,
+      writeMs: done - sessionized,
+    },
     flags.output === '-' ? 'stdout' : flags.output,
   );
   if (!flags.quiet) {

@@ -20,6 +20,8 @@ export interface RunSummary {
   sessions: number;
   sessions_by_end_reason: Partial<Record<EndReason, number>>;
   elapsed_s: number;
+  /** Where the time went: reading and validating, sessionizing, writing. */
+  phases_s: { read: number; sessionize: number; write: number };
   events_per_s: number;
   rules: Record<string, unknown>;
   output: string;
@@ -29,9 +31,10 @@ export function buildSummary(
   stats: LoadStats,
   byReason: Partial<Record<EndReason, number>>,
   rules: SessionRules,
-  elapsedMs: number,
+  timings: { elapsedMs: number; readMs: number; sessionizeMs: number; writeMs: number },
   output: string,
 ): RunSummary {
+  const { elapsedMs } = timings;
   return {
     files: stats.files.map((f) => ({
       path: f.path,
@@ -50,6 +53,11 @@ export function buildSummary(
     sessions: Object.values(byReason).reduce((a, b) => a + b, 0),
     sessions_by_end_reason: byReason,
     elapsed_s: round(elapsedMs / 1000, 3),
+    phases_s: {
+      read: round(timings.readMs / 1000, 3),
+      sessionize: round(timings.sessionizeMs / 1000, 3),
+      write: round(timings.writeMs / 1000, 3),
+    },
     events_per_s: elapsedMs > 0 ? Math.round((stats.rows / elapsedMs) * 1000) : 0,
     rules: describeRules(rules),
     output,
@@ -104,7 +112,12 @@ export function formatSummary(s: RunSummary, color: boolean): string {
   for (const r of END_REASONS)
     if (s.sessions_by_end_reason[r] !== undefined) reasons[r] = s.sessions_by_end_reason[r]!;
   lines.push(`${label('sessions')}${c.bold(num(s.sessions))}${breakdown(reasons)}`);
-  lines.push(`${label('time')}${s.elapsed_s.toFixed(2)} s, ${num(s.events_per_s)} events/s`);
+  const p = s.phases_s;
+  lines.push(
+    `${label('time')}${s.elapsed_s.toFixed(2)} s, ${num(s.events_per_s)} events/s ${c.dim(
+      `(read ${p.read.toFixed(2)} s, sessionize ${p.sessionize.toFixed(2)} s, write ${p.write.toFixed(2)} s)`,
+    )}`,
+  );
   lines.push(`${label('output')}${s.output}`);
   for (const f of s.files) for (const note of f.notes) lines.push(`${label('note')}${f.path}: ${note}`);
   return `${lines.join('\n')}\n`;

@@ -36,7 +36,6 @@ export class SessionColumns {
   anon: Int32Array;
   readonly #campaignCache: (readonly [string, string, string] | undefined)[] = [];
   readonly #agentCache: (AgentInfo | undefined)[] = [];
-  #order: Int32Array | undefined;
   #lanesCode = -1;
   #lanes: Uint32Array = new Uint32Array(4);
 
@@ -72,9 +71,8 @@ export class SessionColumns {
   }
 
   /**
-   * Sets the output order to rank[identity], keeping the slot order within an identity
-   * (stable): the batch driver fills each identity's sessions in start order, so this gives
-   * identity, then start. The slots stay where they are; `slotAt` maps positions to slots.
+   * Reorders the slots by rank[identity], keeping their order within an identity (stable): the
+   * batch driver fills each identity's sessions in start order, so this gives identity, then start.
    */
   sortByIdentity(rank: Int32Array): void {
     const n = this.length;
@@ -83,12 +81,26 @@ export class SessionColumns {
     for (let r = 0; r < rank.length; r++) start[r + 1]! += start[r]!;
     const order = new Int32Array(n);
     for (let i = 0; i < n; i++) order[start[rank[this.identity[i]!]!]!++] = i;
-    this.#order = order;
-  }
-
-  /** The slot of output position i (sessions are read in output order; slots are write order). */
-  slotAt(i: number): number {
-    return this.#order === undefined ? i : this.#order[i]!;
+    this.identity = gatherInt32(this.identity, order);
+    this.ordinal = gatherInt32(this.ordinal, order);
+    this.startMs = gatherFloat64(this.startMs, order);
+    this.endMs = gatherFloat64(this.endMs, order);
+    this.value = gatherFloat64(this.value, order);
+    this.events = gatherInt32(this.events, order);
+    this.pageviews = gatherInt32(this.pageviews, order);
+    this.conversions = gatherInt32(this.conversions, order);
+    const flags = new Uint8Array(n);
+    for (let k = 0; k < n; k++) flags[k] = this.flags[order[k]!]!;
+    this.flags = flags;
+    this.entry = gatherInt32(this.entry, order);
+    this.exit = gatherInt32(this.exit, order);
+    this.referrer = gatherInt32(this.referrer, order);
+    this.campaign = gatherInt32(this.campaign, order);
+    this.agent = gatherInt32(this.agent, order);
+    this.zone = gatherInt32(this.zone, order);
+    this.user = gatherInt32(this.user, order);
+    this.anon = gatherInt32(this.anon, order);
+    this.#capacity = n;
   }
 
   endReason(i: number): EndReason {
@@ -113,10 +125,8 @@ export class SessionColumns {
     return this.#lanes;
   }
 
-  /** The session at output position p. */
-  sessionAt(p: number): Session {
+  sessionAt(i: number): Session {
     const { cols } = this;
-    const i = this.slotAt(p);
     const [source, medium, campaign] = this.campaignParts(this.campaign[i]!);
     const device = this.agentInfo(this.agent[i]!);
     const flags = this.flags[i]!;
@@ -223,4 +233,16 @@ export class SessionColumns {
     this.anon = grow(this.anon, i32);
     this.#capacity = c;
   }
+}
+
+function gatherInt32(a: Int32Array, order: Int32Array): Int32Array {
+  const b = new Int32Array(order.length);
+  for (let k = 0; k < order.length; k++) b[k] = a[order[k]!]!;
+  return b;
+}
+
+function gatherFloat64(a: Float64Array, order: Int32Array): Float64Array {
+  const b = new Float64Array(order.length);
+  for (let k = 0; k < order.length; k++) b[k] = a[order[k]!]!;
+  return b;
 }

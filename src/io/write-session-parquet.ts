@@ -98,9 +98,6 @@ export async function writeSessionParquet(sc: SessionColumns, path: string): Pro
     low[2 * i] = words[3]!;
     low[2 * i + 1] = words[2]!;
   }
-  // Slots are in the order the driver filled them; pos is each one's place in the output.
-  const pos = new Int32Array(n);
-  for (let p = 0; p < n; p++) pos[sc.slotAt(p)] = p;
   // Sums of decimal prices pick up binary noise: 9 decimals at most, as toSessionRow does.
   const value = Float64Array.from(sc.value.subarray(0, n), (v) => Math.round(v * 1e9) / 1e9);
   const tempDir = await mkdtemp(join(tmpdir(), 'stint-parquet-'));
@@ -114,7 +111,6 @@ export async function writeSessionParquet(sc: SessionColumns, path: string): Pro
       connection,
       's',
       [
-        { name: 'pos', type: INTEGER, values: pos },
         { name: 'id_high', type: UBIGINT, values: high },
         { name: 'id_low', type: UBIGINT, values: low },
         { name: 'identity', type: INTEGER, values: sc.identity },
@@ -201,7 +197,7 @@ export async function writeSessionParquet(sc: SessionColumns, path: string): Pro
         JOIN campaigns c ON c.code = s.campaign
         JOIN agents g ON g.code = s.agent
         JOIN zones z ON z.code = s.zone
-        ORDER BY s.pos
+        ORDER BY s.rowid
       ) TO $1 (FORMAT parquet)`,
       [path],
     );
