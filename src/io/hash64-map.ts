@@ -83,10 +83,20 @@ export function firstOccurrences(lo: Uint32Array, hi: Uint32Array, n: number): I
   for (let i = 0; i < n; i++)
     if (lo[i] !== 0 || hi[i] !== 0) start[(bits === 0 ? 0 : hi[i]! >>> shift) + 1]!++;
   for (let b = 0; b < buckets; b++) start[b + 1]! += start[b]!;
-  const order = new Int32Array(start[buckets]!);
+  // The keys themselves are moved into bucket order, so each bucket is then read in sequence.
+  const total = start[buckets]!;
+  const order = new Int32Array(total);
+  const keyLo = new Uint32Array(total);
+  const keyHi = new Uint32Array(total);
   const next = start.slice(0, buckets);
   for (let i = 0; i < n; i++) {
-    if (lo[i] !== 0 || hi[i] !== 0) order[next[bits === 0 ? 0 : hi[i]! >>> shift]!++] = i;
+    const l = lo[i]!;
+    const h = hi[i]!;
+    if (l === 0 && h === 0) continue;
+    const k = next[bits === 0 ? 0 : h >>> shift]!++;
+    order[k] = i;
+    keyLo[k] = l;
+    keyHi[k] = h;
   }
   // Per bucket, an open-addressing table of [lo, hi, position + 1] sized to the bucket.
   let table = new Uint32Array(0);
@@ -99,20 +109,19 @@ export function firstOccurrences(lo: Uint32Array, hi: Uint32Array, n: number): I
     else table.fill(0, 0, capacity * 3);
     const mask = capacity - 1;
     for (let k = from; k < to; k++) {
-      const i = order[k]!;
-      const kLo = lo[i]!;
-      const kHi = hi[i]!;
+      const kLo = keyLo[k]!;
+      const kHi = keyHi[k]!;
       for (let slot = kLo & mask; ; slot = (slot + 1) & mask) {
         const at = 3 * slot;
         const seen = table[at + 2]!;
         if (seen === 0) {
           table[at] = kLo;
           table[at + 1] = kHi;
-          table[at + 2] = i + 1;
+          table[at + 2] = order[k]! + 1;
           break;
         }
         if (table[at] === kLo && table[at + 1] === kHi) {
-          first[i] = seen - 1;
+          first[order[k]!] = seen - 1;
           break;
         }
       }
@@ -121,4 +130,4 @@ export function firstOccurrences(lo: Uint32Array, hi: Uint32Array, n: number): I
   return first;
 }
 
-const BUCKET_TARGET = 8192;
+const BUCKET_TARGET = 32768;

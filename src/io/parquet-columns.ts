@@ -260,6 +260,9 @@ function encodeAttributes(d: EventDictionaries, rows: readonly string[][]) {
  */
 class LazyCombos {
   readonly #map = new Hash64Map(1 << 12);
+  #lastLo = -1;
+  #lastHi = -1;
+  #last = -1;
   /** codes[k][combo]: the k-th code the encoder gives for that combination. */
   readonly codes: number[][];
 
@@ -274,6 +277,8 @@ class LazyCombos {
   at(h: Uint32Array, r: number, texts: () => readonly DuckDBVector[]): number {
     const lo = h[2 * r]!;
     const hi = h[2 * r + 1]!;
+    // Rows of one visitor or page often come in runs: the last answer saves a table lookup.
+    if (lo === this.#lastLo && hi === this.#lastHi) return this.#last;
     let combo = this.#map.get(lo, hi);
     if (combo === -1) {
       combo = this.codes[0]!.length;
@@ -281,6 +286,9 @@ class LazyCombos {
       const codes = this.encode(texts().map((v) => fieldText(v.getItem(r))));
       for (const [k, code] of codes.entries()) this.codes[k]!.push(code);
     }
+    this.#lastLo = lo;
+    this.#lastHi = hi;
+    this.#last = combo;
     return combo;
   }
 }
