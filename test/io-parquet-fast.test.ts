@@ -149,6 +149,13 @@ describe('Parquet fast path', () => {
     expect(fast.sessions).toEqual(records.sessions);
   });
 
+  it('agrees on a file without event_id (nothing is a duplicate)', async () => {
+    const { fast, records } = await bothPaths([files.native], { normalize: {} }, createRules());
+    expect(fast.stats.duplicates).toBe(0);
+    expect(fast.stats.accepted).toBe(300);
+    expect(fast.sessions).toEqual(records.sessions);
+  });
+
   it('stops at --max-rejects with the record path’s error', async () => {
     const fail = (fastPath: boolean) =>
       loadEvents([files.main], { normalize: {}, fastPath, maxRejects: 10 }).then(

@@ -74,6 +74,7 @@ export class Hash64Map {
  *   firstOccurrences(lo=[5,7,5,0,0], hi=[1,1,1,0,0], 5) → [-1,-1,0,-1,-1]
  */
 export function firstOccurrences(lo: Uint32Array, hi: Uint32Array, n: number): Int32Array {
+  if (lo.length < n || hi.length < n) throw new RangeError('firstOccurrences: fewer keys than positions');
   const first = new Int32Array(n).fill(-1);
   let bits = 0;
   while (bits < 16 && n >> bits > BUCKET_TARGET) bits++;

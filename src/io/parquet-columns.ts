@@ -440,7 +440,7 @@ async function load(
     if (stop) break;
   }
   const fileOf = (i: number): number => fileEnds.findIndex((end) => i < end);
-  const first = firstOccurrences(idLo, idHi, length);
+  const first = anyIds ? firstOccurrences(idLo, idHi, length) : new Int32Array(length).fill(-1);
   const repeats: number[] = [];
   for (let i = 0; i < length; i++) if (first[i]! >= 0) repeats.push(i);
   results.forEach((result, f) => {
