@@ -40,35 +40,14 @@ import { columnKeys } from './column-keys.ts';
 import { detectFileFormat } from './detect.ts';
 import { firstOccurrences, Hash64Map } from './hash64-map.ts';
 import { isGzip, readHead } from './lines.ts';
-import { EPOCH_MS_TYPES, parquetSchema, plain, plainExpression } from './parquet.ts';
+import { EPOCH_MS_TYPES, INTEGER_TYPES, parquetSchema, plain, plainExpression } from './parquet.ts';
 
 type Field = CanonicalField | 'session_key';
 
-const NUMBER_TYPES = new Set<DuckDBTypeId>([
-  DuckDBTypeId.TINYINT,
-  DuckDBTypeId.SMALLINT,
-  DuckDBTypeId.INTEGER,
-  DuckDBTypeId.BIGINT,
-  DuckDBTypeId.UTINYINT,
-  DuckDBTypeId.USMALLINT,
-  DuckDBTypeId.UINTEGER,
-  DuckDBTypeId.UBIGINT,
-  DuckDBTypeId.FLOAT,
-  DuckDBTypeId.DOUBLE,
-]);
-
-const ID_TYPES = new Set<DuckDBTypeId>([
-  DuckDBTypeId.VARCHAR,
-  DuckDBTypeId.TINYINT,
-  DuckDBTypeId.SMALLINT,
-  DuckDBTypeId.INTEGER,
-  DuckDBTypeId.BIGINT,
-  DuckDBTypeId.UTINYINT,
-  DuckDBTypeId.USMALLINT,
-  DuckDBTypeId.UINTEGER,
-  DuckDBTypeId.UBIGINT,
-  DuckDBTypeId.HUGEINT,
-]);
+/** Numbers the record path and DuckDB's cast to DOUBLE read alike. */
+const NUMBER_TYPES = new Set<DuckDBTypeId>([...INTEGER_TYPES, DuckDBTypeId.FLOAT, DuckDBTypeId.DOUBLE]);
+/** event_id types whose DuckDB text is the record path's text. */
+const ID_TYPES = new Set<DuckDBTypeId>([...INTEGER_TYPES, DuckDBTypeId.VARCHAR]);
 
 const ID_GROUP: readonly Field[] = ['anonymous_id', 'user_id'];
 const PAGE_GROUP: readonly Field[] = ['event', 'url'];

@@ -38,8 +38,7 @@ export const EPOCH_MS_TYPES = new Set<DuckDBTypeId>([
   DuckDBTypeId.DATE,
 ]);
 
-const PLAIN_TYPES = new Set<DuckDBTypeId>([
-  DuckDBTypeId.BOOLEAN,
+export const INTEGER_TYPES: readonly DuckDBTypeId[] = [
   DuckDBTypeId.TINYINT,
   DuckDBTypeId.SMALLINT,
   DuckDBTypeId.INTEGER,
@@ -50,6 +49,11 @@ const PLAIN_TYPES = new Set<DuckDBTypeId>([
   DuckDBTypeId.UBIGINT,
   DuckDBTypeId.HUGEINT,
   DuckDBTypeId.UHUGEINT,
+];
+
+const PLAIN_TYPES = new Set<DuckDBTypeId>([
+  ...INTEGER_TYPES,
+  DuckDBTypeId.BOOLEAN,
   DuckDBTypeId.FLOAT,
   DuckDBTypeId.DOUBLE,
   DuckDBTypeId.DECIMAL,
