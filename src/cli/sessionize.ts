@@ -7,8 +7,10 @@ import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { sessionizeToColumns } from '../core/batch.ts';
 import { StintError } from '../core/errors.ts';
+import type { SessionRules } from '../core/rules.ts';
+import type { SessionColumns } from '../core/session-columns.ts';
 import { expandInputs } from '../io/glob.ts';
-import { loadEvents, type RejectedRow } from '../io/load-events.ts';
+import { type LoadStats, loadEvents, type RejectedRow } from '../io/load-events.ts';
 import { INPUT_FORMATS, type InputFormatName } from '../io/open-input.ts';
 import { createRejectsWriter } from '../io/write-rejects.ts';
 import {
@@ -78,10 +80,39 @@ Exit codes: 0 ok, 1 usage error, 2 input error.`,
 async function runSessionize(inputs: string[], flags: SessionizeFlags): Promise<void> {
   const started = performance.now();
   const rules = rulesFromFlags(flags);
-  const map = parseMap(flags.map ?? []);
-  const inputTz = inputZoneFromFlags(flags);
   const target = { path: flags.output, format: outputFormat(flags) };
   checkOutput(target);
+  const { stats, sessions, readMs, sessionizeMs } = await readAndSessionize(inputs, flags, rules);
+  const writeStarted = performance.now();
+  await writeSessionColumns(sessions, target);
+  const done = performance.now();
+  const summary = buildSummary(
+    stats,
+    sessions.countByEndReason(),
+    rules,
+    { elapsedMs: done - started, readMs, sessionizeMs, writeMs: done - writeStarted },
+    flags.output === '-' ? 'stdout' : flags.output,
+  );
+  if (!flags.quiet) {
+    const out = flags.output === '-' ? process.stderr : process.stdout;
+    out.write(
+      flags.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary, out.isTTY === true),
+    );
+  }
+}
+
+/**
+ * Reads the inputs (progress on a terminal, rejects to --rejects) and sessionizes them. The
+ * event columns stay inside: once walked they can be collected before the sessions are written.
+ */
+async function readAndSessionize(
+  inputs: string[],
+  flags: SessionizeFlags,
+  rules: SessionRules,
+): Promise<{ stats: LoadStats; sessions: SessionColumns; readMs: number; sessionizeMs: number }> {
+  const started = performance.now();
+  const map = parseMap(flags.map ?? []);
+  const inputTz = inputZoneFromFlags(flags);
   const inputFormat = inputFormatFlag(flags.inputFormat);
   const maxRejects =
     flags.maxRejects === undefined ? undefined : nonNegativeInt(flags.maxRejects, '--max-rejects');
@@ -127,27 +158,7 @@ async function runSessionize(inputs: string[], flags: SessionizeFlags): Promise<
   }
   const readDone = performance.now();
   const sessions = sessionizeToColumns(columns, rules);
-  const sessionized = performance.now();
-  await writeSessionColumns(sessions, target);
-  const done = performance.now();
-  const summary = buildSummary(
-    stats,
-    sessions.countByEndReason(),
-    rules,
-    {
-      elapsedMs: done - started,
-      readMs: readDone - started,
-      sessionizeMs: sessionized - readDone,
-      writeMs: done - sessionized,
-    },
-    flags.output === '-' ? 'stdout' : flags.output,
-  );
-  if (!flags.quiet) {
-    const out = flags.output === '-' ? process.stderr : process.stdout;
-    out.write(
-      flags.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary, out.isTTY === true),
-    );
-  }
+  return { stats, sessions, readMs: readDone - started, sessionizeMs: performance.now() - readDone };
 }
 
 function outputFormat(flags: SessionizeFlags): OutputFormat {

@@ -5,7 +5,7 @@
  *
  *   timeout 30m: A@00:00, A@00:20, A@01:00 → [00:00–00:20, timeout], [01:00–01:00, open or timeout]
  */
-import type { EventColumns } from './columns.ts';
+import { dictionariesOf, type EventColumns } from './columns.ts';
 import type { Dictionary } from './dictionary.ts';
 import { PAGEVIEW } from './event.ts';
 import { resolveIdentities } from './identity.ts';
@@ -57,7 +57,7 @@ export function sessionizeToColumns(
       ? resolveIdentities(cols, rules.identity)
       : new Int32Array(cols.length).fill(cols.ids.code(options.identity));
   const maxTsMs = options.maxTsMs ?? maxOf(cols.tsMs);
-  const out = new SessionColumns(cols, Math.ceil(cols.length / 4));
+  const out = new SessionColumns(dictionariesOf(cols), Math.ceil(cols.length / 4));
   const walk = new Walk(cols, rules, identity, out);
   if (options.after !== undefined && cols.length > 0) walk.continueAfter(identity[0]!, options.after);
   walk.run(walkOrder(identity, cols.tsMs, cols.ids.size), maxTsMs);

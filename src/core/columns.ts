@@ -119,6 +119,12 @@ export type EventDictionaries = Pick<
   'ids' | 'names' | 'paths' | 'referrers' | 'campaigns' | 'sessionKeys' | 'zones' | 'agents'
 >;
 
+/** Just the dictionaries of some event columns, so the columns themselves can be let go. */
+export function dictionariesOf(cols: EventColumns): EventDictionaries {
+  const { ids, names, paths, referrers, campaigns, sessionKeys, zones, agents } = cols;
+  return { ids, names, paths, referrers, campaigns, sessionKeys, zones, agents };
+}
+
 export function newDictionaries(): EventDictionaries {
   return {
     ids: new Dictionary(),

@@ -5,7 +5,7 @@
  *
  *   const sc = sessionizeToColumns(cols, rules); for (let i = 0; i < sc.length; i++) write(sc.sessionAt(i));
  */
-import type { EventColumns } from './columns.ts';
+import type { EventDictionaries } from './columns.ts';
 import { END_REASONS, type EndReason, type Session } from './session.ts';
 import { identityLanes, sessionIdFromLanes, sessionIdWords } from './session-id.ts';
 import { type AgentInfo, describeAgent } from './user-agent.ts';
@@ -40,7 +40,8 @@ export class SessionColumns {
   #lanes: Uint32Array = new Uint32Array(4);
 
   constructor(
-    readonly cols: EventColumns,
+    /** The event dictionaries the codes refer to (not the event columns: those can go once walked). */
+    readonly dicts: EventDictionaries,
     capacity: number,
   ) {
     this.#capacity = Math.max(16, capacity);
@@ -119,39 +120,39 @@ export class SessionColumns {
   #lanesOf(i: number): Uint32Array {
     const code = this.identity[i]!;
     if (code !== this.#lanesCode) {
-      this.#lanes = identityLanes(this.cols.ids.value(code));
+      this.#lanes = identityLanes(this.dicts.ids.value(code));
       this.#lanesCode = code;
     }
     return this.#lanes;
   }
 
   sessionAt(i: number): Session {
-    const { cols } = this;
+    const dicts = this.dicts;
     const [source, medium, campaign] = this.campaignParts(this.campaign[i]!);
     const device = this.agentInfo(this.agent[i]!);
     const flags = this.flags[i]!;
     return {
       sessionId: this.sessionId(i),
-      identity: cols.ids.value(this.identity[i]!),
-      userId: cols.ids.value(this.user[i]!),
-      anonymousId: cols.ids.value(this.anon[i]!),
+      identity: dicts.ids.value(this.identity[i]!),
+      userId: dicts.ids.value(this.user[i]!),
+      anonymousId: dicts.ids.value(this.anon[i]!),
       startMs: this.startMs[i]!,
       endMs: this.endMs[i]!,
       events: this.events[i]!,
       pageviews: this.pageviews[i]!,
       bounce: (flags & 1) === 1,
       engaged: (flags & 2) === 2,
-      entryPage: this.entry[i] === -1 ? '' : cols.paths.value(this.entry[i]!),
-      exitPage: this.exit[i] === -1 ? '' : cols.paths.value(this.exit[i]!),
+      entryPage: this.entry[i] === -1 ? '' : dicts.paths.value(this.entry[i]!),
+      exitPage: this.exit[i] === -1 ? '' : dicts.paths.value(this.exit[i]!),
       endReason: END_REASONS[flags >> 2]!,
       source,
       medium,
       campaign,
-      referrer: cols.referrers.value(this.referrer[i]!),
+      referrer: dicts.referrers.value(this.referrer[i]!),
       deviceType: device.deviceType,
       browser: device.browser,
       os: device.os,
-      timezone: cols.zones.value(this.zone[i]!),
+      timezone: dicts.zones.value(this.zone[i]!),
       value: this.value[i]!,
       conversions: this.conversions[i]!,
     };
@@ -188,7 +189,7 @@ export class SessionColumns {
     let parts = this.#campaignCache[code];
     if (parts === undefined) {
       const [source = '', medium = '', name = ''] =
-        code === 0 ? [] : this.cols.campaigns.value(code).split('\u0001');
+        code === 0 ? [] : this.dicts.campaigns.value(code).split('\u0001');
       parts = [source, medium, name];
       this.#campaignCache[code] = parts;
     }
@@ -199,7 +200,7 @@ export class SessionColumns {
   agentInfo(code: number): AgentInfo {
     let info = this.#agentCache[code];
     if (info === undefined) {
-      info = describeAgent(this.cols.agents.value(code));
+      info = describeAgent(this.dicts.agents.value(code));
       this.#agentCache[code] = info;
     }
     return info;

@@ -86,7 +86,7 @@ async function appendTexts(
 
 export async function writeSessionParquet(sc: SessionColumns, path: string): Promise<void> {
   const n = sc.length;
-  const { cols } = sc;
+  const { dicts } = sc;
   // The 128-bit id as two UBIGINTs, each given as its two 32-bit halves, low half first.
   const high = new Uint32Array(n * 2);
   const low = new Uint32Array(n * 2);
@@ -136,37 +136,37 @@ export async function writeSessionParquet(sc: SessionColumns, path: string): Pro
       connection,
       'ids',
       ['v'],
-      cols.ids.values.map((v) => [v]),
+      dicts.ids.values.map((v) => [v]),
     );
     await appendTexts(
       connection,
       'paths',
       ['v'],
-      cols.paths.values.map((v) => [v]),
+      dicts.paths.values.map((v) => [v]),
     );
     await appendTexts(
       connection,
       'referrers',
       ['v'],
-      cols.referrers.values.map((v) => [v]),
+      dicts.referrers.values.map((v) => [v]),
     );
     await appendTexts(
       connection,
       'zones',
       ['v'],
-      cols.zones.values.map((v) => [v]),
+      dicts.zones.values.map((v) => [v]),
     );
     await appendTexts(
       connection,
       'campaigns',
       ['source', 'medium', 'campaign'],
-      cols.campaigns.values.map((_, code) => sc.campaignParts(code)),
+      dicts.campaigns.values.map((_, code) => sc.campaignParts(code)),
     );
     await appendTexts(
       connection,
       'agents',
       ['device_type', 'browser', 'os'],
-      cols.agents.values.map((_, code) => {
+      dicts.agents.values.map((_, code) => {
         const a = sc.agentInfo(code);
         return [a.deviceType, a.browser, a.os];
       }),
