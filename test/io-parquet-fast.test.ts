@@ -3,7 +3,7 @@
  * row through normalize and the builder): on files full of awkward values, both must give the
  * same sessions, the same statistics and the same rejects, line for line.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -60,6 +60,9 @@ const files = {
   gz: file('main.parquet.gz'),
   doubleUrl: file('double-url.parquet'),
   textTime: file('text-time.parquet'),
+  empty: file('empty.parquet'),
+  old: file('old.parquet'),
+  damaged: file('damaged.parquet'),
 };
 
 beforeAll(async () => {
@@ -83,8 +86,17 @@ beforeAll(async () => {
   await duck(
     `COPY (SELECT '2026-03-07T20:00:00Z' AS timestamp, 'a' AS anonymous_id) TO '${files.textTime}' (FORMAT parquet)`,
   );
-  const { readFileSync } = await import('node:fs');
+  await duck(`COPY (SELECT * FROM (${MAIN}) LIMIT 0) TO '${files.empty}' (FORMAT parquet)`);
+  // Native times before 1973 are below 1e11 ms: they must not be taken for epoch seconds.
+  await duck(`COPY (SELECT TIMESTAMP '1970-01-02 00:00:00' + to_minutes(i) AS timestamp, 'o' AS anonymous_id
+    FROM range(3) r(i)) TO '${files.old}' (FORMAT parquet)`);
   writeFileSync(files.gz, gzipSync(readFileSync(files.main)));
+  // A file damaged past its footer: DuckDB ends its stream early without an error.
+  await duck(`COPY (SELECT i AS timestamp, 'v' || (i % 1000) AS anonymous_id, md5(i::VARCHAR) AS url
+    FROM range(150000) r(i)) TO '${files.damaged}' (FORMAT parquet, ROW_GROUP_SIZE 20000)`);
+  const bytes = readFileSync(files.damaged);
+  bytes.fill(0x5a, Math.floor(bytes.length * 0.6), Math.floor(bytes.length * 0.6) + 2048);
+  writeFileSync(files.damaged, bytes);
 });
 
 async function bothPaths(paths: string[], options: Omit<LoadOptions, 'fastPath'>, rules: SessionRules) {
@@ -154,6 +166,26 @@ describe('Parquet fast path', () => {
     expect(fast.stats.duplicates).toBe(0);
     expect(fast.stats.accepted).toBe(300);
     expect(fast.sessions).toEqual(records.sessions);
+  });
+
+  it('agrees on an empty file, statistics included', async () => {
+    const { fast, records } = await bothPaths([files.empty], { normalize: {} }, createRules());
+    expect(fast.stats.rows).toBe(0);
+    expect(fast.stats).toEqual(records.stats);
+  });
+
+  it('reads native times before 1973 as times, like the record path', async () => {
+    const { fast, records } = await bothPaths([files.old], { normalize: {} }, createRules());
+    expect(fast.sessions.map((s) => s.startMs)).toEqual([Date.UTC(1970, 0, 2)]);
+    expect(fast.sessions).toEqual(records.sessions);
+  });
+
+  it('fails on a damaged file instead of returning the rows before the damage', async () => {
+    for (const fastPath of [true, false]) {
+      await expect(loadEvents([files.damaged], { normalize: {}, fastPath })).rejects.toMatchObject({
+        code: 'STINT_UNREADABLE',
+      });
+    }
   });
 
   it('stops at --max-rejects with the record path’s error', async () => {

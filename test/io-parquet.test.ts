@@ -40,13 +40,13 @@ beforeAll(async () => {
 });
 
 describe('readParquet', () => {
-  it('turns native timestamps and dates into epoch milliseconds, BIGINT into numbers', async () => {
+  it('turns native timestamps and dates into Dates, BIGINT into numbers', async () => {
     const r = await collect(readParquet(typed));
     expect(r.lines).toEqual([1, 2]);
     expect(r.records[0]).toEqual({
-      ts: Date.UTC(2024, 0, 2, 3, 4, 5, 678),
-      tstz: Date.UTC(2024, 0, 2, 1, 4, 5, 678),
-      d: Date.UTC(2024, 0, 2),
+      ts: new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 678)),
+      tstz: new Date(Date.UTC(2024, 0, 2, 1, 4, 5, 678)),
+      d: new Date(Date.UTC(2024, 0, 2)),
       big: '9007199254740993',
       small: 5,
       dec: 1.25,
@@ -54,7 +54,7 @@ describe('readParquet', () => {
       'user id': 'u1',
       tags: '[a, b]',
       flag: true,
-      tsms: Date.UTC(2024, 0, 2, 3, 4, 5, 678),
+      tsms: new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 678)),
     });
     expect(r.records[1]).toMatchObject({ ts: null, tstz: null, d: null, small: -7, 'user id': null });
   });
@@ -101,9 +101,16 @@ describe('writeParquet', () => {
     expect(await writeParquet(out, columns, rows)).toBe(4);
     const r = await collect(readParquet(out));
     expect(r.records).toEqual([
-      { ts: 1704164645678, id: '9007199254740993', v: 1.5, n: 3, ok: true, 'say "text"': 'a,b "c"\nd' },
-      { ts: 0, id: 12, v: -0.25, n: null, ok: false, 'say "text"': '' },
-      { ts: Date.UTC(2024, 0, 2), id: -3, v: 1e21, n: -7, ok: null, 'say "text"': null },
+      {
+        ts: new Date(1704164645678),
+        id: '9007199254740993',
+        v: 1.5,
+        n: 3,
+        ok: true,
+        'say "text"': 'a,b "c"\nd',
+      },
+      { ts: new Date(0), id: 12, v: -0.25, n: null, ok: false, 'say "text"': '' },
+      { ts: new Date(Date.UTC(2024, 0, 2)), id: -3, v: 1e21, n: -7, ok: null, 'say "text"': null },
       { ts: null, id: null, v: null, n: null, ok: false, 'say "text"': ' spaced ünï😀 ' },
     ]);
     const types = await duck('SELECT name, type, logical_type FROM parquet_schema($1) WHERE name = $2', [

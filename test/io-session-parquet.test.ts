@@ -55,6 +55,8 @@ const awkward: EventInput[] = [
     timezone: 'Asia/Kolkata',
   },
   { timestamp: 1772877601000, anonymous_id: 'ünï', url: '/b', value: 0.7, referrer: 'https://r.example/' },
+  // A sum too large to round to 9 decimals keeps its value.
+  { timestamp: 1772877601000, anonymous_id: 'big', value: 1e300 },
 ];
 
 describe('writeSessionParquet', () => {

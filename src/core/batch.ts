@@ -24,8 +24,9 @@ export interface BatchOptions {
   /** Treat every event as this identity's (the streaming driver has resolved identity itself). */
   readonly identity?: string;
   /**
-   * The last session of this identity already emitted elsewhere (the stream closed it), so a
-   * session starting in the same millisecond gets the next ordinal and a distinct id.
+   * With `identity`: the last session of that identity already emitted elsewhere (the stream
+   * closed it), so a session starting in the same millisecond gets the next ordinal and a
+   * distinct id. Ignored without `identity`.
    */
   readonly after?: { readonly startMs: number; readonly ordinal: number } | undefined;
 }
@@ -59,7 +60,9 @@ export function sessionizeToColumns(
   const maxTsMs = options.maxTsMs ?? maxOf(cols.tsMs);
   const out = new SessionColumns(dictionariesOf(cols), Math.ceil(cols.length / 4));
   const walk = new Walk(cols, rules, identity, out);
-  if (options.after !== undefined && cols.length > 0) walk.continueAfter(identity[0]!, options.after);
+  if (options.after !== undefined && options.identity !== undefined && cols.length > 0) {
+    walk.continueAfter(identity[0]!, options.after);
+  }
   walk.run(walkOrder(identity, cols.tsMs, cols.ids.size), maxTsMs);
   out.sortByIdentity(identityRanks(cols.ids));
   return out;

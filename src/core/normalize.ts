@@ -103,9 +103,10 @@ function text(record: EventInput, key: string | undefined): string {
   return key === undefined ? '' : fieldText(record[key]);
 }
 
-/** A field's value as text: '' for none, JSON for objects. */
+/** A field's value as text: '' for none, ISO-8601 for a date, JSON for other objects. */
 export function fieldText(v: unknown): string {
   if (v === undefined || v === null) return '';
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? '' : v.toISOString();
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
   return JSON.stringify(v);

@@ -83,6 +83,15 @@ export const SESSION_FIELDS = [
 export type SessionField = (typeof SESSION_FIELDS)[number];
 export type SessionRecord = { [K in SessionField]: string | number | boolean };
 
+/**
+ * Sums of decimal prices pick up binary noise (5651.3499999999985): 9 decimals at most. A sum
+ * too large to scale keeps its value.
+ */
+export function roundValue(v: number): number {
+  const r = Math.round(v * 1e9) / 1e9;
+  return Number.isFinite(r) ? r : v;
+}
+
 export function durationSeconds(s: Pick<Session, 'startMs' | 'endMs'>): number {
   return (s.endMs - s.startMs) / 1000;
 }
@@ -112,8 +121,7 @@ export function toSessionRow(s: Session): (string | number | boolean)[] {
     s.browser,
     s.os,
     s.timezone,
-    // Sums of decimal prices pick up binary noise (5651.3499999999985): print 9 decimals at most.
-    Math.round(s.value * 1e9) / 1e9,
+    roundValue(s.value),
     s.conversions,
   ];
 }

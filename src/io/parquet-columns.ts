@@ -14,7 +14,9 @@
  *
  * Repeated event_ids are found by a 64-bit hash and confirmed on the text of both rows: should
  * two different ids share a hash, `load` gives `'hash_collision'` and the caller falls back to
- * the record path, so no event is ever dropped on a hash alone.
+ * the record path, so no event is ever dropped on a hash alone. The group hashes are trusted:
+ * two different combinations of one file with the same 64-bit hash would share codes (odds of
+ * about N²/2^65 for N combinations, 1e-9 for 200,000 visitors); no event is lost either way.
  */
 import { stat } from 'node:fs/promises';
 import { type DuckDBConnection, DuckDBInstance, DuckDBTypeId, type DuckDBVector } from '@duckdb/node-api';
@@ -40,7 +42,7 @@ import { columnKeys } from './column-keys.ts';
 import { detectFileFormat } from './detect.ts';
 import { firstOccurrences, Hash64Map } from './hash64-map.ts';
 import { isGzip, readHead } from './lines.ts';
-import { EPOCH_MS_TYPES, INTEGER_TYPES, parquetSchema, plain, plainExpression } from './parquet.ts';
+import { cutShort, EPOCH_MS_TYPES, INTEGER_TYPES, parquetSchema, plain, plainExpression } from './parquet.ts';
 
 type Field = CanonicalField | 'session_key';
 
@@ -69,6 +71,8 @@ interface FastFile {
   readonly bytes: number;
   /** Plain-value expression per field; 'NULL' for a field the file lacks. */
   readonly expr: Readonly<Record<Field, string>>;
+  /** The timestamp column is a native time or date (epoch ms as is), not a number of the epoch. */
+  readonly nativeTime: boolean;
   /** The value column is a number (read directly) rather than text (read through its combinations). */
   readonly numericValue: boolean;
   readonly hasEventId: boolean;
@@ -174,7 +178,14 @@ async function describe(
     const c = column(field);
     expr[field] = c === undefined ? 'NULL' : plainExpression(c.name, c.type);
   }
-  return { path, bytes: (await stat(path)).size, expr, numericValue, hasEventId: eventId !== undefined };
+  return {
+    path,
+    bytes: (await stat(path)).size,
+    expr,
+    nativeTime: EPOCH_MS_TYPES.has(ts.type),
+    numericValue,
+    hasEventId: eventId !== undefined,
+  };
 }
 
 /** Types whose DuckDB text differs from the record path's text of the same value (1.50 vs 1.5). */
@@ -292,6 +303,11 @@ const encodePage =
     ];
   };
 
+/** Epoch ms of a native timestamp or date, as the record path reads a `Date`. */
+function nativeMs(ms: number): number | undefined {
+  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? ms : undefined;
+}
+
 /** The typed array behind a DuckDB vector (numeric vectors keep theirs in `items`). */
 function items<T>(vector: unknown): T {
   return (vector as { items: T }).items;
@@ -364,12 +380,14 @@ async function load(
       const valueTexts = () => [chunk.getColumnVector(11)];
       for (let r = 0; r < n; r++) {
         line++;
-        const ms = parseTimestamp(ts[r]!);
+        const ms = file.nativeTime ? nativeMs(ts[r]!) : parseTimestamp(ts[r]!);
         const id = idCombos.at(idH, r, idTexts);
         const anon = anonOf[id]!;
         const user = userOf[id]!;
         const value = file.numericValue ? numbers[r]! : valueOfCombo[valueCombos.at(valueH, r, valueTexts)]!;
         const attr = attrs.map.get(attrH[2 * r]!, attrH[2 * r + 1]!);
+        if (attr === -1)
+          throw new Error('Parquet fast path: a row’s attributes are missing from their DISTINCT');
         // The order of normalize(): timestamp, identity, value, time zone.
         let reason: FastReason | undefined;
         if (ms === undefined) reason = 'bad_timestamp';
@@ -411,6 +429,9 @@ async function load(
         await hooks.onProgress?.({ rows: rowsBefore + line, bytesRead, file: file.path });
       }
     }
+    if (stop)
+      await next.catch(() => null); // settle the chunk asked for ahead before other queries
+    else if (line !== rowCounts[fileIndex]) throw cutShort(file.path, line, rowCounts[fileIndex]!);
     fileEnds.push(length);
     rejectedTotal += result.rejected.length;
     rowsBefore += result.rows;

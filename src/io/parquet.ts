@@ -1,10 +1,11 @@
 /**
  * Parquet reader on DuckDB (in memory), streamed chunk by chunk. Values come out plain: native
- * timestamps and dates as epoch milliseconds, integers as numbers (as strings beyond 2^53, so ids
- * stay exact), nested and exotic types as their DuckDB text. "Line" = 1-based row number.
+ * timestamps and dates as `Date`s (to the millisecond), integers as numbers (as strings beyond
+ * 2^53, so ids stay exact), nested and exotic types as their DuckDB text. "Line" = 1-based row
+ * number. A file that yields fewer rows than its footer promises is an error, never a short read.
  *
  *   ts TIMESTAMP '2024-01-02 03:04:05.678', id BIGINT 7, tags VARCHAR[] ['a']
- *   → { ts: 1704164645678, id: 7, tags: '[a]' }, line 1
+ *   → { ts: new Date(1704164645678), id: 7, tags: '[a]' }, line 1
  */
 
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -72,8 +73,18 @@ function selectList(names: readonly string[], types: readonly DuckDBTypeId[]): s
   return names.map((name, i) => `${plainExpression(name, types[i]!)} AS ${quoteIdentifier(name)}`).join(', ');
 }
 
-/** A value as DuckDB's JS converter gives it, made plain: bigints become numbers, or strings beyond 2^53. */
-export function plain(value: unknown): unknown {
+/** Per column: turns its epoch milliseconds back into a `Date` when it holds native times. */
+function timeColumns(types: readonly DuckDBTypeId[]): boolean[] {
+  return types.map((t) => EPOCH_MS_TYPES.has(t));
+}
+
+/**
+ * A value as DuckDB's JS converter gives it, made plain: bigints become numbers (strings beyond
+ * 2^53); a native time column's epoch milliseconds become a `Date`, so that a time before 1973
+ * is not taken for epoch seconds.
+ */
+export function plain(value: unknown, isTime = false): unknown {
+  if (isTime && value !== null && value !== undefined) return new Date(Number(value));
   if (typeof value !== 'bigint') return value;
   return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
     ? Number(value)
@@ -98,6 +109,7 @@ export async function parquetRecordsAt(
 ): Promise<Map<number, RawRecord>> {
   const { names, types } = await parquetSchema(connection, path);
   const keys = columnKeys(names);
+  const isTime = timeColumns(types);
   const found = new Map<number, RawRecord>();
   // Row numbers are our own integers; batches keep the statement small.
   for (let from = 0; from < rows.length; from += 10_000) {
@@ -110,7 +122,7 @@ export async function parquetRecordsAt(
     const columns = result.getColumnsJS();
     for (let r = 0; r < result.currentRowCount; r++) {
       const record: RawRecord = {};
-      for (let c = 0; c < keys.length; c++) record[keys[c]!] = plain(columns[c + 1]![r]);
+      for (let c = 0; c < keys.length; c++) record[keys[c]!] = plain(columns[c + 1]![r], isTime[c]);
       found.set(Number(columns[0]![r]), record);
     }
   }
@@ -126,6 +138,7 @@ async function* readRows(
   const source = 'read_parquet(?)';
   const { names, types } = await parquetSchema(connection, path);
   const keys = columnKeys(names);
+  const isTime = timeColumns(types);
   const count = await connection.runAndReadAll(`SELECT count(*) FROM ${source}`, [path]);
   const total = Number(count.getRowsJS()[0]?.[0] ?? 0);
   const result = await connection.stream(`SELECT ${selectList(names, types)} FROM ${source}`, [path]);
@@ -137,7 +150,7 @@ async function* readRows(
     const columns = chunk.convertColumns(JSDuckDBValueConverter);
     for (let r = 0; r < chunk.rowCount; r++) {
       const record: RawRecord = {};
-      for (let c = 0; c < keys.length; c++) record[keys[c]!] = plain(columns[c]![r]);
+      for (let c = 0; c < keys.length; c++) record[keys[c]!] = plain(columns[c]![r], isTime[c]);
       batch.records.push(record);
       batch.lines.push(++rowNo);
     }
@@ -147,10 +160,21 @@ async function* readRows(
       batch = emptyBatch(0);
     }
   }
-  if (batch.records.length > 0) {
-    batch.bytesRead = fileBytes;
-    yield batch;
-  }
+  if (rowNo !== total) throw cutShort(path, rowNo, total);
+  batch.bytesRead = fileBytes;
+  yield batch;
+}
+
+/**
+ * DuckDB ends a stream early, without an error, when a file is damaged past its footer: fewer
+ * rows than the footer promised is an unreadable file, never a short result.
+ */
+export function cutShort(path: string, read: number, expected: number): StintError {
+  return new StintError(
+    'STINT_UNREADABLE',
+    `${path}: only ${read.toLocaleString('en-US')} of its ${expected.toLocaleString('en-US')} rows could be read; the file is damaged`,
+    'Check the file with DuckDB (SELECT count(*) FROM read_parquet(...)) or export it again',
+  );
 }
 
 /**
@@ -175,6 +199,7 @@ export async function* readParquet(
     }
     yield* readRows(plainPath, connection, options.batchSize ?? BATCH_SIZE, fileBytes);
   } catch (err) {
+    if (err instanceof StintError) throw err;
     throw new StintError('STINT_UNREADABLE', `${path}: cannot read as Parquet (${(err as Error).message})`);
   } finally {
     connection.closeSync();

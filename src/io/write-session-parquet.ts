@@ -19,7 +19,7 @@ import {
   UBIGINT,
   VARCHAR,
 } from '@duckdb/node-api';
-import { END_REASONS } from '../core/session.ts';
+import { END_REASONS, roundValue } from '../core/session.ts';
 import type { SessionColumns } from '../core/session-columns.ts';
 
 const CHUNK_ROWS = 2048;
@@ -98,8 +98,7 @@ export async function writeSessionParquet(sc: SessionColumns, path: string): Pro
     low[2 * i] = words[3]!;
     low[2 * i + 1] = words[2]!;
   }
-  // Sums of decimal prices pick up binary noise: 9 decimals at most, as toSessionRow does.
-  const value = Float64Array.from(sc.value.subarray(0, n), (v) => Math.round(v * 1e9) / 1e9);
+  const value = Float64Array.from(sc.value.subarray(0, n), roundValue);
   const tempDir = await mkdtemp(join(tmpdir(), 'stint-parquet-'));
   const instance = await DuckDBInstance.create(':memory:', {
     temp_directory: tempDir,
