@@ -131,30 +131,20 @@ export async function writeSessionParquet(sc: SessionColumns, path: string): Pro
       ],
       n,
     );
-    await appendTexts(
-      connection,
-      'ids',
-      ['v'],
-      dicts.ids.values.map((v) => [v]),
-    );
-    await appendTexts(
-      connection,
-      'paths',
-      ['v'],
-      dicts.paths.values.map((v) => [v]),
-    );
-    await appendTexts(
-      connection,
-      'referrers',
-      ['v'],
-      dicts.referrers.values.map((v) => [v]),
-    );
-    await appendTexts(
-      connection,
-      'zones',
-      ['v'],
-      dicts.zones.values.map((v) => [v]),
-    );
+    const plainDictionaries = {
+      ids: dicts.ids,
+      paths: dicts.paths,
+      referrers: dicts.referrers,
+      zones: dicts.zones,
+    };
+    for (const [table, dict] of Object.entries(plainDictionaries)) {
+      await appendTexts(
+        connection,
+        table,
+        ['v'],
+        dict.values.map((v) => [v]),
+      );
+    }
     await appendTexts(
       connection,
       'campaigns',
