@@ -1,6 +1,7 @@
 /**
  * A progress bar on stderr while files are read, shown only when stderr is a terminal:
- * rows/s, bytes read of the total, ETA. Uses cli-progress.
+ * rows/s, bytes read of the total, ETA (cli-progress); then a status line for the phases that
+ * follow (sessionizing, writing).
  */
 import cliProgress from 'cli-progress';
 
@@ -44,4 +45,20 @@ export function createProgress(totalBytes: number, enabled: boolean): Progress {
 
 function mib(bytes: number): string {
   return `${(bytes / 1048576).toFixed(1)} MiB`;
+}
+
+export interface Status {
+  /** Replaces the status line with this text ("sessionizing 5,000,000 events…"). */
+  say(text: string): void;
+  clear(): void;
+}
+
+/** One status line on stderr for the phases after reading, when stderr is a terminal. */
+export function createStatus(enabled: boolean): Status {
+  if (!enabled) return { say() {}, clear() {} };
+  // A terminal's stderr is written synchronously, so the line shows before long synchronous work.
+  return {
+    say: (text) => process.stderr.write(`\r\x1b[2K ${text}`),
+    clear: () => process.stderr.write('\r\x1b[2K'),
+  };
 }

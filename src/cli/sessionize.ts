@@ -20,7 +20,7 @@ import {
   type OutputFormat,
   writeSessionColumns,
 } from '../io/write-sessions.ts';
-import { createProgress } from './progress.ts';
+import { createProgress, createStatus, type Status } from './progress.ts';
 import { addRuleFlags, inputZoneFromFlags, parseMap, type RuleFlags, rulesFromFlags } from './rule-flags.ts';
 import { buildSummary, formatSummary } from './summary.ts';
 
@@ -82,9 +82,21 @@ async function runSessionize(inputs: string[], flags: SessionizeFlags): Promise<
   const rules = rulesFromFlags(flags);
   const target = { path: flags.output, format: outputFormat(flags) };
   checkOutput(target);
-  const { stats, sessions, readMs, sessionizeMs } = await readAndSessionize(inputs, flags, rules);
-  const writeStarted = performance.now();
-  await writeSessionColumns(sessions, target);
+  const status = createStatus(!flags.quiet && process.stderr.isTTY === true);
+  let run: Awaited<ReturnType<typeof readAndSessionize>>;
+  let writeStarted: number;
+  try {
+    run = await readAndSessionize(inputs, flags, rules, status);
+    writeStarted = performance.now();
+    // Sessions on stdout share the terminal: the status line would mix with them.
+    if (flags.output !== '-') {
+      status.say(`writing ${run.sessions.length.toLocaleString('en-US')} sessions to ${flags.output}…`);
+    }
+    await writeSessionColumns(run.sessions, target);
+  } finally {
+    status.clear();
+  }
+  const { stats, sessions, readMs, sessionizeMs } = run;
   const done = performance.now();
   const summary = buildSummary(
     stats,
@@ -109,6 +121,7 @@ async function readAndSessionize(
   inputs: string[],
   flags: SessionizeFlags,
   rules: SessionRules,
+  status: Status,
 ): Promise<{ stats: LoadStats; sessions: SessionColumns; readMs: number; sessionizeMs: number }> {
   const started = performance.now();
   const map = parseMap(flags.map ?? []);
@@ -157,6 +170,7 @@ async function readAndSessionize(
     );
   }
   const readDone = performance.now();
+  status.say(`sessionizing ${columns.length.toLocaleString('en-US')} events…`);
   const sessions = sessionizeToColumns(columns, rules);
   return { stats, sessions, readMs: readDone - started, sessionizeMs: performance.now() - readDone };
 }
