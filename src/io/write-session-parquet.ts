@@ -98,7 +98,8 @@ export async function writeSessionParquet(sc: SessionColumns, path: string): Pro
     low[2 * i] = words[3]!;
     low[2 * i + 1] = words[2]!;
   }
-  const value = Float64Array.from(sc.value.subarray(0, n), roundValue);
+  const value = new Float64Array(n);
+  for (let i = 0; i < n; i++) value[i] = roundValue(sc.value[i]!);
   const tempDir = await mkdtemp(join(tmpdir(), 'stint-parquet-'));
   const instance = await DuckDBInstance.create(':memory:', {
     temp_directory: tempDir,
