@@ -120,7 +120,8 @@ export async function planParquetFastPath(
       return undefined; // the record path reports the error
     }
   }
-  const instance = await DuckDBInstance.create(':memory:');
+  // One DuckDB thread decodes while the JS thread encodes: two busy threads on two cores.
+  const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
   const connection = await instance.connect();
   const close = (): void => {
     connection.closeSync();
