@@ -337,6 +337,17 @@ async function load(
   const tsMs = new Float64Array(allRows);
   const values = new Float64Array(allRows);
   const codes = new IntColumns(allRows);
+  const {
+    anonCode,
+    userCode,
+    nameCode,
+    pathCode,
+    referrerCode,
+    campaignCode: campaignCodes,
+    sessionKeyCode,
+    zoneCode,
+    agentCode,
+  } = codes;
   // Per kept event: its event_id hash and its line, to find and confirm repeats at the end.
   const anyIds = files.some((f) => f.hasEventId);
   const idLo = new Uint32Array(anyIds ? allRows : 0);
@@ -351,7 +362,9 @@ async function load(
     const result: FastFileResult = { path: file.path, rows: 0, accepted: 0, duplicates: 0, rejected: [] };
     results.push(result);
     const attrs = await attributeCombinations(connection, file, dicts);
-    const attrCodes = attrs.codes;
+    const { badZone, referrer: referrerOf, campaign: campaignOf, hasUtm } = attrs.codes;
+    const { sessionKey: keyOf, zone: zoneOf, agent: agentOf } = attrs.codes;
+    const { nativeTime, numericValue } = file;
     const idCombos = new LazyCombos(2, encodeIds(dicts));
     const [anonOf, userOf] = idCombos.codes as [number[], number[]];
     const pageCombos = new LazyCombos(3, encodePage(dicts));
@@ -381,11 +394,11 @@ async function load(
       const valueTexts = () => [chunk.getColumnVector(11)];
       for (let r = 0; r < n; r++) {
         line++;
-        const ms = file.nativeTime ? nativeMs(ts[r]!) : parseTimestamp(ts[r]!);
+        const ms = nativeTime ? nativeMs(ts[r]!) : parseTimestamp(ts[r]!);
         const id = idCombos.at(idH, r, idTexts);
         const anon = anonOf[id]!;
         const user = userOf[id]!;
-        const value = file.numericValue ? numbers[r]! : valueOfCombo[valueCombos.at(valueH, r, valueTexts)]!;
+        const value = numericValue ? numbers[r]! : valueOfCombo[valueCombos.at(valueH, r, valueTexts)]!;
         const attr = attrs.map.get(attrH[2 * r]!, attrH[2 * r + 1]!);
         if (attr === -1)
           throw new Error('Parquet fast path: a row’s attributes are missing from their DISTINCT');
@@ -394,7 +407,7 @@ async function load(
         if (ms === undefined) reason = 'bad_timestamp';
         else if (anon === 0 && user === 0) reason = 'no_identity';
         else if (!Number.isFinite(value)) reason = 'bad_value';
-        else if (attrCodes.badZone[attr] === 1) reason = 'bad_timezone';
+        else if (badZone[attr] === 1) reason = 'bad_timezone';
         if (reason !== undefined) {
           result.rejected.push({ line, reason });
           continue;
@@ -408,17 +421,17 @@ async function load(
         }
         tsMs[i] = ms!;
         values[i] = value;
-        codes.anonCode[i] = anon;
-        codes.userCode[i] = user;
-        codes.nameCode[i] = nameOf[page]!;
-        codes.pathCode[i] = pathCodeOf[page]!;
-        codes.referrerCode[i] = attrCodes.referrer[attr]!;
-        codes.campaignCode[i] =
-          attrCodes.hasUtm[attr] === 1 ? attrCodes.campaign[attr]! : urlCampaignOf[page]!;
-        codes.sessionKeyCode[i] = attrCodes.sessionKey[attr]!;
-        codes.zoneCode[i] = attrCodes.zone[attr]!;
-        codes.agentCode[i] = attrCodes.agent[attr]!;
+        anonCode[i] = anon;
+        userCode[i] = user;
+        nameCode[i] = nameOf[page]!;
+        pathCode[i] = pathCodeOf[page]!;
+        referrerCode[i] = referrerOf[attr]!;
+        campaignCodes[i] = hasUtm[attr] === 1 ? campaignOf[attr]! : urlCampaignOf[page]!;
+        sessionKeyCode[i] = keyOf[attr]!;
+        zoneCode[i] = zoneOf[attr]!;
+        agentCode[i] = agentOf[attr]!;
       }
+
       result.rows = line;
       if (hooks.maxRejects !== undefined && rejectedTotal + result.rejected.length > hooks.maxRejects) {
         stop = true;
