@@ -188,6 +188,24 @@ describe('Parquet fast path', () => {
     }
   });
 
+  it('gives up on an event_id hash shared by two different ids, and trusts one that is not', async () => {
+    // A hash that gives every id the same value: 'e1' and 'e2' collide, 'e1' again is a retry.
+    const ids = file('ids.parquet');
+    await duck(`COPY (SELECT 1772913600000 + i * 1000 AS timestamp, 'd' AS anonymous_id, ['e1', 'e1', 'e2'][i + 1] AS event_id
+      FROM range(3) r(i)) TO '${ids}' (FORMAT parquet)`);
+    const load = async (eventIdHash: (text: string) => string, paths: string[]) => {
+      const fast = await planParquetFastPath(paths, { normalize: {}, eventIdHash });
+      try {
+        const loaded = await fast!.load({});
+        return loaded === 'hash_collision' ? loaded : loaded.files.map((f) => f.duplicates);
+      } finally {
+        fast?.close();
+      }
+    };
+    expect(await load(() => '1::UBIGINT', [ids])).toBe('hash_collision');
+    expect(await load((t) => `greatest(hash(${t}), 1::UBIGINT)`, [ids])).toEqual([1]);
+  });
+
   it('stops at --max-rejects with the record path’s error', async () => {
     const fail = (fastPath: boolean) =>
       loadEvents([files.main], { normalize: {}, fastPath, maxRejects: 10 }).then(

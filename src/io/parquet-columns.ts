@@ -76,6 +76,7 @@ interface FastFile {
   /** The value column is a number (read directly) rather than text (read through its combinations). */
   readonly numericValue: boolean;
   readonly hasEventId: boolean;
+  readonly eventIdHash: (text: string) => string;
 }
 
 export type FastReason = 'bad_timestamp' | 'no_identity' | 'bad_value' | 'bad_timezone';
@@ -110,7 +111,12 @@ export interface FastPath {
 /** The fast path for these inputs, or undefined when one of them needs the record path. */
 export async function planParquetFastPath(
   paths: readonly string[],
-  options: { format?: string | undefined; normalize: NormalizeOptions },
+  options: {
+    format?: string | undefined;
+    normalize: NormalizeOptions;
+    /** For tests: the SQL that hashes an event_id's text (default: DuckDB's 64-bit hash, never 0). */
+    eventIdHash?: (text: string) => string;
+  },
 ): Promise<FastPath | undefined> {
   if (paths.length === 0 || (options.format !== undefined && options.format !== 'parquet')) return undefined;
   for (const path of paths) {
@@ -130,7 +136,7 @@ export async function planParquetFastPath(
   try {
     const files: FastFile[] = [];
     for (const path of paths) {
-      const file = await describe(connection, path, options.normalize);
+      const file = await describe(connection, path, options.normalize, options.eventIdHash ?? hashEventId);
       if (file === undefined) {
         close();
         return undefined;
@@ -144,10 +150,13 @@ export async function planParquetFastPath(
   }
 }
 
+const hashEventId = (text: string): string => `greatest(hash(${text}), 1::UBIGINT)`;
+
 async function describe(
   connection: DuckDBConnection,
   path: string,
   normalize: NormalizeOptions,
+  eventIdHash: (text: string) => string,
 ): Promise<FastFile | undefined> {
   const { names, types } = await parquetSchema(connection, path);
   const keys = columnKeys(names);
@@ -184,6 +193,7 @@ async function describe(
     bytes: (await stat(path)).size,
     expr,
     nativeTime: EPOCH_MS_TYPES.has(ts.type),
+    eventIdHash,
     numericValue,
     hasEventId: eventId !== undefined,
   };
@@ -545,7 +555,7 @@ function streamSql(file: FastFile): string {
   const text = (f: Field): string => `CAST(${e[f]} AS VARCHAR)`;
   const eventId = file.hasEventId
     ? `CASE WHEN ${e.event_id} IS NULL OR ${text('event_id')} = '' THEN 0::UBIGINT
-            ELSE greatest(hash(${text('event_id')}), 1::UBIGINT) END`
+            ELSE ${file.eventIdHash(text('event_id'))} END`
     : '0::UBIGINT';
   return `SELECT coalesce(CAST(${e.timestamp} AS DOUBLE), 'NaN'::DOUBLE),
             hash(${ID_GROUP.map(text).join(', ')}),
