@@ -67,15 +67,20 @@ export class Hash64Map {
 }
 
 /**
- * For each position, the earlier position whose key it repeats, else -1. Keys are 64-bit
- * hashes as halves; (0, 0) means "no key" and never repeats. Keys are first split by their top
- * bits into buckets of some thousands, stably, so each bucket's table stays in cache.
+ * The positions whose key repeats an earlier one's, ascending, each with the position of that
+ * key's first occurrence. Keys are 64-bit hashes as halves; (0, 0) means "no key" and never
+ * repeats. Keys are first split by their top bits into buckets of some thousands, stably, so
+ * each bucket's table stays in cache.
  *
- *   firstOccurrences(lo=[5,7,5,0,0], hi=[1,1,1,0,0], 5) → [-1,-1,0,-1,-1]
+ *   repeatedKeys(lo=[5,7,5,0,0,7], hi=[1,1,1,0,0,1], 6) → { repeats: [2, 5], firsts: [0, 1] }
  */
-export function firstOccurrences(lo: Uint32Array, hi: Uint32Array, n: number): Int32Array {
-  if (lo.length < n || hi.length < n) throw new RangeError('firstOccurrences: fewer keys than positions');
-  const first = new Int32Array(n).fill(-1);
+export function repeatedKeys(
+  lo: Uint32Array,
+  hi: Uint32Array,
+  n: number,
+): { repeats: number[]; firsts: number[] } {
+  if (lo.length < n || hi.length < n) throw new RangeError('repeatedKeys: fewer keys than positions');
+  const found: [number, number][] = [];
   let bits = 0;
   while (bits < 16 && n >> bits > BUCKET_TARGET) bits++;
   const buckets = 1 << bits;
@@ -122,13 +127,14 @@ export function firstOccurrences(lo: Uint32Array, hi: Uint32Array, n: number): I
           break;
         }
         if (table[at] === kLo && table[at + 1] === kHi) {
-          first[order[k]!] = seen - 1;
+          found.push([order[k]!, seen - 1]);
           break;
         }
       }
     }
   }
-  return first;
+  found.sort((a, b) => a[0] - b[0]);
+  return { repeats: found.map(([r]) => r), firsts: found.map(([, f]) => f) };
 }
 
 const BUCKET_TARGET = 32768;

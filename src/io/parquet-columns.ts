@@ -40,7 +40,7 @@ import { pathOf, utmFromUrl } from '../core/url.ts';
 import { isTimeZone } from '../core/zone.ts';
 import { columnKeys } from './column-keys.ts';
 import { detectFileFormat } from './detect.ts';
-import { firstOccurrences, Hash64Map } from './hash64-map.ts';
+import { Hash64Map, repeatedKeys } from './hash64-map.ts';
 import { isGzip, readHead } from './lines.ts';
 import { cutShort, EPOCH_MS_TYPES, INTEGER_TYPES, parquetSchema, plain, plainExpression } from './parquet.ts';
 
@@ -358,11 +358,10 @@ async function load(
     zoneCode,
     agentCode,
   } = codes;
-  // Per kept event: its event_id hash and its line, to find and confirm repeats at the end.
+  // Per kept event: its event_id hash, to find repeats (and confirm them on their text) at the end.
   const anyIds = files.some((f) => f.hasEventId);
   const idLo = new Uint32Array(anyIds ? allRows : 0);
   const idHi = new Uint32Array(anyIds ? allRows : 0);
-  const lineOf = new Int32Array(anyIds ? allRows : 0);
   const fileEnds: number[] = [];
   let length = 0;
   let rowsBefore = 0;
@@ -427,7 +426,6 @@ async function load(
         if (anyIds) {
           idLo[i] = eidH[2 * r]!;
           idHi[i] = eidH[2 * r + 1]!;
-          lineOf[i] = line;
         }
         tsMs[i] = ms!;
         values[i] = value;
@@ -464,9 +462,7 @@ async function load(
     if (stop) break;
   }
   const fileOf = (i: number): number => fileEnds.findIndex((end) => i < end);
-  const first = anyIds ? firstOccurrences(idLo, idHi, length) : new Int32Array(length).fill(-1);
-  const repeats: number[] = [];
-  for (let i = 0; i < length; i++) if (first[i]! >= 0) repeats.push(i);
+  const { repeats, firsts } = anyIds ? repeatedKeys(idLo, idHi, length) : { repeats: [], firsts: [] };
   results.forEach((result, f) => {
     result.accepted = fileEnds[f]! - (f === 0 ? 0 : fileEnds[f - 1]!);
   });
@@ -476,16 +472,18 @@ async function load(
     result.duplicates++;
   }
   if (repeats.length > 0) {
+    const lineOf = keptLines([...repeats, ...firsts], fileEnds, results);
     const texts = await eventIdTexts(
       connection,
       files,
-      repeats.flatMap((i) => [i, first[i]!]).map((i) => ({ file: fileOf(i), line: lineOf[i]! })),
+      [...lineOf].map(([i, line]) => ({ file: fileOf(i), line })),
     );
-    const textOf = (i: number): string | undefined => texts.get(`${fileOf(i)}:${lineOf[i]}`);
-    if (repeats.some((i) => textOf(i) === undefined || textOf(i) !== textOf(first[i]!)))
+    const textOf = (i: number): string | undefined => texts.get(`${fileOf(i)}:${lineOf.get(i)}`);
+    if (repeats.some((i, k) => textOf(i) === undefined || textOf(i) !== textOf(firsts[k]!))) {
       return 'hash_collision';
+    }
   }
-  const kept = repeats.length === 0 ? length : dropRepeats(first, length, tsMs, values, codes);
+  const kept = repeats.length === 0 ? length : dropRepeats(repeats, length, tsMs, values, codes);
   return {
     files: results,
     connection,
@@ -530,20 +528,51 @@ async function eventIdTexts(
 
 /** Keeps the events that repeat no earlier one, in order, in place; returns how many are left. */
 function dropRepeats(
-  first: Int32Array,
+  repeats: readonly number[],
   length: number,
   tsMs: Float64Array,
   values: Float64Array,
   codes: IntColumns,
 ): number {
+  const drop = new Uint8Array(length);
+  for (const i of repeats) drop[i] = 1;
   const keep = (column: Int32Array | Float64Array): number => {
     let kept = 0;
-    for (let i = 0; i < length; i++) if (first[i] === -1) column[kept++] = column[i]!;
+    for (let i = 0; i < length; i++) if (drop[i] === 0) column[kept++] = column[i]!;
     return kept;
   };
   keep(tsMs);
   for (const column of Object.values(codes.slice(length))) keep(column);
   return keep(values);
+}
+
+/**
+ * The 1-based line of each of these kept positions, from the rejected lines alone: a file's
+ * k-th kept row is its k-th line that was not rejected. Saves a line number per event.
+ */
+function keptLines(
+  positions: readonly number[],
+  fileEnds: readonly number[],
+  results: readonly FastFileResult[],
+): Map<number, number> {
+  const lines = new Map<number, number>();
+  const sorted = [...new Set(positions)].sort((a, b) => a - b);
+  let f = 0;
+  let skipped = 0;
+  for (const i of sorted) {
+    while (i >= fileEnds[f]!) {
+      f++;
+      skipped = 0;
+    }
+    const rejected = results[f]!.rejected;
+    let line = i - (f === 0 ? 0 : fileEnds[f - 1]!) + 1 + skipped;
+    while (skipped < rejected.length && rejected[skipped]!.line <= line) {
+      skipped++;
+      line++;
+    }
+    lines.set(i, line);
+  }
+  return lines;
 }
 
 /**
