@@ -34,6 +34,7 @@ import {
   fieldValue,
   type NormalizeOptions,
   planKeys,
+  type RejectReason,
 } from '../core/normalize.ts';
 import { parseTimestamp } from '../core/timestamp.ts';
 import { pathOf, utmFromUrl } from '../core/url.ts';
@@ -79,15 +80,13 @@ interface FastFile {
   readonly eventIdHash: (text: string) => string;
 }
 
-export type FastReason = 'bad_timestamp' | 'no_identity' | 'bad_value' | 'bad_timezone';
-
 export interface FastFileResult {
   readonly path: string;
   rows: number;
   accepted: number;
   duplicates: number;
   /** 1-based row numbers of rejected rows and why, in row order. */
-  readonly rejected: { line: number; reason: FastReason }[];
+  readonly rejected: { line: number; reason: RejectReason }[];
 }
 
 export interface FastLoad {
@@ -412,7 +411,7 @@ async function load(
         if (attr === -1)
           throw new Error('Parquet fast path: a row’s attributes are missing from their DISTINCT');
         // The order of normalize(): timestamp, identity, value, time zone.
-        let reason: FastReason | undefined;
+        let reason: RejectReason | undefined;
         if (ms === undefined) reason = 'bad_timestamp';
         else if (anon === 0 && user === 0) reason = 'no_identity';
         else if (!Number.isFinite(value)) reason = 'bad_value';
