@@ -11,7 +11,8 @@ const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?| ?UTC| ?GMT)?$/;
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const EPOCH_MS_THRESHOLD = 1e11;
-const MAX_ABS_MS = 8.64e15;
+/** The furthest from 1970 a time may be (as for a JS Date). */
+export const MAX_EPOCH_MS = 8.64e15;
 
 /** Epoch milliseconds, or undefined when the value is not a timestamp. */
 export function parseTimestamp(value: unknown, inputZone = 'UTC'): number | undefined {
@@ -32,7 +33,7 @@ function epochToMs(n: number): number | undefined {
   if (!Number.isFinite(n)) return undefined;
   const ms = Math.abs(n) >= EPOCH_MS_THRESHOLD ? n : n * 1000;
   const rounded = Math.round(ms);
-  return Math.abs(rounded) > MAX_ABS_MS ? undefined : rounded;
+  return Math.abs(rounded) > MAX_EPOCH_MS ? undefined : rounded;
 }
 
 function isoToMs(m: RegExpExecArray, inputZone: string): number | undefined {

@@ -6,7 +6,6 @@
  *   const { columns, stats } = await loadEvents(['access.log*'], { normalize, onProgress });
  */
 
-import { stat } from 'node:fs/promises';
 import { type EventColumns, EventColumnsBuilder } from '../core/columns.ts';
 import { StintError } from '../core/errors.ts';
 import { createNormalizer, type NormalizeOptions, type NormalizeResult } from '../core/normalize.ts';
@@ -117,7 +116,7 @@ export async function loadEvents(
             });
             for (const row of await fastRejects(loaded, result, normalize)) reject(row, file);
             addUp(file);
-            stats.bytesRead += (await stat(result.path)).size;
+            stats.bytesRead += result.bytes;
           }
           return { columns: loaded.columns, stats };
         }
@@ -191,14 +190,7 @@ async function fastRejects(
   return result.rejected.map(({ line, reason }) => {
     const record = records.get(line) ?? {};
     const checked = normalize(record);
-    return checked.ok
-      ? { file: result.path, line, reason, detail: 'rejected', raw: JSON.stringify(record) }
-      : {
-          file: result.path,
-          line,
-          reason: checked.reason,
-          detail: checked.detail,
-          raw: JSON.stringify(record),
-        };
+    const why = checked.ok ? { reason, detail: 'rejected' } : checked;
+    return { file: result.path, line, reason: why.reason, detail: why.detail, raw: JSON.stringify(record) };
   });
 }

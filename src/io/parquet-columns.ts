@@ -36,14 +36,22 @@ import {
   planKeys,
   type RejectReason,
 } from '../core/normalize.ts';
-import { parseTimestamp } from '../core/timestamp.ts';
+import { MAX_EPOCH_MS, parseTimestamp } from '../core/timestamp.ts';
 import { pathOf, utmFromUrl } from '../core/url.ts';
 import { isTimeZone } from '../core/zone.ts';
 import { columnKeys } from './column-keys.ts';
 import { detectFileFormat } from './detect.ts';
 import { Hash64Map, repeatedKeys } from './hash64-map.ts';
 import { isGzip, readHead } from './lines.ts';
-import { cutShort, EPOCH_MS_TYPES, INTEGER_TYPES, parquetSchema, plain, plainExpression } from './parquet.ts';
+import {
+  cutShort,
+  EPOCH_MS_TYPES,
+  INTEGER_TYPES,
+  parquetRowsAt,
+  parquetSchema,
+  plain,
+  plainExpression,
+} from './parquet.ts';
 
 type Field = CanonicalField | 'session_key';
 
@@ -82,6 +90,7 @@ interface FastFile {
 
 export interface FastFileResult {
   readonly path: string;
+  readonly bytes: number;
   rows: number;
   accepted: number;
   duplicates: number;
@@ -315,7 +324,7 @@ const encodePage =
 
 /** Epoch ms of a native timestamp or date, as the record path reads a `Date`. */
 function nativeMs(ms: number): number | undefined {
-  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? ms : undefined;
+  return Number.isFinite(ms) && Math.abs(ms) <= MAX_EPOCH_MS ? ms : undefined;
 }
 
 /** The typed array behind a DuckDB vector (numeric vectors keep theirs in `items`). */
@@ -367,7 +376,14 @@ async function load(
   let bytesBefore = 0;
   let rejectedTotal = 0;
   for (const [fileIndex, file] of files.entries()) {
-    const result: FastFileResult = { path: file.path, rows: 0, accepted: 0, duplicates: 0, rejected: [] };
+    const result: FastFileResult = {
+      path: file.path,
+      bytes: file.bytes,
+      rows: 0,
+      accepted: 0,
+      duplicates: 0,
+      rejected: [],
+    };
     results.push(result);
     const attrs = await attributeCombinations(connection, file, dicts);
     const { badZone, referrer: referrerOf, campaign: campaignOf, hasUtm } = attrs.codes;
@@ -504,23 +520,10 @@ async function eventIdTexts(
 ): Promise<Map<string, string>> {
   const texts = new Map<string, string>();
   for (const [f, file] of files.entries()) {
-    const lines = new Set(rows.filter((r) => r.file === f).map((r) => r.line));
-    if (lines.size === 0) continue;
-    await connection.run('CREATE OR REPLACE TEMP TABLE stint_lines (line BIGINT)');
-    const appender = await connection.createAppender('stint_lines');
-    for (const line of lines) {
-      appender.appendBigInt(BigInt(line - 1));
-      appender.endRow();
-    }
-    appender.closeSync();
-    const result = await connection.runAndReadAll(
-      `SELECT file_row_number + 1, CAST(${file.expr.event_id} AS VARCHAR) FROM read_parquet(?, file_row_number = true)
-       WHERE file_row_number IN (SELECT line FROM stint_lines)`,
-      [file.path],
-    );
-    for (const [line, text] of result.getRowsJS() as [bigint, string | null][]) {
-      texts.set(`${f}:${line}`, text ?? '');
-    }
+    const lines = rows.filter((r) => r.file === f).map((r) => r.line);
+    if (lines.length === 0) continue;
+    const found = await parquetRowsAt(connection, file.path, lines, `CAST(${file.expr.event_id} AS VARCHAR)`);
+    for (const [line, text] of found as [bigint, string | null][]) texts.set(`${f}:${line}`, text ?? '');
   }
   return texts;
 }

@@ -101,7 +101,32 @@ export async function parquetSchema(
   return { names, types: Array.from({ length: probe.columnCount }, (_, i) => probe.columnTypeId(i)) };
 }
 
-/** The records at the given 1-based row numbers, keyed like `readParquet`'s, in row order. */
+/**
+ * The rows at the given 1-based row numbers of a file, as `select` (SQL over its columns) gives
+ * them, each with its row number first: one scan, the numbers joined from a temp table.
+ */
+export async function parquetRowsAt(
+  connection: DuckDBConnection,
+  path: string,
+  rows: Iterable<number>,
+  select: string,
+): Promise<unknown[][]> {
+  await connection.run('CREATE OR REPLACE TEMP TABLE stint_rows (row_number BIGINT)');
+  const appender = await connection.createAppender('stint_rows');
+  for (const row of new Set(rows)) {
+    appender.appendBigInt(BigInt(row - 1));
+    appender.endRow();
+  }
+  appender.closeSync();
+  const result = await connection.runAndReadAll(
+    `SELECT file_row_number + 1, ${select} FROM read_parquet(?, file_row_number = true)
+     WHERE file_row_number IN (SELECT row_number FROM stint_rows)`,
+    [path],
+  );
+  return result.getRowsJS();
+}
+
+/** The records at the given 1-based row numbers, keyed like `readParquet`'s. */
 export async function parquetRecordsAt(
   connection: DuckDBConnection,
   path: string,
@@ -111,20 +136,10 @@ export async function parquetRecordsAt(
   const keys = columnKeys(names);
   const isTime = timeColumns(types);
   const found = new Map<number, RawRecord>();
-  // Row numbers are our own integers; batches keep the statement small.
-  for (let from = 0; from < rows.length; from += 10_000) {
-    const list = rows.slice(from, from + 10_000).map((r) => String(r - 1));
-    const result = await connection.runAndReadAll(
-      `SELECT file_row_number + 1, ${selectList(names, types)} FROM read_parquet(?, file_row_number = true)
-       WHERE file_row_number IN (${list.join(',')})`,
-      [path],
-    );
-    const columns = result.getColumnsJS();
-    for (let r = 0; r < result.currentRowCount; r++) {
-      const record: RawRecord = {};
-      for (let c = 0; c < keys.length; c++) record[keys[c]!] = plain(columns[c + 1]![r], isTime[c]);
-      found.set(Number(columns[0]![r]), record);
-    }
+  for (const [row, ...values] of await parquetRowsAt(connection, path, rows, selectList(names, types))) {
+    const record: RawRecord = {};
+    for (let c = 0; c < keys.length; c++) record[keys[c]!] = plain(values[c], isTime[c]);
+    found.set(Number(row), record);
   }
   return found;
 }
