@@ -21,10 +21,6 @@ export class Hash64Map {
     this.#slots = new Uint32Array(capacity * 3);
   }
 
-  get size(): number {
-    return this.#size;
-  }
-
   /** The value stored for the key, or -1. */
   get(lo: number, hi: number): number {
     const mask = this.#mask;
