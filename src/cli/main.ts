@@ -5,6 +5,8 @@
 import { Command, CommanderError } from 'commander';
 import { registerDemo } from './demo.ts';
 import { reportError } from './errors.ts';
+import { registerImport } from './import.ts';
+import { registerReport } from './report.ts';
 import { registerSessionize } from './sessionize.ts';
 
 export function buildProgram(): Command {
@@ -15,6 +17,8 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerSessionize(program);
+  registerImport(program);
+  registerReport(program);
   registerDemo(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;

@@ -17,6 +17,9 @@ export const ERROR_CODES = {
   STINT_EMPTY_INPUT: { exit: 2 },
   STINT_TOO_MANY_REJECTS: { exit: 2 },
   STINT_STREAM_CLOSED: { exit: 1 },
+  STINT_STORE_LOCKED: { exit: 2 },
+  STINT_STORE_UNREADABLE: { exit: 2 },
+  STINT_RULES_CHANGED: { exit: 1 },
 } as const;
 
 export type StintErrorCode = keyof typeof ERROR_CODES;

@@ -8,6 +8,7 @@
 
 import { type EventColumns, EventColumnsBuilder } from '../core/columns.ts';
 import { StintError } from '../core/errors.ts';
+import type { StintEvent } from '../core/event.ts';
 import { createNormalizer, type NormalizeOptions, type NormalizeResult } from '../core/normalize.ts';
 import { type InputOptions, openInput } from './open-input.ts';
 import { parquetRecordsAt } from './parquet.ts';
@@ -49,6 +50,8 @@ export interface LoadOptions extends InputOptions {
   /** Fail (exit 2) once more rows than this are rejected. */
   maxRejects?: number | undefined;
   onReject?: ((row: RejectedRow) => void) | undefined;
+  /** Each accepted event, in input order (retries left out); reads every input record by record. */
+  onEvent?: ((event: StintEvent) => void) | undefined;
   onProgress?: (p: { rows: number; bytesRead: number; file: string }) => void | Promise<void>;
 }
 
@@ -101,7 +104,7 @@ export async function loadEvents(
     stats.duplicates += file.duplicates;
   };
 
-  if (options.fastPath !== false) {
+  if (options.fastPath !== false && options.onEvent === undefined) {
     const fast = await planParquetFastPath(paths, options);
     if (fast !== undefined) {
       try {
@@ -157,6 +160,7 @@ export async function loadEvents(
           rejected.push({ file: path, line: lines[i]!, reason: result.reason, detail: result.detail, raw });
         } else if (builder.append(result.event)) {
           file.accepted++;
+          options.onEvent?.(result.event);
         } else {
           file.duplicates++;
         }

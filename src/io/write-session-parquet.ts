@@ -1,8 +1,9 @@
 /**
- * Sessions → Parquet straight from `SessionColumns`: the typed arrays go into DuckDB data
+ * Sessions → DuckDB straight from `SessionColumns`: the typed arrays go into DuckDB data
  * chunks as they are (no object and no string per session), each string dictionary goes in once
- * as a small table, and one `COPY (SELECT … JOIN …) TO path` writes the file with the columns
- * and types of `writeSessions`' Parquet (SESSIONS.md section 4, in order, sorted as given).
+ * as a small table, and one SELECT with joins reads them back as sessions. `writeSessionParquet`
+ * COPYs that to a file with the columns and types of `writeSessions`' Parquet (SESSIONS.md
+ * section 4, in order, sorted as given); the store INSERTs it.
  *
  *   await writeSessionParquet(sessionizeToColumns(cols, rules), 'sessions.parquet');
  */
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   DOUBLE,
+  type DuckDBAppender,
   type DuckDBConnection,
   DuckDBDataChunk,
   DuckDBInstance,
@@ -24,9 +26,21 @@ import type { SessionColumns } from '../core/session-columns.ts';
 
 const CHUNK_ROWS = 2048;
 
+/** An appender on a table just made by `create` (temporary tables live in the temp catalog). */
+function createAppender(
+  connection: DuckDBConnection,
+  table: string,
+  create: string,
+): Promise<DuckDBAppender> {
+  return create.startsWith('CREATE TEMP')
+    ? connection.createAppender(table, 'main', 'temp')
+    : connection.createAppender(table);
+}
+
 /** Numeric columns as typed arrays, appended to `table` chunk by chunk. */
 async function appendColumns(
   connection: DuckDBConnection,
+  create: string,
   table: string,
   columns: readonly {
     name: string;
@@ -35,10 +49,8 @@ async function appendColumns(
   }[],
   length: number,
 ): Promise<void> {
-  await connection.run(
-    `CREATE TABLE ${table} (${columns.map((c) => `${c.name} ${c.type.toString()}`).join(', ')})`,
-  );
-  const appender = await connection.createAppender(table);
+  await connection.run(`${create} (${columns.map((c) => `${c.name} ${c.type.toString()}`).join(', ')})`);
+  const appender = await createAppender(connection, table, create);
   const types = columns.map((c) => c.type);
   for (let from = 0; from < length; from += CHUNK_ROWS) {
     const n = Math.min(CHUNK_ROWS, length - from);
@@ -66,14 +78,13 @@ async function appendColumns(
 /** A dictionary as a table (code, text columns…); one row per code. */
 async function appendTexts(
   connection: DuckDBConnection,
+  create: string,
   table: string,
   names: readonly string[],
   rows: readonly (readonly string[])[],
 ): Promise<void> {
-  await connection.run(
-    `CREATE TABLE ${table} (code INTEGER, ${names.map((n) => `${n} VARCHAR`).join(', ')})`,
-  );
-  const appender = await connection.createAppender(table);
+  await connection.run(`${create} (code INTEGER, ${names.map((n) => `${n} VARCHAR`).join(', ')})`);
+  const appender = await createAppender(connection, table, create);
   const types = [INTEGER, ...names.map(() => VARCHAR)];
   for (let from = 0; from < rows.length; from += CHUNK_ROWS) {
     const slice = rows.slice(from, from + CHUNK_ROWS);
@@ -84,7 +95,20 @@ async function appendTexts(
   appender.closeSync();
 }
 
-export async function writeSessionParquet(sc: SessionColumns, path: string): Promise<void> {
+/** How `sessionSelect` gives start and end: Parquet timestamps, or epoch milliseconds (stores). */
+export type SessionTimes = 'timestamp' | 'epoch_ms';
+
+/**
+ * Loads `sc` into tables of `connection` whose names start with `prefix` (temporary tables
+ * when `temp`), and gives the SELECT that reads them back as sessions: the fields of
+ * SESSIONS.md section 4 in order, sorted as `sc` is. `drop()` removes the tables.
+ */
+export async function stageSessions(
+  connection: DuckDBConnection,
+  sc: SessionColumns,
+  prefix: string,
+  temp: boolean,
+): Promise<{ select(times: SessionTimes): string; drop(): Promise<void> }> {
   const n = sc.length;
   const { dicts } = sc;
   // The 128-bit id as two UBIGINTs, each given as its two 32-bit halves, low half first.
@@ -100,75 +124,81 @@ export async function writeSessionParquet(sc: SessionColumns, path: string): Pro
   }
   const value = new Float64Array(n);
   for (let i = 0; i < n; i++) value[i] = roundValue(sc.value[i]!);
-  const tempDir = await mkdtemp(join(tmpdir(), 'stint-parquet-'));
-  const instance = await DuckDBInstance.create(':memory:', {
-    temp_directory: tempDir,
-    memory_limit: '256MB',
-  });
-  const connection = await instance.connect();
-  try {
-    await appendColumns(
-      connection,
-      's',
-      [
-        { name: 'id_high', type: UBIGINT, values: high },
-        { name: 'id_low', type: UBIGINT, values: low },
-        { name: 'identity', type: INTEGER, values: sc.identity },
-        { name: 'user_id', type: INTEGER, values: sc.user },
-        { name: 'anon', type: INTEGER, values: sc.anon },
-        { name: 'start_ms', type: DOUBLE, values: sc.startMs },
-        { name: 'end_ms', type: DOUBLE, values: sc.endMs },
-        { name: 'events', type: INTEGER, values: sc.events },
-        { name: 'pageviews', type: INTEGER, values: sc.pageviews },
-        { name: 'flags', type: INTEGER, values: sc.flags },
-        { name: 'entry', type: INTEGER, values: sc.entry },
-        { name: 'exit', type: INTEGER, values: sc.exit },
-        { name: 'referrer', type: INTEGER, values: sc.referrer },
-        { name: 'campaign', type: INTEGER, values: sc.campaign },
-        { name: 'agent', type: INTEGER, values: sc.agent },
-        { name: 'zone', type: INTEGER, values: sc.zone },
-        { name: 'value', type: DOUBLE, values: value },
-        { name: 'conversions', type: INTEGER, values: sc.conversions },
-      ],
-      n,
-    );
-    const plainDictionaries = {
-      ids: dicts.ids,
-      paths: dicts.paths,
-      referrers: dicts.referrers,
-      zones: dicts.zones,
-    };
-    for (const [table, dict] of Object.entries(plainDictionaries)) {
-      await appendTexts(
-        connection,
-        table,
-        ['v'],
-        dict.values.map((v) => [v]),
-      );
-    }
+  const t = (name: string): string => `${prefix}${name}`;
+  const create = temp ? 'CREATE TEMP TABLE' : 'CREATE TABLE';
+  const tables: string[] = [];
+  const table = (name: string): string => {
+    tables.push(t(name));
+    return t(name);
+  };
+  await appendColumns(
+    connection,
+    `${create} ${table('s')}`,
+    t('s'),
+    [
+      { name: 'id_high', type: UBIGINT, values: high },
+      { name: 'id_low', type: UBIGINT, values: low },
+      { name: 'identity', type: INTEGER, values: sc.identity },
+      { name: 'user_id', type: INTEGER, values: sc.user },
+      { name: 'anon', type: INTEGER, values: sc.anon },
+      { name: 'start_ms', type: DOUBLE, values: sc.startMs },
+      { name: 'end_ms', type: DOUBLE, values: sc.endMs },
+      { name: 'events', type: INTEGER, values: sc.events },
+      { name: 'pageviews', type: INTEGER, values: sc.pageviews },
+      { name: 'flags', type: INTEGER, values: sc.flags },
+      { name: 'entry', type: INTEGER, values: sc.entry },
+      { name: 'exit', type: INTEGER, values: sc.exit },
+      { name: 'referrer', type: INTEGER, values: sc.referrer },
+      { name: 'campaign', type: INTEGER, values: sc.campaign },
+      { name: 'agent', type: INTEGER, values: sc.agent },
+      { name: 'zone', type: INTEGER, values: sc.zone },
+      { name: 'value', type: DOUBLE, values: value },
+      { name: 'conversions', type: INTEGER, values: sc.conversions },
+    ],
+    n,
+  );
+  const plainDictionaries = {
+    ids: dicts.ids,
+    paths: dicts.paths,
+    referrers: dicts.referrers,
+    zones: dicts.zones,
+  };
+  for (const [name, dict] of Object.entries(plainDictionaries)) {
     await appendTexts(
       connection,
-      'campaigns',
-      ['source', 'medium', 'campaign'],
-      dicts.campaigns.values.map((_, code) => sc.campaignParts(code)),
+      `${create} ${table(name)}`,
+      t(name),
+      ['v'],
+      dict.values.map((v) => [v]),
     );
-    await appendTexts(
-      connection,
-      'agents',
-      ['device_type', 'browser', 'os'],
-      dicts.agents.values.map((_, code) => {
-        const a = sc.agentInfo(code);
-        return [a.deviceType, a.browser, a.os];
-      }),
-    );
-    const reasons = `[${END_REASONS.map((r) => `'${r}'`).join(', ')}]`;
-    const hex = (column: string): string => `lpad(lower(hex(${column})), 16, '0')`;
-    await connection.run(
-      `COPY (
+  }
+  await appendTexts(
+    connection,
+    `${create} ${table('campaigns')}`,
+    t('campaigns'),
+    ['source', 'medium', 'campaign'],
+    dicts.campaigns.values.map((_, code) => sc.campaignParts(code)),
+  );
+  await appendTexts(
+    connection,
+    `${create} ${table('agents')}`,
+    t('agents'),
+    ['device_type', 'browser', 'os'],
+    dicts.agents.values.map((_, code) => {
+      const a = sc.agentInfo(code);
+      return [a.deviceType, a.browser, a.os];
+    }),
+  );
+  const reasons = `[${END_REASONS.map((r) => `'${r}'`).join(', ')}]`;
+  const hex = (column: string): string => `lpad(lower(hex(${column})), 16, '0')`;
+  const time = (column: string, times: SessionTimes): string =>
+    times === 'timestamp' ? `epoch_ms(${column}::BIGINT)::TIMESTAMP_MS` : `${column}::BIGINT`;
+  return {
+    select: (times) => `
         SELECT ${hex('s.id_high')} || ${hex('s.id_low')} AS session_id,
                i.v AS identity, u.v AS user_id, a.v AS anonymous_id,
-               epoch_ms(s.start_ms::BIGINT)::TIMESTAMP_MS AS start,
-               epoch_ms(s.end_ms::BIGINT)::TIMESTAMP_MS AS "end",
+               ${time('s.start_ms', times)} AS ${times === 'timestamp' ? 'start' : 'start_ms'},
+               ${time('s.end_ms', times)} AS ${times === 'timestamp' ? '"end"' : 'end_ms'},
                (s.end_ms - s.start_ms) / 1000 AS duration_s,
                s.events::BIGINT AS events, s.pageviews::BIGINT AS pageviews,
                (s.flags & 1) = 1 AS bounce, (s.flags & 2) = 2 AS engaged,
@@ -177,20 +207,33 @@ export async function writeSessionParquet(sc: SessionColumns, path: string): Pro
                c.source, c.medium, c.campaign, r.v AS referrer,
                g.device_type, g.browser, g.os, z.v AS timezone,
                s.value, s.conversions::BIGINT AS conversions
-        FROM s
-        JOIN ids i ON i.code = s.identity
-        JOIN ids u ON u.code = s.user_id
-        JOIN ids a ON a.code = s.anon
-        LEFT JOIN paths en ON en.code = s.entry
-        LEFT JOIN paths ex ON ex.code = s.exit
-        JOIN referrers r ON r.code = s.referrer
-        JOIN campaigns c ON c.code = s.campaign
-        JOIN agents g ON g.code = s.agent
-        JOIN zones z ON z.code = s.zone
-        ORDER BY s.rowid
-      ) TO $1 (FORMAT parquet)`,
-      [path],
-    );
+        FROM ${t('s')} s
+        JOIN ${t('ids')} i ON i.code = s.identity
+        JOIN ${t('ids')} u ON u.code = s.user_id
+        JOIN ${t('ids')} a ON a.code = s.anon
+        LEFT JOIN ${t('paths')} en ON en.code = s.entry
+        LEFT JOIN ${t('paths')} ex ON ex.code = s.exit
+        JOIN ${t('referrers')} r ON r.code = s.referrer
+        JOIN ${t('campaigns')} c ON c.code = s.campaign
+        JOIN ${t('agents')} g ON g.code = s.agent
+        JOIN ${t('zones')} z ON z.code = s.zone
+        ORDER BY s.rowid`,
+    drop: async () => {
+      for (const name of tables) await connection.run(`DROP TABLE IF EXISTS ${name}`);
+    },
+  };
+}
+
+export async function writeSessionParquet(sc: SessionColumns, path: string): Promise<void> {
+  const tempDir = await mkdtemp(join(tmpdir(), 'stint-parquet-'));
+  const instance = await DuckDBInstance.create(':memory:', {
+    temp_directory: tempDir,
+    memory_limit: '256MB',
+  });
+  const connection = await instance.connect();
+  try {
+    const staged = await stageSessions(connection, sc, '', false);
+    await connection.run(`COPY (${staged.select('timestamp')}) TO $1 (FORMAT parquet)`, [path]);
   } finally {
     connection.closeSync();
     instance.closeSync();

@@ -1,0 +1,307 @@
+/**
+ * `stint import FILE… [--db FILE] [--force]`: events into the store, sessions kept up to date.
+ * One transaction per file: a file is stored whole or not at all. A file already imported
+ * (same content fingerprint) is skipped with a message; --force imports it again, retries
+ * (same event_id) counted once. Sessions of every identity a file touches are recomputed.
+ */
+import { stat } from 'node:fs/promises';
+import type { Command } from 'commander';
+import pc from 'picocolors';
+import { StintError } from '../core/errors.ts';
+import type { StintEvent } from '../core/event.ts';
+import type { SessionRules } from '../core/rules.ts';
+import { fingerprintFile } from '../io/fingerprint.ts';
+import { expandInputs } from '../io/glob.ts';
+import { type LoadStats, loadEvents, type RejectedRow } from '../io/load-events.ts';
+import { INPUT_FORMATS, type InputFormatName } from '../io/open-input.ts';
+import { openDuckDBStore } from '../store/duckdb-store.ts';
+import { resessionizeAffected } from '../store/ingest.ts';
+import { sameRules } from '../store/rules-json.ts';
+import type { Store, StoredRules } from '../store/store.ts';
+import { createProgress } from './progress.ts';
+import { addRuleFlags, inputZoneFromFlags, parseMap, type RuleFlags, rulesFromFlags } from './rule-flags.ts';
+import { describeRules } from './summary.ts';
+
+export const DEFAULT_DB = 'stint.duckdb';
+
+interface ImportFlags extends RuleFlags {
+  db: string;
+  force: boolean;
+  inputFormat?: string;
+  keepAll: boolean;
+  keepBots: boolean;
+  json: boolean;
+  quiet: boolean;
+}
+
+export interface FileImport {
+  path: string;
+  status: 'imported' | 'skipped';
+  /** Why a file was skipped. */
+  reason?: string;
+  rows: number;
+  accepted: number;
+  duplicates: number;
+  rejected: Record<string, number>;
+  rejected_total: number;
+  left_out: Record<string, number>;
+  left_out_total: number;
+  /** Identities whose sessions were recomputed, and how many sessions they have now. */
+  identities: number;
+  sessions: number;
+  elapsed_s: number;
+}
+
+export function registerImport(program: Command): void {
+  const cmd = program
+    .command('import')
+    .summary('store events and their sessions in a stint database')
+    .description(
+      'Read event files or access logs (as `stint sessionize` does) into the store, and keep its sessions\n' +
+        'up to date: the sessions of every identity a file touches are computed again from all its events.\n' +
+        'Each file is one transaction. A file imported before (same content) is skipped unless --force.',
+    )
+    .argument('<inputs...>', 'files or quoted globs, e.g. "logs/access.log*"')
+    .option('--db <file>', 'the store (created when missing)', DEFAULT_DB)
+    .option(
+      '--force',
+      'import files again even when already imported (retries by event_id count once)',
+      false,
+    )
+    .option('--input-format <format>', `skip detection: ${INPUT_FORMATS.join(', ')}`)
+    .option(
+      '--keep-all',
+      'access logs: keep non-pageview lines (assets, POST, errors) as "request" events',
+      false,
+    )
+    .option('--keep-bots', 'access logs: keep lines from known bots', false);
+  addRuleFlags(cmd)
+    .option('--json', 'print the summary as JSON', false)
+    .option('-q, --quiet', 'print nothing but errors', false)
+    .addHelpText(
+      'after',
+      `
+The rule flags apply to a new store; a store keeps the rules it was created with
+(stint resessionize changes them for all sessions).
+
+Examples:
+  stint import access.log
+  stint import "logs/access.log*" --db site.duckdb
+  stint import events.csv --map timestamp=event_time,user_id=uid --goal purchase
+  stint import day1.parquet day2.parquet --json
+
+Exit codes: 0 ok, 1 usage error, 2 input error (files before the failing one stay imported).`,
+    )
+    .action(async (inputs: string[], flags: ImportFlags, command: Command) => {
+      await runImport(inputs, flags, command);
+    });
+}
+
+async function runImport(inputs: string[], flags: ImportFlags, command: Command): Promise<void> {
+  const started = performance.now();
+  const paths = await expandInputs(inputs);
+  const inputFormat = inputFormatFlag(flags.inputFormat);
+  const askedRules = rulesFromFlags(flags);
+  const rulesGiven = RULE_OPTIONS.some((o) => command.getOptionValueSource(o) === 'cli');
+  const store = await openDuckDBStore(flags.db);
+  const results: FileImport[] = [];
+  let rules: StoredRules | undefined;
+  try {
+    rules = await store.rules();
+    if (rules !== undefined && rulesGiven && !sameRules(rules.rules, askedRules)) {
+      throw new StintError(
+        'STINT_RULES_CHANGED',
+        `${flags.db} keeps its sessions under rules version ${rules.version}, not the rule flags given`,
+        'Import without rule flags, or change the rules of every session with stint resessionize',
+      );
+    }
+    for (const path of paths) {
+      const result = await importFile(store, path, {
+        flags,
+        inputFormat,
+        rules: rules?.rules ?? askedRules,
+        version: rules?.version,
+      });
+      results.push(result.file);
+      rules = result.rules ?? rules;
+    }
+  } finally {
+    store.close();
+  }
+  if (flags.quiet) return;
+  const summary = {
+    db: flags.db,
+    rules_version: rules?.version ?? null,
+    rules: rules === undefined ? null : describeRules(rules.rules),
+    files: results,
+    elapsed_s: Math.round(performance.now() - started) / 1000,
+  };
+  process.stdout.write(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : formatImport(summary));
+}
+
+const RULE_OPTIONS = [
+  'timeout',
+  'maxDuration',
+  'endEvents',
+  'startEvents',
+  'splitAtMidnight',
+  'timezone',
+  'splitOnCampaign',
+  'sessionKey',
+  'identity',
+  'goal',
+];
+
+async function importFile(
+  store: Store,
+  path: string,
+  o: {
+    flags: ImportFlags;
+    inputFormat: InputFormatName | undefined;
+    rules: SessionRules;
+    version: number | undefined;
+  },
+): Promise<{ file: FileImport; rules?: StoredRules }> {
+  const started = performance.now();
+  const { flags, rules } = o;
+  const bytes = (await stat(path)).size;
+  const fingerprint = await fingerprintFile(path);
+  const earlier = await store.findImport(fingerprint);
+  if (earlier !== undefined && !flags.force) {
+    return {
+      file: {
+        ...emptyImport(path, started),
+        status: 'skipped',
+        reason: `already imported on ${new Date(earlier.importedAtMs).toISOString()} as ${earlier.path} (--force imports it again)`,
+      },
+    };
+  }
+  const progress = createProgress(bytes, !flags.quiet && process.stderr.isTTY === true);
+  return store.transaction(async (tx) => {
+    const saved = o.version === undefined ? await tx.saveRules(rules, Date.now()) : undefined;
+    const version = o.version ?? saved!.version;
+    const pending: StintEvent[] = [];
+    const rejects: RejectedRow[] = [];
+    let stats: LoadStats;
+    try {
+      ({ stats } = await loadEvents([path], {
+        normalize: {
+          map: parseMap(flags.map ?? []),
+          inputTz: inputZoneFromFlags(flags),
+          sessionKey: rules.sessionKey,
+        },
+        format: o.inputFormat,
+        keepAll: flags.keepAll,
+        keepBots: flags.keepBots,
+        onReject: (row) => rejects.push(row),
+        onEvent: (e) => pending.push(e),
+        onProgress: async (p) => {
+          progress.update(p.rows, p.bytesRead);
+          await tx.stageEvents(pending.splice(0));
+        },
+      }));
+      await tx.stageEvents(pending.splice(0));
+    } finally {
+      progress.stop();
+    }
+    if (stats.rows === 0 && stats.leftOutTotal === 0) {
+      throw new StintError(
+        'STINT_EMPTY_INPUT',
+        `No rows in ${path}`,
+        'Check that the file is not empty and has a header row',
+      );
+    }
+    const storedRetries = await tx.dropStoredRetries();
+    const redone = await resessionizeAffected(tx, rules, version);
+    const accepted = stats.accepted - storedRetries;
+    const duplicates = stats.duplicates + storedRetries;
+    const importId = await tx.recordImport({
+      path,
+      fingerprint,
+      bytes,
+      importedAtMs: Date.now(),
+      rows: stats.rows,
+      accepted,
+      duplicates,
+      rejected: stats.rejectedTotal,
+      leftOut: stats.leftOutTotal,
+      rulesVersion: version,
+    });
+    await tx.commitEvents(importId);
+    await tx.addRejects(importId, rejects);
+    const file: FileImport = {
+      ...emptyImport(path, started),
+      rows: stats.rows,
+      accepted,
+      duplicates,
+      rejected: stats.rejected,
+      rejected_total: stats.rejectedTotal,
+      left_out: stats.leftOut,
+      left_out_total: stats.leftOutTotal,
+      identities: redone.identities,
+      sessions: redone.sessions,
+      elapsed_s: Math.round(performance.now() - started) / 1000,
+    };
+    return saved === undefined ? { file } : { file, rules: saved };
+  });
+}
+
+function emptyImport(path: string, started: number): FileImport {
+  return {
+    path,
+    status: 'imported',
+    rows: 0,
+    accepted: 0,
+    duplicates: 0,
+    rejected: {},
+    rejected_total: 0,
+    left_out: {},
+    left_out_total: 0,
+    identities: 0,
+    sessions: 0,
+    elapsed_s: Math.round(performance.now() - started) / 1000,
+  };
+}
+
+function inputFormatFlag(value: string | undefined): InputFormatName | undefined {
+  if (value === undefined) return undefined;
+  if (!(INPUT_FORMATS as readonly string[]).includes(value)) {
+    throw new StintError(
+      'STINT_BAD_FLAG',
+      `Unknown --input-format "${value}"`,
+      `Use one of: ${INPUT_FORMATS.join(', ')}`,
+    );
+  }
+  return value as InputFormatName;
+}
+
+const num = (n: number): string => n.toLocaleString('en-US');
+
+function formatImport(s: {
+  db: string;
+  rules_version: number | null;
+  files: FileImport[];
+  elapsed_s: number;
+}): string {
+  const c = process.stdout.isTTY === true ? pc : pc.createColors(false);
+  const lines: string[] = [];
+  for (const f of s.files) {
+    if (f.status === 'skipped') {
+      lines.push(`${c.yellow('skipped ')} ${f.path}: ${f.reason}`);
+      continue;
+    }
+    const extra = [
+      f.duplicates > 0 ? `${num(f.duplicates)} duplicates` : '',
+      f.rejected_total > 0 ? c.yellow(`${num(f.rejected_total)} rejected`) : '',
+      f.left_out_total > 0 ? `${num(f.left_out_total)} lines left out` : '',
+    ].filter((x) => x !== '');
+    lines.push(
+      `${c.green('imported')} ${f.path}: ${num(f.accepted)} events${extra.length > 0 ? ` (${extra.join(', ')})` : ''}; ` +
+        `${num(f.sessions)} sessions of ${num(f.identities)} identities recomputed in ${f.elapsed_s.toFixed(2)} s`,
+    );
+  }
+  lines.push(
+    `${c.dim('store')} ${s.db}, rules version ${s.rules_version ?? '-'}, ${s.elapsed_s.toFixed(2)} s`,
+  );
+  return `${lines.join('\n')}\n`;
+}

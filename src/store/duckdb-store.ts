@@ -1,0 +1,412 @@
+/**
+ * The embedded store: one DuckDB file (`./stint.duckdb` by default). Times are epoch
+ * milliseconds in BIGINT columns, as on ClickHouse, so one plan compiles for both.
+ *
+ *   const store = await openDuckDBStore('stint.duckdb');
+ *   const rows = await store.query(compile(plan, 'duckdb'));
+ *   store.close();
+ */
+import {
+  BIGINT,
+  DOUBLE,
+  type DuckDBConnection,
+  DuckDBDataChunk,
+  DuckDBInstance,
+  type DuckDBType,
+  type DuckDBValue,
+  INTEGER,
+  VARCHAR,
+} from '@duckdb/node-api';
+import type { CompiledQuery } from '../analysis/sql.ts';
+import { StintError } from '../core/errors.ts';
+import type { StintEvent } from '../core/event.ts';
+import type { SessionRules } from '../core/rules.ts';
+import type { SessionColumns } from '../core/session-columns.ts';
+import { stageSessions } from '../io/write-session-parquet.ts';
+import { rulesFromJson, rulesToJson } from './rules-json.ts';
+import type {
+  ImportRecord,
+  Store,
+  StoredEvent,
+  StoredReject,
+  StoredRules,
+  StoreTransaction,
+} from './store.ts';
+
+/** Bumped whenever a table changes; a store of another version is refused with a hint. */
+const SCHEMA_VERSION = 1;
+
+/** The event columns, in table order, with how a `StintEvent` fills each. */
+const EVENT_COLUMNS: readonly {
+  name: string;
+  type: DuckDBType;
+  sql: string;
+  of: (e: StintEvent) => DuckDBValue;
+}[] = [
+  { name: 'event_id', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.eventId },
+  { name: 'ts_ms', type: BIGINT, sql: 'BIGINT', of: (e) => BigInt(e.tsMs) },
+  { name: 'anonymous_id', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.anonymousId },
+  { name: 'user_id', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.userId },
+  { name: 'event', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.name },
+  { name: 'url', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.url },
+  { name: 'referrer', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.referrer },
+  { name: 'utm_source', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.utmSource },
+  { name: 'utm_medium', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.utmMedium },
+  { name: 'utm_campaign', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.utmCampaign },
+  { name: 'utm_term', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.utmTerm },
+  { name: 'utm_content', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.utmContent },
+  { name: 'session_key', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.sessionKey },
+  { name: 'timezone', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.timezone },
+  { name: 'user_agent', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.userAgent },
+  { name: 'value', type: DOUBLE, sql: 'DOUBLE', of: (e) => e.value },
+  {
+    name: 'properties',
+    type: VARCHAR,
+    sql: 'VARCHAR',
+    of: (e) => (e.properties === undefined ? '' : JSON.stringify(e.properties)),
+  },
+];
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS stint_meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS events (
+  seq BIGINT, import_id INTEGER, received_at BIGINT,
+  ${EVENT_COLUMNS.map((c) => `${c.name} ${c.sql}`).join(', ')}
+);
+CREATE TABLE IF NOT EXISTS sessions (
+  session_id VARCHAR, identity VARCHAR, user_id VARCHAR, anonymous_id VARCHAR,
+  start_ms BIGINT, end_ms BIGINT, duration_s DOUBLE, events BIGINT, pageviews BIGINT,
+  bounce BOOLEAN, engaged BOOLEAN, entry_page VARCHAR, exit_page VARCHAR, end_reason VARCHAR,
+  source VARCHAR, medium VARCHAR, campaign VARCHAR, referrer VARCHAR,
+  device_type VARCHAR, browser VARCHAR, os VARCHAR, timezone VARCHAR,
+  value DOUBLE, conversions BIGINT, rules_version INTEGER
+);
+CREATE TABLE IF NOT EXISTS rejects (
+  import_id INTEGER, file VARCHAR, line BIGINT, reason VARCHAR, detail VARCHAR, raw VARCHAR
+);
+CREATE TABLE IF NOT EXISTS imports (
+  id INTEGER, path VARCHAR, fingerprint VARCHAR, bytes BIGINT, imported_at BIGINT,
+  rows BIGINT, accepted BIGINT, duplicates BIGINT, rejected BIGINT, left_out BIGINT,
+  rules_version INTEGER
+);
+CREATE TABLE IF NOT EXISTS rules (version INTEGER, rules VARCHAR, created_at BIGINT);
+`;
+
+const CHUNK_ROWS = 2048;
+const STAGE = 'stint_incoming';
+const KEYS = 'stint_keys';
+
+export async function openDuckDBStore(path: string): Promise<Store> {
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(path);
+  } catch (err) {
+    throw storeError(path, err);
+  }
+  const connection = await instance.connect();
+  try {
+    await connection.run(SCHEMA);
+    const version = await scalar(connection, `SELECT value FROM stint_meta WHERE key = 'schema_version'`);
+    if (version === undefined) {
+      await connection.run(`INSERT INTO stint_meta VALUES ('schema_version', ?)`, [String(SCHEMA_VERSION)]);
+    } else if (Number(version) !== SCHEMA_VERSION) {
+      throw new StintError(
+        'STINT_STORE_UNREADABLE',
+        `${path} is a stint store of schema version ${version}; this stint reads version ${SCHEMA_VERSION}`,
+        'Use the stint version that wrote it, or import into a new --db file',
+      );
+    }
+  } catch (err) {
+    connection.closeSync();
+    instance.closeSync();
+    throw err;
+  }
+  return new DuckDBStore(path, instance, connection);
+}
+
+/** DuckDB's refusals to open a file, as one clear line. */
+function storeError(path: string, err: unknown): StintError {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/lock/i.test(message)) {
+    return new StintError(
+      'STINT_STORE_LOCKED',
+      `The store ${path} is in use by another process`,
+      'Stop the other stint (or DuckDB) process using it, or pass another --db file',
+    );
+  }
+  return new StintError(
+    'STINT_STORE_UNREADABLE',
+    `Cannot open the store ${path}: ${message.split('\n')[0]}`,
+    'Check that --db names a stint DuckDB file (a new name creates one)',
+  );
+}
+
+async function scalar(
+  connection: DuckDBConnection,
+  sql: string,
+  params: DuckDBValue[] = [],
+): Promise<unknown> {
+  const reader = await connection.runAndReadAll(sql, params);
+  return reader.getRowsJS()[0]?.[0] ?? undefined;
+}
+
+async function rowObjects(
+  connection: DuckDBConnection,
+  sql: string,
+  params: DuckDBValue[] = [],
+): Promise<Record<string, unknown>[]> {
+  const reader = await connection.runAndReadAll(sql, params);
+  return reader
+    .getRowObjectsJS()
+    .map((row) =>
+      Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])),
+    );
+}
+
+const IMPORT_FIELDS = `path, fingerprint, bytes, imported_at AS "importedAtMs", rows, accepted, duplicates,
+  rejected, left_out AS "leftOut", rules_version AS "rulesVersion"`;
+
+class DuckDBStore implements Store {
+  readonly dialect = 'duckdb' as const;
+
+  constructor(
+    readonly path: string,
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  async rules(): Promise<StoredRules | undefined> {
+    const [row] = await rowObjects(
+      this.connection,
+      'SELECT version, rules, created_at FROM rules ORDER BY version DESC LIMIT 1',
+    );
+    if (row === undefined) return undefined;
+    return {
+      version: Number(row.version),
+      rules: rulesFromJson(String(row.rules)),
+      createdAtMs: Number(row.created_at),
+    };
+  }
+
+  async findImport(fingerprint: string): Promise<ImportRecord | undefined> {
+    const [row] = await rowObjects(
+      this.connection,
+      `SELECT ${IMPORT_FIELDS} FROM imports WHERE fingerprint = ? ORDER BY id LIMIT 1`,
+      [fingerprint],
+    );
+    return row as ImportRecord | undefined;
+  }
+
+  async imports(): Promise<ImportRecord[]> {
+    return (await rowObjects(this.connection, `SELECT ${IMPORT_FIELDS} FROM imports ORDER BY id`)) as never;
+  }
+
+  async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    const c = this.connection;
+    await c.run('BEGIN TRANSACTION');
+    try {
+      const result = await work(new DuckDBTransaction(c));
+      await c.run(`DROP TABLE IF EXISTS ${STAGE}; DROP TABLE IF EXISTS ${KEYS}`);
+      await c.run('COMMIT');
+      return result;
+    } catch (err) {
+      await c.run('ROLLBACK');
+      throw err;
+    }
+  }
+
+  query(q: CompiledQuery): Promise<Record<string, unknown>[]> {
+    return rowObjects(this.connection, q.sql, q.params);
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+class DuckDBTransaction implements StoreTransaction {
+  #staged = false;
+  #nextSeq: number | undefined;
+
+  constructor(private readonly c: DuckDBConnection) {}
+
+  async stageEvents(events: readonly StintEvent[]): Promise<void> {
+    if (!this.#staged) {
+      await this.c.run(
+        `CREATE TEMP TABLE ${STAGE} (seq BIGINT, ${EVENT_COLUMNS.map((c) => `${c.name} ${c.sql}`).join(', ')})`,
+      );
+      this.#nextSeq = Number(await scalar(this.c, 'SELECT coalesce(max(seq), 0) + 1 FROM events'));
+      this.#staged = true;
+    }
+    const appender = await this.c.createAppender(STAGE, 'main', 'temp');
+    const types = [BIGINT, ...EVENT_COLUMNS.map((c) => c.type)];
+    for (let from = 0; from < events.length; from += CHUNK_ROWS) {
+      const slice = events.slice(from, from + CHUNK_ROWS);
+      const chunk = DuckDBDataChunk.create(types, slice.length);
+      const seq0 = this.#nextSeq!;
+      chunk.setColumns([slice.map((_, k) => BigInt(seq0 + k)), ...EVENT_COLUMNS.map((c) => slice.map(c.of))]);
+      this.#nextSeq = seq0 + slice.length;
+      appender.appendDataChunk(chunk);
+    }
+    appender.closeSync();
+  }
+
+  async #ensureStage(): Promise<void> {
+    if (!this.#staged) await this.stageEvents([]);
+  }
+
+  async dropStoredRetries(): Promise<number> {
+    await this.#ensureStage();
+    const dropped = await scalar(
+      this.c,
+      `SELECT count(*) FROM ${STAGE} WHERE event_id <> '' AND event_id IN (SELECT event_id FROM events WHERE event_id <> '')`,
+    );
+    await this.c.run(
+      `DELETE FROM ${STAGE} WHERE event_id <> '' AND event_id IN (SELECT event_id FROM events WHERE event_id <> '')`,
+    );
+    return Number(dropped);
+  }
+
+  async affectedEvents(visit: (e: StoredEvent) => void): Promise<string[]> {
+    await this.#ensureStage();
+    const c = this.c;
+    await c.run(`CREATE TEMP TABLE ${KEYS} (k VARCHAR PRIMARY KEY)`);
+    const idsOf = (table: string, where: string): string =>
+      `SELECT anonymous_id AS k FROM ${table} WHERE anonymous_id <> '' ${where}
+       UNION SELECT user_id FROM ${table} WHERE user_id <> '' ${where}`;
+    await c.run(`INSERT INTO ${KEYS} ${idsOf(STAGE, '')}`);
+    // Close over links: an event of a key can bring another id (a device's user, a user's device).
+    const linked = `AND (anonymous_id IN (SELECT k FROM ${KEYS}) OR user_id IN (SELECT k FROM ${KEYS}))`;
+    for (;;) {
+      const added = await c.run(
+        `INSERT INTO ${KEYS} SELECT DISTINCT k FROM (${idsOf('events', linked)}) WHERE k NOT IN (SELECT k FROM ${KEYS})`,
+      );
+      if (added.rowsChanged === 0) break;
+    }
+    await this.#visit(
+      `SELECT seq, ${EVENT_COLUMNS.map((col) => col.name).join(', ')} FROM events
+        WHERE anonymous_id IN (SELECT k FROM ${KEYS}) OR user_id IN (SELECT k FROM ${KEYS})
+       UNION ALL SELECT seq, ${EVENT_COLUMNS.map((col) => col.name).join(', ')} FROM ${STAGE}
+       ORDER BY seq`,
+      visit,
+    );
+    const keys = await c.runAndReadAll(`SELECT k FROM ${KEYS} ORDER BY k`);
+    return keys.getRowsJS().map((r) => String(r[0]));
+  }
+
+  allEvents(visit: (e: StoredEvent) => void): Promise<void> {
+    return this.#visit(
+      `SELECT seq, ${EVENT_COLUMNS.map((col) => col.name).join(', ')} FROM events ORDER BY seq`,
+      visit,
+    );
+  }
+
+  async #visit(sql: string, visit: (e: StoredEvent) => void): Promise<void> {
+    const result = await this.c.stream(sql);
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (chunk === null || chunk.rowCount === 0) break;
+      const columns = chunk.getColumns();
+      for (let r = 0; r < chunk.rowCount; r++) visit(eventAt(columns, r));
+    }
+  }
+
+  async replaceSessions(
+    keys: readonly string[] | undefined,
+    sessions: SessionColumns,
+    rulesVersion: number,
+  ): Promise<void> {
+    const c = this.c;
+    if (keys === undefined) await c.run('DELETE FROM sessions');
+    else await c.run(`DELETE FROM sessions WHERE identity IN (SELECT k FROM ${KEYS})`);
+    if (sessions.length === 0) return;
+    const staged = await stageSessions(c, sessions, 'stint_stage_', true);
+    try {
+      await c.run(`INSERT INTO sessions SELECT *, ? FROM (${staged.select('epoch_ms')})`, [rulesVersion]);
+    } finally {
+      await staged.drop();
+    }
+  }
+
+  async commitEvents(importId: number): Promise<number> {
+    await this.#ensureStage();
+    const names = EVENT_COLUMNS.map((col) => col.name).join(', ');
+    const result = await this.c.run(
+      `INSERT INTO events (seq, import_id, received_at, ${names})
+       SELECT seq, ?, ?, ${names} FROM ${STAGE} ORDER BY seq`,
+      [importId, BigInt(Date.now())],
+    );
+    return result.rowsChanged;
+  }
+
+  async addRejects(importId: number, rejects: readonly StoredReject[]): Promise<void> {
+    if (rejects.length === 0) return;
+    const appender = await this.c.createAppender('rejects');
+    const types = [INTEGER, VARCHAR, BIGINT, VARCHAR, VARCHAR, VARCHAR];
+    for (let from = 0; from < rejects.length; from += CHUNK_ROWS) {
+      const slice = rejects.slice(from, from + CHUNK_ROWS);
+      const chunk = DuckDBDataChunk.create(types, slice.length);
+      chunk.setColumns([
+        slice.map(() => importId),
+        slice.map((r) => r.file),
+        slice.map((r) => BigInt(r.line)),
+        slice.map((r) => r.reason),
+        slice.map((r) => r.detail),
+        slice.map((r) => r.raw),
+      ]);
+      appender.appendDataChunk(chunk);
+    }
+    appender.closeSync();
+  }
+
+  async recordImport(r: ImportRecord): Promise<number> {
+    const id = Number(await scalar(this.c, 'SELECT coalesce(max(id), 0) + 1 FROM imports'));
+    await this.c.run('INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+      id,
+      r.path,
+      r.fingerprint,
+      BigInt(r.bytes),
+      BigInt(r.importedAtMs),
+      BigInt(r.rows),
+      BigInt(r.accepted),
+      BigInt(r.duplicates),
+      BigInt(r.rejected),
+      BigInt(r.leftOut),
+      r.rulesVersion,
+    ]);
+    return id;
+  }
+
+  async saveRules(rules: SessionRules, nowMs: number): Promise<StoredRules> {
+    const version = Number(await scalar(this.c, 'SELECT coalesce(max(version), 0) + 1 FROM rules'));
+    await this.c.run('INSERT INTO rules VALUES (?, ?, ?)', [version, rulesToJson(rules), BigInt(nowMs)]);
+    return { version, rules, createdAtMs: nowMs };
+  }
+}
+
+/** Row r of a chunk of (seq, EVENT_COLUMNS…) as an event. */
+function eventAt(columns: readonly (readonly DuckDBValue[])[], r: number): StoredEvent {
+  const text = (k: number): string => String(columns[k]![r] ?? '');
+  const properties = text(17);
+  return {
+    seq: Number(columns[0]![r]),
+    eventId: text(1),
+    tsMs: Number(columns[2]![r]),
+    anonymousId: text(3),
+    userId: text(4),
+    name: text(5),
+    url: text(6),
+    referrer: text(7),
+    utmSource: text(8),
+    utmMedium: text(9),
+    utmCampaign: text(10),
+    utmTerm: text(11),
+    utmContent: text(12),
+    sessionKey: text(13),
+    timezone: text(14),
+    userAgent: text(15),
+    value: Number(columns[16]![r]),
+    properties: properties === '' ? undefined : (JSON.parse(properties) as Record<string, unknown>),
+  };
+}

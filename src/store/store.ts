@@ -1,0 +1,86 @@
+/**
+ * The store: where imported events, their sessions, rejected rows, imports and the rules in
+ * force are kept. One interface, one implementation per engine (DuckDB now, ClickHouse later);
+ * `ingest.ts` drives it with the engine, `analysis/` queries it through compiled plans.
+ *
+ *   const store = await openDuckDBStore('stint.duckdb');
+ *   await store.transaction(async (tx) => { … });
+ */
+
+import type { CompiledQuery, Dialect } from '../analysis/sql.ts';
+import type { StintEvent } from '../core/event.ts';
+import type { SessionRules } from '../core/rules.ts';
+import type { SessionColumns } from '../core/session-columns.ts';
+
+export interface StoredRules {
+  readonly version: number;
+  readonly rules: SessionRules;
+  readonly createdAtMs: number;
+}
+
+export interface ImportRecord {
+  readonly path: string;
+  readonly fingerprint: string;
+  readonly bytes: number;
+  readonly importedAtMs: number;
+  readonly rows: number;
+  readonly accepted: number;
+  readonly duplicates: number;
+  readonly rejected: number;
+  readonly leftOut: number;
+  readonly rulesVersion: number;
+}
+
+export interface StoredReject {
+  readonly file: string;
+  readonly line: number;
+  readonly reason: string;
+  readonly detail: string;
+  readonly raw: string;
+}
+
+/** A stored event: the canonical fields as validated, with its place in input order. */
+export interface StoredEvent extends StintEvent {
+  /** Position in the store's input order (ties of equal timestamps are broken by it). */
+  readonly seq: number;
+}
+
+/** What one transaction may do; all or nothing. */
+export interface StoreTransaction {
+  /** Stages new events for this transaction; called batch by batch, in input order. */
+  stageEvents(events: readonly StintEvent[]): Promise<void>;
+  /** Drops staged events whose event_id is already stored; returns how many. */
+  dropStoredRetries(): Promise<number>;
+  /**
+   * Visits, in input order, the stored and staged events of every identity that shares an
+   * anonymous_id or user_id with a staged event, closed over those links; gives those ids.
+   */
+  affectedEvents(visit: (e: StoredEvent) => void): Promise<string[]>;
+  /** Visits every stored event, in input order. */
+  allEvents(visit: (e: StoredEvent) => void): Promise<void>;
+  /** Replaces the sessions whose identity is one of `keys` (all of them when undefined). */
+  replaceSessions(
+    keys: readonly string[] | undefined,
+    sessions: SessionColumns,
+    rulesVersion: number,
+  ): Promise<void>;
+  /** Moves the staged events into the store. */
+  commitEvents(importId: number): Promise<number>;
+  addRejects(importId: number, rejects: readonly StoredReject[]): Promise<void>;
+  /** Records an import; gives its id. */
+  recordImport(record: ImportRecord): Promise<number>;
+  saveRules(rules: SessionRules, nowMs: number): Promise<StoredRules>;
+}
+
+export interface Store {
+  readonly dialect: Dialect;
+  readonly path: string;
+  rules(): Promise<StoredRules | undefined>;
+  findImport(fingerprint: string): Promise<ImportRecord | undefined>;
+  imports(): Promise<ImportRecord[]>;
+  /** Runs `work` in one transaction: committed when it returns, rolled back when it throws. */
+  transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /** Runs a compiled analysis query; rows as plain objects. */
+  query(q: CompiledQuery): Promise<Record<string, unknown>[]>;
+  close(): void;
+}
