@@ -54,13 +54,7 @@ function sessionized(inputs: string[], extra: string[] = []): Row[] {
   const r = stint(['sessionize', ...inputs, '-o', out, '-q', ...extra]);
   expect(r.stderr).toBe('');
   const rows = parse(readFileSync(out), { columns: true }) as Row[];
-  return rows
-    .map((row) => ({
-      ...row,
-      duration_s: String(Number(row.duration_s)),
-      value: String(Number(row.value)),
-    }))
-    .sort((a, b) => (a.session_id! < b.session_id! ? -1 : 1));
+  return normalise(rows).sort((a, b) => (a.session_id! < b.session_id! ? -1 : 1));
 }
 
 function normalise(rows: Row[]): Row[] {
@@ -260,5 +254,36 @@ describe('stint import', () => {
       holder.stdin.write('stop\n');
       await new Promise((resolve) => holder.once('exit', resolve));
     }
+  });
+
+  it('stint resessionize recomputes every session under the new rules and versions them', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'x.duckdb');
+    importJson([NASA, '--db', db]);
+    const r = stint(['resessionize', '--db', db, '--timeout', '10m', '--json']);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(summary).toMatchObject({ rules_version: 2, previous_rules_version: 1 });
+    expect(await storedSessions(db)).toEqual(sessionized([NASA], ['--timeout', '10m']));
+    const report = JSON.parse(stint(['report', '--db', db, '--json']).stdout) as Record<string, unknown>;
+    expect(report.rules_version).toBe(2);
+    expect((report.rules as Record<string, unknown>).timeout).toBe('10m');
+    // Flags not given keep their stored value; the same rules again keep the version.
+    const again = JSON.parse(stint(['resessionize', '--db', db, '--json']).stdout) as Record<string, unknown>;
+    expect(again.rules_version).toBe(2);
+    // A later import sessionizes under the store's current rules.
+    const more = writeEvents(dir, 'more.csv', ROWS);
+    importJson([more, '--db', db]);
+    expect(await storedSessions(db)).toEqual(sessionized([NASA, more], ['--timeout', '10m']));
+  });
+
+  it('stint resessionize refuses a new --session-key, and an empty or missing store', () => {
+    const dir = tempDir();
+    const db = join(dir, 'x.duckdb');
+    expect(stint(['resessionize', '--db', db]).stderr).toMatch(/No store at/);
+    importJson([NASA, '--db', db]);
+    const r = stint(['resessionize', '--db', db, '--session-key', 'session_id']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--session-key cannot change/);
   });
 });

@@ -142,8 +142,12 @@ export async function resolveRange(
   }
   const dayStart = (ms: number, after: number): number =>
     wallTimeToUtcMs((localDayNumber(ms, options.tz) + after) * DAY_MS, options.tz);
-  const fromMs = options.fromMs ?? dayStart(Number(row.first), 0);
-  const toMs = options.toMs ?? Math.max(fromMs + 1, dayStart(Number(row.last), 1));
+  // When the data lies wholly on the other side of the one end given, the period is one day.
+  const first = dayStart(Number(row.first), 0);
+  const fromMs =
+    options.fromMs ?? (options.toMs === undefined || first < options.toMs ? first : options.toMs - DAY_MS);
+  const end = dayStart(Number(row.last), 1);
+  const toMs = options.toMs ?? (end > fromMs ? end : fromMs + DAY_MS);
   return { fromMs, toMs };
 }
 

@@ -19,7 +19,14 @@ import { resessionizeAffected } from '../store/ingest.ts';
 import { sameRules } from '../store/rules-json.ts';
 import type { Store, StoredRules } from '../store/store.ts';
 import { createProgress } from './progress.ts';
-import { addRuleFlags, inputZoneFromFlags, parseMap, type RuleFlags, rulesFromFlags } from './rule-flags.ts';
+import {
+  addRuleFlags,
+  inputZoneFromFlags,
+  parseMap,
+  type RuleFlags,
+  rulesFromFlags,
+  rulesGivenOnCli,
+} from './rule-flags.ts';
 import { describeRules } from './summary.ts';
 
 export const DEFAULT_DB = 'stint.duckdb';
@@ -102,7 +109,7 @@ async function runImport(inputs: string[], flags: ImportFlags, command: Command)
   const paths = await expandInputs(inputs);
   const inputFormat = inputFormatFlag(flags.inputFormat);
   const askedRules = rulesFromFlags(flags);
-  const rulesGiven = RULE_OPTIONS.some((o) => command.getOptionValueSource(o) === 'cli');
+  const rulesGiven = rulesGivenOnCli(command).length > 0;
   const store = await openDuckDBStore(flags.db);
   const results: FileImport[] = [];
   let rules: StoredRules | undefined;
@@ -138,19 +145,6 @@ async function runImport(inputs: string[], flags: ImportFlags, command: Command)
   };
   process.stdout.write(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : formatImport(summary));
 }
-
-const RULE_OPTIONS = [
-  'timeout',
-  'maxDuration',
-  'endEvents',
-  'startEvents',
-  'splitAtMidnight',
-  'timezone',
-  'splitOnCampaign',
-  'sessionKey',
-  'identity',
-  'goal',
-];
 
 async function importFile(
   store: Store,

@@ -7,6 +7,7 @@ import { registerDemo } from './demo.ts';
 import { reportError } from './errors.ts';
 import { registerImport } from './import.ts';
 import { registerReport } from './report.ts';
+import { registerResessionize } from './resessionize.ts';
 import { registerSessionize } from './sessionize.ts';
 
 export function buildProgram(): Command {
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerSessionize(program);
   registerImport(program);
   registerReport(program);
+  registerResessionize(program);
   registerDemo(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;

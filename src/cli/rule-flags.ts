@@ -119,6 +119,34 @@ export function parseMap(pairs: readonly string[]): Record<string, string> {
   return map;
 }
 
+/** Each rule flag (commander's option name) and the rule it sets. */
+const RULE_OPTION_KEYS: Readonly<Record<string, keyof SessionRules>> = {
+  timeout: 'timeoutMs',
+  maxDuration: 'maxDurationMs',
+  endEvents: 'endEvents',
+  startEvents: 'startEvents',
+  splitAtMidnight: 'splitAtMidnight',
+  timezone: 'timezone',
+  splitOnCampaign: 'splitOnCampaign',
+  sessionKey: 'sessionKey',
+  identity: 'identity',
+  goal: 'goals',
+};
+
+/** The rules whose flags were typed on the command line (not left at their defaults). */
+export function rulesGivenOnCli(command: Command): (keyof SessionRules)[] {
+  return Object.entries(RULE_OPTION_KEYS)
+    .filter(([option]) => command.getOptionValueSource(option) === 'cli')
+    .map(([, key]) => key);
+}
+
+/** `base` with the rules typed on the command line taken from the flags. */
+export function overrideRules(base: SessionRules, flags: RuleFlags, command: Command): SessionRules {
+  const given = rulesFromFlags(flags);
+  const changes = Object.fromEntries(rulesGivenOnCli(command).map((key) => [key, given[key]]));
+  return createRules({ ...base, ...changes });
+}
+
 export function inputZoneFromFlags(flags: RuleFlags): string {
   return assertTimeZone(flags.inputTz ?? 'UTC', '--input-tz');
 }

@@ -329,6 +329,17 @@ class DuckDBTransaction implements StoreTransaction {
     }
   }
 
+  async closeTimedOut(timeoutMs: number): Promise<number> {
+    await this.#ensureStage();
+    const result = await this.c.run(
+      `UPDATE sessions SET end_reason = 'timeout'
+        WHERE end_reason = 'open'
+          AND (SELECT max(ts) FROM (SELECT max(ts_ms) AS ts FROM events UNION ALL SELECT max(ts_ms) FROM ${STAGE})) - end_ms > ?`,
+      [timeoutMs],
+    );
+    return result.rowsChanged;
+  }
+
   async commitEvents(importId: number): Promise<number> {
     await this.#ensureStage();
     const names = EVENT_COLUMNS.map((col) => col.name).join(', ');

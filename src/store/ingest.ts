@@ -2,7 +2,8 @@
  * Keeping stored sessions right as events arrive: after new events are staged, every identity
  * they touch (closed over device ↔ user links) is sessionized again from all its events, and
  * its sessions are replaced. Session ids are deterministic, so a session that did not change
- * comes back with the same id. Importing a file whole or in parts gives the same sessions.
+ * comes back with the same id. Open sessions of other identities that the new latest event
+ * shows as over are closed. Importing a file whole or in parts gives the same sessions.
  *
  *   await store.transaction(async (tx) => { await tx.stageEvents(events); await resessionizeAffected(tx, rules, 1); });
  */
@@ -29,6 +30,8 @@ export async function resessionizeAffected(
   const events = builder.length;
   const sessions = sessionizeToColumns(builder.finish(), rules);
   await tx.replaceSessions(keys, sessions, rulesVersion);
+  // Other identities' last sessions may now be over: "open" is relative to the latest event.
+  await tx.closeTimedOut(rules.timeoutMs);
   return { identities: identitiesOf(sessions), events, sessions: sessions.length };
 }
 

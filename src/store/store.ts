@@ -64,6 +64,11 @@ export interface StoreTransaction {
     sessions: SessionColumns,
     rulesVersion: number,
   ): Promise<void>;
+  /**
+   * Closes open sessions that the latest stored or staged event now shows as over: a session's
+   * last event more than `timeoutMs` before it (SESSIONS.md section 3, the last session).
+   */
+  closeTimedOut(timeoutMs: number): Promise<number>;
   /** Moves the staged events into the store. */
   commitEvents(importId: number): Promise<number>;
   addRejects(importId: number, rejects: readonly StoredReject[]): Promise<void>;

@@ -1,0 +1,115 @@
+/**
+ * Property: events imported into the store in any number of parts (each part one
+ * transaction, as `stint import` does per file) end in exactly the sessions the batch engine
+ * gives on all of them at once, under every rule set used here, with retries across parts.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { sessionizeColumns } from '../src/core/batch.ts';
+import { EventColumnsBuilder } from '../src/core/columns.ts';
+import type { StintEvent } from '../src/core/event.ts';
+import { createNormalizer } from '../src/core/normalize.ts';
+import { createRules, type RulesInput } from '../src/core/rules.ts';
+import { openDuckDBStore } from '../src/store/duckdb-store.ts';
+import { resessionizeAffected } from '../src/store/ingest.ts';
+import { eventsArbitrary, records } from './helpers/gen.ts';
+
+const RULE_SETS: RulesInput[] = [
+  {},
+  { identity: 'user', goals: ['purchase'] },
+  { timeoutMs: 10 * 60_000, splitOnCampaign: true, sessionKey: 'session_id' },
+];
+
+async function storedSessionRecords(parts: StintEvent[][], rules: ReturnType<typeof createRules>) {
+  const store = await openDuckDBStore(join(mkdtempSync(join(tmpdir(), 'stint-parts-')), 's.duckdb'));
+  try {
+    let version: number | undefined;
+    for (const part of parts) {
+      await store.transaction(async (tx) => {
+        version ??= (await tx.saveRules(rules, 0)).version;
+        await tx.stageEvents(part);
+        await tx.dropStoredRetries();
+        await resessionizeAffected(tx, rules, version);
+        await tx.commitEvents(await tx.recordImport(importRecord(version)));
+      });
+    }
+    return await store.query({
+      sql: `SELECT session_id, identity, start_ms, end_ms, events, pageviews, bounce, engaged, entry_page,
+                   exit_page, end_reason, source, campaign, value, conversions
+            FROM sessions ORDER BY session_id`,
+      params: [],
+    });
+  } finally {
+    store.close();
+  }
+}
+
+function importRecord(rulesVersion: number) {
+  return {
+    path: 'part',
+    fingerprint: 'x',
+    bytes: 0,
+    importedAtMs: 0,
+    rows: 0,
+    accepted: 0,
+    duplicates: 0,
+    rejected: 0,
+    leftOut: 0,
+    rulesVersion,
+  };
+}
+
+describe('the store, imported in parts', () => {
+  it('gives the batch engine’s sessions on the whole input', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        eventsArbitrary({ users: true }),
+        fc.array(fc.integer({ min: 0, max: 100 }), { maxLength: 3 }),
+        fc.integer({ min: 0, max: RULE_SETS.length - 1 }),
+        async (inputs, cuts, ruleSet) => {
+          const rules = createRules(RULE_SETS[ruleSet]);
+          const normalize = createNormalizer({ sessionKey: rules.sessionKey });
+          const events = inputs.map((input) => {
+            const r = normalize(input);
+            if (!r.ok) throw new Error(`generated a bad event: ${r.reason}`);
+            return r.event;
+          });
+          // Cut the input at a few places (as files would be): every part keeps input order.
+          const at = [...new Set(cuts.map((c) => Math.floor((c / 100) * events.length)))].sort(
+            (a, b) => a - b,
+          );
+          const parts = [0, ...at].map((from, k) => events.slice(from, [...at, events.length][k]));
+          const builder = new EventColumnsBuilder();
+          for (const e of events) builder.append(e);
+          const expected = records(sessionizeColumns(builder.finish(), rules))
+            .map((s) => {
+              const r = s as Record<string, unknown>;
+              return {
+                session_id: r.session_id,
+                identity: r.identity,
+                start_ms: Date.parse(String(r.start)),
+                end_ms: Date.parse(String(r.end)),
+                events: r.events,
+                pageviews: r.pageviews,
+                bounce: r.bounce,
+                engaged: r.engaged,
+                entry_page: r.entry_page,
+                exit_page: r.exit_page,
+                end_reason: r.end_reason,
+                source: r.source,
+                campaign: r.campaign,
+                value: r.value,
+                conversions: r.conversions,
+              };
+            })
+            .sort((a, b) => (String(a.session_id) < String(b.session_id) ? -1 : 1));
+          expect(await storedSessionRecords(parts, rules)).toEqual(expected);
+        },
+      ),
+      { seed: 20261122, numRuns: 30 },
+    );
+  }, 120_000);
+});
