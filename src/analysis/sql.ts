@@ -14,8 +14,14 @@ export interface CompiledQuery {
   readonly params: (string | number | bigint)[];
 }
 
-/** Session dimensions an analysis can group or filter by, and the column behind each. */
+/** The host of a referrer URL, lower case; '' when it has none. */
+const REFERRER_DOMAIN = `lower(regexp_extract(referrer, '^[A-Za-z][A-Za-z0-9+.-]*://([^/:?#]+)', 1))`;
+
+/** Session dimensions an analysis can group or filter by, and the SQL behind each. */
 export const SESSION_DIMENSIONS = {
+  /** Where the visit came from: utm_source, else the referrer's domain, else '(direct)'. */
+  traffic_source: `coalesce(nullif(source, ''), nullif(${REFERRER_DOMAIN}, ''), '(direct)')`,
+  referrer_domain: REFERRER_DOMAIN,
   source: 'source',
   medium: 'medium',
   campaign: 'campaign',
@@ -60,9 +66,25 @@ export type Condition =
 
 export type FilterOp = '=' | '!=' | '~';
 
+/** Calendar buckets of a session's start, in a zone. */
+export type TimeUnit = 'hour' | 'day' | 'week' | 'month';
+
+export type GroupKey =
+  | { readonly kind: 'dimension'; readonly dimension: SessionDimension }
+  /** The local start of the bucket, as text: 2026-10-01T13 (hour), 2026-10-01 (day, week: its Monday), 2026-10 (month). */
+  | { readonly kind: 'time'; readonly unit: TimeUnit; readonly tz: string }
+  /** Local hour of the start, 0-23. */
+  | { readonly kind: 'local_hour'; readonly tz: string }
+  /** ISO weekday of the start, 1 (Monday) to 7. */
+  | { readonly kind: 'weekday'; readonly tz: string };
+
 export interface Plan {
   readonly where: readonly Condition[];
   readonly aggregates: readonly Aggregate[];
+  /** One row per key (as column `key`), ordered by key or by sessions descending. */
+  readonly groupBy?: GroupKey | undefined;
+  readonly orderBy?: 'key' | 'sessions' | undefined;
+  readonly limit?: number | undefined;
 }
 
 const DUCKDB_AGGREGATES: Record<Aggregate, string> = {
@@ -86,9 +108,32 @@ export function compile(plan: Plan, dialect: Dialect): CompiledQuery {
     return `$${params.length}`;
   };
   const conditions = plan.where.map((c) => condition(c, bind));
-  const select = plan.aggregates.map((a) => `${DUCKDB_AGGREGATES[a]} AS ${a}`).join(', ');
+  const aggregates = plan.aggregates.map((a) => `${DUCKDB_AGGREGATES[a]} AS ${a}`);
   const where = conditions.length === 0 ? '' : ` WHERE ${conditions.join(' AND ')}`;
-  return { sql: `SELECT ${select} FROM sessions${where}`, params };
+  if (plan.groupBy === undefined)
+    return { sql: `SELECT ${aggregates.join(', ')} FROM sessions${where}`, params };
+  const key = groupKey(plan.groupBy, bind);
+  const order = plan.orderBy === 'sessions' ? 'count(*) DESC, key' : 'key';
+  const limit = plan.limit === undefined ? '' : ` LIMIT ${bind(plan.limit)}`;
+  return {
+    sql: `SELECT ${key} AS key, ${aggregates.join(', ')} FROM sessions${where} GROUP BY ALL ORDER BY ${order}${limit}`,
+    params,
+  };
+}
+
+const TIME_FORMATS: Record<TimeUnit, string> = {
+  hour: '%Y-%m-%dT%H',
+  day: '%Y-%m-%d',
+  week: '%Y-%m-%d',
+  month: '%Y-%m',
+};
+
+function groupKey(g: GroupKey, bind: (v: string | number | bigint) => string): string {
+  if (g.kind === 'dimension') return SESSION_DIMENSIONS[g.dimension];
+  const local = `timezone(${bind(g.tz)}, to_timestamp(start_ms / 1000))`;
+  if (g.kind === 'local_hour') return `hour(${local})`;
+  if (g.kind === 'weekday') return `isodow(${local})`;
+  return `strftime(date_trunc('${g.unit}', ${local}), '${TIME_FORMATS[g.unit]}')`;
 }
 
 function condition(c: Condition, bind: (v: string | number | bigint) => string): string {

@@ -3,6 +3,7 @@
  * failure into one clear line with a hint and the right exit code (1 usage, 2 input).
  */
 import { Command, CommanderError } from 'commander';
+import { registerAnalyses } from './analyses.ts';
 import { registerDemo } from './demo.ts';
 import { reportError } from './errors.ts';
 import { registerImport } from './import.ts';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerImport(program);
   registerReport(program);
   registerResessionize(program);
+  registerAnalyses(program);
   registerDemo(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;

@@ -6,9 +6,10 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { type Overview, type OverviewMetric, overview } from '../analysis/overview.ts';
-import { parseQueryOptions, type QueryFlags } from '../analysis/query-options.ts';
-import { SESSION_DIMENSIONS } from '../analysis/sql.ts';
+import { breakdown, type Row, TIME_UNITS, timeseries } from '../analysis/breakdown.ts';
+import { type OverviewMetric, overview } from '../analysis/overview.ts';
+import { parseQueryOptions, type QueryFlags, type QueryOptions } from '../analysis/query-options.ts';
+import { SESSION_DIMENSIONS, type SessionDimension, type TimeUnit } from '../analysis/sql.ts';
 import { StintError } from '../core/errors.ts';
 import { openDuckDBStore } from '../store/duckdb-store.ts';
 import type { Store } from '../store/store.ts';
@@ -18,6 +19,7 @@ import { describeRules } from './summary.ts';
 interface ReportFlags extends QueryFlags {
   db: string;
   json: boolean;
+  interval?: string;
 }
 
 export function addQueryFlags(cmd: Command): Command {
@@ -47,6 +49,7 @@ export function registerReport(program: Command): void {
     )
     .option('--db <file>', 'the store', DEFAULT_DB);
   addQueryFlags(cmd)
+    .option('--interval <unit>', `time series buckets: ${TIME_UNITS.join(', ')}`, 'day')
     .option('--json', 'print the report as one JSON object', false)
     .addHelpText(
       'after',
@@ -72,26 +75,53 @@ export async function openExistingStore(path: string): Promise<Store> {
   return openDuckDBStore(path);
 }
 
+/** The report as `stint report --json` prints it (docs/report.md). */
+export async function buildReport(store: Store, options: QueryOptions, interval: TimeUnit, top = 10) {
+  const rules = await store.rules();
+  const o = await overview(store, options);
+  const by = (dimension: SessionDimension) =>
+    breakdown(store, options, { kind: 'dimension', dimension }, top);
+  return {
+    rules_version: rules?.version ?? null,
+    rules: rules === undefined ? null : describeRules(rules.rules),
+    tz: options.tz,
+    range: o.range,
+    previous_range: o.previous_range,
+    overview: o.metrics,
+    timeseries: { interval, rows: await timeseries(store, options, interval) },
+    sources: await by('traffic_source'),
+    entry_pages: await by('entry_page'),
+    exit_pages: await by('exit_page'),
+    devices: await by('device_type'),
+  };
+}
+
+export type Report = Awaited<ReturnType<typeof buildReport>>;
+
 async function runReport(flags: ReportFlags): Promise<void> {
   const options = parseQueryOptions(flags);
+  const interval = parseInterval(flags.interval);
   const store = await openExistingStore(flags.db);
   try {
-    const rules = await store.rules();
-    const o = await overview(store, options);
-    const report = {
-      rules_version: rules?.version ?? null,
-      rules: rules === undefined ? null : describeRules(rules.rules),
-      tz: options.tz,
-      range: o.range,
-      previous_range: o.previous_range,
-      overview: o.metrics,
-    };
+    const report = await buildReport(store, options, interval);
     process.stdout.write(
-      flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(o, report.rules_version, flags.db),
+      flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, flags.db),
     );
   } finally {
     store.close();
   }
+}
+
+export function parseInterval(text: string | undefined): TimeUnit {
+  const unit = (text ?? 'day').toLowerCase();
+  if (!(TIME_UNITS as readonly string[]).includes(unit)) {
+    throw new StintError(
+      'STINT_BAD_FLAG',
+      `Unknown --interval "${text}"`,
+      `Use one of: ${TIME_UNITS.join(', ')}`,
+    );
+  }
+  return unit as TimeUnit;
 }
 
 const LABELS: Record<OverviewMetric, string> = {
@@ -123,17 +153,20 @@ function formatSeconds(s: number): string {
   return m < 60 ? `${m}m ${Math.round(s % 60)}s` : `${Math.floor(m / 60)}h ${m % 60}m`;
 }
 
-function formatReport(o: Overview, version: number | null, db: string): string {
+function formatReport(report: Report, db: string): string {
   const c = process.stdout.isTTY === true ? pc : pc.createColors(false);
-  if (o.range.from === null) return `The store ${db} has no sessions yet: run stint import FILE --db ${db}\n`;
+  if (report.range.from === null)
+    return `The store ${db} has no sessions yet: run stint import FILE --db ${db}\n`;
   const rows = (Object.keys(LABELS) as OverviewMetric[]).map((m) => {
-    const { value, previous, change } = o.metrics[m];
+    const { value, previous, change } = report.overview[m];
     const delta = change === null ? '' : `${change > 0 ? '+' : ''}${(change * 100).toFixed(1)} %`;
     return [LABELS[m], formatValue(m, value), formatValue(m, previous), delta];
   });
   const widths = [0, 1, 2, 3].map((k) => Math.max(...rows.map((r) => r[k]!.length), k === 2 ? 8 : 0));
+  const series = report.timeseries.rows;
   const lines = [
-    c.bold(`Overview ${o.range.from} – ${o.range.to}`),
+    c.bold(`Sessions ${report.range.from} – ${report.range.to} (${report.tz})`),
+    '',
     c.dim(
       `${'metric'.padEnd(widths[0]!)}  ${'now'.padStart(widths[1]!)}  ${'previous'.padStart(widths[2]!)}  change`,
     ),
@@ -142,9 +175,54 @@ function formatReport(o: Overview, version: number | null, db: string): string {
       const colored = delta.startsWith('+') ? c.green(delta) : delta.startsWith('-') ? c.red(delta) : delta;
       return `${r[0]!.padEnd(widths[0]!)}  ${c.bold(r[1]!.padStart(widths[1]!))}  ${r[2]!.padStart(widths[2]!)}  ${colored}`;
     }),
+    '',
+    `${c.bold(`sessions per ${report.timeseries.interval}`)}  ${sparkline(series.map((r) => r.sessions ?? 0))}  ${c.dim(
+      series.length === 0
+        ? ''
+        : `${series[0]!.key} … ${series[series.length - 1]!.key}, max ${Math.max(...series.map((r) => r.sessions ?? 0)).toLocaleString('en-US')}`,
+    )}`,
+  ];
+  const tables: [string, Row[]][] = [
+    ['sources', report.sources],
+    ['entry pages', report.entry_pages],
+    ['exit pages', report.exit_pages],
+    ['devices', report.devices],
+  ];
+  const total = report.overview.sessions.value ?? 0;
+  for (const [title, table] of tables) lines.push('', ...formatTable(title, table, total, c));
+  lines.push(
+    '',
     c.dim(
-      `previous period ${o.previous_range.from} – ${o.previous_range.to}; rules version ${version ?? '-'}`,
+      `previous period ${report.previous_range.from} – ${report.previous_range.to}; rules version ${report.rules_version ?? '-'}`,
+    ),
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+type Colors = ReturnType<typeof pc.createColors>;
+
+const BARS = '▁▂▃▄▅▆▇█';
+
+/** One character per value, scaled to the largest. */
+export function sparkline(values: readonly number[]): string {
+  const max = Math.max(0, ...values);
+  return values.map((v) => (max === 0 ? BARS[0] : BARS[Math.min(7, Math.floor((v / max) * 7.999))])).join('');
+}
+
+/** Sessions, share and bounce rate per row. Tracked text is printed as is, control characters shown escaped. */
+function formatTable(title: string, rows: readonly Row[], total: number, c: Colors): string[] {
+  const label = (key: string): string => {
+    const safe = JSON.stringify(key).slice(1, -1);
+    return safe === '' ? '(none)' : safe.length > 48 ? `${safe.slice(0, 47)}…` : safe;
+  };
+  const width = Math.max(title.length, ...rows.map((r) => label(r.key).length));
+  return [
+    c.bold(
+      `${title.padEnd(width)}  ${'sessions'.padStart(9)}  ${'share'.padStart(6)}  ${'bounce'.padStart(7)}`,
+    ),
+    ...rows.map(
+      (r) =>
+        `${label(r.key).padEnd(width)}  ${(r.sessions ?? 0).toLocaleString('en-US').padStart(9)}  ${`${(((r.sessions ?? 0) / Math.max(total, 1)) * 100).toFixed(1)}%`.padStart(6)}  ${formatValue('bounce_rate', r.bounce_rate).padStart(7)}`,
     ),
   ];
-  return `${lines.join('\n')}\n`;
 }

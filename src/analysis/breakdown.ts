@@ -1,0 +1,101 @@
+/**
+ * Time series and breakdowns: the overview metrics per time bucket or per value of a
+ * dimension. A session counts once, in the bucket of its start (in `--tz`) or under its own
+ * value, so rows add up to the overview of the same period.
+ *
+ *   await timeseries(store, options, 'day')   // [{ key: '2026-10-01', sessions: 120, bounce_rate: 0.4, … }, …]
+ *   await breakdown(store, options, { kind: 'dimension', dimension: 'device_type' }, 10)
+ */
+import { StintError } from '../core/errors.ts';
+import { zoneOffsetMs } from '../core/zone.ts';
+import type { Store } from '../store/store.ts';
+import { type Metrics, metricsOf, resolveRange } from './overview.ts';
+import type { QueryOptions } from './query-options.ts';
+import { AGGREGATES, type Aggregate, compile, type GroupKey, type TimeUnit } from './sql.ts';
+
+export type Row = { key: string } & Metrics;
+
+export const TIME_UNITS: readonly TimeUnit[] = ['hour', 'day', 'week', 'month'];
+
+/** More buckets than this is a mistake (--interval hour over years): refused with a hint. */
+const MAX_BUCKETS = 20_000;
+
+async function rows(
+  store: Store,
+  options: QueryOptions,
+  groupBy: GroupKey,
+  orderBy: 'key' | 'sessions',
+  limit?: number,
+) {
+  const range = await resolveRange(store, options);
+  if (range === undefined) return { range, rows: [] as Row[] };
+  const plan = {
+    where: [{ kind: 'range' as const, fromMs: range.fromMs, toMs: range.toMs }, ...options.filters],
+    aggregates: AGGREGATES,
+    groupBy,
+    orderBy,
+    limit,
+  };
+  const found = await store.query(compile(plan, store.dialect));
+  return {
+    range,
+    rows: found.map((r) => {
+      const a = Object.fromEntries(
+        AGGREGATES.map((k) => [k, r[k] === null || r[k] === undefined ? null : Number(r[k])]),
+      ) as Record<Aggregate, number | null>;
+      return { key: String(r.key ?? ''), ...metricsOf(a) };
+    }),
+  };
+}
+
+/** The metrics per bucket of `unit` over the period, empty buckets included (as zeros and nulls). */
+export async function timeseries(store: Store, options: QueryOptions, unit: TimeUnit): Promise<Row[]> {
+  const found = await rows(store, options, { kind: 'time', unit, tz: options.tz }, 'key');
+  if (found.range === undefined) return [];
+  const byKey = new Map(found.rows.map((r) => [r.key, r]));
+  const empty = metricsOf(Object.fromEntries(AGGREGATES.map((a) => [a, null])) as Record<Aggregate, null>);
+  return bucketLabels(found.range.fromMs, found.range.toMs, unit, options.tz).map(
+    (key) => byKey.get(key) ?? { key, ...empty },
+  );
+}
+
+/** The metrics per value of a dimension (or local hour, or weekday), most sessions first. */
+export async function breakdown(
+  store: Store,
+  options: QueryOptions,
+  by: GroupKey,
+  limit = 10,
+): Promise<Row[]> {
+  return (await rows(store, options, by, 'sessions', limit)).rows;
+}
+
+/** The labels of the buckets that [fromMs, toMs) touches, in order, as the SQL writes them. */
+export function bucketLabels(fromMs: number, toMs: number, unit: TimeUnit, tz: string): string[] {
+  const step = unit === 'hour' ? 15 * 60_000 : 3_600_000;
+  const labels: string[] = [];
+  for (let t = fromMs; t < toMs; t += step) {
+    const label = labelOf(t, unit, tz);
+    if (labels[labels.length - 1] !== label) {
+      labels.push(label);
+      if (labels.length > MAX_BUCKETS) {
+        throw new StintError(
+          'STINT_BAD_FLAG',
+          `The period has more than ${MAX_BUCKETS.toLocaleString('en-US')} ${unit}s`,
+          'Choose a longer --interval or a shorter period (--from, --to)',
+        );
+      }
+    }
+  }
+  const last = labelOf(toMs - 1, unit, tz);
+  if (toMs > fromMs && labels[labels.length - 1] !== last) labels.push(last);
+  return labels;
+}
+
+function labelOf(t: number, unit: TimeUnit, tz: string): string {
+  const wall = new Date(t + zoneOffsetMs(tz, t));
+  if (unit === 'week') wall.setUTCDate(wall.getUTCDate() - ((wall.getUTCDay() + 6) % 7));
+  const iso = wall.toISOString();
+  if (unit === 'hour') return iso.slice(0, 13);
+  if (unit === 'month') return iso.slice(0, 7);
+  return iso.slice(0, 10);
+}
