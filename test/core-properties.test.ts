@@ -5,6 +5,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sessionizeColumns, sessionizeToColumns } from '../src/core/batch.ts';
+import { EventColumnsBuilder } from '../src/core/columns.ts';
+import { createNormalizer } from '../src/core/normalize.ts';
 import { createRules, type RulesInput } from '../src/core/rules.ts';
 import { sessionize } from '../src/core/sessionize.ts';
 import { createSessionizer, type StreamUpdate } from '../src/core/stream.ts';
@@ -75,6 +78,37 @@ describe.each(RULE_SETS)('engine invariants: %s', (_name, input) => {
           if (a.endReason === 'timeout') expect(b.startMs - a.endMs).toBeGreaterThan(rules.timeoutMs);
           else expect(a.endReason).not.toBe('open');
         }
+      }),
+      params,
+    );
+  });
+
+  it('each event is placed in the session of its identity that spans it, and counts add up', () => {
+    fc.assert(
+      fc.property(eventsArbitrary({ users }), (inputs) => {
+        const normalize = createNormalizer({ sessionKey: rules.sessionKey });
+        const builder = new EventColumnsBuilder();
+        for (const input of inputs) {
+          const r = normalize(input);
+          if (r.ok) builder.append(r.event);
+        }
+        const cols = builder.finish();
+        const sc = sessionizeToColumns(cols, rules, { eventSessions: true });
+        const sessions = sc.toSessions();
+        const of = sc.eventSessions!;
+        expect(of.length).toBe(cols.length);
+        const counts = new Array<number>(sessions.length).fill(0);
+        const plain = sessionizeColumns(cols, rules);
+        expect(records(sessions)).toEqual(records(plain)); // tracking changes nothing
+        for (let e = 0; e < cols.length; e++) {
+          const s = sessions[of[e]!]!;
+          counts[of[e]!]!++;
+          expect(cols.tsMs[e]).toBeGreaterThanOrEqual(s.startMs);
+          expect(cols.tsMs[e]).toBeLessThanOrEqual(s.endMs);
+          if (!users)
+            expect(s.identity).toBe(cols.ids.value(cols.anonCode[e]!) || cols.ids.value(cols.userCode[e]!));
+        }
+        expect(counts).toEqual(sessions.map((s) => s.events));
       }),
       params,
     );

@@ -36,6 +36,15 @@ async function storedSessionRecords(parts: StintEvent[][], rules: ReturnType<typ
         await tx.commitEvents(await tx.recordImport(importRecord(version)));
       });
     }
+    // Every stored event sits in one stored session, which counts it, and pages follow pageviews.
+    const [placed] = await store.query({
+      sql: `SELECT (SELECT count(*) FROM events WHERE session_id IS NULL OR session_id NOT IN (SELECT session_id FROM sessions)) AS unplaced,
+                   (SELECT count(*) FROM sessions s WHERE events <> (SELECT count(*) FROM events e WHERE e.session_id = s.session_id)) AS miscounted,
+                   (SELECT count(*) FROM sessions WHERE len(pages) <> pageviews
+                       OR (pageviews > 0 AND (pages[1] <> entry_page OR pages[-1] <> exit_page))) AS bad_pages`,
+      params: [],
+    });
+    expect(placed).toEqual({ unplaced: 0, miscounted: 0, bad_pages: 0 });
     return await store.query({
       sql: `SELECT session_id, identity, start_ms, end_ms, events, pageviews, bounce, engaged, entry_page,
                    exit_page, end_reason, source, campaign, value, conversions

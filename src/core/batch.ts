@@ -29,6 +29,8 @@ export interface BatchOptions {
    * distinct id. Ignored without `identity`.
    */
   readonly after?: { readonly startMs: number; readonly ordinal: number } | undefined;
+  /** Also say which session each event went to (`SessionColumns.eventSessions`). */
+  readonly eventSessions?: boolean;
 }
 
 export function sessionizeColumns(
@@ -59,12 +61,13 @@ export function sessionizeToColumns(
       : new Int32Array(cols.length).fill(cols.ids.code(options.identity));
   const maxTsMs = options.maxTsMs ?? maxOf(cols.tsMs);
   const out = new SessionColumns(dictionariesOf(cols), Math.ceil(cols.length / 4));
-  const walk = new Walk(cols, rules, identity, out);
+  const walk = new Walk(cols, rules, identity, out, options.eventSessions === true);
   if (options.after !== undefined && options.identity !== undefined && cols.length > 0) {
     walk.continueAfter(identity[0]!, options.after);
   }
   walk.run(walkOrder(identity, cols.tsMs, cols.ids.size), maxTsMs);
-  out.sortByIdentity(identityRanks(cols.ids));
+  const order = out.sortByIdentity(identityRanks(cols.ids));
+  if (options.eventSessions === true) out.eventSessions = walk.eventSessions(order);
   return out;
 }
 
@@ -124,12 +127,19 @@ class Walk {
   readonly #pageview: number;
   readonly #ints: Int32Array;
   readonly #doubles: Float64Array;
+  // With eventSessions: each identity's open session's serial, each event's session serial,
+  // and each serial's output slot (sessions are numbered as they open, slotted as they close).
+  readonly #openSerial: Int32Array;
+  readonly #eventSerial: Int32Array;
+  readonly #serialSlot: Int32Array;
+  #serials = 0;
 
   constructor(
     private readonly cols: EventColumns,
     private readonly rules: SessionRules,
     private readonly identity: Int32Array,
     private readonly out: SessionColumns,
+    private readonly track: boolean,
   ) {
     const names = cols.names.values;
     this.#isEnd = flagsFor(names, rules.endEvents);
@@ -141,6 +151,19 @@ class Walk {
     this.#pageview = cols.names.find(PAGEVIEW);
     this.#ints = new Int32Array(cols.ids.size * I_STRIDE);
     this.#doubles = new Float64Array(cols.ids.size * D_STRIDE).fill(Number.NaN);
+    this.#openSerial = new Int32Array(track ? cols.ids.size : 0);
+    this.#eventSerial = new Int32Array(track ? cols.length : 0);
+    this.#serialSlot = new Int32Array(track ? cols.length : 0);
+  }
+
+  /** Each event's session as an index into the output, once it is in its final `order`. */
+  eventSessions(order: Int32Array): Int32Array {
+    const finalOf = new Int32Array(order.length);
+    for (let k = 0; k < order.length; k++) finalOf[order[k]!] = k;
+    const sessions = new Int32Array(this.#eventSerial.length);
+    for (let e = 0; e < sessions.length; e++)
+      sessions[e] = finalOf[this.#serialSlot[this.#eventSerial[e]!]!]!;
+    return sessions;
   }
 
   /** The identity's previous session was emitted elsewhere (the stream): go on from its ordinal. */
@@ -219,6 +242,7 @@ class Walk {
     ints[at + I_EXIT] = -1;
     this.#doubles[dt + D_START] = tsE;
     this.#doubles[dt + D_VALUE] = 0;
+    if (this.track) this.#openSerial[who] = this.#serials++;
     this.#add(who, e, tsE);
   }
 
@@ -229,6 +253,7 @@ class Walk {
     const at = who * I_STRIDE;
     const dt = who * D_STRIDE;
     const name = cols.nameCode[e]!;
+    if (this.track) this.#eventSerial[e] = this.#openSerial[who]!;
     ints[at + I_EVENTS]!++;
     if (name === this.#pageview) {
       ints[at + I_PAGEVIEWS]!++;
@@ -273,6 +298,7 @@ class Walk {
     const engaged = endMs - startMs >= 10_000 || pageviews >= 2 || conversions >= 1;
     const bounce = pageviews <= 1 && ints[at + I_ONLY_PAGEVIEWS] === 1;
     const s = out.add();
+    if (this.track) this.#serialSlot[this.#openSerial[who]!] = s;
     out.identity[s] = who;
     out.ordinal[s] = ordinal;
     out.startMs[s] = startMs;

@@ -75,7 +75,11 @@ export class SessionColumns {
    * Reorders the slots by rank[identity], keeping their order within an identity (stable): the
    * batch driver fills each identity's sessions in start order, so this gives identity, then start.
    */
-  sortByIdentity(rank: Int32Array): void {
+  /** With the batch option `eventSessions`: the session (index here) of each event, in event column order. */
+  eventSessions: Int32Array | undefined;
+
+  /** Reorders the sessions by identity rank (stable); gives the old slot of each new one. */
+  sortByIdentity(rank: Int32Array): Int32Array {
     const n = this.length;
     const start = new Int32Array(rank.length + 1);
     for (let i = 0; i < n; i++) start[rank[this.identity[i]!]! + 1]!++;
@@ -102,6 +106,7 @@ export class SessionColumns {
     this.user = gatherInt32(this.user, order);
     this.anon = gatherInt32(this.anon, order);
     this.#capacity = n;
+    return order;
   }
 
   endReason(i: number): EndReason {

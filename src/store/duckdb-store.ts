@@ -22,6 +22,7 @@ import { StintError } from '../core/errors.ts';
 import type { StintEvent } from '../core/event.ts';
 import type { SessionRules } from '../core/rules.ts';
 import type { SessionColumns } from '../core/session-columns.ts';
+import { pathOf } from '../core/url.ts';
 import { stageSessions } from '../io/write-session-parquet.ts';
 import { rulesFromJson, rulesToJson } from './rules-json.ts';
 import type {
@@ -49,6 +50,7 @@ const EVENT_COLUMNS: readonly {
   { name: 'user_id', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.userId },
   { name: 'event', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.name },
   { name: 'url', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.url },
+  { name: 'path', type: VARCHAR, sql: 'VARCHAR', of: (e) => (e.url === '' ? '' : pathOf(e.url)) },
   { name: 'referrer', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.referrer },
   { name: 'utm_source', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.utmSource },
   { name: 'utm_medium', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.utmMedium },
@@ -70,7 +72,7 @@ const EVENT_COLUMNS: readonly {
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS stint_meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS events (
-  seq BIGINT, import_id INTEGER, received_at BIGINT,
+  seq BIGINT, import_id INTEGER, received_at BIGINT, session_id VARCHAR,
   ${EVENT_COLUMNS.map((c) => `${c.name} ${c.sql}`).join(', ')}
 );
 CREATE TABLE IF NOT EXISTS sessions (
@@ -79,7 +81,7 @@ CREATE TABLE IF NOT EXISTS sessions (
   bounce BOOLEAN, engaged BOOLEAN, entry_page VARCHAR, exit_page VARCHAR, end_reason VARCHAR,
   source VARCHAR, medium VARCHAR, campaign VARCHAR, referrer VARCHAR,
   device_type VARCHAR, browser VARCHAR, os VARCHAR, timezone VARCHAR,
-  value DOUBLE, conversions BIGINT, rules_version INTEGER
+  value DOUBLE, conversions BIGINT, rules_version INTEGER, pages VARCHAR[]
 );
 CREATE TABLE IF NOT EXISTS rejects (
   import_id INTEGER, file VARCHAR, line BIGINT, reason VARCHAR, detail VARCHAR, raw VARCHAR
@@ -95,6 +97,7 @@ CREATE TABLE IF NOT EXISTS rules (version INTEGER, rules VARCHAR, created_at BIG
 const CHUNK_ROWS = 2048;
 const STAGE = 'stint_incoming';
 const KEYS = 'stint_keys';
+const PLACES = 'stint_places';
 
 export async function openDuckDBStore(path: string): Promise<Store> {
   let instance: DuckDBInstance;
@@ -234,18 +237,22 @@ class DuckDBTransaction implements StoreTransaction {
   async stageEvents(events: readonly StintEvent[]): Promise<void> {
     if (!this.#staged) {
       await this.c.run(
-        `CREATE TEMP TABLE ${STAGE} (seq BIGINT, ${EVENT_COLUMNS.map((c) => `${c.name} ${c.sql}`).join(', ')})`,
+        `CREATE TEMP TABLE ${STAGE} (seq BIGINT, ${EVENT_COLUMNS.map((c) => `${c.name} ${c.sql}`).join(', ')}, session_id VARCHAR)`,
       );
       this.#nextSeq = Number(await scalar(this.c, 'SELECT coalesce(max(seq), 0) + 1 FROM events'));
       this.#staged = true;
     }
     const appender = await this.c.createAppender(STAGE, 'main', 'temp');
-    const types = [BIGINT, ...EVENT_COLUMNS.map((c) => c.type)];
+    const types = [BIGINT, ...EVENT_COLUMNS.map((c) => c.type), VARCHAR];
     for (let from = 0; from < events.length; from += CHUNK_ROWS) {
       const slice = events.slice(from, from + CHUNK_ROWS);
       const chunk = DuckDBDataChunk.create(types, slice.length);
       const seq0 = this.#nextSeq!;
-      chunk.setColumns([slice.map((_, k) => BigInt(seq0 + k)), ...EVENT_COLUMNS.map((c) => slice.map(c.of))]);
+      chunk.setColumns([
+        slice.map((_, k) => BigInt(seq0 + k)),
+        ...EVENT_COLUMNS.map((c) => slice.map(c.of)),
+        slice.map(() => null), // session_id: set once sessionized
+      ]);
       this.#nextSeq = seq0 + slice.length;
       appender.appendDataChunk(chunk);
     }
@@ -258,14 +265,13 @@ class DuckDBTransaction implements StoreTransaction {
 
   async dropStoredRetries(): Promise<number> {
     await this.#ensureStage();
-    const dropped = await scalar(
-      this.c,
-      `SELECT count(*) FROM ${STAGE} WHERE event_id <> '' AND event_id IN (SELECT event_id FROM events WHERE event_id <> '')`,
+    // A retry repeats a stored event_id, or one staged earlier in input order.
+    const result = await this.c.run(
+      `DELETE FROM ${STAGE} WHERE event_id <> '' AND (
+         event_id IN (SELECT event_id FROM events WHERE event_id <> '')
+         OR seq > (SELECT min(s.seq) FROM ${STAGE} s WHERE s.event_id = ${STAGE}.event_id))`,
     );
-    await this.c.run(
-      `DELETE FROM ${STAGE} WHERE event_id <> '' AND event_id IN (SELECT event_id FROM events WHERE event_id <> '')`,
-    );
-    return Number(dropped);
+    return result.rowsChanged;
   }
 
   async affectedEvents(visit: (e: StoredEvent) => void): Promise<string[]> {
@@ -316,17 +322,62 @@ class DuckDBTransaction implements StoreTransaction {
     keys: readonly string[] | undefined,
     sessions: SessionColumns,
     rulesVersion: number,
+    eventSeqs: readonly number[],
   ): Promise<void> {
     const c = this.c;
+    await this.#ensureStage();
     if (keys === undefined) await c.run('DELETE FROM sessions');
     else await c.run(`DELETE FROM sessions WHERE identity IN (SELECT k FROM ${KEYS})`);
     if (sessions.length === 0) return;
     const staged = await stageSessions(c, sessions, 'stint_stage_', true);
     try {
-      await c.run(`INSERT INTO sessions SELECT *, ? FROM (${staged.select('epoch_ms')})`, [rulesVersion]);
+      await c.run(`INSERT INTO sessions SELECT *, ?, NULL FROM (${staged.select('epoch_ms')})`, [
+        rulesVersion,
+      ]);
     } finally {
       await staged.drop();
     }
+    await this.#placeEvents(sessions, eventSeqs);
+  }
+
+  /** Writes each event's session id (stored and staged events) and each session's page sequence. */
+  async #placeEvents(sessions: SessionColumns, eventSeqs: readonly number[]): Promise<void> {
+    const of = sessions.eventSessions;
+    if (of === undefined || of.length !== eventSeqs.length) {
+      throw new Error('replaceSessions needs the session of every event (sessionize with eventSessions)');
+    }
+    const c = this.c;
+    const ids = Array.from({ length: sessions.length }, (_, i) => sessions.sessionId(i));
+    await c.run(`CREATE TEMP TABLE ${PLACES} (seq BIGINT, session_id VARCHAR)`);
+    const appender = await c.createAppender(PLACES, 'main', 'temp');
+    for (let from = 0; from < of.length; from += CHUNK_ROWS) {
+      const n = Math.min(CHUNK_ROWS, of.length - from);
+      const chunk = DuckDBDataChunk.create([BIGINT, VARCHAR], n);
+      const seqs: bigint[] = [];
+      const sids: string[] = [];
+      for (let k = 0; k < n; k++) {
+        seqs.push(BigInt(eventSeqs[from + k]!));
+        sids.push(ids[of[from + k]!]!);
+      }
+      chunk.setColumns([seqs, sids]);
+      appender.appendDataChunk(chunk);
+    }
+    appender.closeSync();
+    for (const table of ['events', STAGE]) {
+      await c.run(
+        `UPDATE ${table} SET session_id = p.session_id FROM ${PLACES} p WHERE ${table}.seq = p.seq`,
+      );
+    }
+    await c.run(
+      `UPDATE sessions SET pages = q.pages
+         FROM (SELECT session_id, list(path ORDER BY ts_ms, seq) FILTER (WHERE event = 'pageview') AS pages
+                 FROM (SELECT session_id, path, ts_ms, seq, event FROM events WHERE seq IN (SELECT seq FROM ${PLACES})
+                       UNION ALL SELECT session_id, path, ts_ms, seq, event FROM ${STAGE})
+                GROUP BY session_id) q
+        WHERE sessions.session_id = q.session_id`,
+    );
+    await c.run(`UPDATE sessions SET pages = [] WHERE pages IS NULL`);
+    await c.run(`DROP TABLE ${PLACES}`);
   }
 
   async closeTimedOut(timeoutMs: number): Promise<number> {
@@ -344,8 +395,8 @@ class DuckDBTransaction implements StoreTransaction {
     await this.#ensureStage();
     const names = EVENT_COLUMNS.map((col) => col.name).join(', ');
     const result = await this.c.run(
-      `INSERT INTO events (seq, import_id, received_at, ${names})
-       SELECT seq, ?, ?, ${names} FROM ${STAGE} ORDER BY seq`,
+      `INSERT INTO events (seq, import_id, received_at, session_id, ${names})
+       SELECT seq, ?, ?, session_id, ${names} FROM ${STAGE} ORDER BY seq`,
       [importId, BigInt(Date.now())],
     );
     return result.rowsChanged;
@@ -396,28 +447,31 @@ class DuckDBTransaction implements StoreTransaction {
   }
 }
 
+/** Where each event column is in a chunk of (seq, EVENT_COLUMNS…). */
+const AT = Object.fromEntries(EVENT_COLUMNS.map((c, k) => [c.name, k + 1])) as Record<string, number>;
+
 /** Row r of a chunk of (seq, EVENT_COLUMNS…) as an event. */
 function eventAt(columns: readonly (readonly DuckDBValue[])[], r: number): StoredEvent {
-  const text = (k: number): string => String(columns[k]![r] ?? '');
-  const properties = text(17);
+  const text = (name: string): string => String(columns[AT[name]!]![r] ?? '');
+  const properties = text('properties');
   return {
     seq: Number(columns[0]![r]),
-    eventId: text(1),
-    tsMs: Number(columns[2]![r]),
-    anonymousId: text(3),
-    userId: text(4),
-    name: text(5),
-    url: text(6),
-    referrer: text(7),
-    utmSource: text(8),
-    utmMedium: text(9),
-    utmCampaign: text(10),
-    utmTerm: text(11),
-    utmContent: text(12),
-    sessionKey: text(13),
-    timezone: text(14),
-    userAgent: text(15),
-    value: Number(columns[16]![r]),
+    eventId: text('event_id'),
+    tsMs: Number(columns[AT.ts_ms!]![r]),
+    anonymousId: text('anonymous_id'),
+    userId: text('user_id'),
+    name: text('event'),
+    url: text('url'),
+    referrer: text('referrer'),
+    utmSource: text('utm_source'),
+    utmMedium: text('utm_medium'),
+    utmCampaign: text('utm_campaign'),
+    utmTerm: text('utm_term'),
+    utmContent: text('utm_content'),
+    sessionKey: text('session_key'),
+    timezone: text('timezone'),
+    userAgent: text('user_agent'),
+    value: Number(columns[AT.value!]![r]),
     properties: properties === '' ? undefined : (JSON.parse(properties) as Record<string, unknown>),
   };
 }

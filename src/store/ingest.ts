@@ -26,10 +26,13 @@ export async function resessionizeAffected(
   rulesVersion: number,
 ): Promise<Resessionized> {
   const builder = new EventColumnsBuilder();
-  const keys = await tx.affectedEvents((e) => builder.append(e));
+  const seqs: number[] = [];
+  const keys = await tx.affectedEvents((e) => {
+    if (builder.append(e)) seqs.push(e.seq);
+  });
   const events = builder.length;
-  const sessions = sessionizeToColumns(builder.finish(), rules);
-  await tx.replaceSessions(keys, sessions, rulesVersion);
+  const sessions = sessionizeToColumns(builder.finish(), rules, { eventSessions: true });
+  await tx.replaceSessions(keys, sessions, rulesVersion, seqs);
   // Other identities' last sessions may now be over: "open" is relative to the latest event.
   await tx.closeTimedOut(rules.timeoutMs);
   return { identities: identitiesOf(sessions), events, sessions: sessions.length };
@@ -41,10 +44,13 @@ export async function resessionizeAll(
   rulesVersion: number,
 ): Promise<Resessionized> {
   const builder = new EventColumnsBuilder();
-  await tx.allEvents((e) => builder.append(e));
+  const seqs: number[] = [];
+  await tx.allEvents((e) => {
+    if (builder.append(e)) seqs.push(e.seq);
+  });
   const events = builder.length;
-  const sessions = sessionizeToColumns(builder.finish(), rules);
-  await tx.replaceSessions(undefined, sessions, rulesVersion);
+  const sessions = sessionizeToColumns(builder.finish(), rules, { eventSessions: true });
+  await tx.replaceSessions(undefined, sessions, rulesVersion, seqs);
   return { identities: identitiesOf(sessions), events, sessions: sessions.length };
 }
 

@@ -49,7 +49,7 @@ export interface StoredEvent extends StintEvent {
 export interface StoreTransaction {
   /** Stages new events for this transaction; called batch by batch, in input order. */
   stageEvents(events: readonly StintEvent[]): Promise<void>;
-  /** Drops staged events whose event_id is already stored; returns how many. */
+  /** Drops staged retries (an event_id already stored, or staged before); returns how many. */
   dropStoredRetries(): Promise<number>;
   /**
    * Visits, in input order, the stored and staged events of every identity that shares an
@@ -58,11 +58,15 @@ export interface StoreTransaction {
   affectedEvents(visit: (e: StoredEvent) => void): Promise<string[]>;
   /** Visits every stored event, in input order. */
   allEvents(visit: (e: StoredEvent) => void): Promise<void>;
-  /** Replaces the sessions whose identity is one of `keys` (all of them when undefined). */
+  /**
+   * Replaces the sessions whose identity is one of `keys` (all of them when undefined), and
+   * places each sessionized event (its `seq`, in the order sessionized) in its new session.
+   */
   replaceSessions(
     keys: readonly string[] | undefined,
     sessions: SessionColumns,
     rulesVersion: number,
+    eventSeqs: readonly number[],
   ): Promise<void>;
   /**
    * Closes open sessions that the latest stored or staged event now shows as over: a session's
