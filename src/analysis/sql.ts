@@ -121,6 +121,30 @@ export function compile(plan: Plan, dialect: Dialect): CompiledQuery {
   };
 }
 
+export type Bind = (v: string | number | bigint) => string;
+
+/**
+ * A query over the sessions that meet `where`: `body` reads them as the table `s` (all columns
+ * of sessions) and binds its own values. Analyses keep one body per dialect.
+ *
+ *   sessionQuery('duckdb', where, (bind) => `SELECT count(*) FROM s WHERE pageviews > ${bind(1)}`)
+ */
+export function sessionQuery(
+  dialect: Dialect,
+  where: readonly Condition[],
+  body: (bind: Bind) => string,
+): CompiledQuery {
+  if (dialect !== 'duckdb') throw new Error(`no SQL builder for ${dialect}`);
+  const params: (string | number | bigint)[] = [];
+  const bind: Bind = (v) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const conditions = where.map((c) => condition(c, bind));
+  const filter = conditions.length === 0 ? '' : ` WHERE ${conditions.join(' AND ')}`;
+  return { sql: `WITH s AS (SELECT * FROM sessions${filter}) ${body(bind)}`, params };
+}
+
 const TIME_FORMATS: Record<TimeUnit, string> = {
   hour: '%Y-%m-%dT%H',
   day: '%Y-%m-%d',

@@ -5,6 +5,8 @@
 import type { Command } from 'commander';
 import { breakdown, TIME_UNITS, timeseries } from '../analysis/breakdown.ts';
 import { OVERVIEW_METRICS, type OverviewMetric, overview } from '../analysis/overview.ts';
+import { pages } from '../analysis/pages.ts';
+import { around, sankey, topPaths } from '../analysis/paths.ts';
 import { parseQueryOptions, type QueryFlags } from '../analysis/query-options.ts';
 import { type GroupKey, SESSION_DIMENSIONS, type SessionDimension } from '../analysis/sql.ts';
 import { StintError } from '../core/errors.ts';
@@ -12,6 +14,8 @@ import { DEFAULT_DB } from './import.ts';
 import { addQueryFlags, openExistingStore, parseInterval, sparkline } from './report.ts';
 
 interface AnalysisFlags extends QueryFlags {
+  steps?: string;
+  page?: string;
   db: string;
   json: boolean;
   interval?: string;
@@ -23,6 +27,11 @@ interface AnalysisFlags extends QueryFlags {
 const BREAKDOWNS = [...Object.keys(SESSION_DIMENSIONS), 'local_hour', 'weekday'];
 
 export function registerAnalyses(program: Command): void {
+  registerSessionAnalyses(program);
+  registerPathAnalyses(program);
+}
+
+function registerSessionAnalyses(program: Command): void {
   analysis(
     program,
     'overview',
@@ -89,6 +98,79 @@ export function registerAnalyses(program: Command): void {
         .requiredOption('--by <dimension>', `one of: ${BREAKDOWNS.join(', ')}`)
         .option('--limit <n>', 'rows at most', '20'),
   );
+}
+
+function registerPathAnalyses(program: Command): void {
+  analysis(
+    program,
+    'pages',
+    'per page: pageviews, sessions, entries, exits, exit rate and time on page',
+    async (store, flags) => {
+      const rows = await pages(store, parseQueryOptions(flags), positive(flags.limit, '--limit'));
+      const width = Math.max(4, ...rows.map((r) => r.page.length));
+      const text = [
+        `${'page'.padEnd(width)}  pageviews  sessions  entries  exits  exit_rate  avg_time_on_page_s`,
+        ...rows.map(
+          (r) =>
+            `${JSON.stringify(r.page).slice(1, -1).padEnd(width)}  ${show(r.pageviews).padStart(9)}  ${show(r.sessions).padStart(8)}  ${show(r.entries).padStart(7)}  ${show(r.exits).padStart(5)}  ${show(r.exit_rate).padStart(9)}  ${show(r.avg_time_on_page_s).padStart(18)}`,
+        ),
+      ].join('\n');
+      return { json: { rows }, text };
+    },
+    (cmd) => cmd.option('--limit <n>', 'rows at most', '20'),
+  );
+  analysis(
+    program,
+    'paths',
+    'top page sequences, the pages before and after one page, and Sankey data',
+    async (store, flags) => {
+      const options = parseQueryOptions(flags);
+      const steps = positive(flags.steps, '--steps');
+      const limit = positive(flags.limit, '--limit');
+      if (flags.page !== undefined) {
+        const a = await around(store, options, flags.page, limit);
+        const lines = (title: string, rows: readonly { page: string; count: number; share: number }[]) => [
+          title,
+          ...rows.map(
+            (r) =>
+              `  ${show(r.count).padStart(7)}  ${(r.share * 100).toFixed(1).padStart(5)}%  ${JSON.stringify(r.page).slice(1, -1)}`,
+          ),
+        ];
+        const text = [
+          `${JSON.stringify(a.page).slice(1, -1)}: ${show(a.views)} views`,
+          ...lines('next', a.next),
+          ...lines('previous', a.previous),
+        ].join('\n');
+        return { json: a, text };
+      }
+      const top = await topPaths(store, options, steps, limit);
+      const graph = await sankey(store, options, steps, 8);
+      const text = top
+        .map(
+          (p) =>
+            `${show(p.sessions).padStart(7)}  ${p.pages.map((x) => JSON.stringify(x).slice(1, -1)).join(' → ')}`,
+        )
+        .join('\n');
+      return { json: { steps, top, sankey: graph }, text };
+    },
+    (cmd) =>
+      cmd
+        .option('--steps <k>', 'pages per sequence (and Sankey steps)', '3')
+        .option('--page <path>', 'show the pages viewed right before and after this one')
+        .option('--limit <n>', 'rows at most', '10'),
+  );
+}
+
+function positive(text: string | undefined, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new StintError(
+      'STINT_BAD_FLAG',
+      `${flag} needs a whole number ≥ 1, got "${text}"`,
+      `For example ${flag} 10`,
+    );
+  }
+  return n;
 }
 
 function analysis(

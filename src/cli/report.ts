@@ -8,6 +8,8 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { breakdown, type Row, TIME_UNITS, timeseries } from '../analysis/breakdown.ts';
 import { type OverviewMetric, overview } from '../analysis/overview.ts';
+import { type PageRow, pages } from '../analysis/pages.ts';
+import { sankey, topPaths } from '../analysis/paths.ts';
 import { parseQueryOptions, type QueryFlags, type QueryOptions } from '../analysis/query-options.ts';
 import { SESSION_DIMENSIONS, type SessionDimension, type TimeUnit } from '../analysis/sql.ts';
 import { StintError } from '../core/errors.ts';
@@ -93,6 +95,8 @@ export async function buildReport(store: Store, options: QueryOptions, interval:
     entry_pages: await by('entry_page'),
     exit_pages: await by('exit_page'),
     devices: await by('device_type'),
+    pages: await pages(store, options, top),
+    paths: { top: await topPaths(store, options, 3, top), sankey: await sankey(store, options, 4, 8) },
   };
 }
 
@@ -190,6 +194,10 @@ function formatReport(report: Report, db: string): string {
   ];
   const total = report.overview.sessions.value ?? 0;
   for (const [title, table] of tables) lines.push('', ...formatTable(title, table, total, c));
+  lines.push('', ...formatPages(report.pages, c), '', c.bold('top paths (first 3 pages)'));
+  for (const p of report.paths.top) {
+    lines.push(`${p.sessions.toLocaleString('en-US').padStart(7)}  ${p.pages.map(shown).join(c.dim(' → '))}`);
+  }
   lines.push(
     '',
     c.dim(
@@ -201,6 +209,25 @@ function formatReport(report: Report, db: string): string {
 
 type Colors = ReturnType<typeof pc.createColors>;
 
+/** Tracked text as it is safe to print: JSON-escaped (no control characters), cut at 48. */
+function shown(key: string): string {
+  const safe = JSON.stringify(key).slice(1, -1);
+  return safe === '' ? '(none)' : safe.length > 48 ? `${safe.slice(0, 47)}…` : safe;
+}
+
+function formatPages(rows: readonly PageRow[], c: Colors): string[] {
+  const width = Math.max(5, ...rows.map((r) => shown(r.page).length));
+  return [
+    c.bold(
+      `${'pages'.padEnd(width)}  ${'views'.padStart(7)}  ${'entries'.padStart(7)}  ${'exit rate'.padStart(9)}  time on page`,
+    ),
+    ...rows.map(
+      (r) =>
+        `${shown(r.page).padEnd(width)}  ${r.pageviews.toLocaleString('en-US').padStart(7)}  ${r.entries.toLocaleString('en-US').padStart(7)}  ${formatValue('bounce_rate', r.exit_rate).padStart(9)}  ${r.avg_time_on_page_s === null ? '–' : formatSeconds(r.avg_time_on_page_s)}`,
+    ),
+  ];
+}
+
 const BARS = '▁▂▃▄▅▆▇█';
 
 /** One character per value, scaled to the largest. */
@@ -211,10 +238,7 @@ export function sparkline(values: readonly number[]): string {
 
 /** Sessions, share and bounce rate per row. Tracked text is printed as is, control characters shown escaped. */
 function formatTable(title: string, rows: readonly Row[], total: number, c: Colors): string[] {
-  const label = (key: string): string => {
-    const safe = JSON.stringify(key).slice(1, -1);
-    return safe === '' ? '(none)' : safe.length > 48 ? `${safe.slice(0, 47)}…` : safe;
-  };
+  const label = shown;
   const width = Math.max(title.length, ...rows.map((r) => label(r.key).length));
   return [
     c.bold(
