@@ -4,6 +4,8 @@
  * previous period of equal length and the change.
  */
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { breakdown, type Row, TIME_UNITS, timeseries } from '../analysis/breakdown.ts';
@@ -13,6 +15,7 @@ import { sankey, topPaths } from '../analysis/paths.ts';
 import { parseQueryOptions, type QueryFlags, type QueryOptions } from '../analysis/query-options.ts';
 import { SESSION_DIMENSIONS, type SessionDimension, type TimeUnit } from '../analysis/sql.ts';
 import { StintError } from '../core/errors.ts';
+import { renderHtmlReport } from '../report/html.ts';
 import { openDuckDBStore } from '../store/duckdb-store.ts';
 import type { Store } from '../store/store.ts';
 import { DEFAULT_DB } from './import.ts';
@@ -21,6 +24,7 @@ import { describeRules } from './summary.ts';
 interface ReportFlags extends QueryFlags {
   db: string;
   json: boolean;
+  html?: string;
   interval?: string;
 }
 
@@ -53,13 +57,15 @@ export function registerReport(program: Command): void {
   addQueryFlags(cmd)
     .option('--interval <unit>', `time series buckets: ${TIME_UNITS.join(', ')}`, 'day')
     .option('--json', 'print the report as one JSON object', false)
+    .option('--html <file>', 'also write the report as one standalone HTML file with charts (works offline)')
     .addHelpText(
       'after',
       `
 Examples:
   stint report
   stint report --from 2026-10-01 --to 2026-10-31 --tz Europe/Berlin
-  stint report --filter source=google --filter device_type!=bot --json`,
+  stint report --filter source=google --filter device_type!=bot --json
+  stint report --html report.html`,
     )
     .action(async (flags: ReportFlags) => {
       await runReport(flags);
@@ -108,9 +114,14 @@ async function runReport(flags: ReportFlags): Promise<void> {
   const store = await openExistingStore(flags.db);
   try {
     const report = await buildReport(store, options, interval);
+    if (flags.html !== undefined) {
+      await writeFile(flags.html, renderHtmlReport(report, `stint report: ${basename(flags.db)}`));
+    }
     process.stdout.write(
       flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, flags.db),
     );
+    if (flags.html !== undefined && !flags.json)
+      process.stdout.write(`HTML report written to ${flags.html}\n`);
   } finally {
     store.close();
   }
