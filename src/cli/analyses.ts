@@ -4,16 +4,21 @@
  */
 import type { Command } from 'commander';
 import { breakdown, TIME_UNITS, timeseries } from '../analysis/breakdown.ts';
+import { type FunnelSpec, type FunnelStepRow, funnel, parseSteps } from '../analysis/funnel.ts';
 import { OVERVIEW_METRICS, type OverviewMetric, overview } from '../analysis/overview.ts';
 import { pages } from '../analysis/pages.ts';
 import { around, sankey, topPaths } from '../analysis/paths.ts';
 import { parseQueryOptions, type QueryFlags } from '../analysis/query-options.ts';
 import { type GroupKey, SESSION_DIMENSIONS, type SessionDimension } from '../analysis/sql.ts';
+import { parseDuration } from '../core/duration.ts';
 import { StintError } from '../core/errors.ts';
 import { DEFAULT_DB } from './import.ts';
 import { addQueryFlags, openExistingStore, parseInterval, sparkline } from './report.ts';
 
 interface AnalysisFlags extends QueryFlags {
+  step?: string[];
+  anyOrder?: boolean;
+  window?: string;
   steps?: string;
   page?: string;
   db: string;
@@ -29,6 +34,7 @@ const BREAKDOWNS = [...Object.keys(SESSION_DIMENSIONS), 'local_hour', 'weekday']
 export function registerAnalyses(program: Command): void {
   registerSessionAnalyses(program);
   registerPathAnalyses(program);
+  registerFunnel(program);
 }
 
 function registerSessionAnalyses(program: Command): void {
@@ -161,6 +167,77 @@ function registerPathAnalyses(program: Command): void {
   );
 }
 
+function registerFunnel(program: Command): void {
+  analysis(
+    program,
+    'funnel',
+    'how many sessions go through ordered steps, where they drop off, and how long each step takes',
+    async (store, flags) => {
+      const options = parseQueryOptions(flags);
+      const spec = funnelSpecFromFlags(flags);
+      const f = await funnel(store, options, spec);
+      const width = Math.max(4, ...f.rows.map((r) => r.name.length));
+      const line = (r: FunnelStepRow) =>
+        `${String(r.step).padStart(2)}. ${JSON.stringify(r.name).slice(1, -1).padEnd(width)}  ${show(r.entered).padStart(8)}  ${show(r.drop_off).padStart(8)}  ${(r.drop_off_share === null ? '–' : `${(r.drop_off_share * 100).toFixed(1)}%`).padStart(7)}  ${show(r.median_time_from_previous_s).padStart(10)}`;
+      const header = `    ${'step'.padEnd(width)}  ${f.unit.padStart(8)}  ${'drop'.padStart(8)}  ${'drop %'.padStart(7)}  ${'median s'.padStart(10)}`;
+      const text = [
+        header,
+        ...f.rows.map(line),
+        `conversion ${f.conversion_rate === null ? '–' : `${(f.conversion_rate * 100).toFixed(1)} %`}`,
+        ...(f.breakdown ?? []).flatMap((b) => [
+          '',
+          `${flags.by} = ${JSON.stringify(b.key).slice(1, -1)}`,
+          ...b.rows.map(line),
+        ]),
+      ].join('\n');
+      return { json: f, text };
+    },
+    (cmd) =>
+      cmd
+        .option(
+          '--step <step>',
+          'a step, in order: /path, /pattern/*, or event:NAME (repeatable)',
+          collect,
+          [],
+        )
+        .option('--any-order', 'count a step wherever it happens, not only after the previous one', false)
+        .option(
+          '--window <duration>',
+          'across sessions: steps within this time of the first (e.g. 7d); default: within a session',
+        )
+        .option(
+          '--by <dimension>',
+          `a breakdown by one session dimension: ${Object.keys(SESSION_DIMENSIONS).join(', ')}`,
+        ),
+  );
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function funnelSpecFromFlags(flags: {
+  step?: string[];
+  anyOrder?: boolean;
+  window?: string;
+  by?: string;
+}): FunnelSpec {
+  const steps = parseSteps(flags.step ?? []);
+  if (flags.by !== undefined && !Object.hasOwn(SESSION_DIMENSIONS, flags.by)) {
+    throw new StintError(
+      'STINT_BAD_FLAG',
+      `Unknown dimension "${flags.by}" for --by`,
+      `Use one of: ${Object.keys(SESSION_DIMENSIONS).join(', ')}`,
+    );
+  }
+  return {
+    steps,
+    anyOrder: flags.anyOrder === true,
+    windowMs: flags.window === undefined ? undefined : parseDuration(flags.window, '--window'),
+    by: flags.by as SessionDimension | undefined,
+  };
+}
+
 function positive(text: string | undefined, flag: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1) {
@@ -189,9 +266,14 @@ function analysis(
     .description(`${summary[0]!.toUpperCase()}${summary.slice(1)}.`);
   cmd.option('--db <file>', 'the store', DEFAULT_DB);
   extra(addQueryFlags(cmd)).option('--json', 'print JSON', false);
+  const extraArgs: Record<string, string> = {
+    breakdown: ' --by traffic_source',
+    funnel: ' --step / --step /pricing --step event:purchase',
+    paths: ' --page /pricing',
+  };
   cmd.addHelpText(
     'after',
-    `\nExample:\n  stint ${name}${name === 'breakdown' ? ' --by traffic_source' : ''} --from 2026-10-01 --to 2026-10-31 --tz Europe/Berlin --json`,
+    `\nExample:\n  stint ${name}${extraArgs[name] ?? ''} --from 2026-10-01 --to 2026-10-31 --tz Europe/Berlin --json`,
   );
   cmd.action(async (flags: AnalysisFlags) => {
     parseQueryOptions(flags); // bad flags are usage errors before the store is opened

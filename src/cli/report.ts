@@ -1,7 +1,7 @@
 /**
- * `stint report [--db FILE] [--from --to --tz --filter] [--json]`: what the stored sessions say,
- * under the rules they were computed with. For now the overview: each headline number with the
- * previous period of equal length and the change.
+ * `stint report [--db FILE] [--from --to --tz --filter] [--json] [--html FILE]`: what the stored
+ * sessions say, under the rules they were computed with: the overview against the previous
+ * period, the time series, sources, entry and exit pages, devices, pages, paths and funnels.
  */
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -9,6 +9,7 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { breakdown, type Row, TIME_UNITS, timeseries } from '../analysis/breakdown.ts';
+import { type FunnelSpec, funnel, parseSteps } from '../analysis/funnel.ts';
 import { type OverviewMetric, overview } from '../analysis/overview.ts';
 import { type PageRow, pages } from '../analysis/pages.ts';
 import { sankey, topPaths } from '../analysis/paths.ts';
@@ -23,6 +24,7 @@ import { describeRules } from './summary.ts';
 
 interface ReportFlags extends QueryFlags {
   db: string;
+  funnel?: string[];
   json: boolean;
   html?: string;
   interval?: string;
@@ -57,6 +59,12 @@ export function registerReport(program: Command): void {
   addQueryFlags(cmd)
     .option('--interval <unit>', `time series buckets: ${TIME_UNITS.join(', ')}`, 'day')
     .option('--json', 'print the report as one JSON object', false)
+    .option(
+      '--funnel <steps>',
+      'add a funnel: comma-separated steps (/path, /pattern/*, event:NAME), repeatable',
+      (value: string, previous: string[]) => [...previous, value],
+      [],
+    )
     .option('--html <file>', 'also write the report as one standalone HTML file with charts (works offline)')
     .addHelpText(
       'after',
@@ -65,7 +73,7 @@ Examples:
   stint report
   stint report --from 2026-10-01 --to 2026-10-31 --tz Europe/Berlin
   stint report --filter source=google --filter device_type!=bot --json
-  stint report --html report.html`,
+  stint report --html report.html --funnel "/,/pricing,event:purchase"`,
     )
     .action(async (flags: ReportFlags) => {
       await runReport(flags);
@@ -84,7 +92,13 @@ export async function openExistingStore(path: string): Promise<Store> {
 }
 
 /** The report as `stint report --json` prints it (docs/report.md). */
-export async function buildReport(store: Store, options: QueryOptions, interval: TimeUnit, top = 10) {
+export async function buildReport(
+  store: Store,
+  options: QueryOptions,
+  interval: TimeUnit,
+  funnels: readonly FunnelSpec[] = [],
+  top = 10,
+) {
   const rules = await store.rules();
   const o = await overview(store, options);
   const by = (dimension: SessionDimension) =>
@@ -103,6 +117,9 @@ export async function buildReport(store: Store, options: QueryOptions, interval:
     devices: await by('device_type'),
     pages: await pages(store, options, top),
     paths: { top: await topPaths(store, options, 3, top), sankey: await sankey(store, options, 4, 8) },
+    ...(funnels.length === 0
+      ? {}
+      : { funnels: await Promise.all(funnels.map((f) => funnel(store, options, f))) }),
   };
 }
 
@@ -113,7 +130,8 @@ async function runReport(flags: ReportFlags): Promise<void> {
   const interval = parseInterval(flags.interval);
   const store = await openExistingStore(flags.db);
   try {
-    const report = await buildReport(store, options, interval);
+    const funnels = (flags.funnel ?? []).map((steps) => ({ steps: parseSteps(steps.split(',')) }));
+    const report = await buildReport(store, options, interval, funnels);
     if (flags.html !== undefined) {
       await writeFile(flags.html, renderHtmlReport(report, `stint report: ${basename(flags.db)}`));
     }
@@ -208,6 +226,15 @@ function formatReport(report: Report, db: string): string {
   lines.push('', ...formatPages(report.pages, c), '', c.bold('top paths (first 3 pages)'));
   for (const p of report.paths.top) {
     lines.push(`${p.sessions.toLocaleString('en-US').padStart(7)}  ${p.pages.map(shown).join(c.dim(' → '))}`);
+  }
+  for (const f of report.funnels ?? []) {
+    lines.push('', c.bold(`funnel ${f.steps.map(shown).join(' → ')}`));
+    for (const r of f.rows) {
+      const share = r.drop_off_share === null ? '' : `  drop ${(r.drop_off_share * 100).toFixed(1)} %`;
+      lines.push(
+        `${String(r.step).padStart(3)}. ${shown(r.name).padEnd(32)} ${r.entered.toLocaleString('en-US').padStart(8)}${share}`,
+      );
+    }
   }
   lines.push(
     '',

@@ -50,6 +50,7 @@ export function renderHtmlReport(report: unknown, title = 'stint report'): strin
   <div><h2>Exit pages</h2><div id="exit_pages" class="chart small"></div></div>
 </section>
 <section><h2>Paths (first steps)</h2><div id="sankey" class="chart tall"></div></section>
+<section id="funnels-section" hidden><h2>Funnels</h2><div id="funnels"></div></section>
 <section><h2>Pages</h2><table id="pages"></table></section>
 </main>
 <footer id="footer"></footer>
@@ -169,6 +170,24 @@ const SCRIPT = `
       lineStyle: { color: 'gradient', opacity: 0.35 }
     }]
   }, sk.links.length > 0);
+  (data.funnels || []).forEach(function (f, i) {
+    document.getElementById('funnels-section').hidden = false;
+    var box = el('div', 'chart small');
+    box.id = 'funnel-' + i;
+    document.getElementById('funnels').appendChild(box);
+    var rows = f.rows.slice().reverse();
+    chart(box.id, {
+      title: { text: f.steps.join('  →  '), textStyle: { fontSize: 12, fontWeight: 'normal' }, left: 8, top: 6 },
+      grid: { left: 8, right: 90, top: 34, bottom: 10, containLabel: true },
+      xAxis: { type: 'value' },
+      yAxis: { type: 'category', data: rows.map(function (r) { return r.step + '. ' + r.name; }) },
+      series: [{ type: 'bar', data: rows.map(function (r) { return r.entered; }),
+        label: { show: true, position: 'right', formatter: function (p) {
+          var r = rows[p.dataIndex]; var first = f.rows[0].entered;
+          return r.entered + (first > 0 ? ' (' + Math.round(r.entered / first * 100) + '%)' : '');
+        } } }]
+    }, true);
+  });
   var table = document.getElementById('pages');
   var head = el('tr');
   ['Page', 'Views', 'Sessions', 'Entries', 'Exits', 'Exit rate', 'Time on page'].forEach(function (h) { head.appendChild(el('th', '', h)); });
