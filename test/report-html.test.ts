@@ -71,9 +71,9 @@ describe.skipIf(!runBrowserTests)('the HTML report in headless Chromium', () => 
       expect(await page.getAttribute('body', 'data-rendered')).toBe('6'); // series, 4 bar charts, Sankey
       expect(await page.locator('.card').count()).toBe(12);
       expect(await page.locator('canvas').count()).toBeGreaterThanOrEqual(6);
-      expect(await page.locator('#cards').innerText()).toContain('Sessions');
+      expect(await page.locator('#cards').textContent()).toContain('Sessions');
       // The hostile page path is a row of the pages table, as text.
-      expect(await page.locator('#pages').innerText()).toContain(HOSTILE_PATH);
+      expect(await page.locator('#pages').textContent()).toContain(HOSTILE_PATH);
       expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
       expect(await page.locator('main img, main b, body > script').count()).toBe(3); // only stint's 3 scripts
       expect(problems).toEqual([]);

@@ -72,10 +72,13 @@ export async function breakdown(
 /** The labels of the buckets that [fromMs, toMs) touches, in order, as the SQL writes them. */
 export function bucketLabels(fromMs: number, toMs: number, unit: TimeUnit, tz: string): string[] {
   const step = unit === 'hour' ? 15 * 60_000 : 3_600_000;
+  // A clock turned back repeats wall hours (two of them in Chatham): each label once, in order.
   const labels: string[] = [];
+  const seen = new Set<string>();
   for (let t = fromMs; t < toMs; t += step) {
     const label = labelOf(t, unit, tz);
-    if (labels[labels.length - 1] !== label) {
+    if (!seen.has(label)) {
+      seen.add(label);
       labels.push(label);
       if (labels.length > MAX_BUCKETS) {
         throw new StintError(
@@ -87,7 +90,7 @@ export function bucketLabels(fromMs: number, toMs: number, unit: TimeUnit, tz: s
     }
   }
   const last = labelOf(toMs - 1, unit, tz);
-  if (toMs > fromMs && labels[labels.length - 1] !== last) labels.push(last);
+  if (toMs > fromMs && !seen.has(last)) labels.push(last);
   return labels;
 }
 

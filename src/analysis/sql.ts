@@ -14,8 +14,8 @@ export interface CompiledQuery {
   readonly params: (string | number | bigint)[];
 }
 
-/** The host of a referrer URL, lower case; '' when it has none. */
-const REFERRER_DOMAIN = `lower(regexp_extract(referrer, '^[A-Za-z][A-Za-z0-9+.-]*://([^/:?#]+)', 1))`;
+/** The host of a referrer URL, lower case, without user info or port; '' when it has none. */
+const REFERRER_DOMAIN = `lower(regexp_extract(referrer, '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?([^/:?#@]+)', 1))`;
 
 /** Session dimensions an analysis can group or filter by, and the SQL behind each. */
 export const SESSION_DIMENSIONS = {

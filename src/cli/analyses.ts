@@ -12,7 +12,9 @@ import { parseQueryOptions, type QueryFlags } from '../analysis/query-options.ts
 import { type GroupKey, SESSION_DIMENSIONS, type SessionDimension } from '../analysis/sql.ts';
 import { parseDuration } from '../core/duration.ts';
 import { StintError } from '../core/errors.ts';
+import type { Store } from '../store/store.ts';
 import { DEFAULT_DB } from './import.ts';
+import { printable } from './printable.ts';
 import { addQueryFlags, openExistingStore, parseInterval, sparkline } from './report.ts';
 
 interface AnalysisFlags extends QueryFlags {
@@ -38,31 +40,32 @@ export function registerAnalyses(program: Command): void {
 }
 
 function registerSessionAnalyses(program: Command): void {
-  analysis(
-    program,
-    'overview',
-    'the headline numbers, with the previous period and the change',
-    async (store, flags) => {
-      const o = await overview(store, parseQueryOptions(flags));
+  analysis(program, 'overview', 'the headline numbers, with the previous period and the change', (flags) => {
+    const options = parseQueryOptions(flags);
+    return async (store) => {
+      const o = await overview(store, options);
       return {
         json: o,
         text: OVERVIEW_METRICS.map((m) => `${m.padEnd(18)} ${show(o.metrics[m].value)}`).join('\n'),
       };
-    },
-  );
+    };
+  });
   analysis(
     program,
     'timeseries',
     'a metric per hour, day, week or month (of the session start, in --tz)',
-    async (store, flags) => {
+    (flags) => {
+      const options = parseQueryOptions(flags);
       const metric = parseMetric(flags.metric);
       const unit = parseInterval(flags.interval);
-      const rows = await timeseries(store, parseQueryOptions(flags), unit);
-      const text = [
-        `${metric} per ${unit}  ${sparkline(rows.map((r) => r[metric] ?? 0))}`,
-        ...rows.map((r) => `${r.key.padEnd(13)} ${show(r[metric])}`),
-      ].join('\n');
-      return { json: { interval: unit, metric, rows }, text };
+      return async (store) => {
+        const rows = await timeseries(store, options, unit);
+        const text = [
+          `${metric} per ${unit}  ${sparkline(rows.map((r) => r[metric] ?? 0))}`,
+          ...rows.map((r) => `${r.key.padEnd(13)} ${show(r[metric])}`),
+        ].join('\n');
+        return { json: { interval: unit, metric, rows }, text };
+      };
     },
     (cmd) =>
       cmd
@@ -77,27 +80,22 @@ function registerSessionAnalyses(program: Command): void {
     program,
     'breakdown',
     'the overview metrics per value of a dimension, most sessions first',
-    async (store, flags) => {
+    (flags) => {
       const options = parseQueryOptions(flags);
       const by = parseBy(flags.by, options.tz);
-      const limit = flags.limit === undefined ? 20 : Number(flags.limit);
-      if (!Number.isInteger(limit) || limit < 1) {
-        throw new StintError(
-          'STINT_BAD_FLAG',
-          `--limit needs a whole number ≥ 1, got "${flags.limit}"`,
-          'For example --limit 20',
-        );
-      }
-      const rows = await breakdown(store, options, by, limit);
-      const width = Math.max(8, ...rows.map((r) => r.key.length));
-      const text = [
-        `${(flags.by ?? '').padEnd(width)}  sessions  bounce_rate  avg_duration_s`,
-        ...rows.map(
-          (r) =>
-            `${JSON.stringify(r.key).slice(1, -1).padEnd(width)}  ${show(r.sessions).padStart(8)}  ${show(r.bounce_rate).padStart(11)}  ${show(r.avg_duration_s).padStart(14)}`,
-        ),
-      ].join('\n');
-      return { json: { by: flags.by, rows }, text };
+      const limit = positive(flags.limit, '--limit');
+      return async (store) => {
+        const rows = await breakdown(store, options, by, limit);
+        const width = Math.max(8, ...rows.map((r) => printable(r.key).length));
+        const text = [
+          `${(flags.by ?? '').padEnd(width)}  sessions  bounce_rate  avg_duration_s`,
+          ...rows.map(
+            (r) =>
+              `${printable(r.key).padEnd(width)}  ${show(r.sessions).padStart(8)}  ${show(r.bounce_rate).padStart(11)}  ${show(r.avg_duration_s).padStart(14)}`,
+          ),
+        ].join('\n');
+        return { json: { by: flags.by, rows }, text };
+      };
     },
     (cmd) =>
       cmd
@@ -111,17 +109,21 @@ function registerPathAnalyses(program: Command): void {
     program,
     'pages',
     'per page: pageviews, sessions, entries, exits, exit rate and time on page',
-    async (store, flags) => {
-      const rows = await pages(store, parseQueryOptions(flags), positive(flags.limit, '--limit'));
-      const width = Math.max(4, ...rows.map((r) => r.page.length));
-      const text = [
-        `${'page'.padEnd(width)}  pageviews  sessions  entries  exits  exit_rate  avg_time_on_page_s`,
-        ...rows.map(
-          (r) =>
-            `${JSON.stringify(r.page).slice(1, -1).padEnd(width)}  ${show(r.pageviews).padStart(9)}  ${show(r.sessions).padStart(8)}  ${show(r.entries).padStart(7)}  ${show(r.exits).padStart(5)}  ${show(r.exit_rate).padStart(9)}  ${show(r.avg_time_on_page_s).padStart(18)}`,
-        ),
-      ].join('\n');
-      return { json: { rows }, text };
+    (flags) => {
+      const options = parseQueryOptions(flags);
+      const limit = positive(flags.limit, '--limit');
+      return async (store) => {
+        const rows = await pages(store, options, limit);
+        const width = Math.max(4, ...rows.map((r) => printable(r.page).length));
+        const text = [
+          `${'page'.padEnd(width)}  pageviews  sessions  entries  exits  exit_rate  avg_time_on_page_s`,
+          ...rows.map(
+            (r) =>
+              `${printable(r.page).padEnd(width)}  ${show(r.pageviews).padStart(9)}  ${show(r.sessions).padStart(8)}  ${show(r.entries).padStart(7)}  ${show(r.exits).padStart(5)}  ${show(r.exit_rate).padStart(9)}  ${show(r.avg_time_on_page_s).padStart(18)}`,
+          ),
+        ].join('\n');
+        return { json: { rows }, text };
+      };
     },
     (cmd) => cmd.option('--limit <n>', 'rows at most', '20'),
   );
@@ -129,35 +131,34 @@ function registerPathAnalyses(program: Command): void {
     program,
     'paths',
     'top page sequences, the pages before and after one page, and Sankey data',
-    async (store, flags) => {
+    (flags) => {
       const options = parseQueryOptions(flags);
       const steps = positive(flags.steps, '--steps');
       const limit = positive(flags.limit, '--limit');
-      if (flags.page !== undefined) {
-        const a = await around(store, options, flags.page, limit);
-        const lines = (title: string, rows: readonly { page: string; count: number; share: number }[]) => [
-          title,
-          ...rows.map(
-            (r) =>
-              `  ${show(r.count).padStart(7)}  ${(r.share * 100).toFixed(1).padStart(5)}%  ${JSON.stringify(r.page).slice(1, -1)}`,
-          ),
-        ];
-        const text = [
-          `${JSON.stringify(a.page).slice(1, -1)}: ${show(a.views)} views`,
-          ...lines('next', a.next),
-          ...lines('previous', a.previous),
-        ].join('\n');
-        return { json: a, text };
-      }
-      const top = await topPaths(store, options, steps, limit);
-      const graph = await sankey(store, options, steps, 8);
-      const text = top
-        .map(
-          (p) =>
-            `${show(p.sessions).padStart(7)}  ${p.pages.map((x) => JSON.stringify(x).slice(1, -1)).join(' → ')}`,
-        )
-        .join('\n');
-      return { json: { steps, top, sankey: graph }, text };
+      return async (store) => {
+        if (flags.page !== undefined) {
+          const a = await around(store, options, flags.page, limit);
+          const lines = (title: string, rows: readonly { page: string; count: number; share: number }[]) => [
+            title,
+            ...rows.map(
+              (r) =>
+                `  ${show(r.count).padStart(7)}  ${(r.share * 100).toFixed(1).padStart(5)}%  ${printable(r.page)}`,
+            ),
+          ];
+          const text = [
+            `${printable(a.page)}: ${show(a.views)} views`,
+            ...lines('next', a.next),
+            ...lines('previous', a.previous),
+          ].join('\n');
+          return { json: a, text };
+        }
+        const top = await topPaths(store, options, steps, limit);
+        const graph = await sankey(store, options, steps, 8);
+        const text = top
+          .map((p) => `${show(p.sessions).padStart(7)}  ${p.pages.map(printable).join(' → ')}`)
+          .join('\n');
+        return { json: { steps, top, sankey: graph }, text };
+      };
     },
     (cmd) =>
       cmd
@@ -172,25 +173,27 @@ function registerFunnel(program: Command): void {
     program,
     'funnel',
     'how many sessions go through ordered steps, where they drop off, and how long each step takes',
-    async (store, flags) => {
+    (flags) => {
       const options = parseQueryOptions(flags);
       const spec = funnelSpecFromFlags(flags);
-      const f = await funnel(store, options, spec);
-      const width = Math.max(4, ...f.rows.map((r) => r.name.length));
-      const line = (r: FunnelStepRow) =>
-        `${String(r.step).padStart(2)}. ${JSON.stringify(r.name).slice(1, -1).padEnd(width)}  ${show(r.entered).padStart(8)}  ${show(r.drop_off).padStart(8)}  ${(r.drop_off_share === null ? '–' : `${(r.drop_off_share * 100).toFixed(1)}%`).padStart(7)}  ${show(r.median_time_from_previous_s).padStart(10)}`;
-      const header = `    ${'step'.padEnd(width)}  ${f.unit.padStart(8)}  ${'drop'.padStart(8)}  ${'drop %'.padStart(7)}  ${'median s'.padStart(10)}`;
-      const text = [
-        header,
-        ...f.rows.map(line),
-        `conversion ${f.conversion_rate === null ? '–' : `${(f.conversion_rate * 100).toFixed(1)} %`}`,
-        ...(f.breakdown ?? []).flatMap((b) => [
-          '',
-          `${flags.by} = ${JSON.stringify(b.key).slice(1, -1)}`,
-          ...b.rows.map(line),
-        ]),
-      ].join('\n');
-      return { json: f, text };
+      return async (store) => {
+        const f = await funnel(store, options, spec);
+        const width = Math.max(4, ...f.rows.map((r) => printable(r.name).length));
+        const line = (r: FunnelStepRow) =>
+          `${String(r.step).padStart(2)}. ${printable(r.name).padEnd(width)}  ${show(r.entered).padStart(8)}  ${show(r.drop_off).padStart(8)}  ${(r.drop_off_share === null ? '–' : `${(r.drop_off_share * 100).toFixed(1)}%`).padStart(7)}  ${show(r.median_time_from_previous_s).padStart(10)}`;
+        const header = `    ${'step'.padEnd(width)}  ${f.unit.padStart(8)}  ${'drop'.padStart(8)}  ${'drop %'.padStart(7)}  ${'median s'.padStart(10)}`;
+        const text = [
+          header,
+          ...f.rows.map(line),
+          `conversion ${f.conversion_rate === null ? '–' : `${(f.conversion_rate * 100).toFixed(1)} %`}`,
+          ...(f.breakdown ?? []).flatMap((b) => [
+            '',
+            `${flags.by} = ${printable(b.key)}`,
+            ...b.rows.map(line),
+          ]),
+        ].join('\n');
+        return { json: f, text };
+      };
     },
     (cmd) =>
       cmd
@@ -254,10 +257,8 @@ function analysis(
   program: Command,
   name: string,
   summary: string,
-  run: (
-    store: Awaited<ReturnType<typeof openExistingStore>>,
-    flags: AnalysisFlags,
-  ) => Promise<{ json: unknown; text: string }>,
+  /** Reads the flags (usage errors surface here, before the store is opened), then runs. */
+  plan: (flags: AnalysisFlags) => (store: Store) => Promise<{ json: unknown; text: string }>,
   extra: (cmd: Command) => Command = (cmd) => cmd,
 ): void {
   const cmd = program
@@ -276,10 +277,10 @@ function analysis(
     `\nExample:\n  stint ${name}${extraArgs[name] ?? ''} --from 2026-10-01 --to 2026-10-31 --tz Europe/Berlin --json`,
   );
   cmd.action(async (flags: AnalysisFlags) => {
-    parseQueryOptions(flags); // bad flags are usage errors before the store is opened
+    const run = plan(flags);
     const store = await openExistingStore(flags.db);
     try {
-      const result = await run(store, flags);
+      const result = await run(store);
       process.stdout.write(flags.json ? `${JSON.stringify(result.json, null, 2)}\n` : `${result.text}\n`);
     } finally {
       store.close();

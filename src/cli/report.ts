@@ -20,6 +20,7 @@ import { renderHtmlReport } from '../report/html.ts';
 import { openDuckDBStore } from '../store/duckdb-store.ts';
 import type { Store } from '../store/store.ts';
 import { DEFAULT_DB } from './import.ts';
+import { label } from './printable.ts';
 import { describeRules } from './summary.ts';
 
 interface ReportFlags extends QueryFlags {
@@ -247,11 +248,8 @@ function formatReport(report: Report, db: string): string {
 
 type Colors = ReturnType<typeof pc.createColors>;
 
-/** Tracked text as it is safe to print: JSON-escaped (no control characters), cut at 48. */
-function shown(key: string): string {
-  const safe = JSON.stringify(key).slice(1, -1);
-  return safe === '' ? '(none)' : safe.length > 48 ? `${safe.slice(0, 47)}…` : safe;
-}
+/** Tracked text as it is safe to print (see printable.ts), '(none)' for empty, cut at 48. */
+const shown = (key: string): string => label(key);
 
 function formatPages(rows: readonly PageRow[], c: Colors): string[] {
   const width = Math.max(5, ...rows.map((r) => shown(r.page).length));
