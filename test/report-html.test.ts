@@ -36,7 +36,7 @@ function hostileStore(): { db: string; html: string } {
   const db = join(dir, 'x.duckdb');
   expect(stint(['import', csv, '--db', db, '-q']).code).toBe(0);
   const html = join(dir, 'report.html');
-  const r = stint(['report', '--db', db, '--html', html]);
+  const r = stint(['report', '--db', db, '--html', html, '--funnel', `/,${HOSTILE_PATH},/pricing`]);
   expect(r.code).toBe(0);
   expect(r.stdout).toContain(`HTML report written to ${html}`);
   return { db, html };
@@ -68,8 +68,9 @@ describe.skipIf(!runBrowserTests)('the HTML report in headless Chromium', () => 
       });
       await page.goto(`file://${html}`);
       await page.waitForSelector('body[data-rendered]');
-      expect(await page.getAttribute('body', 'data-rendered')).toBe('6'); // series, 4 bar charts, Sankey
+      expect(await page.getAttribute('body', 'data-rendered')).toBe('8'); // series, 4 bar charts, Sankey, funnel, retention
       expect(await page.locator('.card').count()).toBe(12);
+      expect(await page.locator('#funnels-section').isVisible()).toBe(true);
       expect(await page.locator('canvas').count()).toBeGreaterThanOrEqual(6);
       expect(await page.locator('#cards').textContent()).toContain('Sessions');
       // The hostile page path is a row of the pages table, as text.
@@ -102,7 +103,7 @@ describe.skipIf(!runBrowserTests)('the HTML report in headless Chromium', () => 
       await page.goto(`file://${html}`);
       await page.waitForSelector('body[data-rendered]');
       expect(await page.getAttribute('body', 'data-rendered')).toBe('1'); // the (empty) time series only
-      expect(await page.locator('.empty').count()).toBe(5);
+      expect(await page.locator('.empty').count()).toBe(6); // bars, Sankey, retention
       expect(errors).toEqual([]);
     } finally {
       await context.close();

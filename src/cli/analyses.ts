@@ -4,20 +4,26 @@
  */
 import type { Command } from 'commander';
 import { breakdown, TIME_UNITS, timeseries } from '../analysis/breakdown.ts';
+import { ctr } from '../analysis/ctr.ts';
 import { type FunnelSpec, type FunnelStepRow, funnel, parseSteps } from '../analysis/funnel.ts';
 import { OVERVIEW_METRICS, type OverviewMetric, overview } from '../analysis/overview.ts';
 import { pages } from '../analysis/pages.ts';
 import { around, sankey, topPaths } from '../analysis/paths.ts';
 import { parseQueryOptions, type QueryFlags } from '../analysis/query-options.ts';
+import { COHORT_KINDS, type CohortKind, type RetentionSpec, retention } from '../analysis/retention.ts';
 import { type GroupKey, SESSION_DIMENSIONS, type SessionDimension } from '../analysis/sql.ts';
 import { parseDuration } from '../core/duration.ts';
 import { StintError } from '../core/errors.ts';
 import type { Store } from '../store/store.ts';
 import { DEFAULT_DB } from './import.ts';
-import { printable } from './printable.ts';
+import { label, printable } from './printable.ts';
 import { addQueryFlags, openExistingStore, parseInterval, sparkline } from './report.ts';
 
 interface AnalysisFlags extends QueryFlags {
+  clickEvent?: string;
+  cohort?: string;
+  period?: string;
+  periods?: string;
   step?: string[];
   anyOrder?: boolean;
   window?: string;
@@ -37,6 +43,90 @@ export function registerAnalyses(program: Command): void {
   registerSessionAnalyses(program);
   registerPathAnalyses(program);
   registerFunnel(program);
+  registerRetention(program);
+  analysis(
+    program,
+    'ctr',
+    'click-through rate per element: clicks with an element (or link) property over the pageviews of their pages',
+    (flags) => {
+      const options = parseQueryOptions(flags);
+      const limit = positive(flags.limit, '--limit');
+      return async (store) => {
+        const rows = await ctr(store, options, limit, flags.clickEvent ?? 'click');
+        const width = Math.max(7, ...rows.map((r) => label(r.element).length));
+        const text = [
+          `${'element'.padEnd(width)}  ${'clicks'.padStart(7)}  ${'views'.padStart(7)}  ${'ctr'.padStart(6)}  pages`,
+          ...rows.map(
+            (r) =>
+              `${label(r.element).padEnd(width)}  ${show(r.clicks).padStart(7)}  ${show(r.pageviews).padStart(7)}  ${(r.ctr === null ? '–' : `${(r.ctr * 100).toFixed(1)}%`).padStart(6)}  ${r.pages.map((p) => label(p)).join(', ')}`,
+          ),
+        ].join('\n');
+        return { json: { rows }, text };
+      };
+    },
+    (cmd) =>
+      cmd
+        .option('--click-event <name>', 'the event name of clicks', 'click')
+        .option('--limit <n>', 'rows at most', '20'),
+  );
+}
+
+function registerRetention(program: Command): void {
+  analysis(
+    program,
+    'retention',
+    'visitors in cohorts by their first session, and the share active in each following period',
+    (flags) => {
+      const options = parseQueryOptions(flags);
+      const spec = retentionSpecFromFlags(flags);
+      return async (store) => {
+        const r = await retention(store, options, spec);
+        const width = Math.max(6, ...r.rows.map((c) => label(c.cohort).length));
+        const cell = (v: number | null) => (v === null ? '' : `${Math.round(v * 100)}%`).padStart(5);
+        const text = [
+          `${'cohort'.padEnd(width)}  ${'size'.padStart(7)}  ${Array.from({ length: r.periods + 1 }, (_, k) => `${r.period[0]}${k}`.padStart(5)).join('')}`,
+          ...r.rows.map(
+            (c) =>
+              `${label(c.cohort).padEnd(width)}  ${show(c.size).padStart(7)}  ${c.share.map(cell).join('')}`,
+          ),
+        ].join('\n');
+        return { json: r, text };
+      };
+    },
+    (cmd) =>
+      cmd
+        .option('--cohort <kind>', `cohorts by: ${COHORT_KINDS.join(', ')}`, 'week')
+        .option(
+          '--period <unit>',
+          'period length for source, device and engagement cohorts: day, week, month',
+          'week',
+        )
+        .option('--periods <n>', 'periods after the first', '8'),
+  );
+}
+
+export function retentionSpecFromFlags(flags: {
+  cohort?: string;
+  period?: string;
+  periods?: string;
+}): RetentionSpec {
+  const cohort = flags.cohort ?? 'week';
+  if (!(COHORT_KINDS as readonly string[]).includes(cohort)) {
+    throw new StintError(
+      'STINT_BAD_FLAG',
+      `Unknown --cohort "${cohort}"`,
+      `Use one of: ${COHORT_KINDS.join(', ')}`,
+    );
+  }
+  const period = flags.period ?? 'week';
+  if (!['day', 'week', 'month'].includes(period)) {
+    throw new StintError('STINT_BAD_FLAG', `Unknown --period "${period}"`, 'Use day, week or month');
+  }
+  return {
+    cohort: cohort as CohortKind,
+    period: period as 'day' | 'week' | 'month',
+    periods: positive(flags.periods ?? '8', '--periods'),
+  };
 }
 
 function registerSessionAnalyses(program: Command): void {
@@ -271,6 +361,7 @@ function analysis(
     breakdown: ' --by traffic_source',
     funnel: ' --step / --step /pricing --step event:purchase',
     paths: ' --page /pricing',
+    retention: ' --cohort week --periods 8',
   };
   cmd.addHelpText(
     'after',

@@ -14,6 +14,7 @@ import { type OverviewMetric, overview } from '../analysis/overview.ts';
 import { type PageRow, pages } from '../analysis/pages.ts';
 import { sankey, topPaths } from '../analysis/paths.ts';
 import { parseQueryOptions, type QueryFlags, type QueryOptions } from '../analysis/query-options.ts';
+import { retention } from '../analysis/retention.ts';
 import { SESSION_DIMENSIONS, type SessionDimension, type TimeUnit } from '../analysis/sql.ts';
 import { StintError } from '../core/errors.ts';
 import { renderHtmlReport } from '../report/html.ts';
@@ -118,6 +119,7 @@ export async function buildReport(
     devices: await by('device_type'),
     pages: await pages(store, options, top),
     paths: { top: await topPaths(store, options, 3, top), sankey: await sankey(store, options, 4, 8) },
+    retention: await retention(store, options, { cohort: 'week', periods: 8 }),
     ...(funnels.length === 0
       ? {}
       : { funnels: await Promise.all(funnels.map((f) => funnel(store, options, f))) }),

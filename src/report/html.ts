@@ -51,6 +51,7 @@ export function renderHtmlReport(report: unknown, title = 'stint report'): strin
 </section>
 <section><h2>Paths (first steps)</h2><div id="sankey" class="chart tall"></div></section>
 <section id="funnels-section" hidden><h2>Funnels</h2><div id="funnels"></div></section>
+<section><h2>Retention (weekly cohorts)</h2><div id="retention" class="chart"></div></section>
 <section><h2>Pages</h2><table id="pages"></table></section>
 </main>
 <footer id="footer"></footer>
@@ -142,7 +143,7 @@ const SCRIPT = `
     xAxis: { type: 'category', data: ts.map(function (x) { return x.key; }) },
     yAxis: [{ type: 'value', name: 'sessions' }, { type: 'value', name: 'bounce', max: 1, axisLabel: { formatter: function (v) { return Math.round(v * 100) + '%'; } } }],
     series: [
-      { name: 'sessions', type: 'line', smooth: true, areaStyle: { opacity: 0.15 }, data: ts.map(function (x) { return x.sessions; }) },
+      { name: 'sessions', type: 'line', areaStyle: { opacity: 0.15 }, data: ts.map(function (x) { return x.sessions; }) },
       { name: 'bounce rate', type: 'line', yAxisIndex: 1, data: ts.map(function (x) { return x.bounce_rate; }) }
     ]
   }, ts.length > 0);
@@ -188,6 +189,18 @@ const SCRIPT = `
         } } }]
     }, true);
   });
+  var ret = data.retention;
+  var cells = [];
+  ret.rows.forEach(function (c, y) {
+    c.share.forEach(function (v, x) { if (v !== null) cells.push([x, y, Math.round(v * 1000) / 10]); });
+  });
+  chart('retention', {
+    grid: { left: 8, right: 20, top: 10, bottom: 60, containLabel: true },
+    xAxis: { type: 'category', data: Array.from({ length: ret.periods + 1 }, function (_, k) { return ret.period + ' ' + k; }), splitArea: { show: true } },
+    yAxis: { type: 'category', inverse: true, data: ret.rows.map(function (c) { return c.cohort + ' (' + c.size + ')'; }), splitArea: { show: true } },
+    visualMap: { min: 0, max: 100, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, inRange: { color: ['#eef2ff', '#3b5bdb'] } },
+    series: [{ type: 'heatmap', data: cells, label: { show: true, formatter: function (p) { return p.value[2] + '%'; } } }]
+  }, ret.rows.length > 0);
   var table = document.getElementById('pages');
   var head = el('tr');
   ['Page', 'Views', 'Sessions', 'Entries', 'Exits', 'Exit rate', 'Time on page'].forEach(function (h) { head.appendChild(el('th', '', h)); });
