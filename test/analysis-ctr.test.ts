@@ -1,5 +1,5 @@
 /**
- * Click-through rate per element, worked out by hand:
+ * Click-through rate per element, and event properties as a dimension, worked out by hand:
  *
  *   A  /pricing view, click signup on /pricing, / view, click signup on /
  *   B  /pricing view twice, click faq on /pricing
@@ -9,7 +9,9 @@
  * faq on /pricing: 1 click over 3 pageviews. The link "/docs#top" on /docs: 1 over 1.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { breakdown } from '../src/analysis/breakdown.ts';
 import { ctr } from '../src/analysis/ctr.ts';
+import { overview } from '../src/analysis/overview.ts';
 import { parseQueryOptions } from '../src/analysis/query-options.ts';
 import { closeStores, ev, freshStore, storeWith } from './helpers/store.ts';
 
@@ -51,5 +53,31 @@ describe('ctr', () => {
     expect(await ctr(store, ALL, 20, 'tap')).toEqual([]);
     expect(await ctr(store, ALL, 1)).toHaveLength(1);
     expect(await ctr(await freshStore(), ALL)).toEqual([]);
+  });
+});
+
+describe('event properties as a dimension', () => {
+  it('a breakdown by prop.NAME keys each session by its first non-empty value of it', async () => {
+    const store = await storeWith(FIXTURE);
+    const rows = await breakdown(store, ALL, { kind: 'property', name: 'element' });
+    // A: signup (its first), B: faq, C: '' (its only element is empty; the link is another property).
+    expect(rows.map((r) => [r.key, r.sessions])).toEqual([
+      ['', 1],
+      ['faq', 1],
+      ['signup', 1],
+    ]);
+  });
+
+  it('filters prop.NAME=value, != and ~ keep the sessions with (or without) such an event', async () => {
+    const store = await storeWith(FIXTURE);
+    const sessions = async (filter: string) =>
+      (await overview(store, parseQueryOptions({ filter: [filter] }))).metrics.sessions.value;
+    expect(await sessions('prop.element=faq')).toBe(1);
+    expect(await sessions('prop.element!=faq')).toBe(2);
+    expect(await sessions('prop.link~docs')).toBe(1);
+    expect(await sessions('prop.element=nothing')).toBe(0);
+    // A name or value that looks like SQL or a JSON path is just text.
+    expect(await sessions(`prop.element=signup' OR '1'='1`)).toBe(0);
+    expect(() => parseQueryOptions({ filter: ['prop.a"b=1'] })).toThrow(/Cannot read --filter/);
   });
 });

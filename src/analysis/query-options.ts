@@ -58,7 +58,8 @@ function instant(text: string, tz: string, flag: string, endOfDay: boolean): num
   return wallTimeToUtcMs(next, tz);
 }
 
-const FILTER = /^([A-Za-z_][A-Za-z0-9_]*)\s*(!=|=|~)(.*)$/s;
+/** dim=value, dim!=value, dim~text; an event property as prop.NAME (letters, digits, _ . -). */
+const FILTER = /^([A-Za-z_][A-Za-z0-9_]*|prop\.[A-Za-z0-9_.-]+)\s*(!=|=|~)(.*)$/s;
 
 export function parseFilter(text: string): Condition {
   const m = FILTER.exec(text);
@@ -70,11 +71,14 @@ export function parseFilter(text: string): Condition {
     );
   }
   const name = m[1]!;
+  if (name.startsWith('prop.')) {
+    return { kind: 'property', name: name.slice(5), op: m[2] as FilterOp, value: m[3]! };
+  }
   if (!Object.hasOwn(SESSION_DIMENSIONS, name)) {
     throw new StintError(
       'STINT_BAD_FLAG',
       `Unknown dimension "${name}" in --filter "${text}"`,
-      `Use one of: ${Object.keys(SESSION_DIMENSIONS).join(', ')}`,
+      `Use one of: ${Object.keys(SESSION_DIMENSIONS).join(', ')}, or an event property as prop.NAME`,
     );
   }
   return { kind: 'dimension', dimension: name as SessionDimension, op: m[2] as FilterOp, value: m[3]! };

@@ -57,6 +57,8 @@ export type Aggregate = (typeof AGGREGATES)[number];
 export type Condition =
   /** Sessions that start in [fromMs, toMs). */
   | { readonly kind: 'range'; readonly fromMs: number; readonly toMs: number }
+  /** Sessions with an event whose property `name` is (=), contains (~) the value; != : none is. */
+  | { readonly kind: 'property'; readonly name: string; readonly op: FilterOp; readonly value: string }
   | {
       readonly kind: 'dimension';
       readonly dimension: SessionDimension;
@@ -71,6 +73,8 @@ export type TimeUnit = 'hour' | 'day' | 'week' | 'month';
 
 export type GroupKey =
   | { readonly kind: 'dimension'; readonly dimension: SessionDimension }
+  /** An event property: the first non-empty value of it among the session's events ('' if none). */
+  | { readonly kind: 'property'; readonly name: string }
   /** The local start of the bucket, as text: 2026-10-01T13 (hour), 2026-10-01 (day, week: its Monday), 2026-10 (month). */
   | { readonly kind: 'time'; readonly unit: TimeUnit; readonly tz: string }
   /** Local hour of the start, 0-23. */
@@ -112,9 +116,21 @@ export function compile(plan: Plan, dialect: Dialect): CompiledQuery {
   const where = conditions.length === 0 ? '' : ` WHERE ${conditions.join(' AND ')}`;
   if (plan.groupBy === undefined)
     return { sql: `SELECT ${aggregates.join(', ')} FROM sessions${where}`, params };
-  const key = groupKey(plan.groupBy, bind);
   const order = plan.orderBy === 'sessions' ? 'count(*) DESC, key' : 'key';
   const limit = plan.limit === undefined ? '' : ` LIMIT ${bind(plan.limit)}`;
+  if (plan.groupBy.kind === 'property') {
+    // Each session's first non-empty value of the property, joined on; the filters come first.
+    const values = `SELECT session_id, arg_min(v, (ts_ms, seq)) AS v
+      FROM (SELECT session_id, ts_ms, seq, ${propertyText(plan.groupBy.name, bind)} AS v FROM events WHERE properties <> '')
+      WHERE v IS NOT NULL AND v <> '' GROUP BY session_id`;
+    return {
+      sql: `SELECT coalesce(p.v, '') AS key, ${aggregates.join(', ')}
+            FROM (SELECT * FROM sessions${where}) sessions LEFT JOIN (${values}) p USING (session_id)
+            GROUP BY ALL ORDER BY ${order}${limit}`,
+      params,
+    };
+  }
+  const key = groupKey(plan.groupBy, bind);
   return {
     sql: `SELECT ${key} AS key, ${aggregates.join(', ')} FROM sessions${where} GROUP BY ALL ORDER BY ${order}${limit}`,
     params,
@@ -152,7 +168,12 @@ const TIME_FORMATS: Record<TimeUnit, string> = {
   month: '%Y-%m',
 };
 
-function groupKey(g: GroupKey, bind: (v: string | number | bigint) => string): string {
+/** An event property as text (JSON path bound as a value, so any name is safe). */
+function propertyText(name: string, bind: Bind): string {
+  return `json_extract_string(properties, ${bind(`$."${name.replace(/["\\]/g, '')}"`)})`;
+}
+
+function groupKey(g: Exclude<GroupKey, { kind: 'property' }>, bind: Bind): string {
   if (g.kind === 'dimension') return SESSION_DIMENSIONS[g.dimension];
   const local = `timezone(${bind(g.tz)}, to_timestamp(start_ms / 1000))`;
   if (g.kind === 'local_hour') return `hour(${local})`;
@@ -163,6 +184,14 @@ function groupKey(g: GroupKey, bind: (v: string | number | bigint) => string): s
 function condition(c: Condition, bind: (v: string | number | bigint) => string): string {
   if (c.kind === 'range') {
     return `start_ms >= ${bind(BigInt(Math.ceil(c.fromMs)))} AND start_ms < ${bind(BigInt(Math.ceil(c.toMs)))}`;
+  }
+  if (c.kind === 'property') {
+    const test =
+      c.op === '~'
+        ? `contains(${propertyText(c.name, bind)}, ${bind(c.value)})`
+        : `${propertyText(c.name, bind)} = ${bind(c.value)}`;
+    const having = `session_id IN (SELECT session_id FROM events WHERE properties <> '' AND ${test})`;
+    return c.op === '!=' ? `NOT ${having}` : having;
   }
   const column = SESSION_DIMENSIONS[c.dimension];
   if (c.op === '=') return `${column} = ${bind(c.value)}`;

@@ -37,7 +37,12 @@ interface AnalysisFlags extends QueryFlags {
   limit?: string;
 }
 
-const BREAKDOWNS = [...Object.keys(SESSION_DIMENSIONS), 'local_hour', 'weekday'];
+const BREAKDOWNS = [
+  ...Object.keys(SESSION_DIMENSIONS),
+  'local_hour',
+  'weekday',
+  'prop.NAME (an event property)',
+];
 
 export function registerAnalyses(program: Command): void {
   registerSessionAnalyses(program);
@@ -400,6 +405,7 @@ function parseMetric(text: string | undefined): OverviewMetric {
 function parseBy(text: string | undefined, tz: string): GroupKey {
   const by = text ?? '';
   if (by === 'local_hour' || by === 'weekday') return { kind: by, tz };
+  if (/^prop\.[A-Za-z0-9_.-]+$/.test(by)) return { kind: 'property', name: by.slice(5) };
   if (!Object.hasOwn(SESSION_DIMENSIONS, by)) {
     throw new StintError(
       'STINT_BAD_FLAG',
