@@ -118,6 +118,21 @@ describe('stint import', () => {
     expect(await count(db, 'events')).toBe(file?.accepted);
   });
 
+  it.each([
+    [
+      'REES46 clickstream',
+      'rees46_multicategory_2019-Oct_head.csv',
+      ['--map', 'timestamp=event_time,event=event_type', '--goal', 'purchase'],
+    ],
+    ['NASA imhotep TSV', 'nasa_19950801_imhotep.tsv', ['--map', 'anonymous_id=host,timestamp=time']],
+    ['OTTO JSONL', 'otto_train_head.jsonl', ['--map', 'anonymous_id=session,timestamp=ts,event=type']],
+    ['Elastic Apache log', 'elastic_apache_logs.log', []],
+  ])('stores the sessions stint sessionize gives on the %s', async (_name, file, flags) => {
+    const db = join(tempDir(), 'x.duckdb');
+    importJson([join(DATA, file), '--db', db, ...flags]);
+    expect(await storedSessions(db)).toEqual(sessionized([join(DATA, file)], flags));
+  });
+
   it('skips a file it has imported before, by content, and says so', async () => {
     const dir = tempDir();
     const db = join(dir, 'x.duckdb');
