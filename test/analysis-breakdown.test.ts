@@ -1,13 +1,3 @@
-/**
- * Time series and breakdowns over a real DuckDB store: a hand-worked fixture (rows add up to
- * the overview, rates recombine), sessions past midnight, day/hour/week/month buckets in odd
- * zones and on DST days (the SQL's keys always among `bucketLabels`), empty buckets and an
- * empty store, breakdowns by dimension, traffic source, local hour and weekday (limit,
- * ordering, filters), and the refusal of too many buckets.
- */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { breakdown, bucketLabels, type Row, TIME_UNITS, timeseries } from '../src/analysis/breakdown.ts';
 import { type Metrics, OVERVIEW_METRICS, overview, resolveRange } from '../src/analysis/overview.ts';
@@ -18,79 +8,20 @@ import { EventColumnsBuilder } from '../src/core/columns.ts';
 import { StintError } from '../src/core/errors.ts';
 import type { StintEvent } from '../src/core/event.ts';
 import { createRules, type SessionRules } from '../src/core/rules.ts';
-import { openDuckDBStore } from '../src/store/duckdb-store.ts';
-import { resessionizeAffected } from '../src/store/ingest.ts';
 import type { Store } from '../src/store/store.ts';
+import { closeStores, ev, freshStore, storeWith as storeWithRules } from './helpers/store.ts';
 
 const RULES = createRules({ goals: ['purchase'] });
 
 // ---------------------------------------------------------------------------------------------
-// Helpers (the same approach as analysis-overview.test.ts, copied on purpose)
+// Helpers
 // ---------------------------------------------------------------------------------------------
 
-/** An event with every absent field filled in; `at` is an ISO time with Z. */
-function ev(who: string, at: string, fields: Partial<StintEvent> = {}): StintEvent {
-  return {
-    tsMs: Date.parse(at),
-    anonymousId: who,
-    userId: '',
-    name: 'pageview',
-    url: '',
-    referrer: '',
-    utmSource: '',
-    utmMedium: '',
-    utmCampaign: '',
-    utmTerm: '',
-    utmContent: '',
-    sessionKey: '',
-    timezone: '',
-    userAgent: '',
-    value: 0,
-    eventId: '',
-    properties: undefined,
-    ...fields,
-  };
-}
+afterEach(closeStores);
 
-const dirs: string[] = [];
-const stores: Store[] = [];
-
-afterEach(() => {
-  for (const s of stores.splice(0)) s.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-async function freshStore(): Promise<Store> {
-  const dir = mkdtempSync(join(tmpdir(), 'stint-test-'));
-  dirs.push(dir);
-  const store = await openDuckDBStore(join(dir, 'stint.duckdb'));
-  stores.push(store);
-  return store;
-}
-
-/** Stores events the way `stint import` does: stage, sessionize, record, commit. */
-async function storeWith(events: readonly StintEvent[], rules: SessionRules = RULES): Promise<Store> {
-  const store = await freshStore();
-  await store.transaction(async (tx) => {
-    const { version } = await tx.saveRules(rules, Date.UTC(2026, 3, 1));
-    await tx.stageEvents(events);
-    await resessionizeAffected(tx, rules, version);
-    const importId = await tx.recordImport({
-      path: 'test.ndjson',
-      fingerprint: `fp-${events.length}`,
-      bytes: 0,
-      importedAtMs: Date.UTC(2026, 3, 1),
-      rows: events.length,
-      accepted: events.length,
-      duplicates: 0,
-      rejected: 0,
-      leftOut: 0,
-      rulesVersion: version,
-    });
-    await tx.commitEvents(importId);
-  });
-  return store;
-}
+/** Stores events the way `stint import` does, under this file's rules by default. */
+const storeWith = (events: readonly StintEvent[], rules: SessionRules = RULES): Promise<Store> =>
+  storeWithRules(events, rules);
 
 /** Numbers within 1e-9, nulls exactly, metric by metric (named on failure). */
 function expectMetrics(actual: Metrics, expected: Metrics, label = ''): void {

@@ -23,8 +23,8 @@ import { StintError } from '../src/core/errors.ts';
 import type { StintEvent } from '../src/core/event.ts';
 import { createRules, type SessionRules } from '../src/core/rules.ts';
 import { openDuckDBStore } from '../src/store/duckdb-store.ts';
-import { resessionizeAffected } from '../src/store/ingest.ts';
 import type { Store } from '../src/store/store.ts';
+import { closeStores, ev, freshStore, importEvents, storeWith as storeWithRules } from './helpers/store.ts';
 
 const RULES = createRules({ goals: ['purchase'] });
 
@@ -32,74 +32,11 @@ const RULES = createRules({ goals: ['purchase'] });
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-/** An event with every absent field filled in; `at` is an ISO time with Z. */
-function ev(who: string, at: string, fields: Partial<StintEvent> = {}): StintEvent {
-  return {
-    tsMs: Date.parse(at),
-    anonymousId: who,
-    userId: '',
-    name: 'pageview',
-    url: '',
-    referrer: '',
-    utmSource: '',
-    utmMedium: '',
-    utmCampaign: '',
-    utmTerm: '',
-    utmContent: '',
-    sessionKey: '',
-    timezone: '',
-    userAgent: '',
-    value: 0,
-    eventId: '',
-    properties: undefined,
-    ...fields,
-  };
-}
+afterEach(closeStores);
 
-const dirs: string[] = [];
-const stores: Store[] = [];
-
-afterEach(() => {
-  for (const s of stores.splice(0)) s.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-/** A fresh store in a fresh temp dir; closed and removed after the test. */
-async function freshStore(): Promise<Store> {
-  const dir = mkdtempSync(join(tmpdir(), 'stint-test-'));
-  dirs.push(dir);
-  const store = await openDuckDBStore(join(dir, 'stint.duckdb'));
-  stores.push(store);
-  return store;
-}
-
-/** Stores events the way `stint import` does: stage, sessionize, record, commit. */
-async function importEvents(store: Store, events: readonly StintEvent[], rules: SessionRules): Promise<void> {
-  await store.transaction(async (tx) => {
-    const { version } = await tx.saveRules(rules, Date.UTC(2026, 3, 1));
-    await tx.stageEvents(events);
-    await resessionizeAffected(tx, rules, version);
-    const importId = await tx.recordImport({
-      path: 'test.ndjson',
-      fingerprint: `fp-${events.length}`,
-      bytes: 0,
-      importedAtMs: Date.UTC(2026, 3, 1),
-      rows: events.length,
-      accepted: events.length,
-      duplicates: 0,
-      rejected: 0,
-      leftOut: 0,
-      rulesVersion: version,
-    });
-    await tx.commitEvents(importId);
-  });
-}
-
-async function storeWith(events: readonly StintEvent[], rules: SessionRules = RULES): Promise<Store> {
-  const store = await freshStore();
-  await importEvents(store, events, rules);
-  return store;
-}
+/** Stores events the way `stint import` does, under this file's rules by default. */
+const storeWith = (events: readonly StintEvent[], rules: SessionRules = RULES): Promise<Store> =>
+  storeWithRules(events, rules);
 
 function values(o: Overview): Metrics {
   return Object.fromEntries(OVERVIEW_METRICS.map((m) => [m, o.metrics[m].value])) as Metrics;
