@@ -8,14 +8,13 @@
  *   npx tsx bench/sessionize.ts [--events 5000000] [--runs 1]
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { sessionizeToColumns } from '../src/core/batch.ts';
 import { createRules } from '../src/core/rules.ts';
 import { loadEvents } from '../src/io/load-events.ts';
-import { createCsvWriter } from '../src/io/write-csv.ts';
-import { generateTraffic, TRAFFIC_COLUMNS } from '../src/sample/traffic.ts';
+import { trafficFiles } from './traffic-files.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: number): number => {
@@ -27,33 +26,9 @@ const runs = flag('--runs', 1);
 const root = resolve(import.meta.dirname, '..');
 const dir = join(root, 'bench/out');
 mkdirSync(dir, { recursive: true });
-const csvPath = join(dir, `events-${events}.csv`);
-const parquetPath = join(dir, `events-${events}.parquet`);
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 const mib = (bytes: number): string => `${(bytes / 1048576).toFixed(0)} MiB`;
-
-async function generate(): Promise<void> {
-  const t0 = performance.now();
-  const writer = createCsvWriter(createWriteStream(csvPath), [...TRAFFIC_COLUMNS]);
-  for (const row of generateTraffic({ events, seed: 1 })) {
-    const out: unknown[] = [...row];
-    out[0] = new Date(row[0]).toISOString();
-    await writer.write(out);
-  }
-  await writer.end();
-  const db = await DuckDBInstance.create(':memory:');
-  const c = await db.connect();
-  await c.run(
-    `COPY (SELECT * REPLACE (CAST("timestamp" AS TIMESTAMP) AS "timestamp") FROM read_csv('${csvPath}', header = true, all_varchar = true))
-     TO '${parquetPath}' (FORMAT parquet)`,
-  );
-  c.closeSync();
-  db.closeSync();
-  console.log(
-    `generated ${events.toLocaleString('en-US')} events in ${seconds(performance.now() - t0)}: CSV ${mib(statSync(csvPath).size)}, Parquet ${mib(statSync(parquetPath).size)}`,
-  );
-}
 
 function runStint(): { ms: number; maxRssBytes: number } {
   const out = join(dir, 'stint-sessions.parquet');
@@ -179,7 +154,7 @@ async function coreThroughput(): Promise<{ eventsPerS: number; sessions: number;
   return { eventsPerS: (columns.length / best) * 1000, sessions, columnsBytes };
 }
 
-await generate();
+const { parquetPath } = await trafficFiles(events);
 for (let r = 0; r < runs; r++) {
   const baseline = await runBaseline();
   const full = await runBaseline(FULL_SQL, 'full-baseline-sessions.parquet');
