@@ -516,3 +516,19 @@ describe('tracked text is printed escaped', () => {
     for (const l of lines.slice(1)) expect(l.slice(end - 8, end), l).toBe('       1');
   });
 });
+
+describe('a reader that goes away', () => {
+  it('`stint --help | head -1` ends quietly with exit 0, no EPIPE trace', async () => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/stint.js'), 'report', '--help'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Error/);
+    expect(code).toBe(0);
+  });
+});

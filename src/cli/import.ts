@@ -64,8 +64,8 @@ export function registerImport(program: Command): void {
     .command('import')
     .summary('store events and their sessions in a stint database')
     .description(
-      'Read event files or access logs (as `stint sessionize` does) into the store, and keep its sessions\n' +
-        'up to date: the sessions of every identity a file touches are computed again from all its events.\n' +
+      'Read event files or access logs (as `stint sessionize` does) into the store, and keep its sessions ' +
+        'up to date: the sessions of every identity a file touches are computed again from all its events. ' +
         'Each file is one transaction. A file imported before (same content) is skipped unless --force.',
     )
     .argument('<inputs...>', 'files or quoted globs, e.g. "logs/access.log*"')

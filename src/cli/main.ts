@@ -28,7 +28,20 @@ export function buildProgram(): Command {
   return program;
 }
 
+let pipeGuarded = false;
+
+/** A reader that goes away (`stint report | head`) ends the run quietly, as Unix tools do. */
+function quietOnClosedPipe(): void {
+  if (pipeGuarded) return;
+  pipeGuarded = true;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(0);
+  });
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
+  quietOnClosedPipe();
   const program = buildProgram();
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -42,7 +42,7 @@ export function addQueryFlags(cmd: Command): Command {
     .option('--tz <iana>', 'zone of dates, day buckets and local hours', 'UTC')
     .option(
       '--filter <dim=value>',
-      `keep sessions where dim = value (also != and ~ for contains), repeatable; dims: ${Object.keys(SESSION_DIMENSIONS).join(', ')}`,
+      `keep sessions where dim = value (also != and ~ for contains), repeatable; dims: ${Object.keys(SESSION_DIMENSIONS).join(', ')}, or prop.NAME for an event property`,
       (value: string, previous: string[]) => [...previous, value],
       [],
     );
@@ -53,8 +53,8 @@ export function registerReport(program: Command): void {
     .command('report')
     .summary('report on the stored sessions')
     .description(
-      'Report on the sessions in the store: the overview (sessions, users, pageviews, bounce and engagement\n' +
-        'rates, durations, pages per session, conversion rate and value), each with the previous period of\n' +
+      'Report on the sessions in the store: the overview (sessions, users, pageviews, bounce and engagement ' +
+        'rates, durations, pages per session, conversion rate and value), each with the previous period of ' +
         'the same length and the relative change.',
     )
     .option('--db <file>', 'the store', DEFAULT_DB);

@@ -24,7 +24,7 @@ export function registerResessionize(program: Command): void {
     .command('resessionize')
     .summary('recompute every stored session under new rules')
     .description(
-      'Recompute every session in the store from its events, under the store’s rules with the rule flags\n' +
+      'Recompute every session in the store from its events, under the store’s rules with the rule flags ' +
         'given here changed (flags not given keep their stored value). The rules get a new version.',
     )
     .option('--db <file>', 'the store', DEFAULT_DB);

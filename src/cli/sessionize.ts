@@ -41,7 +41,7 @@ export function registerSessionize(program: Command): void {
     .command('sessionize')
     .summary('group events or access-log lines into sessions')
     .description(
-      'Read event files (CSV, TSV, NDJSON/JSONL, JSON, Parquet, each optionally .gz) or web server access logs,\n' +
+      'Read event files (CSV, TSV, NDJSON/JSONL, JSON, Parquet, each optionally .gz) or web server access logs, ' +
         'group each identity’s events into sessions by the rules of docs/sessions.md, and write one row per session.',
     )
     .argument('<inputs...>', 'files or quoted globs, e.g. "logs/access.log*"')
