@@ -49,7 +49,8 @@ function runDemo(count: number): void {
     ...sessions.slice(0, 3).map((s) => `  ${JSON.stringify(toSessionRecord(s))}`),
     '',
     `  Next: ${c.cyan('npx stint sessionize ../shared/data/nasa_access_log_Aug95_head.repaired.log -o sessions.csv')}`,
-    `        ${c.cyan('npx stint sessionize --help')}`,
+    `        ${c.cyan('npx stint import ../shared/data/nasa_access_log_Aug95_head.repaired.log && npx stint report --html report.html')}`,
+    `        ${c.cyan('npx stint --help')}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
