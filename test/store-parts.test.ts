@@ -27,12 +27,17 @@ async function storedSessionRecords(parts: StintEvent[][], rules: ReturnType<typ
   const store = await openDuckDBStore(join(mkdtempSync(join(tmpdir(), 'stint-parts-')), 's.duckdb'));
   try {
     let version: number | undefined;
-    for (const part of parts) {
+    for (const [k, part] of parts.entries()) {
       await store.transaction(async (tx) => {
         version ??= (await tx.saveRules(rules, 0)).version;
-        await tx.stageEvents(part);
-        await tx.dropStoredRetries();
-        await resessionizeAffected(tx, rules, version);
+        // As `stint import` does: the reader drops a file's own retries and builds columns of
+        // the rest, which stand in for the staged events when nothing stored is touched.
+        const reader = new EventColumnsBuilder();
+        await tx.stageEvents(part.filter((e) => reader.append(e)));
+        const dropped = await tx.dropStoredRetries();
+        // Every other part goes the long way, reading its staged events back.
+        const columns = k % 2 === 0 && dropped === 0 ? reader.finish() : undefined;
+        await resessionizeAffected(tx, rules, version, columns);
         await tx.commitEvents(await tx.recordImport(importRecord(version)));
       });
     }

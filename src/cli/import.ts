@@ -7,6 +7,7 @@
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import pc from 'picocolors';
+import type { EventColumns } from '../core/columns.ts';
 import { StintError } from '../core/errors.ts';
 import type { StintEvent } from '../core/event.ts';
 import type { SessionRules } from '../core/rules.ts';
@@ -177,8 +178,9 @@ async function importFile(
     const pending: StintEvent[] = [];
     const rejects: RejectedRow[] = [];
     let stats: LoadStats;
+    let columns: EventColumns;
     try {
-      ({ stats } = await loadEvents([path], {
+      ({ stats, columns } = await loadEvents([path], {
         normalize: {
           map: parseMap(flags.map ?? []),
           inputTz: inputZoneFromFlags(flags),
@@ -206,7 +208,8 @@ async function importFile(
       );
     }
     const storedRetries = await tx.dropStoredRetries();
-    const redone = await resessionizeAffected(tx, rules, version);
+    // The reader's columns are the staged events, unless retries of stored events were dropped.
+    const redone = await resessionizeAffected(tx, rules, version, storedRetries === 0 ? columns : undefined);
     const accepted = stats.accepted - storedRetries;
     const duplicates = stats.duplicates + storedRetries;
     const importId = await tx.recordImport({

@@ -209,7 +209,9 @@ class DuckDBStore implements Store {
     await c.run('BEGIN TRANSACTION');
     try {
       const result = await work(new DuckDBTransaction(c));
-      await c.run(`DROP TABLE IF EXISTS ${STAGE}; DROP TABLE IF EXISTS ${KEYS}`);
+      await c.run(
+        `DROP TABLE IF EXISTS ${STAGE}; DROP TABLE IF EXISTS ${KEYS}; DROP TABLE IF EXISTS ${PLACES}`,
+      );
       await c.run('COMMIT');
       return result;
     } catch (err) {
@@ -274,7 +276,10 @@ class DuckDBTransaction implements StoreTransaction {
     return result.rowsChanged;
   }
 
-  async affectedEvents(visit: (e: StoredEvent) => void): Promise<string[]> {
+  async affectedEvents(
+    visit: (e: StoredEvent) => void,
+    options: { staged?: boolean } = {},
+  ): Promise<string[]> {
     await this.#ensureStage();
     const c = this.c;
     await c.run(`CREATE TEMP TABLE ${KEYS} (k VARCHAR PRIMARY KEY)`);
@@ -290,15 +295,30 @@ class DuckDBTransaction implements StoreTransaction {
       );
       if (added.rowsChanged === 0) break;
     }
+    const names = EVENT_COLUMNS.map((col) => col.name).join(', ');
+    const stored = `SELECT seq, ${names} FROM events
+        WHERE anonymous_id IN (SELECT k FROM ${KEYS}) OR user_id IN (SELECT k FROM ${KEYS})`;
     await this.#visit(
-      `SELECT seq, ${EVENT_COLUMNS.map((col) => col.name).join(', ')} FROM events
-        WHERE anonymous_id IN (SELECT k FROM ${KEYS}) OR user_id IN (SELECT k FROM ${KEYS})
-       UNION ALL SELECT seq, ${EVENT_COLUMNS.map((col) => col.name).join(', ')} FROM ${STAGE}
-       ORDER BY seq`,
+      options.staged === false
+        ? `${stored} ORDER BY seq`
+        : `${stored} UNION ALL SELECT seq, ${names} FROM ${STAGE} ORDER BY seq`,
       visit,
     );
     const keys = await c.runAndReadAll(`SELECT k FROM ${KEYS} ORDER BY k`);
     return keys.getRowsJS().map((r) => String(r[0]));
+  }
+
+  stagedEvents(visit: (e: StoredEvent) => void): Promise<void> {
+    return this.#visit(
+      `SELECT seq, ${EVENT_COLUMNS.map((col) => col.name).join(', ')} FROM ${STAGE} ORDER BY seq`,
+      visit,
+    );
+  }
+
+  async stagedSeqs(): Promise<{ first: number; count: number }> {
+    await this.#ensureStage();
+    const [row] = await rowObjects(this.c, `SELECT min(seq) AS first, count(*) AS count FROM ${STAGE}`);
+    return { first: Number(row?.first ?? 0), count: Number(row?.count ?? 0) };
   }
 
   allEvents(visit: (e: StoredEvent) => void): Promise<void> {
@@ -348,7 +368,9 @@ class DuckDBTransaction implements StoreTransaction {
     }
     const c = this.c;
     const ids = Array.from({ length: sessions.length }, (_, i) => sessions.sessionId(i));
-    await c.run(`CREATE TEMP TABLE ${PLACES} (seq BIGINT, session_id VARCHAR)`);
+    await c.run(
+      `DROP TABLE IF EXISTS ${PLACES}; CREATE TEMP TABLE ${PLACES} (seq BIGINT, session_id VARCHAR)`,
+    );
     const appender = await c.createAppender(PLACES, 'main', 'temp');
     for (let from = 0; from < of.length; from += CHUNK_ROWS) {
       const n = Math.min(CHUNK_ROWS, of.length - from);
@@ -363,21 +385,18 @@ class DuckDBTransaction implements StoreTransaction {
       appender.appendDataChunk(chunk);
     }
     appender.closeSync();
-    for (const table of ['events', STAGE]) {
-      await c.run(
-        `UPDATE ${table} SET session_id = p.session_id FROM ${PLACES} p WHERE ${table}.seq = p.seq`,
-      );
-    }
+    // Stored events move now; staged ones take their session id when they are committed.
+    await c.run(`UPDATE events SET session_id = p.session_id FROM ${PLACES} p WHERE events.seq = p.seq`);
     await c.run(
       `UPDATE sessions SET pages = q.pages
-         FROM (SELECT session_id, list(path ORDER BY ts_ms, seq) FILTER (WHERE event = 'pageview') AS pages
-                 FROM (SELECT session_id, path, ts_ms, seq, event FROM events WHERE seq IN (SELECT seq FROM ${PLACES})
-                       UNION ALL SELECT session_id, path, ts_ms, seq, event FROM ${STAGE})
-                GROUP BY session_id) q
+         FROM (SELECT p.session_id, list(e.path ORDER BY e.ts_ms, e.seq) FILTER (WHERE e.event = 'pageview') AS pages
+                 FROM (SELECT path, ts_ms, seq, event FROM events WHERE seq IN (SELECT seq FROM ${PLACES})
+                       UNION ALL SELECT path, ts_ms, seq, event FROM ${STAGE}) e
+                 JOIN ${PLACES} p USING (seq)
+                GROUP BY p.session_id) q
         WHERE sessions.session_id = q.session_id`,
     );
     await c.run(`UPDATE sessions SET pages = [] WHERE pages IS NULL`);
-    await c.run(`DROP TABLE ${PLACES}`);
   }
 
   async closeTimedOut(timeoutMs: number): Promise<number> {
@@ -394,9 +413,11 @@ class DuckDBTransaction implements StoreTransaction {
   async commitEvents(importId: number): Promise<number> {
     await this.#ensureStage();
     const names = EVENT_COLUMNS.map((col) => col.name).join(', ');
+    await this.c.run(`CREATE TEMP TABLE IF NOT EXISTS ${PLACES} (seq BIGINT, session_id VARCHAR)`);
     const result = await this.c.run(
       `INSERT INTO events (seq, import_id, received_at, session_id, ${names})
-       SELECT seq, ?, ?, session_id, ${names} FROM ${STAGE} ORDER BY seq`,
+       SELECT st.seq, ?, ?, p.session_id, ${EVENT_COLUMNS.map((col) => `st.${col.name}`).join(', ')}
+       FROM ${STAGE} st LEFT JOIN ${PLACES} p USING (seq) ORDER BY st.seq`,
       [importId, BigInt(Date.now())],
     );
     return result.rowsChanged;

@@ -52,10 +52,15 @@ export interface StoreTransaction {
   /** Drops staged retries (an event_id already stored, or staged before); returns how many. */
   dropStoredRetries(): Promise<number>;
   /**
-   * Visits, in input order, the stored and staged events of every identity that shares an
-   * anonymous_id or user_id with a staged event, closed over those links; gives those ids.
+   * Visits, in input order, the stored and staged events (only the stored ones with
+   * `staged: false`) of every identity that shares an anonymous_id or user_id with a staged
+   * event, closed over those links; gives those ids.
    */
-  affectedEvents(visit: (e: StoredEvent) => void): Promise<string[]>;
+  affectedEvents(visit: (e: StoredEvent) => void, options?: { staged?: boolean }): Promise<string[]>;
+  /** Visits the staged events, in input order. */
+  stagedEvents(visit: (e: StoredEvent) => void): Promise<void>;
+  /** The staged events' positions: `count` consecutive seqs from `first`. */
+  stagedSeqs(): Promise<{ first: number; count: number }>;
   /** Visits every stored event, in input order. */
   allEvents(visit: (e: StoredEvent) => void): Promise<void>;
   /**
