@@ -99,6 +99,30 @@ describe('funnel', () => {
     expect(hour.rows.map((r) => r.entered)).toEqual([4, 2, 1]);
   });
 
+  it('across sessions, the first step must fall in the period; earlier history does not anchor it', async () => {
+    // V and W: /pricing then /signup 5 minutes apart in March; V and X also saw /pricing in
+    // January; X did nothing of the funnel in March.
+    const store = await storeWith([
+      ev('V', '2026-01-01T10:00:00Z', { url: '/pricing' }),
+      ev('V', '2026-03-10T10:00:00Z', { url: '/pricing' }),
+      ev('V', '2026-03-10T10:05:00Z', { url: '/signup' }),
+      ev('W', '2026-03-10T11:00:00Z', { url: '/pricing' }),
+      ev('W', '2026-03-10T11:05:00Z', { url: '/signup' }),
+      ev('X', '2026-01-01T10:00:00Z', { url: '/pricing' }),
+      ev('X', '2026-03-12T10:00:00Z', { url: '/about' }),
+    ]);
+    const march = parseQueryOptions({ from: '2026-03-01', to: '2026-03-31' });
+    const steps = parseSteps(['/pricing', '/signup']);
+    for (const anyOrder of [false, true]) {
+      const f = await funnel(store, march, { steps, windowMs: 86_400_000, anyOrder });
+      expect(
+        f.rows.map((r) => r.entered),
+        `anyOrder ${anyOrder}`,
+      ).toEqual([2, 2]);
+    }
+    expect((await funnel(store, march, { steps })).rows.map((r) => r.entered)).toEqual([2, 2]);
+  });
+
   it('a breakdown by a session dimension, with the overall rows unchanged', async () => {
     const store = await storeWith(FIXTURE);
     const f = await funnel(store, ALL, { steps: STEPS, by: 'source' });

@@ -87,6 +87,17 @@ describe('pages', () => {
     ]);
   });
 
+  it('a pageview without a URL is page "" with its entries and exits; a session without pageviews enters nowhere', async () => {
+    const store = await storeWith([
+      ev('P', `${DAY}09:00:00Z`),
+      ev('P', `${DAY}09:01:00Z`, { url: '/next' }),
+      ev('Q', `${DAY}09:00:00Z`, { name: 'click' }),
+    ]);
+    const rows = await pages(store, ALL);
+    expect(rows.find((p) => p.page === '')).toMatchObject({ pageviews: 1, entries: 1, exits: 0 });
+    expect(rows.find((p) => p.page === '/next')).toMatchObject({ entries: 0, exits: 1 });
+  });
+
   it('follows the filters and the limit; nothing for an empty store', async () => {
     const store = await storeWith(FIXTURE);
     const onlyDocs = await pages(store, parseQueryOptions({ filter: ['entry_page=/docs'] }));

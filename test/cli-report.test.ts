@@ -532,3 +532,27 @@ describe('a reader that goes away', () => {
     expect(code).toBe(0);
   });
 });
+
+describe('reports that must not fail', () => {
+  it('one event from a wrong clock (1970) widens the period: buckets coarsen instead of failing', () => {
+    const dir = tempDir();
+    const csv = join(dir, 'o.csv');
+    writeFileSync(csv, 'timestamp,anonymous_id,event,url\n0,Z,,/x\n2026-03-10T10:00:00Z,V,,/pricing\n');
+    const db = join(dir, 'o.duckdb');
+    expect(stint(['import', csv, '--db', db, '-q']).code).toBe(0);
+    const r = stint(['report', '--db', db, '--json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { timeseries: { interval: string; rows: unknown[] } };
+    expect(report.timeseries.interval).toBe('week');
+    const text = stint(['report', '--db', db]);
+    expect(text.code).toBe(0);
+    const spark = text.stdout.split('\n').find((l) => l.startsWith('sessions per week'))!;
+    expect(spark.length).toBeLessThan(200); // the sparkline is folded to the terminal's width
+  });
+
+  it('--html into a directory that does not exist is a usage error before any work', () => {
+    const r = stint(['report', '--db', join(tempDir(), 'none.duckdb'), '--html', '/no/such/dir/r.html']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Cannot write --html .*no directory/);
+  });
+});

@@ -4,7 +4,7 @@
  * a failed import changes nothing, and a locked or corrupt store gives a clear error.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { parse } from 'csv-parse/sync';
@@ -300,5 +300,89 @@ describe('stint import', () => {
     const r = stint(['resessionize', '--db', db, '--session-key', 'session_id']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/--session-key cannot change/);
+  });
+
+  it('a log that grew since its import is skipped with the way to import only what was added', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'x.duckdb');
+    const log = join(dir, 'access.log');
+    const line = (n: number) =>
+      `10.0.0.${n} - - [01/Aug/1995:00:0${n}:00 -0400] "GET /p${n}.html HTTP/1.0" 200 100\n`;
+    writeFileSync(log, line(1) + line(2));
+    importJson([log, '--db', db]);
+    writeFileSync(log, line(1) + line(2) + line(3));
+    const again = stint(['import', log, '--db', db]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/skipped .*access\.log: its first \d+ bytes were imported .*tail -c \+\d+/);
+    expect(await count(db, 'events')).toBe(2);
+    // --force imports it whole again (lines without an event_id then count twice, as asked).
+    expect(stint(['import', log, '--db', db, '--force', '-q']).code).toBe(0);
+    expect(await count(db, 'events')).toBe(5);
+  });
+
+  it('an empty file among others is skipped and the others are imported', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'x.duckdb');
+    const empty = join(dir, 'empty.csv');
+    writeFileSync(empty, '');
+    const a = writeEvents(dir, 'a.csv', ROWS.slice(0, 3));
+    const b = writeEvents(dir, 'b.csv', ROWS.slice(3, 6));
+    const summary = importJson([a, empty, b, '--db', db]);
+    const status = Object.fromEntries(
+      (summary.files as (FileResult & { path: string })[]).map((f) => [f.path.split('/').pop(), f.status]),
+    );
+    expect(status).toEqual({ 'a.csv': 'imported', 'empty.csv': 'skipped', 'b.csv': 'imported' });
+    expect(await count(db, 'imports')).toBe(2);
+  });
+
+  it('rule flags that agree with the store are fine, whatever else the store has', () => {
+    const dir = tempDir();
+    const db = join(dir, 'x.duckdb');
+    importJson([
+      writeEvents(dir, 'a.csv', ROWS.slice(0, 3)),
+      '--db',
+      db,
+      '--timeout',
+      '20m',
+      '--goal',
+      'purchase',
+    ]);
+    const r = stint(['import', writeEvents(dir, 'b.csv', ROWS.slice(3, 6)), '--db', db, '--timeout', '20m']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  it('bad reader flags are usage errors before any store file is made', () => {
+    const dir = tempDir();
+    const db = join(dir, 'never.duckdb');
+    for (const flags of [
+      ['--map', 'foo=bar'],
+      ['--input-tz', 'Nope/Zone'],
+    ]) {
+      const r = stint(['import', NASA, '--db', db, ...flags]);
+      expect(r.code).toBe(1);
+      expect(existsSync(db)).toBe(false);
+    }
+  });
+
+  it('a DuckDB file that is not a stint store is refused and left as it was', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'other.duckdb');
+    const instance = await DuckDBInstance.create(db);
+    const c = await instance.connect();
+    await c.run('CREATE TABLE events (x INTEGER)');
+    c.closeSync();
+    instance.closeSync();
+    for (const args of [['import', NASA], ['report']]) {
+      const r = stint([...args, '--db', db]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/not a stint store/);
+    }
+    const again = await DuckDBInstance.create(db, { access_mode: 'READ_ONLY' });
+    const c2 = await again.connect();
+    const tables = (await c2.runAndReadAll('SELECT table_name FROM information_schema.tables')).getRowsJS();
+    c2.closeSync();
+    again.closeSync();
+    expect(tables).toEqual([['events']]);
   });
 });

@@ -69,6 +69,23 @@ export async function breakdown(
   return (await rows(store, options, by, 'sessions', limit)).rows;
 }
 
+const UNIT_MS: Record<TimeUnit, number> = {
+  hour: 3_600_000,
+  day: 86_400_000,
+  week: 604_800_000,
+  month: 2_678_400_000,
+};
+
+/**
+ * `unit`, or the first coarser one that keeps [fromMs, toMs) within `maxBuckets` buckets (a
+ * report over years of data, or with one event from a wrong clock, falls back to weeks or
+ * months instead of failing).
+ */
+export function fitUnit(fromMs: number, toMs: number, unit: TimeUnit, maxBuckets = MAX_BUCKETS): TimeUnit {
+  const units = TIME_UNITS.slice(TIME_UNITS.indexOf(unit));
+  return units.find((u) => (toMs - fromMs) / UNIT_MS[u] <= maxBuckets - 2) ?? 'month';
+}
+
 /** The labels of the buckets that [fromMs, toMs) touches, in order, as the SQL writes them. */
 export function bucketLabels(fromMs: number, toMs: number, unit: TimeUnit, tz: string): string[] {
   const step = unit === 'hour' ? 15 * 60_000 : 3_600_000;

@@ -153,9 +153,11 @@ function funnelSql(steps: readonly Step[], spec: FunnelSpec, anyOrder: boolean, 
   const within = spec.windowMs === undefined;
   const key = spec.by === undefined ? `''` : `coalesce(${SESSION_DIMENSIONS[spec.by]}, '')`;
   // The sessions whose events count, with the breakdown key worked out on the sessions alone.
+  // `here`: the session is in the period (across sessions, the first step must be, later ones not).
   const sessions = within
-    ? `(SELECT session_id, identity, ${key} AS key FROM s)`
-    : `(SELECT session_id, identity, ${key} AS key FROM sessions WHERE identity IN (SELECT identity FROM s))`;
+    ? `(SELECT session_id, identity, ${key} AS key, true AS here FROM s)`
+    : `(SELECT session_id, identity, ${key} AS key, session_id IN (SELECT session_id FROM s) AS here
+        FROM sessions WHERE identity IN (SELECT identity FROM s))`;
   const flags = steps.map((step, i) => `${matches(step, bind)} AS m${i + 1}`).join(', ');
   const any = steps.map((_, i) => `m${i + 1}`).join(' OR ');
   // Matching events with their group (session or visitor), time and place in the group.
@@ -163,24 +165,31 @@ function funnelSql(steps: readonly Step[], spec: FunnelSpec, anyOrder: boolean, 
     m AS (
       SELECT ${within ? 'e.session_id' : 's.identity'} AS grp, e.ts_ms AS ts,
              row_number() OVER (PARTITION BY ${within ? 'e.session_id' : 's.identity'} ORDER BY e.ts_ms, e.seq) AS pos,
-             s.key, ${flags}
+             s.key, s.here, ${flags}
       FROM events e JOIN ${sessions} s ON s.session_id = e.session_id),
     hits AS (SELECT * FROM m WHERE ${any})`;
+  // The window opens at the group's first hit of the funnel in the period: its first step 1 in
+  // order; in any order, its first hit of any step. Nothing before that counts.
+  const windowFrom = within ? '' : `, min(ts) FILTER (WHERE here) AS t0`;
   if (anyOrder) {
-    // Step i is reached when steps 1..i all occur (the first step within the window's start).
-    const firsts = steps.map((_, i) => `min(ts) FILTER (WHERE m${i + 1}) AS t${i + 1}`).join(', ');
-    const start = within ? '' : `, min(ts) FILTER (WHERE m1) AS t0`;
+    // Step i is reached when steps 1..i all occur: within the session, or within the window.
+    const inWindow = within ? 'true' : `ts >= t0 AND ts <= t0 + ${bind(spec.windowMs!)}`;
+    const firsts = steps.map((_, i) => `bool_or(m${i + 1} AND ${inWindow}) AS r${i + 1}`).join(', ');
     const reached = steps
-      .map((_, i) => {
-        const all = steps.slice(0, i + 1).map((__, j) => `t${j + 1} IS NOT NULL`);
-        if (!within)
-          all.push(...steps.slice(1, i + 1).map((__, j) => `t${j + 2} <= t1 + ${bind(spec.windowMs!)}`));
-        return `CASE WHEN ${all.join(' AND ')} THEN 1 ELSE 0 END`;
-      })
+      .map(
+        (_, i) =>
+          `CASE WHEN ${steps
+            .slice(0, i + 1)
+            .map((__, j) => `r${j + 1}`)
+            .join(' AND ')} THEN 1 ELSE 0 END`,
+      )
       .join(' + ');
+    const opened = within
+      ? 'hits'
+      : `(SELECT h.*, o.t0 FROM hits h JOIN (SELECT grp${windowFrom} FROM hits GROUP BY grp) o USING (grp))`;
     return `${base},
-    g AS (SELECT grp, arg_min(key, pos) FILTER (WHERE m1) AS key, ${firsts}${start} FROM hits GROUP BY grp),
-    r AS (SELECT key, ${reached} AS reached FROM g WHERE t1 IS NOT NULL)
+    g AS (SELECT grp, coalesce(arg_min(key, pos) FILTER (WHERE m1 AND here), '') AS key, ${firsts} FROM ${opened} GROUP BY grp),
+    r AS (SELECT key, ${reached} AS reached FROM g WHERE r1)
     SELECT key, reached, count(*) AS groups, NULL::DOUBLE AS median_s FROM r GROUP BY key, reached ORDER BY key, reached`;
   }
   // In order: step i's first hit after step i-1's, chained; the window bounds every step after the first.
@@ -188,7 +197,7 @@ function funnelSql(steps: readonly Step[], spec: FunnelSpec, anyOrder: boolean, 
     .map((_, i) => {
       const n = i + 1;
       if (n === 1)
-        return `f1 AS (SELECT grp, arg_min(key, pos) AS key, min(pos) AS p, arg_min(ts, pos) AS t, arg_min(ts, pos) AS t0 FROM hits WHERE m1 GROUP BY grp)`;
+        return `f1 AS (SELECT grp, arg_min(key, pos) AS key, min(pos) AS p, arg_min(ts, pos) AS t, arg_min(ts, pos) AS t0 FROM hits WHERE m1 AND here GROUP BY grp)`;
       const window = within ? '' : ` AND h.ts <= f.t0 + ${bind(spec.windowMs!)}`;
       return `f${n} AS (SELECT f.grp, any_value(f.key) AS key, min(h.pos) AS p, arg_min(h.ts, h.pos) AS t, any_value(f.t0) AS t0,
                     arg_min(h.ts, h.pos) - any_value(f.t) AS dt

@@ -49,8 +49,8 @@ export async function pages(store: Store, options: QueryOptions, limit = 20): Pr
              count(DISTINCT session_id) AS sessions,
              avg(next_ts - ts_ms) / 1000.0 AS avg_time_on_page_s, count(next_ts) AS timed_pageviews
       FROM ev WHERE event = 'pageview' GROUP BY 1),
-    entries AS (SELECT entry_page AS page, count(*) AS entries FROM s WHERE entry_page <> '' GROUP BY 1),
-    exits AS (SELECT exit_page AS page, count(*) AS exits FROM s WHERE exit_page <> '' GROUP BY 1)
+    entries AS (SELECT entry_page AS page, count(*) AS entries FROM s WHERE pageviews > 0 GROUP BY 1),
+    exits AS (SELECT exit_page AS page, count(*) AS exits FROM s WHERE pageviews > 0 GROUP BY 1)
     SELECT v.page, v.pageviews, v.sessions, coalesce(en.entries, 0) AS entries, coalesce(ex.exits, 0) AS exits,
            coalesce(ex.exits, 0) / v.pageviews AS exit_rate, v.avg_time_on_page_s, v.timed_pageviews
     FROM viewed v LEFT JOIN entries en USING (page) LEFT JOIN exits ex USING (page)

@@ -18,11 +18,12 @@ import { INPUT_FORMATS, type InputFormatName } from '../io/open-input.ts';
 import { openDuckDBStore } from '../store/duckdb-store.ts';
 import { resessionizeAffected } from '../store/ingest.ts';
 import { sameRules } from '../store/rules-json.ts';
-import type { Store, StoredRules } from '../store/store.ts';
+import type { ImportRecord, Store, StoredRules } from '../store/store.ts';
 import { createProgress } from './progress.ts';
 import {
   addRuleFlags,
   inputZoneFromFlags,
+  overrideRules,
   parseMap,
   type RuleFlags,
   rulesFromFlags,
@@ -111,12 +112,19 @@ async function runImport(inputs: string[], flags: ImportFlags, command: Command)
   const inputFormat = inputFormatFlag(flags.inputFormat);
   const askedRules = rulesFromFlags(flags);
   const rulesGiven = rulesGivenOnCli(command).length > 0;
+  // Reader options are checked before the store is opened (or created).
+  parseMap(flags.map ?? []);
+  inputZoneFromFlags(flags);
   const store = await openDuckDBStore(flags.db);
   const results: FileImport[] = [];
   let rules: StoredRules | undefined;
   try {
     rules = await store.rules();
-    if (rules !== undefined && rulesGiven && !sameRules(rules.rules, askedRules)) {
+    if (
+      rules !== undefined &&
+      rulesGiven &&
+      !sameRules(rules.rules, overrideRules(rules.rules, flags, command))
+    ) {
       throw new StintError(
         'STINT_RULES_CHANGED',
         `${flags.db} keeps its sessions under rules version ${rules.version}, not the rule flags given`,
@@ -124,17 +132,38 @@ async function runImport(inputs: string[], flags: ImportFlags, command: Command)
       );
     }
     for (const path of paths) {
-      const result = await importFile(store, path, {
-        flags,
-        inputFormat,
-        rules: rules?.rules ?? askedRules,
-        version: rules?.version,
-      });
-      results.push(result.file);
-      rules = result.rules ?? rules;
+      try {
+        const result = await importFile(store, path, {
+          flags,
+          inputFormat,
+          rules: rules?.rules ?? askedRules,
+          version: rules?.version,
+        });
+        results.push(result.file);
+        rules = result.rules ?? rules;
+      } catch (err) {
+        // The files before this one are committed: say so before the error line.
+        if (!flags.quiet && results.length > 0)
+          process.stderr.write(
+            formatImport({
+              db: flags.db,
+              rules_version: rules?.version ?? null,
+              files: results,
+              elapsed_s: Math.round(performance.now() - started) / 1000,
+            }),
+          );
+        throw err;
+      }
     }
   } finally {
     store.close();
+  }
+  if (results.every((f) => f.status === 'skipped' && f.reason?.startsWith('no rows'))) {
+    throw new StintError(
+      'STINT_EMPTY_INPUT',
+      `No rows in ${paths.join(', ')}`,
+      'Check that the files are not empty and have a header row',
+    );
   }
   if (flags.quiet) return;
   const summary = {
@@ -156,23 +185,58 @@ async function importFile(
     rules: SessionRules;
     version: number | undefined;
   },
-): Promise<{ file: FileImport; rules?: StoredRules }> {
+): Promise<{ file: FileImport; rules?: StoredRules | undefined }> {
   const started = performance.now();
   const { flags, rules } = o;
   const bytes = (await stat(path)).size;
-  const fingerprint = await fingerprintFile(path);
+  const before = (await store.imports()).filter((i) => i.bytes > 0 && i.bytes < bytes);
+  const { full: fingerprint, prefixes } = await fingerprintFile(
+    path,
+    before.map((i) => i.bytes),
+  );
+  const skip = (reason: string) => ({
+    file: { ...emptyImport(path, started), status: 'skipped' as const, reason },
+  });
+  const when = (i: ImportRecord): string => new Date(i.importedAtMs).toISOString();
   const earlier = await store.findImport(fingerprint);
   if (earlier !== undefined && !flags.force) {
-    return {
-      file: {
-        ...emptyImport(path, started),
-        status: 'skipped',
-        reason: `already imported on ${new Date(earlier.importedAtMs).toISOString()} as ${earlier.path} (--force imports it again)`,
-      },
-    };
+    return skip(`already imported on ${when(earlier)} as ${earlier.path} (--force imports it again)`);
+  }
+  // A log that was appended to since: its first bytes are an imported file, whose lines would
+  // count twice (lines without an event_id cannot be told apart).
+  const grown = before.find((i) => prefixes.get(i.bytes) === i.fingerprint);
+  if (grown !== undefined && !flags.force) {
+    return skip(
+      `its first ${grown.bytes.toLocaleString('en-US')} bytes were imported on ${when(grown)} as ${grown.path}; ` +
+        `import only what was added (tail -c +${grown.bytes + 1} ${path} > new-part), or --force to import it whole again`,
+    );
   }
   const progress = createProgress(bytes, !flags.quiet && process.stderr.isTTY === true);
-  return store.transaction(async (tx) => {
+  try {
+    return await importTransaction(store, path, o, { started, bytes, fingerprint, progress });
+  } catch (err) {
+    if (err instanceof NoRows) return skip('no rows (an empty file, or a header only)');
+    throw err;
+  }
+}
+
+/** A file with nothing in it: its transaction is rolled back and the file skipped. */
+class NoRows extends Error {}
+
+async function importTransaction(
+  store: Store,
+  path: string,
+  o: {
+    flags: ImportFlags;
+    inputFormat: InputFormatName | undefined;
+    rules: SessionRules;
+    version: number | undefined;
+  },
+  run: { started: number; bytes: number; fingerprint: string; progress: ReturnType<typeof createProgress> },
+): Promise<{ file: FileImport; rules?: StoredRules | undefined }> {
+  const { flags, rules } = o;
+  const { started, bytes, fingerprint, progress } = run;
+  return store.transaction(async (tx): Promise<{ file: FileImport; rules?: StoredRules | undefined }> => {
     const saved = o.version === undefined ? await tx.saveRules(rules, Date.now()) : undefined;
     const version = o.version ?? saved!.version;
     const pending: StintEvent[] = [];
@@ -200,13 +264,7 @@ async function importFile(
     } finally {
       progress.stop();
     }
-    if (stats.rows === 0 && stats.leftOutTotal === 0) {
-      throw new StintError(
-        'STINT_EMPTY_INPUT',
-        `No rows in ${path}`,
-        'Check that the file is not empty and has a header row',
-      );
-    }
+    if (stats.rows === 0 && stats.leftOutTotal === 0) throw new NoRows(); // rolls back the rules too
     const storedRetries = await tx.dropStoredRetries();
     // The reader's columns are the staged events, unless retries of stored events were dropped.
     const redone = await resessionizeAffected(tx, rules, version, storedRetries === 0 ? columns : undefined);
@@ -239,7 +297,7 @@ async function importFile(
       sessions: redone.sessions,
       elapsed_s: Math.round(performance.now() - started) / 1000,
     };
-    return saved === undefined ? { file } : { file, rules: saved };
+    return { file, rules: saved };
   });
 }
 

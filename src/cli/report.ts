@@ -8,9 +8,9 @@ import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { breakdown, type Row, TIME_UNITS, timeseries } from '../analysis/breakdown.ts';
+import { breakdown, fitUnit, type Row, TIME_UNITS, timeseries } from '../analysis/breakdown.ts';
 import { type FunnelSpec, funnel, parseSteps } from '../analysis/funnel.ts';
-import { type OverviewMetric, overview } from '../analysis/overview.ts';
+import { type OverviewMetric, overview, resolveRange } from '../analysis/overview.ts';
 import { type PageRow, pages } from '../analysis/pages.ts';
 import { sankey, topPaths } from '../analysis/paths.ts';
 import { parseQueryOptions, type QueryFlags, type QueryOptions } from '../analysis/query-options.ts';
@@ -21,6 +21,7 @@ import { renderHtmlReport } from '../report/html.ts';
 import { openDuckDBStore } from '../store/duckdb-store.ts';
 import type { Store } from '../store/store.ts';
 import { DEFAULT_DB } from './import.ts';
+import { assertWritable } from './output-path.ts';
 import { label } from './printable.ts';
 import { describeRules } from './summary.ts';
 
@@ -103,6 +104,8 @@ export async function buildReport(
 ) {
   const rules = await store.rules();
   const o = await overview(store, options);
+  const range = await resolveRange(store, options);
+  const unit = range === undefined ? interval : fitUnit(range.fromMs, range.toMs, interval);
   const by = (dimension: SessionDimension) =>
     breakdown(store, options, { kind: 'dimension', dimension }, top);
   return {
@@ -112,7 +115,7 @@ export async function buildReport(
     range: o.range,
     previous_range: o.previous_range,
     overview: o.metrics,
-    timeseries: { interval, rows: await timeseries(store, options, interval) },
+    timeseries: { interval: unit, rows: await timeseries(store, options, unit) },
     sources: await by('traffic_source'),
     entry_pages: await by('entry_page'),
     exit_pages: await by('exit_page'),
@@ -131,6 +134,7 @@ export type Report = Awaited<ReturnType<typeof buildReport>>;
 async function runReport(flags: ReportFlags): Promise<void> {
   const options = parseQueryOptions(flags);
   const interval = parseInterval(flags.interval);
+  if (flags.html !== undefined) assertWritable(flags.html, '--html');
   const store = await openExistingStore(flags.db);
   try {
     const funnels = (flags.funnel ?? []).map((steps) => ({ steps: parseSteps(steps.split(',')) }));
@@ -268,10 +272,17 @@ function formatPages(rows: readonly PageRow[], c: Colors): string[] {
 
 const BARS = '▁▂▃▄▅▆▇█';
 
-/** One character per value, scaled to the largest. */
-export function sparkline(values: readonly number[]): string {
-  const max = Math.max(0, ...values);
-  return values.map((v) => (max === 0 ? BARS[0] : BARS[Math.min(7, Math.floor((v / max) * 7.999))])).join('');
+/** One character per value (per group of values past `width`: their largest), scaled to the largest. */
+export function sparkline(values: readonly number[], width = 120): string {
+  const per = Math.ceil(values.length / width);
+  const shown =
+    per <= 1
+      ? values
+      : Array.from({ length: Math.ceil(values.length / per) }, (_, k) =>
+          Math.max(...values.slice(k * per, (k + 1) * per)),
+        );
+  const max = Math.max(0, ...shown);
+  return shown.map((v) => (max === 0 ? BARS[0] : BARS[Math.min(7, Math.floor((v / max) * 7.999))])).join('');
 }
 
 /** Sessions, share and bounce rate per row. Tracked text is printed as is, control characters shown escaped. */

@@ -20,6 +20,7 @@ import {
   type OutputFormat,
   writeSessionColumns,
 } from '../io/write-sessions.ts';
+import { assertWritable } from './output-path.ts';
 import { createProgress, createStatus, type Status } from './progress.ts';
 import { addRuleFlags, inputZoneFromFlags, parseMap, type RuleFlags, rulesFromFlags } from './rule-flags.ts';
 import { buildSummary, formatSummary } from './summary.ts';
@@ -82,6 +83,8 @@ async function runSessionize(inputs: string[], flags: SessionizeFlags): Promise<
   const rules = rulesFromFlags(flags);
   const target = { path: flags.output, format: outputFormat(flags) };
   checkOutput(target);
+  assertWritable(flags.output, '-o');
+  if (flags.rejects !== undefined) assertWritable(flags.rejects, '--rejects');
   const status = createStatus(!flags.quiet && process.stderr.isTTY === true);
   let run: Awaited<ReturnType<typeof readAndSessionize>>;
   let writeStarted: number;

@@ -108,6 +108,26 @@ export async function openDuckDBStore(path: string): Promise<Store> {
   }
   const connection = await instance.connect();
   try {
+    // A database with tables of its own is somebody else's: never add ours to it.
+    const tables = Number(
+      await scalar(
+        connection,
+        `SELECT count(*) FROM information_schema.tables WHERE table_catalog = current_database()`,
+      ),
+    );
+    const ours = Number(
+      await scalar(
+        connection,
+        `SELECT count(*) FROM information_schema.tables WHERE table_catalog = current_database() AND table_name = 'stint_meta'`,
+      ),
+    );
+    if (tables > 0 && ours === 0) {
+      throw new StintError(
+        'STINT_STORE_UNREADABLE',
+        `${path} is a DuckDB database but not a stint store: it has tables of its own`,
+        'Pass --db a new file name (it is created) or a store stint made',
+      );
+    }
     await connection.run(SCHEMA);
     const version = await scalar(connection, `SELECT value FROM stint_meta WHERE key = 'schema_version'`);
     if (version === undefined) {
