@@ -187,7 +187,7 @@ async function importFile(
   },
 ): Promise<{ file: FileImport; rules?: StoredRules | undefined }> {
   const started = performance.now();
-  const { flags, rules } = o;
+  const { flags } = o;
   const bytes = (await stat(path)).size;
   const before = (await store.imports()).filter((i) => i.bytes > 0 && i.bytes < bytes);
   const { full: fingerprint, prefixes } = await fingerprintFile(
