@@ -4,7 +4,9 @@
  * stored sessions in this process (whole range, and one week in Europe/Berlin), against the
  * query a user would write without stored sessions: one DuckDB SQL statement over the stored
  * events that sessionizes at query time (LAG over identity and time, 30-minute gap, running
- * sum, GROUP BY) and computes the same overview numbers, on the same file, opened read-only.
+ * sum, GROUP BY) and computes the same overview numbers, on the same file, opened read-only;
+ * then the latency of the other analyses (time series, breakdowns, pages, paths, funnels,
+ * retention) over one week.
  *
  *   npx tsx bench/store.ts [--events 10000000] [--runs 1] [--reuse-store]
  *
@@ -14,8 +16,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { breakdown, timeseries } from '../src/analysis/breakdown.ts';
+import { funnel, parseSteps } from '../src/analysis/funnel.ts';
 import { type OverviewMetric, overview } from '../src/analysis/overview.ts';
+import { pages } from '../src/analysis/pages.ts';
+import { sankey, topPaths } from '../src/analysis/paths.ts';
 import { parseQueryOptions, type QueryOptions } from '../src/analysis/query-options.ts';
+import { retention } from '../src/analysis/retention.ts';
 import { openDuckDBStore } from '../src/store/duckdb-store.ts';
 import { trafficFiles } from './traffic-files.ts';
 
@@ -243,6 +250,49 @@ async function measureQueryTime(cases: OverviewCase[], goals: readonly string[])
   }
 }
 
+/** The other analyses over the stored file, one week in Europe/Berlin: best and median of 3 after a warm-up. */
+async function measureAnalyses(): Promise<{ name: string; target: number; timing: Timing }[]> {
+  const store = await openDuckDBStore(dbPath);
+  try {
+    const [row] = await store.query({ sql: 'SELECT min(start_ms) AS first FROM sessions', params: [] });
+    const day = new Date(Number(row?.first ?? 0)).toISOString().slice(0, 10);
+    const week = parseQueryOptions({
+      from: day,
+      to: new Date(Date.parse(day) + 6 * DAY_MS).toISOString().slice(0, 10),
+      tz: ZONE,
+    });
+    const top = await pages(store, week, 3);
+    const steps = parseSteps(['/', top[1]?.page ?? '/pricing', 'event:purchase']);
+    const cases: [string, number, () => Promise<unknown>][] = [
+      ['timeseries (day)', 150, () => timeseries(store, week, 'day')],
+      [
+        'breakdown traffic_source',
+        300,
+        () => breakdown(store, week, { kind: 'dimension', dimension: 'traffic_source' }),
+      ],
+      [
+        'breakdown device_type',
+        300,
+        () => breakdown(store, week, { kind: 'dimension', dimension: 'device_type' }),
+      ],
+      ['pages', 1500, () => pages(store, week, 20)],
+      [
+        'paths (top, Sankey)',
+        1500,
+        async () => [await topPaths(store, week, 3), await sankey(store, week, 4, 8)],
+      ],
+      ['funnel, in a session', 1500, () => funnel(store, week, { steps })],
+      ['funnel, 7-day window', 1500, () => funnel(store, week, { steps, windowMs: 7 * DAY_MS })],
+      ['retention, weekly', 1500, () => retention(store, week, { cohort: 'week', periods: 8 })],
+    ];
+    const out: { name: string; target: number; timing: Timing }[] = [];
+    for (const [name, target, work] of cases) out.push({ name, target, timing: await time(3, true, work) });
+    return out;
+  } finally {
+    store.close();
+  }
+}
+
 const short = (x: number | null): string => (x === null ? 'null' : String(Number(x.toPrecision(6))));
 
 /** Metrics where stint's overview and the query-time statement disagree (relative 1e-9). */
@@ -304,4 +354,9 @@ for (let r = 0; r < runs; r++) {
       `${pad('  same numbers?')}${diff.length === 0 ? 'yes, every metric of both periods' : `no: ${diff.join('; ')}${why}`}`,
     );
   });
+  for (const a of await measureAnalyses()) {
+    console.log(
+      `${pad(a.name)}best ${millis(a.timing.best)}, median ${millis(a.timing.median)} of 3 (the first week of data; target < ${a.target} ms)`,
+    );
+  }
 }

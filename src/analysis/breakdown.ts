@@ -50,13 +50,14 @@ async function rows(
 
 /** The metrics per bucket of `unit` over the period, empty buckets included (as zeros and nulls). */
 export async function timeseries(store: Store, options: QueryOptions, unit: TimeUnit): Promise<Row[]> {
-  const found = await rows(store, options, { kind: 'time', unit, tz: options.tz }, 'key');
+  const range = await resolveRange(store, options);
+  if (range === undefined) return [];
+  const buckets = bucketBounds(range.fromMs, range.toMs, unit, options.tz);
+  const found = await rows(store, options, { kind: 'time', unit, tz: options.tz, buckets }, 'key');
   if (found.range === undefined) return [];
   const byKey = new Map(found.rows.map((r) => [r.key, r]));
   const empty = metricsOf(Object.fromEntries(AGGREGATES.map((a) => [a, null])) as Record<Aggregate, null>);
-  return bucketLabels(found.range.fromMs, found.range.toMs, unit, options.tz).map(
-    (key) => byKey.get(key) ?? { key, ...empty },
-  );
+  return [...new Set(buckets.labels)].map((key) => byKey.get(key) ?? { key, ...empty });
 }
 
 /** The metrics per value of a dimension (or local hour, or weekday), most sessions first. */
@@ -86,29 +87,45 @@ export function fitUnit(fromMs: number, toMs: number, unit: TimeUnit, maxBuckets
   return units.find((u) => (toMs - fromMs) / UNIT_MS[u] <= maxBuckets - 2) ?? 'month';
 }
 
-/** The labels of the buckets that [fromMs, toMs) touches, in order, as the SQL writes them. */
-export function bucketLabels(fromMs: number, toMs: number, unit: TimeUnit, tz: string): string[] {
-  const step = unit === 'hour' ? 15 * 60_000 : 3_600_000;
-  // A clock turned back repeats wall hours (two of them in Chatham): each label once, in order.
-  const labels: string[] = [];
-  const seen = new Set<string>();
-  for (let t = fromMs; t < toMs; t += step) {
+/**
+ * The buckets that [fromMs, toMs) touches, in order: each label with the UTC range it covers.
+ * Zone offsets change only on quarter hours, so the ranges are found in 15-minute steps; a label
+ * that comes back (an hour repeated when clocks go back) gets a second range.
+ */
+export function bucketBounds(
+  fromMs: number,
+  toMs: number,
+  unit: TimeUnit,
+  tz: string,
+): { labels: string[]; starts: number[]; ends: number[] } {
+  const out = { labels: [] as string[], starts: [] as number[], ends: [] as number[] };
+  const distinct = new Set<string>();
+  const step = 15 * 60_000;
+  let t = fromMs;
+  while (t < toMs) {
     const label = labelOf(t, unit, tz);
-    if (!seen.has(label)) {
-      seen.add(label);
-      labels.push(label);
-      if (labels.length > MAX_BUCKETS) {
-        throw new StintError(
-          'STINT_BAD_FLAG',
-          `The period has more than ${MAX_BUCKETS.toLocaleString('en-US')} ${unit}s`,
-          'Choose a longer --interval or a shorter period (--from, --to)',
-        );
-      }
+    // Walk to where the label changes (or the period ends).
+    let end = Math.min(toMs, Math.floor(t / step) * step + step);
+    while (end < toMs && labelOf(end, unit, tz) === label) end = Math.min(toMs, end + step);
+    out.labels.push(label);
+    out.starts.push(t);
+    out.ends.push(end);
+    distinct.add(label);
+    if (distinct.size > MAX_BUCKETS) {
+      throw new StintError(
+        'STINT_BAD_FLAG',
+        `The period has more than ${MAX_BUCKETS.toLocaleString('en-US')} ${unit}s`,
+        'Choose a longer --interval or a shorter period (--from, --to)',
+      );
     }
+    t = end;
   }
-  const last = labelOf(toMs - 1, unit, tz);
-  if (toMs > fromMs && !seen.has(last)) labels.push(last);
-  return labels;
+  return out;
+}
+
+/** The labels of the buckets that [fromMs, toMs) touches, each once, in order, as `timeseries` keys them. */
+export function bucketLabels(fromMs: number, toMs: number, unit: TimeUnit, tz: string): string[] {
+  return [...new Set(bucketBounds(fromMs, toMs, unit, tz).labels)];
 }
 
 function labelOf(t: number, unit: TimeUnit, tz: string): string {

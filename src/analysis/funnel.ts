@@ -157,14 +157,16 @@ function funnelSql(steps: readonly Step[], spec: FunnelSpec, anyOrder: boolean, 
   const sessions = within
     ? `(SELECT session_id, identity, ${key} AS key, true AS here FROM s)`
     : `(SELECT session_id, identity, ${key} AS key, session_id IN (SELECT session_id FROM s) AS here
-        FROM sessions WHERE identity IN (SELECT identity FROM s))`;
+        FROM sessions WHERE identity IN (SELECT identity FROM s)
+          AND end_ms >= (SELECT min(start_ms) FROM s)
+          AND start_ms <= (SELECT max(end_ms) FROM s) + ${bind(spec.windowMs!)})`;
   const flags = steps.map((step, i) => `${matches(step, bind)} AS m${i + 1}`).join(', ');
   const any = steps.map((_, i) => `m${i + 1}`).join(' OR ');
-  // Matching events with their group (session or visitor), time and place in the group.
+  // Matching events with their group (session or visitor), time and input order (ties).
   const base = `,
     m AS (
       SELECT ${within ? 'e.session_id' : 's.identity'} AS grp, e.ts_ms AS ts,
-             row_number() OVER (PARTITION BY ${within ? 'e.session_id' : 's.identity'} ORDER BY e.ts_ms, e.seq) AS pos,
+             e.seq AS sq,
              s.key, s.here, ${flags}
       FROM events e JOIN ${sessions} s ON s.session_id = e.session_id),
     hits AS (SELECT * FROM m WHERE ${any})`;
@@ -188,7 +190,7 @@ function funnelSql(steps: readonly Step[], spec: FunnelSpec, anyOrder: boolean, 
       ? 'hits'
       : `(SELECT h.*, o.t0 FROM hits h JOIN (SELECT grp${windowFrom} FROM hits GROUP BY grp) o USING (grp))`;
     return `${base},
-    g AS (SELECT grp, coalesce(arg_min(key, pos) FILTER (WHERE m1 AND here), '') AS key, ${firsts} FROM ${opened} GROUP BY grp),
+    g AS (SELECT grp, coalesce(arg_min(key, (ts, sq)) FILTER (WHERE m1 AND here), '') AS key, ${firsts} FROM ${opened} GROUP BY grp),
     r AS (SELECT key, ${reached} AS reached FROM g WHERE r1)
     SELECT key, reached, count(*) AS groups, NULL::DOUBLE AS median_s FROM r GROUP BY key, reached ORDER BY key, reached`;
   }
@@ -197,11 +199,11 @@ function funnelSql(steps: readonly Step[], spec: FunnelSpec, anyOrder: boolean, 
     .map((_, i) => {
       const n = i + 1;
       if (n === 1)
-        return `f1 AS (SELECT grp, arg_min(key, pos) AS key, min(pos) AS p, arg_min(ts, pos) AS t, arg_min(ts, pos) AS t0 FROM hits WHERE m1 AND here GROUP BY grp)`;
+        return `f1 AS (SELECT grp, arg_min(key, (ts, sq)) AS key, min((ts, sq)) AS p, min(ts) AS t, min(ts) AS t0 FROM hits WHERE m1 AND here GROUP BY grp)`;
       const window = within ? '' : ` AND h.ts <= f.t0 + ${bind(spec.windowMs!)}`;
-      return `f${n} AS (SELECT f.grp, any_value(f.key) AS key, min(h.pos) AS p, arg_min(h.ts, h.pos) AS t, any_value(f.t0) AS t0,
-                    arg_min(h.ts, h.pos) - any_value(f.t) AS dt
-             FROM f${n - 1} f JOIN hits h ON h.grp = f.grp AND h.pos > f.p AND h.m${n}${window} GROUP BY f.grp)`;
+      return `f${n} AS (SELECT f.grp, any_value(f.key) AS key, min((h.ts, h.sq)) AS p, min(h.ts) AS t, any_value(f.t0) AS t0,
+                    min(h.ts) - any_value(f.t) AS dt
+             FROM f${n - 1} f JOIN hits h ON h.grp = f.grp AND (h.ts, h.sq) > f.p AND h.m${n}${window} GROUP BY f.grp)`;
     })
     .join(',\n    ');
   const union = steps

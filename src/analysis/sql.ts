@@ -9,9 +9,13 @@
 
 export type Dialect = 'duckdb';
 
+type Scalar = string | number | bigint;
+export type Param = Scalar | readonly Scalar[];
+
 export interface CompiledQuery {
   readonly sql: string;
-  readonly params: (string | number | bigint)[];
+  /** Bound values; an array binds as a list. */
+  readonly params: Param[];
 }
 
 /** The host of a referrer URL, lower case, without user info or port; '' when it has none. */
@@ -75,8 +79,21 @@ export type GroupKey =
   | { readonly kind: 'dimension'; readonly dimension: SessionDimension }
   /** An event property: the first non-empty value of it among the session's events ('' if none). */
   | { readonly kind: 'property'; readonly name: string }
-  /** The local start of the bucket, as text: 2026-10-01T13 (hour), 2026-10-01 (day, week: its Monday), 2026-10 (month). */
-  | { readonly kind: 'time'; readonly unit: TimeUnit; readonly tz: string }
+  /**
+   * The local bucket of the start, as text: 2026-10-01T13 (hour), 2026-10-01 (day, week: its
+   * Monday), 2026-10 (month). `buckets` (from `bucketBounds`) gives each label's UTC ranges, so
+   * no time zone is converted per session.
+   */
+  | {
+      readonly kind: 'time';
+      readonly unit: TimeUnit;
+      readonly tz: string;
+      readonly buckets?: {
+        readonly labels: readonly string[];
+        readonly starts: readonly number[];
+        readonly ends: readonly number[];
+      };
+    }
   /** Local hour of the start, 0-23. */
   | { readonly kind: 'local_hour'; readonly tz: string }
   /** ISO weekday of the start, 1 (Monday) to 7. */
@@ -106,8 +123,8 @@ const DUCKDB_AGGREGATES: Record<Aggregate, string> = {
 
 export function compile(plan: Plan, dialect: Dialect): CompiledQuery {
   if (dialect !== 'duckdb') throw new Error(`no SQL builder for ${dialect}`);
-  const params: (string | number | bigint)[] = [];
-  const bind = (v: string | number | bigint): string => {
+  const params: Param[] = [];
+  const bind = (v: Param): string => {
     params.push(v);
     return `$${params.length}`;
   };
@@ -118,6 +135,18 @@ export function compile(plan: Plan, dialect: Dialect): CompiledQuery {
     return { sql: `SELECT ${aggregates.join(', ')} FROM sessions${where}`, params };
   const order = plan.orderBy === 'sessions' ? 'count(*) DESC, key' : 'key';
   const limit = plan.limit === undefined ? '' : ` LIMIT ${bind(plan.limit)}`;
+  if (plan.groupBy.kind === 'time' && plan.groupBy.buckets !== undefined) {
+    const b = plan.groupBy.buckets;
+    const toBig = (xs: readonly number[]) => xs.map((x) => BigInt(x));
+    const buckets = `SELECT unnest(${bind(toBig(b.starts))})::BIGINT AS b0, unnest(${bind(toBig(b.ends))})::BIGINT AS b1,
+                            unnest(${bind(b.labels)}) AS key`;
+    return {
+      sql: `SELECT b.key AS key, ${aggregates.join(', ')}
+            FROM (SELECT * FROM sessions${where}) sessions JOIN (${buckets}) b ON start_ms >= b.b0 AND start_ms < b.b1
+            GROUP BY ALL ORDER BY ${order}${limit}`,
+      params,
+    };
+  }
   if (plan.groupBy.kind === 'property') {
     // Each session's first non-empty value of the property, joined on; the filters come first.
     const values = `SELECT session_id, arg_min(v, (ts_ms, seq)) AS v
@@ -137,7 +166,7 @@ export function compile(plan: Plan, dialect: Dialect): CompiledQuery {
   };
 }
 
-export type Bind = (v: string | number | bigint) => string;
+export type Bind = (v: Param) => string;
 
 /**
  * A query over the sessions that meet `where`: `body` reads them as the table `s` (all columns
@@ -151,7 +180,7 @@ export function sessionQuery(
   body: (bind: Bind) => string,
 ): CompiledQuery {
   if (dialect !== 'duckdb') throw new Error(`no SQL builder for ${dialect}`);
-  const params: (string | number | bigint)[] = [];
+  const params: Param[] = [];
   const bind: Bind = (v) => {
     params.push(v);
     return `$${params.length}`;
@@ -181,7 +210,7 @@ function groupKey(g: Exclude<GroupKey, { kind: 'property' }>, bind: Bind): strin
   return `strftime(date_trunc('${g.unit}', ${local}), '${TIME_FORMATS[g.unit]}')`;
 }
 
-function condition(c: Condition, bind: (v: string | number | bigint) => string): string {
+function condition(c: Condition, bind: Bind): string {
   if (c.kind === 'range') {
     return `start_ms >= ${bind(BigInt(Math.ceil(c.fromMs)))} AND start_ms < ${bind(BigInt(Math.ceil(c.toMs)))}`;
   }

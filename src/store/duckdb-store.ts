@@ -15,6 +15,7 @@ import {
   type DuckDBType,
   type DuckDBValue,
   INTEGER,
+  listValue,
   VARCHAR,
 } from '@duckdb/node-api';
 import type { CompiledQuery } from '../analysis/sql.ts';
@@ -241,7 +242,10 @@ class DuckDBStore implements Store {
   }
 
   query(q: CompiledQuery): Promise<Record<string, unknown>[]> {
-    return rowObjects(this.connection, q.sql, q.params);
+    const params = q.params.map(
+      (p): DuckDBValue => (Array.isArray(p) ? listValue(p as DuckDBValue[]) : (p as DuckDBValue)),
+    );
+    return rowObjects(this.connection, q.sql, params);
   }
 
   close(): void {
