@@ -385,4 +385,20 @@ describe('stint import', () => {
     again.closeSync();
     expect(tables).toEqual([['events']]);
   });
+
+  it('--rejects writes each rejected row; --max-rejects fails the file and stores none of it', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'x.duckdb');
+    const file = writeEvents(dir, 'a.csv', ROWS);
+    const out = join(dir, 'rejects.csv');
+    importJson([file, '--db', db, '--rejects', out]);
+    const rows = parse(readFileSync(out), { columns: true }) as Row[];
+    expect(rows.map((r) => [r.line, r.reason])).toEqual([['6', 'bad_timestamp']]);
+    const strict = join(dir, 'strict.duckdb');
+    const r = stint(['import', file, '--db', strict, '--max-rejects', '0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/More than 0 rows rejected/);
+    expect(await count(strict, 'events')).toBe(0);
+    expect(stint(['import', file, '--db', strict, '--max-rejects', 'x']).code).toBe(1);
+  });
 });

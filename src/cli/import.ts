@@ -4,6 +4,7 @@
  * (same content fingerprint) is skipped with a message; --force imports it again, retries
  * (same event_id) counted once. Sessions of every identity a file touches are recomputed.
  */
+import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import pc from 'picocolors';
@@ -15,10 +16,12 @@ import { fingerprintFile } from '../io/fingerprint.ts';
 import { expandInputs } from '../io/glob.ts';
 import { type LoadStats, loadEvents, type RejectedRow } from '../io/load-events.ts';
 import { INPUT_FORMATS, type InputFormatName } from '../io/open-input.ts';
+import { createRejectsWriter, type RejectsWriter } from '../io/write-rejects.ts';
 import { openDuckDBStore } from '../store/duckdb-store.ts';
 import { resessionizeAffected } from '../store/ingest.ts';
 import { sameRules } from '../store/rules-json.ts';
 import type { ImportRecord, Store, StoredRules } from '../store/store.ts';
+import { assertWritable } from './output-path.ts';
 import { createProgress } from './progress.ts';
 import {
   addRuleFlags,
@@ -35,6 +38,8 @@ export const DEFAULT_DB = 'stint.duckdb';
 
 interface ImportFlags extends RuleFlags {
   db: string;
+  rejects?: string;
+  maxRejects?: string;
   force: boolean;
   inputFormat?: string;
   keepAll: boolean;
@@ -83,7 +88,12 @@ export function registerImport(program: Command): void {
       'access logs: keep non-pageview lines (assets, POST, errors) as "request" events',
       false,
     )
-    .option('--keep-bots', 'access logs: keep lines from known bots', false);
+    .option('--keep-bots', 'access logs: keep lines from known bots', false)
+    .option('--rejects <file>', 'also write every rejected row (file, line, reason, detail, raw) to this CSV')
+    .option(
+      '--max-rejects <n>',
+      'fail a file (exit 2, nothing of it stored) once more than n of its rows are rejected',
+    );
   addRuleFlags(cmd)
     .option('--json', 'print the summary as JSON', false)
     .option('-q, --quiet', 'print nothing but errors', false)
@@ -115,6 +125,11 @@ async function runImport(inputs: string[], flags: ImportFlags, command: Command)
   // Reader options are checked before the store is opened (or created).
   parseMap(flags.map ?? []);
   inputZoneFromFlags(flags);
+  const maxRejects =
+    flags.maxRejects === undefined ? undefined : wholeNumber(flags.maxRejects, '--max-rejects');
+  if (flags.rejects !== undefined) assertWritable(flags.rejects, '--rejects');
+  const rejectsOut =
+    flags.rejects === undefined ? undefined : createRejectsWriter(createWriteStream(flags.rejects));
   const store = await openDuckDBStore(flags.db);
   const results: FileImport[] = [];
   let rules: StoredRules | undefined;
@@ -138,6 +153,8 @@ async function runImport(inputs: string[], flags: ImportFlags, command: Command)
           inputFormat,
           rules: rules?.rules ?? askedRules,
           version: rules?.version,
+          maxRejects,
+          rejectsOut,
         });
         results.push(result.file);
         rules = result.rules ?? rules;
@@ -157,6 +174,7 @@ async function runImport(inputs: string[], flags: ImportFlags, command: Command)
     }
   } finally {
     store.close();
+    await rejectsOut?.end();
   }
   if (results.every((f) => f.status === 'skipped' && f.reason?.startsWith('no rows'))) {
     throw new StintError(
@@ -176,15 +194,20 @@ async function runImport(inputs: string[], flags: ImportFlags, command: Command)
   process.stdout.write(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : formatImport(summary));
 }
 
+interface ImportOptions {
+  flags: ImportFlags;
+  inputFormat: InputFormatName | undefined;
+  rules: SessionRules;
+  version: number | undefined;
+  maxRejects: number | undefined;
+  /** Receives each committed file's rejected rows (--rejects). */
+  rejectsOut: RejectsWriter | undefined;
+}
+
 async function importFile(
   store: Store,
   path: string,
-  o: {
-    flags: ImportFlags;
-    inputFormat: InputFormatName | undefined;
-    rules: SessionRules;
-    version: number | undefined;
-  },
+  o: ImportOptions,
 ): Promise<{ file: FileImport; rules?: StoredRules | undefined }> {
   const started = performance.now();
   const { flags } = o;
@@ -213,7 +236,9 @@ async function importFile(
   }
   const progress = createProgress(bytes, !flags.quiet && process.stderr.isTTY === true);
   try {
-    return await importTransaction(store, path, o, { started, bytes, fingerprint, progress });
+    const done = await importTransaction(store, path, o, { started, bytes, fingerprint, progress });
+    for (const row of done.rejects) await o.rejectsOut?.write(row.file, row);
+    return done;
   } catch (err) {
     if (err instanceof NoRows) return skip('no rows (an empty file, or a header only)');
     throw err;
@@ -226,79 +251,82 @@ class NoRows extends Error {}
 async function importTransaction(
   store: Store,
   path: string,
-  o: {
-    flags: ImportFlags;
-    inputFormat: InputFormatName | undefined;
-    rules: SessionRules;
-    version: number | undefined;
-  },
+  o: ImportOptions,
   run: { started: number; bytes: number; fingerprint: string; progress: ReturnType<typeof createProgress> },
-): Promise<{ file: FileImport; rules?: StoredRules | undefined }> {
+): Promise<{ file: FileImport; rules?: StoredRules | undefined; rejects: RejectedRow[] }> {
   const { flags, rules } = o;
   const { started, bytes, fingerprint, progress } = run;
-  return store.transaction(async (tx): Promise<{ file: FileImport; rules?: StoredRules | undefined }> => {
-    const saved = o.version === undefined ? await tx.saveRules(rules, Date.now()) : undefined;
-    const version = o.version ?? saved!.version;
-    const pending: StintEvent[] = [];
-    const rejects: RejectedRow[] = [];
-    let stats: LoadStats;
-    let columns: EventColumns;
-    try {
-      ({ stats, columns } = await loadEvents([path], {
-        normalize: {
-          map: parseMap(flags.map ?? []),
-          inputTz: inputZoneFromFlags(flags),
-          sessionKey: rules.sessionKey,
-        },
-        format: o.inputFormat,
-        keepAll: flags.keepAll,
-        keepBots: flags.keepBots,
-        onReject: (row) => rejects.push(row),
-        onEvent: (e) => pending.push(e),
-        onProgress: async (p) => {
-          progress.update(p.rows, p.bytesRead);
-          await tx.stageEvents(pending.splice(0));
-        },
-      }));
-      await tx.stageEvents(pending.splice(0));
-    } finally {
-      progress.stop();
-    }
-    if (stats.rows === 0 && stats.leftOutTotal === 0) throw new NoRows(); // rolls back the rules too
-    const storedRetries = await tx.dropStoredRetries();
-    // The reader's columns are the staged events, unless retries of stored events were dropped.
-    const redone = await resessionizeAffected(tx, rules, version, storedRetries === 0 ? columns : undefined);
-    const accepted = stats.accepted - storedRetries;
-    const duplicates = stats.duplicates + storedRetries;
-    const importId = await tx.recordImport({
-      path,
-      fingerprint,
-      bytes,
-      importedAtMs: Date.now(),
-      rows: stats.rows,
-      accepted,
-      duplicates,
-      rejected: stats.rejectedTotal,
-      leftOut: stats.leftOutTotal,
-      rulesVersion: version,
-    });
-    await tx.commitEvents(importId);
-    await tx.addRejects(importId, rejects);
-    const file: FileImport = {
-      ...emptyImport(path, started),
-      rows: stats.rows,
-      accepted,
-      duplicates,
-      rejected: stats.rejected,
-      rejected_total: stats.rejectedTotal,
-      left_out: stats.leftOut,
-      left_out_total: stats.leftOutTotal,
-      identities: redone.identities,
-      sessions: redone.sessions,
-      elapsed_s: Math.round(performance.now() - started) / 1000,
-    };
-    return { file, rules: saved };
-  });
+  return store.transaction(
+    async (tx): Promise<{ file: FileImport; rules?: StoredRules | undefined; rejects: RejectedRow[] }> => {
+      const saved = o.version === undefined ? await tx.saveRules(rules, Date.now()) : undefined;
+      const version = o.version ?? saved!.version;
+      const pending: StintEvent[] = [];
+      const rejects: RejectedRow[] = [];
+      let stats: LoadStats;
+      let columns: EventColumns;
+      try {
+        ({ stats, columns } = await loadEvents([path], {
+          normalize: {
+            map: parseMap(flags.map ?? []),
+            inputTz: inputZoneFromFlags(flags),
+            sessionKey: rules.sessionKey,
+          },
+          format: o.inputFormat,
+          keepAll: flags.keepAll,
+          keepBots: flags.keepBots,
+          maxRejects: o.maxRejects,
+          onReject: (row) => rejects.push(row),
+          onEvent: (e) => pending.push(e),
+          onProgress: async (p) => {
+            progress.update(p.rows, p.bytesRead);
+            await tx.stageEvents(pending.splice(0));
+          },
+        }));
+        await tx.stageEvents(pending.splice(0));
+      } finally {
+        progress.stop();
+      }
+      if (stats.rows === 0 && stats.leftOutTotal === 0) throw new NoRows(); // rolls back the rules too
+      const storedRetries = await tx.dropStoredRetries();
+      // The reader's columns are the staged events, unless retries of stored events were dropped.
+      const redone = await resessionizeAffected(
+        tx,
+        rules,
+        version,
+        storedRetries === 0 ? columns : undefined,
+      );
+      const accepted = stats.accepted - storedRetries;
+      const duplicates = stats.duplicates + storedRetries;
+      const importId = await tx.recordImport({
+        path,
+        fingerprint,
+        bytes,
+        importedAtMs: Date.now(),
+        rows: stats.rows,
+        accepted,
+        duplicates,
+        rejected: stats.rejectedTotal,
+        leftOut: stats.leftOutTotal,
+        rulesVersion: version,
+      });
+      await tx.commitEvents(importId);
+      await tx.addRejects(importId, rejects);
+      const file: FileImport = {
+        ...emptyImport(path, started),
+        rows: stats.rows,
+        accepted,
+        duplicates,
+        rejected: stats.rejected,
+        rejected_total: stats.rejectedTotal,
+        left_out: stats.leftOut,
+        left_out_total: stats.leftOutTotal,
+        identities: redone.identities,
+        sessions: redone.sessions,
+        elapsed_s: Math.round(performance.now() - started) / 1000,
+      };
+      return { file, rules: saved, rejects };
+    },
+  );
 }
 
 function emptyImport(path: string, started: number): FileImport {
@@ -316,6 +344,18 @@ function emptyImport(path: string, started: number): FileImport {
     sessions: 0,
     elapsed_s: Math.round(performance.now() - started) / 1000,
   };
+}
+
+function wholeNumber(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new StintError(
+      'STINT_BAD_FLAG',
+      `${flag} needs a whole number ≥ 0, got "${text}"`,
+      `For example ${flag} 100`,
+    );
+  }
+  return n;
 }
 
 function inputFormatFlag(value: string | undefined): InputFormatName | undefined {
