@@ -10,11 +10,12 @@ import { OVERVIEW_METRICS, type OverviewMetric, overview } from '../analysis/ove
 import { pages } from '../analysis/pages.ts';
 import { around, sankey, topPaths } from '../analysis/paths.ts';
 import { parseQueryOptions, type QueryFlags } from '../analysis/query-options.ts';
-import { COHORT_KINDS, type CohortKind, type RetentionSpec, retention } from '../analysis/retention.ts';
+import { COHORT_KINDS, type RetentionSpec, retention } from '../analysis/retention.ts';
 import { type GroupKey, SESSION_DIMENSIONS, type SessionDimension } from '../analysis/sql.ts';
 import { parseDuration } from '../core/duration.ts';
 import { StintError } from '../core/errors.ts';
 import type { Store } from '../store/store.ts';
+import { oneOf, wholeNumber } from './flag-values.ts';
 import { DEFAULT_DB } from './import.ts';
 import { label, printable } from './printable.ts';
 import { addQueryFlags, openExistingStore, parseInterval, sparkline } from './report.ts';
@@ -55,7 +56,7 @@ export function registerAnalyses(program: Command): void {
     'click-through rate per element: clicks with an element (or link) property over the pageviews of their pages',
     (flags) => {
       const options = parseQueryOptions(flags);
-      const limit = positive(flags.limit, '--limit');
+      const limit = wholeNumber(flags.limit, '--limit', 1, 10);
       return async (store) => {
         const rows = await ctr(store, options, limit, flags.clickEvent ?? 'click');
         const width = Math.max(7, ...rows.map((r) => label(r.element).length));
@@ -115,22 +116,10 @@ export function retentionSpecFromFlags(flags: {
   period?: string;
   periods?: string;
 }): RetentionSpec {
-  const cohort = flags.cohort ?? 'week';
-  if (!(COHORT_KINDS as readonly string[]).includes(cohort)) {
-    throw new StintError(
-      'STINT_BAD_FLAG',
-      `Unknown --cohort "${cohort}"`,
-      `Use one of: ${COHORT_KINDS.join(', ')}`,
-    );
-  }
-  const period = flags.period ?? 'week';
-  if (!['day', 'week', 'month'].includes(period)) {
-    throw new StintError('STINT_BAD_FLAG', `Unknown --period "${period}"`, 'Use day, week or month');
-  }
   return {
-    cohort: cohort as CohortKind,
-    period: period as 'day' | 'week' | 'month',
-    periods: positive(flags.periods ?? '8', '--periods'),
+    cohort: oneOf(flags.cohort ?? 'week', COHORT_KINDS, '--cohort'),
+    period: oneOf(flags.period ?? 'week', ['day', 'week', 'month'] as const, '--period'),
+    periods: wholeNumber(flags.periods ?? '8', '--periods', 1, 10),
   };
 }
 
@@ -178,7 +167,7 @@ function registerSessionAnalyses(program: Command): void {
     (flags) => {
       const options = parseQueryOptions(flags);
       const by = parseBy(flags.by, options.tz);
-      const limit = positive(flags.limit, '--limit');
+      const limit = wholeNumber(flags.limit, '--limit', 1, 10);
       return async (store) => {
         const rows = await breakdown(store, options, by, limit);
         const width = Math.max(8, ...rows.map((r) => printable(r.key).length));
@@ -206,7 +195,7 @@ function registerPathAnalyses(program: Command): void {
     'per page: pageviews, sessions, entries, exits, exit rate and time on page',
     (flags) => {
       const options = parseQueryOptions(flags);
-      const limit = positive(flags.limit, '--limit');
+      const limit = wholeNumber(flags.limit, '--limit', 1, 10);
       return async (store) => {
         const rows = await pages(store, options, limit);
         const width = Math.max(4, ...rows.map((r) => printable(r.page).length));
@@ -228,8 +217,8 @@ function registerPathAnalyses(program: Command): void {
     'top page sequences, the pages before and after one page, and Sankey data',
     (flags) => {
       const options = parseQueryOptions(flags);
-      const steps = positive(flags.steps, '--steps');
-      const limit = positive(flags.limit, '--limit');
+      const steps = wholeNumber(flags.steps, '--steps', 1, 10);
+      const limit = wholeNumber(flags.limit, '--limit', 1, 10);
       return async (store) => {
         if (flags.page !== undefined) {
           const a = await around(store, options, flags.page, limit);
@@ -336,18 +325,6 @@ export function funnelSpecFromFlags(flags: {
   };
 }
 
-function positive(text: string | undefined, flag: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new StintError(
-      'STINT_BAD_FLAG',
-      `${flag} needs a whole number ≥ 1, got "${text}"`,
-      `For example ${flag} 10`,
-    );
-  }
-  return n;
-}
-
 function analysis(
   program: Command,
   name: string,
@@ -390,15 +367,7 @@ function show(v: number | null): string {
 }
 
 function parseMetric(text: string | undefined): OverviewMetric {
-  const m = text ?? 'sessions';
-  if (!(OVERVIEW_METRICS as readonly string[]).includes(m)) {
-    throw new StintError(
-      'STINT_BAD_FLAG',
-      `Unknown --metric "${m}"`,
-      `Use one of: ${OVERVIEW_METRICS.join(', ')}`,
-    );
-  }
-  return m as OverviewMetric;
+  return oneOf(text ?? 'sessions', OVERVIEW_METRICS, '--metric');
 }
 
 /** A --by value; local hours and weekdays are taken in --tz. */

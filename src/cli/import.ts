@@ -21,6 +21,7 @@ import { openDuckDBStore } from '../store/duckdb-store.ts';
 import { resessionizeAffected } from '../store/ingest.ts';
 import { sameRules } from '../store/rules-json.ts';
 import type { ImportRecord, Store, StoredRules } from '../store/store.ts';
+import { inputFormatFlag, wholeNumber } from './flag-values.ts';
 import { assertWritable } from './output-path.ts';
 import { createProgress } from './progress.ts';
 import {
@@ -344,30 +345,6 @@ function emptyImport(path: string, started: number): FileImport {
     sessions: 0,
     elapsed_s: Math.round(performance.now() - started) / 1000,
   };
-}
-
-function wholeNumber(text: string, flag: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) {
-    throw new StintError(
-      'STINT_BAD_FLAG',
-      `${flag} needs a whole number ≥ 0, got "${text}"`,
-      `For example ${flag} 100`,
-    );
-  }
-  return n;
-}
-
-function inputFormatFlag(value: string | undefined): InputFormatName | undefined {
-  if (value === undefined) return undefined;
-  if (!(INPUT_FORMATS as readonly string[]).includes(value)) {
-    throw new StintError(
-      'STINT_BAD_FLAG',
-      `Unknown --input-format "${value}"`,
-      `Use one of: ${INPUT_FORMATS.join(', ')}`,
-    );
-  }
-  return value as InputFormatName;
 }
 
 const num = (n: number): string => n.toLocaleString('en-US');

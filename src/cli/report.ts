@@ -20,6 +20,7 @@ import { StintError } from '../core/errors.ts';
 import { renderHtmlReport } from '../report/html.ts';
 import { openDuckDBStore } from '../store/duckdb-store.ts';
 import type { Store } from '../store/store.ts';
+import { oneOf } from './flag-values.ts';
 import { DEFAULT_DB } from './import.ts';
 import { assertWritable } from './output-path.ts';
 import { label } from './printable.ts';
@@ -153,15 +154,7 @@ async function runReport(flags: ReportFlags): Promise<void> {
 }
 
 export function parseInterval(text: string | undefined): TimeUnit {
-  const unit = (text ?? 'day').toLowerCase();
-  if (!(TIME_UNITS as readonly string[]).includes(unit)) {
-    throw new StintError(
-      'STINT_BAD_FLAG',
-      `Unknown --interval "${text}"`,
-      `Use one of: ${TIME_UNITS.join(', ')}`,
-    );
-  }
-  return unit as TimeUnit;
+  return oneOf((text ?? 'day').toLowerCase(), TIME_UNITS, '--interval');
 }
 
 const LABELS: Record<OverviewMetric, string> = {

@@ -11,7 +11,7 @@ import type { SessionRules } from '../core/rules.ts';
 import type { SessionColumns } from '../core/session-columns.ts';
 import { expandInputs } from '../io/glob.ts';
 import { type LoadStats, loadEvents, type RejectedRow } from '../io/load-events.ts';
-import { INPUT_FORMATS, type InputFormatName } from '../io/open-input.ts';
+import { INPUT_FORMATS } from '../io/open-input.ts';
 import { createRejectsWriter } from '../io/write-rejects.ts';
 import {
   checkOutput,
@@ -20,6 +20,7 @@ import {
   type OutputFormat,
   writeSessionColumns,
 } from '../io/write-sessions.ts';
+import { inputFormatFlag, oneOf, wholeNumber } from './flag-values.ts';
 import { assertWritable } from './output-path.ts';
 import { createProgress, createStatus, type Status } from './progress.ts';
 import { addRuleFlags, inputZoneFromFlags, parseMap, type RuleFlags, rulesFromFlags } from './rule-flags.ts';
@@ -131,7 +132,7 @@ async function readAndSessionize(
   const inputTz = inputZoneFromFlags(flags);
   const inputFormat = inputFormatFlag(flags.inputFormat);
   const maxRejects =
-    flags.maxRejects === undefined ? undefined : nonNegativeInt(flags.maxRejects, '--max-rejects');
+    flags.maxRejects === undefined ? undefined : wholeNumber(flags.maxRejects, '--max-rejects');
   const paths = await expandInputs(inputs);
   const totalBytes = (await Promise.all(paths.map(async (p) => (await stat(p)).size))).reduce(
     (a, b) => a + b,
@@ -179,40 +180,6 @@ async function readAndSessionize(
 }
 
 function outputFormat(flags: SessionizeFlags): OutputFormat {
-  if (flags.format !== undefined) {
-    const f = flags.format.toLowerCase();
-    if (!(OUTPUT_FORMATS as readonly string[]).includes(f)) {
-      throw new StintError(
-        'STINT_BAD_FLAG',
-        `Unknown --format "${flags.format}"`,
-        `Use one of: ${OUTPUT_FORMATS.join(', ')}`,
-      );
-    }
-    return f as OutputFormat;
-  }
+  if (flags.format !== undefined) return oneOf(flags.format.toLowerCase(), OUTPUT_FORMATS, '--format');
   return formatOfPath(flags.output) ?? 'csv';
-}
-
-function inputFormatFlag(value: string | undefined): InputFormatName | undefined {
-  if (value === undefined) return undefined;
-  if (!(INPUT_FORMATS as readonly string[]).includes(value)) {
-    throw new StintError(
-      'STINT_BAD_FLAG',
-      `Unknown --input-format "${value}"`,
-      `Use one of: ${INPUT_FORMATS.join(', ')}`,
-    );
-  }
-  return value as InputFormatName;
-}
-
-function nonNegativeInt(text: string, flag: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) {
-    throw new StintError(
-      'STINT_BAD_FLAG',
-      `${flag} needs a whole number ≥ 0, got "${text}"`,
-      `For example ${flag} 100`,
-    );
-  }
-  return n;
 }
