@@ -23,8 +23,7 @@ import {
 } from '@duckdb/node-api';
 import { END_REASONS, roundValue } from '../core/session.ts';
 import type { SessionColumns } from '../core/session-columns.ts';
-
-const CHUNK_ROWS = 2048;
+import { appendRows, CHUNK_ROWS } from './duckdb-append.ts';
 
 /** An appender on a table just made by `create` (temporary tables live in the temp catalog). */
 function createAppender(
@@ -84,15 +83,10 @@ async function appendTexts(
   rows: readonly (readonly string[])[],
 ): Promise<void> {
   await connection.run(`${create} (code INTEGER, ${names.map((n) => `${n} VARCHAR`).join(', ')})`);
-  const appender = await createAppender(connection, table, create);
-  const types = [INTEGER, ...names.map(() => VARCHAR)];
-  for (let from = 0; from < rows.length; from += CHUNK_ROWS) {
-    const slice = rows.slice(from, from + CHUNK_ROWS);
-    const chunk = DuckDBDataChunk.create(types, slice.length);
-    chunk.setColumns([slice.map((_, k) => from + k), ...names.map((_, c) => slice.map((r) => r[c]!))]);
-    appender.appendDataChunk(chunk);
-  }
-  appender.closeSync();
+  appendRows(await createAppender(connection, table, create), [INTEGER, ...names.map(() => VARCHAR)], rows, [
+    (_, code) => code,
+    ...names.map((_, c) => (row: readonly string[]) => row[c]!),
+  ]);
 }
 
 /** How `sessionSelect` gives start and end: Parquet timestamps, or epoch milliseconds (stores). */

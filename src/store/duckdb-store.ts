@@ -10,7 +10,6 @@ import {
   BIGINT,
   DOUBLE,
   type DuckDBConnection,
-  DuckDBDataChunk,
   DuckDBInstance,
   type DuckDBType,
   type DuckDBValue,
@@ -24,6 +23,7 @@ import type { StintEvent } from '../core/event.ts';
 import type { SessionRules } from '../core/rules.ts';
 import type { SessionColumns } from '../core/session-columns.ts';
 import { pathOf } from '../core/url.ts';
+import { appendRows } from '../io/duckdb-append.ts';
 import { stageSessions } from '../io/write-session-parquet.ts';
 import { rulesFromJson, rulesToJson } from './rules-json.ts';
 import type {
@@ -70,6 +70,9 @@ const EVENT_COLUMNS: readonly {
   },
 ];
 
+/** The event columns' names, in table order, for SELECT and INSERT lists. */
+const EVENT_NAMES = EVENT_COLUMNS.map((c) => c.name).join(', ');
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS stint_meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS events (
@@ -95,7 +98,6 @@ CREATE TABLE IF NOT EXISTS imports (
 CREATE TABLE IF NOT EXISTS rules (version INTEGER, rules VARCHAR, created_at BIGINT);
 `;
 
-const CHUNK_ROWS = 2048;
 const STAGE = 'stint_incoming';
 const KEYS = 'stint_keys';
 const PLACES = 'stint_places';
@@ -268,21 +270,18 @@ class DuckDBTransaction implements StoreTransaction {
       this.#nextSeq = Number(await scalar(this.c, 'SELECT coalesce(max(seq), 0) + 1 FROM events'));
       this.#staged = true;
     }
-    const appender = await this.c.createAppender(STAGE, 'main', 'temp');
-    const types = [BIGINT, ...EVENT_COLUMNS.map((c) => c.type), VARCHAR];
-    for (let from = 0; from < events.length; from += CHUNK_ROWS) {
-      const slice = events.slice(from, from + CHUNK_ROWS);
-      const chunk = DuckDBDataChunk.create(types, slice.length);
-      const seq0 = this.#nextSeq!;
-      chunk.setColumns([
-        slice.map((_, k) => BigInt(seq0 + k)),
-        ...EVENT_COLUMNS.map((c) => slice.map(c.of)),
-        slice.map(() => null), // session_id: set once sessionized
-      ]);
-      this.#nextSeq = seq0 + slice.length;
-      appender.appendDataChunk(chunk);
-    }
-    appender.closeSync();
+    const seq0 = this.#nextSeq!;
+    appendRows(
+      await this.c.createAppender(STAGE, 'main', 'temp'),
+      [BIGINT, ...EVENT_COLUMNS.map((c) => c.type), VARCHAR],
+      events,
+      [
+        (_, i) => BigInt(seq0 + i),
+        ...EVENT_COLUMNS.map((c) => c.of),
+        () => null, // session_id: set once sessionized
+      ],
+    );
+    this.#nextSeq = seq0 + events.length;
   }
 
   async #ensureStage(): Promise<void> {
@@ -319,13 +318,12 @@ class DuckDBTransaction implements StoreTransaction {
       );
       if (added.rowsChanged === 0) break;
     }
-    const names = EVENT_COLUMNS.map((col) => col.name).join(', ');
-    const stored = `SELECT seq, ${names} FROM events
+    const stored = `SELECT seq, ${EVENT_NAMES} FROM events
         WHERE anonymous_id IN (SELECT k FROM ${KEYS}) OR user_id IN (SELECT k FROM ${KEYS})`;
     await this.#visit(
       options.staged === false
         ? `${stored} ORDER BY seq`
-        : `${stored} UNION ALL SELECT seq, ${names} FROM ${STAGE} ORDER BY seq`,
+        : `${stored} UNION ALL SELECT seq, ${EVENT_NAMES} FROM ${STAGE} ORDER BY seq`,
       visit,
     );
     const keys = await c.runAndReadAll(`SELECT k FROM ${KEYS} ORDER BY k`);
@@ -333,10 +331,7 @@ class DuckDBTransaction implements StoreTransaction {
   }
 
   stagedEvents(visit: (e: StoredEvent) => void): Promise<void> {
-    return this.#visit(
-      `SELECT seq, ${EVENT_COLUMNS.map((col) => col.name).join(', ')} FROM ${STAGE} ORDER BY seq`,
-      visit,
-    );
+    return this.#visit(`SELECT seq, ${EVENT_NAMES} FROM ${STAGE} ORDER BY seq`, visit);
   }
 
   async stagedSeqs(): Promise<{ first: number; count: number }> {
@@ -346,10 +341,7 @@ class DuckDBTransaction implements StoreTransaction {
   }
 
   allEvents(visit: (e: StoredEvent) => void): Promise<void> {
-    return this.#visit(
-      `SELECT seq, ${EVENT_COLUMNS.map((col) => col.name).join(', ')} FROM events ORDER BY seq`,
-      visit,
-    );
+    return this.#visit(`SELECT seq, ${EVENT_NAMES} FROM events ORDER BY seq`, visit);
   }
 
   async #visit(sql: string, visit: (e: StoredEvent) => void): Promise<void> {
@@ -395,20 +387,10 @@ class DuckDBTransaction implements StoreTransaction {
     await c.run(
       `DROP TABLE IF EXISTS ${PLACES}; CREATE TEMP TABLE ${PLACES} (seq BIGINT, session_id VARCHAR)`,
     );
-    const appender = await c.createAppender(PLACES, 'main', 'temp');
-    for (let from = 0; from < of.length; from += CHUNK_ROWS) {
-      const n = Math.min(CHUNK_ROWS, of.length - from);
-      const chunk = DuckDBDataChunk.create([BIGINT, VARCHAR], n);
-      const seqs: bigint[] = [];
-      const sids: string[] = [];
-      for (let k = 0; k < n; k++) {
-        seqs.push(BigInt(eventSeqs[from + k]!));
-        sids.push(ids[of[from + k]!]!);
-      }
-      chunk.setColumns([seqs, sids]);
-      appender.appendDataChunk(chunk);
-    }
-    appender.closeSync();
+    appendRows(await c.createAppender(PLACES, 'main', 'temp'), [BIGINT, VARCHAR], eventSeqs, [
+      (seq) => BigInt(seq),
+      (_, i) => ids[of[i]!]!,
+    ]);
     // Stored events move now; staged ones take their session id when they are committed.
     await c.run(`UPDATE events SET session_id = p.session_id FROM ${PLACES} p WHERE events.seq = p.seq`);
     await c.run(
@@ -436,10 +418,9 @@ class DuckDBTransaction implements StoreTransaction {
 
   async commitEvents(importId: number): Promise<number> {
     await this.#ensureStage();
-    const names = EVENT_COLUMNS.map((col) => col.name).join(', ');
     await this.c.run(`CREATE TEMP TABLE IF NOT EXISTS ${PLACES} (seq BIGINT, session_id VARCHAR)`);
     const result = await this.c.run(
-      `INSERT INTO events (seq, import_id, received_at, session_id, ${names})
+      `INSERT INTO events (seq, import_id, received_at, session_id, ${EVENT_NAMES})
        SELECT st.seq, ?, ?, p.session_id, ${EVENT_COLUMNS.map((col) => `st.${col.name}`).join(', ')}
        FROM ${STAGE} st LEFT JOIN ${PLACES} p USING (seq) ORDER BY st.seq`,
       [importId, BigInt(Date.now())],
@@ -449,22 +430,12 @@ class DuckDBTransaction implements StoreTransaction {
 
   async addRejects(importId: number, rejects: readonly StoredReject[]): Promise<void> {
     if (rejects.length === 0) return;
-    const appender = await this.c.createAppender('rejects');
-    const types = [INTEGER, VARCHAR, BIGINT, VARCHAR, VARCHAR, VARCHAR];
-    for (let from = 0; from < rejects.length; from += CHUNK_ROWS) {
-      const slice = rejects.slice(from, from + CHUNK_ROWS);
-      const chunk = DuckDBDataChunk.create(types, slice.length);
-      chunk.setColumns([
-        slice.map(() => importId),
-        slice.map((r) => r.file),
-        slice.map((r) => BigInt(r.line)),
-        slice.map((r) => r.reason),
-        slice.map((r) => r.detail),
-        slice.map((r) => r.raw),
-      ]);
-      appender.appendDataChunk(chunk);
-    }
-    appender.closeSync();
+    appendRows(
+      await this.c.createAppender('rejects'),
+      [INTEGER, VARCHAR, BIGINT, VARCHAR, VARCHAR, VARCHAR],
+      rejects,
+      [() => importId, (r) => r.file, (r) => BigInt(r.line), (r) => r.reason, (r) => r.detail, (r) => r.raw],
+    );
   }
 
   async recordImport(r: ImportRecord): Promise<number> {

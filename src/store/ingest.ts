@@ -10,7 +10,6 @@
 import { sessionizeToColumns } from '../core/batch.ts';
 import { type EventColumns, EventColumnsBuilder } from '../core/columns.ts';
 import type { SessionRules } from '../core/rules.ts';
-import type { SessionColumns } from '../core/session-columns.ts';
 import type { StoredEvent, StoreTransaction } from './store.ts';
 
 export interface Resessionized {
@@ -32,29 +31,20 @@ export async function resessionizeAffected(
   rulesVersion: number,
   staged?: EventColumns,
 ): Promise<Resessionized> {
-  const builder = new EventColumnsBuilder();
-  let seqs: number[] = [];
-  const visit = (e: StoredEvent): void => {
-    if (builder.append(e)) seqs.push(e.seq);
-  };
-  const keys = await tx.affectedEvents(visit, { staged: staged === undefined });
-  let columns: EventColumns | undefined;
-  if (staged !== undefined) {
-    const range = await tx.stagedSeqs();
-    if (builder.length === 0 && range.count === staged.length) {
-      columns = staged;
-      seqs = Array.from({ length: staged.length }, (_, i) => range.first + i);
-    } else {
-      await tx.stagedEvents(visit);
-    }
+  const read = collector();
+  const keys = await tx.affectedEvents(read.visit, { staged: staged === undefined });
+  let result: Resessionized;
+  const range = staged === undefined ? undefined : await tx.stagedSeqs();
+  if (staged !== undefined && read.builder.length === 0 && range?.count === staged.length) {
+    const seqs = Array.from({ length: staged.length }, (_, i) => range.first + i);
+    result = await replace(tx, keys, staged, seqs, rules, rulesVersion);
+  } else {
+    if (staged !== undefined) await tx.stagedEvents(read.visit);
+    result = await replace(tx, keys, read.builder.finish(), read.seqs, rules, rulesVersion);
   }
-  columns ??= builder.finish();
-  const events = columns.length;
-  const sessions = sessionizeToColumns(columns, rules, { eventSessions: true });
-  await tx.replaceSessions(keys, sessions, rulesVersion, seqs);
   // Other identities' last sessions may now be over: "open" is relative to the latest event.
   await tx.closeTimedOut(rules.timeoutMs);
-  return { identities: identitiesOf(sessions), events, sessions: sessions.length };
+  return result;
 }
 
 export async function resessionizeAll(
@@ -62,17 +52,32 @@ export async function resessionizeAll(
   rules: SessionRules,
   rulesVersion: number,
 ): Promise<Resessionized> {
-  const builder = new EventColumnsBuilder();
-  const seqs: number[] = [];
-  await tx.allEvents((e) => {
-    if (builder.append(e)) seqs.push(e.seq);
-  });
-  const events = builder.length;
-  const sessions = sessionizeToColumns(builder.finish(), rules, { eventSessions: true });
-  await tx.replaceSessions(undefined, sessions, rulesVersion, seqs);
-  return { identities: identitiesOf(sessions), events, sessions: sessions.length };
+  const read = collector();
+  await tx.allEvents(read.visit);
+  return replace(tx, undefined, read.builder.finish(), read.seqs, rules, rulesVersion);
 }
 
-function identitiesOf(sessions: SessionColumns): number {
-  return new Set(sessions.identity.subarray(0, sessions.length)).size;
+/** Events read back from the store, as columns, with the `seq` of each one kept. */
+function collector() {
+  const builder = new EventColumnsBuilder();
+  const seqs: number[] = [];
+  const visit = (e: StoredEvent): void => {
+    if (builder.append(e)) seqs.push(e.seq);
+  };
+  return { builder, seqs, visit };
+}
+
+/** Sessionizes the events and replaces the sessions of `keys` (all when undefined) with them. */
+async function replace(
+  tx: StoreTransaction,
+  keys: readonly string[] | undefined,
+  columns: EventColumns,
+  seqs: readonly number[],
+  rules: SessionRules,
+  rulesVersion: number,
+): Promise<Resessionized> {
+  const sessions = sessionizeToColumns(columns, rules, { eventSessions: true });
+  await tx.replaceSessions(keys, sessions, rulesVersion, seqs);
+  const identities = new Set(sessions.identity.subarray(0, sessions.length)).size;
+  return { identities, events: columns.length, sessions: sessions.length };
 }
