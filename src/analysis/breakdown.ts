@@ -9,9 +9,16 @@
 import { StintError } from '../core/errors.ts';
 import { zoneOffsetMs } from '../core/zone.ts';
 import type { Store } from '../store/store.ts';
-import { type Metrics, metricsOf, resolveRange } from './overview.ts';
+import {
+  aggregatesOfRow,
+  type Metrics,
+  metricsOf,
+  NO_METRICS,
+  periodWhere,
+  resolveRange,
+} from './overview.ts';
 import type { QueryOptions } from './query-options.ts';
-import { AGGREGATES, type Aggregate, compile, type GroupKey, type TimeUnit } from './sql.ts';
+import { AGGREGATES, type Condition, compile, type GroupKey, type TimeUnit } from './sql.ts';
 
 export type Row = { key: string } & Metrics;
 
@@ -20,32 +27,17 @@ export const TIME_UNITS: readonly TimeUnit[] = ['hour', 'day', 'week', 'month'];
 /** More buckets than this is a mistake (--interval hour over years): refused with a hint. */
 const MAX_BUCKETS = 20_000;
 
+/** One row of metrics per group of the sessions that meet `where`. */
 async function rows(
   store: Store,
-  options: QueryOptions,
+  where: readonly Condition[],
   groupBy: GroupKey,
   orderBy: 'key' | 'sessions',
   limit?: number,
-) {
-  const range = await resolveRange(store, options);
-  if (range === undefined) return { range, rows: [] as Row[] };
-  const plan = {
-    where: [{ kind: 'range' as const, fromMs: range.fromMs, toMs: range.toMs }, ...options.filters],
-    aggregates: AGGREGATES,
-    groupBy,
-    orderBy,
-    limit,
-  };
+): Promise<Row[]> {
+  const plan = { where, aggregates: AGGREGATES, groupBy, orderBy, limit };
   const found = await store.query(compile(plan, store.dialect));
-  return {
-    range,
-    rows: found.map((r) => {
-      const a = Object.fromEntries(
-        AGGREGATES.map((k) => [k, r[k] === null || r[k] === undefined ? null : Number(r[k])]),
-      ) as Record<Aggregate, number | null>;
-      return { key: String(r.key ?? ''), ...metricsOf(a) };
-    }),
-  };
+  return found.map((r) => ({ key: String(r.key ?? ''), ...metricsOf(aggregatesOfRow(r)) }));
 }
 
 /** The metrics per bucket of `unit` over the period, empty buckets included (as zeros and nulls). */
@@ -53,11 +45,10 @@ export async function timeseries(store: Store, options: QueryOptions, unit: Time
   const range = await resolveRange(store, options);
   if (range === undefined) return [];
   const buckets = bucketBounds(range.fromMs, range.toMs, unit, options.tz);
-  const found = await rows(store, options, { kind: 'time', unit, tz: options.tz, buckets }, 'key');
-  if (found.range === undefined) return [];
-  const byKey = new Map(found.rows.map((r) => [r.key, r]));
-  const empty = metricsOf(Object.fromEntries(AGGREGATES.map((a) => [a, null])) as Record<Aggregate, null>);
-  return [...new Set(buckets.labels)].map((key) => byKey.get(key) ?? { key, ...empty });
+  const where = [{ kind: 'range' as const, fromMs: range.fromMs, toMs: range.toMs }, ...options.filters];
+  const found = await rows(store, where, { kind: 'time', unit, tz: options.tz, buckets }, 'key');
+  const byKey = new Map(found.map((r) => [r.key, r]));
+  return [...new Set(buckets.labels)].map((key) => byKey.get(key) ?? { key, ...NO_METRICS });
 }
 
 /** The metrics per value of a dimension (or local hour, or weekday), most sessions first. */
@@ -67,7 +58,8 @@ export async function breakdown(
   by: GroupKey,
   limit = 10,
 ): Promise<Row[]> {
-  return (await rows(store, options, by, 'sessions', limit)).rows;
+  const where = await periodWhere(store, options);
+  return where === undefined ? [] : rows(store, where, by, 'sessions', limit);
 }
 
 const UNIT_MS: Record<TimeUnit, number> = {

@@ -5,7 +5,7 @@
  *   await ctr(store, options) // [{ element: 'signup-button', clicks: 40, pageviews: 800, ctr: 0.05, pages: ['/pricing'] }]
  */
 import type { Store } from '../store/store.ts';
-import { periodWhere } from './pages.ts';
+import { periodWhere } from './overview.ts';
 import type { QueryOptions } from './query-options.ts';
 import { sessionQuery } from './sql.ts';
 

@@ -12,7 +12,7 @@
  */
 import { StintError } from '../core/errors.ts';
 import type { Store } from '../store/store.ts';
-import { periodWhere } from './pages.ts';
+import { periodWhere } from './overview.ts';
 import type { QueryOptions } from './query-options.ts';
 import { type Bind, SESSION_DIMENSIONS, type SessionDimension, sessionQuery } from './sql.ts';
 

@@ -99,14 +99,18 @@ export function overviewOfSessions(sessions: readonly Session[]): Metrics {
 
 const DAY_MS = 86_400_000;
 
+/** The metrics of no sessions: counts 0, rates and means null. */
+export const NO_METRICS: Metrics = metricsOf(
+  Object.fromEntries(AGGREGATES.map((a) => [a, null])) as Aggregates,
+);
+
 export async function overview(store: Store, options: QueryOptions): Promise<Overview> {
   const range = await resolveRange(store, options);
   if (range === undefined) {
-    const empty = metricsOf(Object.fromEntries(AGGREGATES.map((a) => [a, null])) as Aggregates);
     return {
       range: { from: null, to: null },
       previous_range: { from: null, to: null },
-      metrics: compare(empty, empty),
+      metrics: compare(NO_METRICS, NO_METRICS),
     };
   }
   const length = range.toMs - range.fromMs;
@@ -159,9 +163,27 @@ async function aggregates(
 ): Promise<Aggregates> {
   const plan = { where: [{ kind: 'range' as const, fromMs, toMs }, ...filters], aggregates: AGGREGATES };
   const [row] = await store.query(compile(plan, store.dialect));
+  return aggregatesOfRow(row ?? {});
+}
+
+/** The aggregates of a query row (numbers, or null where SQL gave NULL). */
+export function aggregatesOfRow(row: Record<string, unknown>): Aggregates {
   return Object.fromEntries(
-    AGGREGATES.map((a) => [a, row?.[a] === null || row?.[a] === undefined ? null : Number(row[a])]),
+    AGGREGATES.map((a) => [a, row[a] === null || row[a] === undefined ? null : Number(row[a])]),
   ) as Aggregates;
+}
+
+/** The conditions of the period asked for (see `resolveRange`) and the filters; undefined when the store has no sessions. */
+export async function periodWhere(store: Store, options: QueryOptions): Promise<Condition[] | undefined> {
+  const range = await resolveRange(store, options);
+  if (range === undefined) return undefined;
+  return [{ kind: 'range', fromMs: range.fromMs, toMs: range.toMs }, ...options.filters];
+}
+
+/** `options` with the period fixed, so that several analyses of one report resolve it once. */
+export async function pinPeriod(store: Store, options: QueryOptions): Promise<QueryOptions> {
+  const range = await resolveRange(store, options);
+  return range === undefined ? options : { ...options, fromMs: range.fromMs, toMs: range.toMs };
 }
 
 function compare(current: Metrics, previous: Metrics): Record<OverviewMetric, MetricComparison> {

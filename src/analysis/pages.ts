@@ -8,9 +8,9 @@
  *   await pages(store, options, 20) // [{ page: '/pricing', pageviews: 120, sessions: 90, entries: 30, exits: 25, … }]
  */
 import type { Store } from '../store/store.ts';
-import { resolveRange } from './overview.ts';
+import { periodWhere } from './overview.ts';
 import type { QueryOptions } from './query-options.ts';
-import { type Condition, sessionQuery } from './sql.ts';
+import { sessionQuery } from './sql.ts';
 
 export interface PageRow {
   readonly page: string;
@@ -24,13 +24,6 @@ export interface PageRow {
   readonly avg_time_on_page_s: number | null;
   /** How many pageviews the average is over (the rest have no later event). */
   readonly timed_pageviews: number;
-}
-
-/** The period's conditions, or undefined when the store has no sessions. */
-export async function periodWhere(store: Store, options: QueryOptions): Promise<Condition[] | undefined> {
-  const range = await resolveRange(store, options);
-  if (range === undefined) return undefined;
-  return [{ kind: 'range', fromMs: range.fromMs, toMs: range.toMs }, ...options.filters];
 }
 
 export async function pages(store: Store, options: QueryOptions, limit = 20): Promise<PageRow[]> {

@@ -9,7 +9,7 @@
  *   await topPaths(store, options, 3, 10) // [{ pages: ['/', '/pricing', '/signup'], sessions: 42, share: 0.05 }]
  */
 import type { Store } from '../store/store.ts';
-import { periodWhere } from './pages.ts';
+import { periodWhere } from './overview.ts';
 import type { QueryOptions } from './query-options.ts';
 import { sessionQuery } from './sql.ts';
 

@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { breakdown, fitUnit, type Row, TIME_UNITS, timeseries } from '../analysis/breakdown.ts';
 import { type FunnelSpec, funnel, parseSteps } from '../analysis/funnel.ts';
-import { type OverviewMetric, overview, resolveRange } from '../analysis/overview.ts';
+import { type OverviewMetric, overview, pinPeriod } from '../analysis/overview.ts';
 import { type PageRow, pages } from '../analysis/pages.ts';
 import { sankey, topPaths } from '../analysis/paths.ts';
 import { parseQueryOptions, type QueryFlags, type QueryOptions } from '../analysis/query-options.ts';
@@ -95,18 +95,19 @@ export async function openExistingStore(path: string): Promise<Store> {
   return openDuckDBStore(path);
 }
 
-/** The report as `stint report --json` prints it (docs/report.md). */
+/** The report as `stint report --json` prints it (docs/store.md, "Report JSON"). */
 export async function buildReport(
   store: Store,
-  options: QueryOptions,
+  asked: QueryOptions,
   interval: TimeUnit,
   funnels: readonly FunnelSpec[] = [],
   top = 10,
 ) {
   const rules = await store.rules();
+  const options = await pinPeriod(store, asked);
   const o = await overview(store, options);
-  const range = await resolveRange(store, options);
-  const unit = range === undefined ? interval : fitUnit(range.fromMs, range.toMs, interval);
+  const { fromMs, toMs } = options;
+  const unit = fromMs === undefined || toMs === undefined ? interval : fitUnit(fromMs, toMs, interval);
   const by = (dimension: SessionDimension) =>
     breakdown(store, options, { kind: 'dimension', dimension }, top);
   return {
