@@ -9,6 +9,7 @@ import { StintError } from '../src/core/errors.ts';
 import type { StintEvent } from '../src/core/event.ts';
 import { createRules, type SessionRules } from '../src/core/rules.ts';
 import type { Store } from '../src/store/store.ts';
+import { expectMetrics, NO_SESSIONS } from './helpers/metrics.ts';
 import { closeStores, ev, freshStore, storeWith as storeWithRules } from './helpers/store.ts';
 
 const RULES = createRules({ goals: ['purchase'] });
@@ -23,37 +24,9 @@ afterEach(closeStores);
 const storeWith = (events: readonly StintEvent[], rules: SessionRules = RULES): Promise<Store> =>
   storeWithRules(events, rules);
 
-/** Numbers within 1e-9, nulls exactly, metric by metric (named on failure). */
-function expectMetrics(actual: Metrics, expected: Metrics, label = ''): void {
-  for (const m of OVERVIEW_METRICS) {
-    const a = actual[m];
-    const e = expected[m];
-    if (e === null) expect(a, `${label}${m}`).toBeNull();
-    else {
-      expect(a, `${label}${m}`).not.toBeNull();
-      expect(a, `${label}${m}`).toBeCloseTo(e, 9);
-    }
-  }
-}
-
 function metricsOfRow(r: Row): Metrics {
   return Object.fromEntries(OVERVIEW_METRICS.map((m) => [m, r[m]])) as Metrics;
 }
-
-const NO_SESSIONS: Metrics = {
-  sessions: 0,
-  users: 0,
-  pageviews: 0,
-  events: 0,
-  bounce_rate: null,
-  engagement_rate: null,
-  avg_duration_s: null,
-  median_duration_s: null,
-  pages_per_session: null,
-  conversion_rate: null,
-  avg_value: null,
-  total_value: 0,
-};
 
 const q = (flags: QueryFlags = {}) => parseQueryOptions(flags);
 const keys = (rows: readonly Row[]) => rows.map((r) => r.key);

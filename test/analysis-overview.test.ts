@@ -24,6 +24,7 @@ import type { StintEvent } from '../src/core/event.ts';
 import { createRules, type SessionRules } from '../src/core/rules.ts';
 import { openDuckDBStore } from '../src/store/duckdb-store.ts';
 import type { Store } from '../src/store/store.ts';
+import { expectMetrics, NO_SESSIONS } from './helpers/metrics.ts';
 import { closeStores, ev, freshStore, importEvents, storeWith as storeWithRules } from './helpers/store.ts';
 
 const RULES = createRules({ goals: ['purchase'] });
@@ -45,34 +46,6 @@ function values(o: Overview): Metrics {
 function previousValues(o: Overview): Metrics {
   return Object.fromEntries(OVERVIEW_METRICS.map((m) => [m, o.metrics[m].previous])) as Metrics;
 }
-
-/** Numbers within 1e-9 (toBeCloseTo), nulls exactly, metric by metric (named on failure). */
-function expectMetrics(actual: Metrics, expected: Metrics, label = ''): void {
-  for (const m of OVERVIEW_METRICS) {
-    const a = actual[m];
-    const e = expected[m];
-    if (e === null) expect(a, `${label}${m}`).toBeNull();
-    else {
-      expect(a, `${label}${m}`).not.toBeNull();
-      expect(a, `${label}${m}`).toBeCloseTo(e, 9);
-    }
-  }
-}
-
-const NO_SESSIONS: Metrics = {
-  sessions: 0,
-  users: 0,
-  pageviews: 0,
-  events: 0,
-  bounce_rate: null,
-  engagement_rate: null,
-  avg_duration_s: null,
-  median_duration_s: null,
-  pages_per_session: null,
-  conversion_rate: null,
-  avg_value: null,
-  total_value: 0,
-};
 
 const utc = (iso: string): number => Date.parse(iso);
 
