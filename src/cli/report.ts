@@ -226,14 +226,16 @@ function formatReport(report: Report, db: string): string {
   for (const [title, table] of tables) lines.push('', ...formatTable(title, table, total, c));
   lines.push('', ...formatPages(report.pages, c), '', c.bold('top paths (first 3 pages)'));
   for (const p of report.paths.top) {
-    lines.push(`${p.sessions.toLocaleString('en-US').padStart(7)}  ${p.pages.map(shown).join(c.dim(' → '))}`);
+    lines.push(
+      `${p.sessions.toLocaleString('en-US').padStart(7)}  ${p.pages.map((page) => label(page)).join(c.dim(' → '))}`,
+    );
   }
   for (const f of report.funnels ?? []) {
-    lines.push('', c.bold(`funnel ${f.steps.map(shown).join(' → ')}`));
+    lines.push('', c.bold(`funnel ${f.steps.map((step) => label(step)).join(' → ')}`));
     for (const r of f.rows) {
       const share = r.drop_off_share === null ? '' : `  drop ${(r.drop_off_share * 100).toFixed(1)} %`;
       lines.push(
-        `${String(r.step).padStart(3)}. ${shown(r.name).padEnd(32)} ${r.entered.toLocaleString('en-US').padStart(8)}${share}`,
+        `${String(r.step).padStart(3)}. ${label(r.name).padEnd(32)} ${r.entered.toLocaleString('en-US').padStart(8)}${share}`,
       );
     }
   }
@@ -248,18 +250,15 @@ function formatReport(report: Report, db: string): string {
 
 type Colors = ReturnType<typeof pc.createColors>;
 
-/** Tracked text as it is safe to print (see printable.ts), '(none)' for empty, cut at 48. */
-const shown = (key: string): string => label(key);
-
 function formatPages(rows: readonly PageRow[], c: Colors): string[] {
-  const width = Math.max(5, ...rows.map((r) => shown(r.page).length));
+  const width = Math.max(5, ...rows.map((r) => label(r.page).length));
   return [
     c.bold(
       `${'pages'.padEnd(width)}  ${'views'.padStart(7)}  ${'entries'.padStart(7)}  ${'exit rate'.padStart(9)}  time on page`,
     ),
     ...rows.map(
       (r) =>
-        `${shown(r.page).padEnd(width)}  ${r.pageviews.toLocaleString('en-US').padStart(7)}  ${r.entries.toLocaleString('en-US').padStart(7)}  ${formatValue('bounce_rate', r.exit_rate).padStart(9)}  ${r.avg_time_on_page_s === null ? '–' : formatSeconds(r.avg_time_on_page_s)}`,
+        `${label(r.page).padEnd(width)}  ${r.pageviews.toLocaleString('en-US').padStart(7)}  ${r.entries.toLocaleString('en-US').padStart(7)}  ${formatValue('bounce_rate', r.exit_rate).padStart(9)}  ${r.avg_time_on_page_s === null ? '–' : formatSeconds(r.avg_time_on_page_s)}`,
     ),
   ];
 }
@@ -281,7 +280,6 @@ export function sparkline(values: readonly number[], width = 120): string {
 
 /** Sessions, share and bounce rate per row. Tracked text is printed as is, control characters shown escaped. */
 function formatTable(title: string, rows: readonly Row[], total: number, c: Colors): string[] {
-  const label = shown;
   const width = Math.max(title.length, ...rows.map((r) => label(r.key).length));
   return [
     c.bold(

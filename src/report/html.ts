@@ -29,17 +29,19 @@ function echarts(): string {
 }
 
 export function renderHtmlReport(report: unknown, title = 'stint report'): string {
+  // The title is ours (the store's file name), shown in markup: no character that could open a tag.
+  const heading = title.replace(/[<>&"]/g, '');
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
-<title>${title.replace(/[<>&"]/g, '')}</title>
+<title>${heading}</title>
 <style>${STYLE}</style>
 </head>
 <body>
-<header><h1>${title.replace(/[<>&"]/g, '')}</h1><p id="period"></p></header>
+<header><h1>${heading}</h1><p id="period"></p></header>
 <main>
 <section><h2>Overview</h2><div id="cards" class="cards"></div></section>
 <section><h2>Sessions over time</h2><div id="timeseries" class="chart"></div></section>
