@@ -8,17 +8,16 @@ import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import type { EventColumns } from '../core/columns.ts';
 import { StintError } from '../core/errors.ts';
 import type { StintEvent } from '../core/event.ts';
 import type { SessionRules } from '../core/rules.ts';
 import { fingerprintFile } from '../io/fingerprint.ts';
 import { expandInputs } from '../io/glob.ts';
-import { type LoadStats, loadEvents, type RejectedRow } from '../io/load-events.ts';
+import { loadEvents, type RejectedRow } from '../io/load-events.ts';
 import { INPUT_FORMATS, type InputFormatName } from '../io/open-input.ts';
 import { createRejectsWriter, type RejectsWriter } from '../io/write-rejects.ts';
 import { openDuckDBStore } from '../store/duckdb-store.ts';
-import { resessionizeAffected } from '../store/ingest.ts';
+import { addUntouched, type Resessionized, resessionizeAffected } from '../store/ingest.ts';
 import { sameRules } from '../store/rules-json.ts';
 import type { ImportRecord, Store, StoredRules } from '../store/store.ts';
 import { inputFormatFlag, wholeNumber } from './flag-values.ts';
@@ -263,10 +262,12 @@ async function importTransaction(
       const version = o.version ?? saved!.version;
       const pending: StintEvent[] = [];
       const rejects: RejectedRow[] = [];
-      let stats: LoadStats;
-      let columns: EventColumns;
+      const stagePending = async (): Promise<void> => {
+        if (pending.length > 0) await tx.stageEvents(pending.splice(0));
+      };
+      let loaded: Awaited<ReturnType<typeof loadEvents>>;
       try {
-        ({ stats, columns } = await loadEvents([path], {
+        loaded = await loadEvents([path], {
           normalize: {
             map: parseMap(flags.map ?? []),
             inputTz: inputZoneFromFlags(flags),
@@ -278,39 +279,49 @@ async function importTransaction(
           maxRejects: o.maxRejects,
           onReject: (row) => rejects.push(row),
           onEvent: (e) => pending.push(e),
+          parquetRows: true,
           onProgress: async (p) => {
             progress.update(p.rows, p.bytesRead);
-            await tx.stageEvents(pending.splice(0));
+            await stagePending();
           },
-        }));
-        await tx.stageEvents(pending.splice(0));
+        });
+        await stagePending();
       } finally {
         progress.stop();
       }
+      const { stats, columns, rows } = loaded;
       if (stats.rows === 0 && stats.leftOutTotal === 0) throw new NoRows(); // rolls back the rules too
-      const storedRetries = await tx.dropStoredRetries();
-      // The reader's columns are the staged events, unless retries of stored events were dropped.
-      const redone = await resessionizeAffected(
-        tx,
-        rules,
-        version,
-        storedRetries === 0 ? columns : undefined,
-      );
-      const accepted = stats.accepted - storedRetries;
-      const duplicates = stats.duplicates + storedRetries;
-      const importId = await tx.recordImport({
-        path,
-        fingerprint,
-        bytes,
-        importedAtMs: Date.now(),
-        rows: stats.rows,
-        accepted,
-        duplicates,
-        rejected: stats.rejectedTotal,
-        leftOut: stats.leftOutTotal,
-        rulesVersion: version,
-      });
-      await tx.commitEvents(importId);
+      const record = (accepted: number, duplicates: number) =>
+        tx.recordImport({
+          path,
+          fingerprint,
+          bytes,
+          importedAtMs: Date.now(),
+          rows: stats.rows,
+          accepted,
+          duplicates,
+          rejected: stats.rejectedTotal,
+          leftOut: stats.leftOutTotal,
+          rulesVersion: version,
+        });
+      let redone: Resessionized;
+      let accepted = stats.accepted;
+      let duplicates = stats.duplicates;
+      let importId: number;
+      if (rows !== undefined && !(await tx.touchesStored(rows, columns.ids.values))) {
+        // A Parquet file of new visitors and new events: stored as read, already sessionized.
+        importId = await record(accepted, duplicates);
+        redone = await addUntouched(tx, rows, columns, rules, version, importId);
+      } else {
+        if (rows !== undefined) await tx.stageRows(rows, columns);
+        const storedRetries = await tx.dropStoredRetries();
+        // The reader's columns are the staged events, unless retries of stored events were dropped.
+        redone = await resessionizeAffected(tx, rules, version, storedRetries === 0 ? columns : undefined);
+        accepted -= storedRetries;
+        duplicates += storedRetries;
+        importId = await record(accepted, duplicates);
+        await tx.commitEvents(importId);
+      }
       await tx.addRejects(importId, rejects);
       const file: FileImport = {
         ...emptyImport(path, started),

@@ -12,7 +12,7 @@ import type { StintEvent } from '../core/event.ts';
 import { createNormalizer, type NormalizeOptions, type NormalizeResult } from '../core/normalize.ts';
 import { type InputOptions, openInput } from './open-input.ts';
 import { parquetRecordsAt } from './parquet.ts';
-import { type FastLoad, planParquetFastPath } from './parquet-columns.ts';
+import { type FastLoad, type ParquetRows, planParquetFastPath } from './parquet-columns.ts';
 import type { LeftOutReason } from './record.ts';
 import type { RejectedLine } from './write-rejects.ts';
 
@@ -52,13 +52,18 @@ export interface LoadOptions extends InputOptions {
   onReject?: ((row: RejectedRow) => void) | undefined;
   /** Each accepted event, in input order (retries left out); reads every input record by record. */
   onEvent?: ((event: StintEvent) => void) | undefined;
+  /**
+   * Read one plain Parquet input column-wise even with `onEvent` (which is then not called), and
+   * give back its `ParquetRows`, from which a store keeps the events: the import's fast path.
+   */
+  parquetRows?: boolean | undefined;
   onProgress?: (p: { rows: number; bytesRead: number; file: string }) => void | Promise<void>;
 }
 
 export async function loadEvents(
   paths: readonly string[],
   options: LoadOptions,
-): Promise<{ columns: EventColumns; stats: LoadStats }> {
+): Promise<{ columns: EventColumns; stats: LoadStats; rows?: ParquetRows | undefined }> {
   const normalize = createNormalizer(options.normalize);
   const stats: LoadStats = {
     files: [],
@@ -104,8 +109,8 @@ export async function loadEvents(
     stats.duplicates += file.duplicates;
   };
 
-  if (options.fastPath !== false && options.onEvent === undefined) {
-    const fast = await planParquetFastPath(paths, options);
+  if (options.fastPath !== false && (options.onEvent === undefined || options.parquetRows === true)) {
+    const fast = await planParquetFastPath(paths, { ...options, rows: options.parquetRows });
     if (fast !== undefined) {
       try {
         const loaded = await fast.load(options);
@@ -121,7 +126,7 @@ export async function loadEvents(
             addUp(file);
             stats.bytesRead += result.bytes;
           }
-          return { columns: loaded.columns, stats };
+          return { columns: loaded.columns, stats, rows: loaded.rows };
         }
       } finally {
         fast.close();

@@ -52,6 +52,7 @@ import {
   plain,
   plainExpression,
 } from './parquet.ts';
+import { quoteIdentifier } from './quote-identifier.ts';
 
 type Field = CanonicalField | 'session_key';
 
@@ -62,7 +63,17 @@ const ID_TYPES = new Set<DuckDBTypeId>([...INTEGER_TYPES, DuckDBTypeId.VARCHAR])
 
 const ID_GROUP: readonly Field[] = ['anonymous_id', 'user_id'];
 const PAGE_GROUP: readonly Field[] = ['event', 'url'];
-const ATTR_GROUP: readonly Field[] = [
+export const PAGE_TEXTS = [
+  'event',
+  'url',
+  'path',
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_term',
+  'utm_content',
+] as const;
+export const ATTR_TEXTS = [
   'referrer',
   'utm_source',
   'utm_medium',
@@ -72,7 +83,8 @@ const ATTR_GROUP: readonly Field[] = [
   'timezone',
   'user_agent',
   'session_key',
-];
+] as const;
+const ATTR_GROUP: readonly Field[] = [...ATTR_TEXTS];
 
 /** One input file as the fast path reads it: the SQL expression of each canonical field. */
 interface FastFile {
@@ -86,6 +98,8 @@ interface FastFile {
   readonly numericValue: boolean;
   readonly hasEventId: boolean;
   readonly eventIdHash: (text: string) => string;
+  /** The properties of a row as JSON text ('' for none); undefined when a property column's type has no exact SQL form. */
+  readonly propertiesSql: string | undefined;
 }
 
 export interface FastFileResult {
@@ -103,6 +117,35 @@ export interface FastLoad {
   readonly columns: EventColumns;
   /** For reading the rejected rows back. */
   readonly connection: DuckDBConnection;
+  /** With `rows`: where each event is in the file, and the texts to store it by. */
+  readonly rows?: ParquetRows | undefined;
+}
+
+/**
+ * A Parquet file's events as the fast path read them, enough to store each one in full without
+ * an object per event: per event (in `columns` order) its row in the file and its identity, page
+ * and attribute combination; per combination the normalized texts (as `normalize` gives them).
+ * A store reads event_id and properties from the file itself, with `eventIdSql` and
+ * `propertiesSql` over a `read_parquet` row.
+ */
+export interface ParquetRows {
+  readonly path: string;
+  /** 0-based row in the file. */
+  readonly row: Int32Array;
+  readonly idCombo: Int32Array;
+  readonly pageCombo: Int32Array;
+  readonly attrCombo: Int32Array;
+  /** Per identity combination: anonymous_id, user_id. */
+  readonly ids: readonly (readonly string[])[];
+  /** Per page combination: event, url, path, then the utm_* fields of the URL's query (PAGE_TEXTS). */
+  readonly pages: readonly (readonly string[])[];
+  /**
+   * Per attribute combination: referrer, utm_source … utm_content, timezone, user_agent,
+   * session_key (ATTR_TEXTS). When all five utm_* fields are '', the event's come from its URL.
+   */
+  readonly attrs: readonly (readonly string[])[];
+  readonly eventIdSql: string;
+  readonly propertiesSql: string;
 }
 
 interface LoadHooks {
@@ -124,9 +167,12 @@ export async function planParquetFastPath(
     normalize: NormalizeOptions;
     /** For tests: the SQL that hashes an event_id's text (default: DuckDB's 64-bit hash, never 0). */
     eventIdHash?: (text: string) => string;
+    /** Also give `ParquetRows` (one file only, and only when its properties have an exact SQL form). */
+    rows?: boolean | undefined;
   },
 ): Promise<FastPath | undefined> {
   if (paths.length === 0 || (options.format !== undefined && options.format !== 'parquet')) return undefined;
+  if (options.rows === true && paths.length !== 1) return undefined;
   for (const path of paths) {
     try {
       if ((await detectFileFormat(path)) !== 'parquet' || isGzip(await readHead(path, 2))) return undefined;
@@ -145,13 +191,13 @@ export async function planParquetFastPath(
     const files: FastFile[] = [];
     for (const path of paths) {
       const file = await describe(connection, path, options.normalize, options.eventIdHash ?? hashEventId);
-      if (file === undefined) {
+      if (file === undefined || (options.rows === true && file.propertiesSql === undefined)) {
         close();
         return undefined;
       }
       files.push(file);
     }
-    return { load: (hooks) => load(connection, files, hooks), close };
+    return { load: (hooks) => load(connection, files, hooks, options.rows === true), close };
   } catch {
     close();
     return undefined;
@@ -168,12 +214,14 @@ async function describe(
 ): Promise<FastFile | undefined> {
   const { names, types } = await parquetSchema(connection, path);
   const keys = columnKeys(names);
-  const { fields } = planKeys(keys, normalize);
+  const { fields, propertyKeys } = planKeys(keys, normalize);
+  const byKey = (key: string): { key: string; name: string; type: DuckDBTypeId } => {
+    const i = keys.indexOf(key);
+    return { key, name: names[i]!, type: types[i]! };
+  };
   const column = (field: Field): { name: string; type: DuckDBTypeId } | undefined => {
     const key = fields[field];
-    if (key === undefined) return undefined;
-    const i = keys.indexOf(key);
-    return { name: names[i]!, type: types[i]! };
+    return key === undefined ? undefined : byKey(key);
   };
   const ts = column('timestamp');
   if (ts === undefined || !(EPOCH_MS_TYPES.has(ts.type) || NUMBER_TYPES.has(ts.type))) return undefined;
@@ -204,7 +252,39 @@ async function describe(
     eventIdHash,
     numericValue,
     hasEventId: eventId !== undefined,
+    propertiesSql: propertiesSql(propertyKeys.map(byKey)),
   };
+}
+
+/** Property column types whose JSON from DuckDB's to_json is the record path's JSON.stringify. */
+const JSON_EXACT_TYPES = new Set<DuckDBTypeId>([
+  DuckDBTypeId.VARCHAR,
+  DuckDBTypeId.BOOLEAN,
+  DuckDBTypeId.TINYINT,
+  DuckDBTypeId.SMALLINT,
+  DuckDBTypeId.INTEGER,
+  DuckDBTypeId.UTINYINT,
+  DuckDBTypeId.USMALLINT,
+  DuckDBTypeId.UINTEGER,
+]);
+
+/**
+ * A row's properties as the record path writes them (`JSON.stringify` of the non-empty
+ * non-canonical columns, in column order), or undefined when a column's type has no exact form.
+ */
+function propertiesSql(
+  columns: readonly { key: string; name: string; type: DuckDBTypeId }[],
+): string | undefined {
+  if (columns.some((c) => !JSON_EXACT_TYPES.has(c.type))) return undefined;
+  if (columns.length === 0) return "''";
+  const pairs = columns.map(({ key, name, type }) => {
+    const id = quoteIdentifier(name);
+    const empty = type === DuckDBTypeId.VARCHAR ? `${id} IS NULL OR ${id} = ''` : `${id} IS NULL`;
+    const quotedKey = `'${JSON.stringify(key).replaceAll("'", "''")}:'`;
+    return `CASE WHEN ${empty} THEN NULL ELSE ${quotedKey} || CAST(to_json(${id}) AS VARCHAR) END`;
+  });
+  const body = `concat_ws(',', ${pairs.join(', ')})`;
+  return `CASE WHEN ${body} = '' THEN '' ELSE '{' || ${body} || '}' END`;
 }
 
 /** Types whose DuckDB text differs from the record path's text of the same value (1.50 vs 1.5). */
@@ -219,7 +299,7 @@ async function attributeCombinations(
   connection: DuckDBConnection,
   file: FastFile,
   dicts: EventDictionaries,
-): Promise<{ map: Hash64Map; codes: ReturnType<typeof encodeAttributes> }> {
+): Promise<{ map: Hash64Map; codes: ReturnType<typeof encodeAttributes>; texts: string[][] }> {
   const exprs = ATTR_GROUP.map((f) => file.expr[f]);
   const result = await connection.runAndReadAll(
     `SELECT DISTINCT hash(${exprs.join(', ')}), ${exprs.join(', ')} FROM read_parquet(?)`,
@@ -234,7 +314,7 @@ async function attributeCombinations(
     map.setIfAbsent(Number(h & 0xffffffffn), Number(h >> 32n), r);
     rows.push(ATTR_GROUP.map((_, i) => fieldText(plain(columns[i + 1]![r]))));
   }
-  return { map, codes: encodeAttributes(dicts, rows) };
+  return { map, codes: encodeAttributes(dicts, rows), texts: rows };
 }
 
 /** The codes of each attribute combination; `hasUtm` = any utm_* field set (else the URL's count). */
@@ -307,12 +387,25 @@ const encodeIds =
   ({ ids }: EventDictionaries) =>
   ([anon, user]: readonly string[]): number[] => [ids.code(anon!.trim()), ids.code(user!.trim())];
 
-/** (event, url) texts → [name code, path code, code of the campaign in the URL's query]. */
+/**
+ * (event, url) texts → [name code, path code, code of the campaign in the URL's query]; with
+ * `texts`, also the combination's PAGE_TEXTS.
+ */
 const encodePage =
-  ({ names, paths, campaigns }: EventDictionaries) =>
+  ({ names, paths, campaigns }: EventDictionaries, texts: string[][] | undefined) =>
   ([event, url]: readonly string[]): number[] => {
     const name = event!.trim();
     const utm = utmFromUrl(url!);
+    texts?.push([
+      name === '' ? PAGEVIEW : name,
+      url!,
+      url === '' ? '' : pathOf(url!),
+      utm?.utm_source ?? '',
+      utm?.utm_medium ?? '',
+      utm?.utm_campaign ?? '',
+      utm?.utm_term ?? '',
+      utm?.utm_content ?? '',
+    ]);
     return [
       names.code(name === '' ? PAGEVIEW : name),
       url === '' ? 0 : paths.code(pathOf(url!)),
@@ -321,6 +414,30 @@ const encodePage =
         : campaignCode(campaigns, utm.utm_source ?? '', utm.utm_medium ?? '', utm.utm_campaign ?? ''),
     ];
   };
+
+/** Per event: its row in the file and its combination in each group (ParquetRows). */
+class PlaceColumns {
+  readonly row: Int32Array;
+  readonly idCombo: Int32Array;
+  readonly pageCombo: Int32Array;
+  readonly attrCombo: Int32Array;
+
+  constructor(n: number) {
+    this.row = new Int32Array(n);
+    this.idCombo = new Int32Array(n);
+    this.pageCombo = new Int32Array(n);
+    this.attrCombo = new Int32Array(n);
+  }
+
+  slice(n: number) {
+    return {
+      row: this.row.subarray(0, n),
+      idCombo: this.idCombo.subarray(0, n),
+      pageCombo: this.pageCombo.subarray(0, n),
+      attrCombo: this.attrCombo.subarray(0, n),
+    };
+  }
+}
 
 /** Epoch ms of a native timestamp or date, as the record path reads a `Date`. */
 function nativeMs(ms: number): number | undefined {
@@ -343,6 +460,7 @@ async function load(
   connection: DuckDBConnection,
   files: readonly FastFile[],
   hooks: LoadHooks,
+  withRows: boolean,
 ): Promise<FastLoad | 'hash_collision'> {
   const results: FastFileResult[] = [];
   const rowCounts: number[] = [];
@@ -370,6 +488,9 @@ async function load(
   const anyIds = files.some((f) => f.hasEventId);
   const idLo = new Uint32Array(anyIds ? allRows : 0);
   const idHi = new Uint32Array(anyIds ? allRows : 0);
+  // With rows (one file): each event's row and combinations, and each combination's texts.
+  const places = new PlaceColumns(withRows ? allRows : 0);
+  let texts: Pick<ParquetRows, 'ids' | 'pages' | 'attrs'> | undefined;
   const fileEnds: number[] = [];
   let length = 0;
   let rowsBefore = 0;
@@ -391,7 +512,8 @@ async function load(
     const { nativeTime, numericValue } = file;
     const idCombos = new LazyCombos(2, encodeIds(dicts));
     const [anonOf, userOf] = idCombos.codes as [number[], number[]];
-    const pageCombos = new LazyCombos(3, encodePage(dicts));
+    const pageTexts: string[][] = [];
+    const pageCombos = new LazyCombos(3, encodePage(dicts, withRows ? pageTexts : undefined));
     const [nameOf, pathCodeOf, urlCampaignOf] = pageCombos.codes as [number[], number[], number[]];
     const valueCombos = new LazyCombos(1, ([v]) => [fieldValue(v)]);
     const [valueOfCombo] = valueCombos.codes as [number[]];
@@ -442,6 +564,12 @@ async function load(
           idLo[i] = eidH[2 * r]!;
           idHi[i] = eidH[2 * r + 1]!;
         }
+        if (withRows) {
+          places.row[i] = line - 1;
+          places.idCombo[i] = id;
+          places.pageCombo[i] = page;
+          places.attrCombo[i] = attr;
+        }
         tsMs[i] = ms!;
         values[i] = value;
         anonCode[i] = anon;
@@ -469,6 +597,16 @@ async function load(
     if (stop)
       await next.catch(() => null); // settle the chunk asked for ahead before other queries
     else if (line !== rowCounts[fileIndex]) throw cutShort(file.path, line, rowCounts[fileIndex]!);
+    if (withRows) {
+      const ids = dicts.ids.values;
+      texts = {
+        ids: anonOf.map((anon, c) => [ids[anon]!, ids[userOf[c]!]!]),
+        pages: pageTexts,
+        attrs: attrs.texts.map((row) =>
+          row.map((text, k) => (ATTR_TEXTS[k] === 'timezone' ? text.trim() : text)),
+        ),
+      };
+    }
     fileEnds.push(length);
     rejectedTotal += result.rejected.length;
     rowsBefore += result.rows;
@@ -498,10 +636,21 @@ async function load(
       return 'hash_collision';
     }
   }
-  const kept = repeats.length === 0 ? length : dropRepeats(repeats, length, tsMs, values, codes);
+  const kept = repeats.length === 0 ? length : dropRepeats(repeats, length, tsMs, values, [codes, places]);
+  const file = files[0]!;
   return {
     files: results,
     connection,
+    rows:
+      texts === undefined
+        ? undefined
+        : {
+            path: file.path,
+            ...places.slice(kept),
+            ...texts,
+            eventIdSql: file.hasEventId ? `coalesce(CAST(${file.expr.event_id} AS VARCHAR), '')` : "''",
+            propertiesSql: file.propertiesSql!,
+          },
     columns: {
       length: kept,
       tsMs: tsMs.subarray(0, kept),
@@ -534,7 +683,7 @@ function dropRepeats(
   length: number,
   tsMs: Float64Array,
   values: Float64Array,
-  codes: IntColumns,
+  ints: readonly { slice(n: number): Record<string, Int32Array> }[],
 ): number {
   const drop = new Uint8Array(length);
   for (const i of repeats) drop[i] = 1;
@@ -544,7 +693,7 @@ function dropRepeats(
     return kept;
   };
   keep(tsMs);
-  for (const column of Object.values(codes.slice(length))) keep(column);
+  for (const columns of ints) for (const column of Object.values(columns.slice(length))) keep(column);
   return keep(values);
 }
 

@@ -10,84 +10,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  DOUBLE,
-  type DuckDBAppender,
-  type DuckDBConnection,
-  DuckDBDataChunk,
-  DuckDBInstance,
-  type DuckDBType,
-  INTEGER,
-  UBIGINT,
-  VARCHAR,
-} from '@duckdb/node-api';
+import { DOUBLE, type DuckDBConnection, DuckDBInstance, INTEGER, UBIGINT } from '@duckdb/node-api';
 import { END_REASONS, roundValue } from '../core/session.ts';
 import type { SessionColumns } from '../core/session-columns.ts';
-import { appendRows, CHUNK_ROWS } from './duckdb-append.ts';
-
-/** An appender on a table just made by `create` (temporary tables live in the temp catalog). */
-function createAppender(
-  connection: DuckDBConnection,
-  table: string,
-  create: string,
-): Promise<DuckDBAppender> {
-  return create.startsWith('CREATE TEMP')
-    ? connection.createAppender(table, 'main', 'temp')
-    : connection.createAppender(table);
-}
-
-/** Numeric columns as typed arrays, appended to `table` chunk by chunk. */
-async function appendColumns(
-  connection: DuckDBConnection,
-  create: string,
-  table: string,
-  columns: readonly {
-    name: string;
-    type: DuckDBType;
-    values: Int32Array | Float64Array | Uint32Array | Uint8Array;
-  }[],
-  length: number,
-): Promise<void> {
-  await connection.run(`${create} (${columns.map((c) => `${c.name} ${c.type.toString()}`).join(', ')})`);
-  const appender = await createAppender(connection, table, create);
-  const types = columns.map((c) => c.type);
-  for (let from = 0; from < length; from += CHUNK_ROWS) {
-    const n = Math.min(CHUNK_ROWS, length - from);
-    const chunk = DuckDBDataChunk.create(types, n);
-    columns.forEach((c, i) => {
-      // Numeric vectors keep their values in a typed array `items`, written back by flush().
-      const vector = chunk.getColumnVector(i) as unknown as {
-        items: Int32Array | Float64Array;
-        flush(): void;
-      };
-      const source = c.values;
-      if (c.type === UBIGINT) {
-        const words = new Uint32Array(vector.items.buffer, vector.items.byteOffset, n * 2);
-        words.set(source.subarray(from * 2, (from + n) * 2));
-      } else {
-        vector.items.set(source.subarray(from, from + n));
-      }
-      vector.flush();
-    });
-    appender.appendDataChunk(chunk);
-  }
-  appender.closeSync();
-}
-
-/** A dictionary as a table (code, text columns…); one row per code. */
-async function appendTexts(
-  connection: DuckDBConnection,
-  create: string,
-  table: string,
-  names: readonly string[],
-  rows: readonly (readonly string[])[],
-): Promise<void> {
-  await connection.run(`${create} (code INTEGER, ${names.map((n) => `${n} VARCHAR`).join(', ')})`);
-  appendRows(await createAppender(connection, table, create), [INTEGER, ...names.map(() => VARCHAR)], rows, [
-    (_, code) => code,
-    ...names.map((_, c) => (row: readonly string[]) => row[c]!),
-  ]);
-}
+import { appendColumns, appendTexts, positions } from './duckdb-append.ts';
 
 /** How `sessionSelect` gives start and end: Parquet timestamps, or epoch milliseconds (stores). */
 export type SessionTimes = 'timestamp' | 'epoch_ms';
@@ -95,14 +21,15 @@ export type SessionTimes = 'timestamp' | 'epoch_ms';
 /**
  * Loads `sc` into tables of `connection` whose names start with `prefix` (temporary tables
  * when `temp`), and gives the SELECT that reads them back as sessions: the fields of
- * SESSIONS.md section 4 in order, sorted as `sc` is. `drop()` removes the tables.
+ * SESSIONS.md section 4 in order, sorted as `sc` is (with 'index', first the position in `sc`
+ * as `session_index`); `ids` selects just (session_index, session_id). `drop()` removes the tables.
  */
 export async function stageSessions(
   connection: DuckDBConnection,
   sc: SessionColumns,
   prefix: string,
   temp: boolean,
-): Promise<{ select(times: SessionTimes): string; drop(): Promise<void> }> {
+): Promise<{ select(times: SessionTimes, index?: 'index'): string; ids: string; drop(): Promise<void> }> {
   const n = sc.length;
   const { dicts } = sc;
   // The 128-bit id as two UBIGINTs, each given as its two 32-bit halves, low half first.
@@ -130,6 +57,7 @@ export async function stageSessions(
     `${create} ${table('s')}`,
     t('s'),
     [
+      { name: 'k', type: INTEGER, values: positions(n) },
       { name: 'id_high', type: UBIGINT, values: high },
       { name: 'id_low', type: UBIGINT, values: low },
       { name: 'identity', type: INTEGER, values: sc.identity },
@@ -187,9 +115,11 @@ export async function stageSessions(
   const hex = (column: string): string => `lpad(lower(hex(${column})), 16, '0')`;
   const time = (column: string, times: SessionTimes): string =>
     times === 'timestamp' ? `epoch_ms(${column}::BIGINT)::TIMESTAMP_MS` : `${column}::BIGINT`;
+  const sessionId = `${hex('s.id_high')} || ${hex('s.id_low')}`;
   return {
-    select: (times) => `
-        SELECT ${hex('s.id_high')} || ${hex('s.id_low')} AS session_id,
+    ids: `SELECT s.k AS session_index, ${sessionId} AS session_id FROM ${t('s')} s`,
+    select: (times, index) => `
+        SELECT ${index === 'index' ? 's.k AS session_index, ' : ''}${sessionId} AS session_id,
                i.v AS identity, u.v AS user_id, a.v AS anonymous_id,
                ${time('s.start_ms', times)} AS ${times === 'timestamp' ? 'start' : 'start_ms'},
                ${time('s.end_ms', times)} AS ${times === 'timestamp' ? '"end"' : 'end_ms'},
@@ -211,7 +141,7 @@ export async function stageSessions(
         JOIN ${t('campaigns')} c ON c.code = s.campaign
         JOIN ${t('agents')} g ON g.code = s.agent
         JOIN ${t('zones')} z ON z.code = s.zone
-        ORDER BY s.rowid`,
+        ORDER BY s.k`,
     drop: async () => {
       for (const name of tables) await connection.run(`DROP TABLE IF EXISTS ${name}`);
     },

@@ -18,13 +18,17 @@ import {
   VARCHAR,
 } from '@duckdb/node-api';
 import type { CompiledQuery } from '../analysis/sql.ts';
+import type { EventColumns } from '../core/columns.ts';
 import { StintError } from '../core/errors.ts';
 import type { StintEvent } from '../core/event.ts';
 import type { SessionRules } from '../core/rules.ts';
 import type { SessionColumns } from '../core/session-columns.ts';
+import { type SessionPages, sessionPages } from '../core/session-pages.ts';
 import { pathOf } from '../core/url.ts';
-import { appendRows } from '../io/duckdb-append.ts';
+import { appendRows, appendTexts } from '../io/duckdb-append.ts';
+import type { ParquetRows } from '../io/parquet-columns.ts';
 import { stageSessions } from '../io/write-session-parquet.ts';
+import { stageParquetRows } from './duckdb-rows.ts';
 import { rulesFromJson, rulesToJson } from './rules-json.ts';
 import type {
   ImportRecord,
@@ -71,7 +75,8 @@ const EVENT_COLUMNS: readonly {
 ];
 
 /** The event columns' names, in table order, for SELECT and INSERT lists. */
-const EVENT_NAMES = EVENT_COLUMNS.map((c) => c.name).join(', ');
+const EVENT_NAME_LIST = EVENT_COLUMNS.map((c) => c.name);
+const EVENT_NAMES = EVENT_NAME_LIST.join(', ');
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS stint_meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -288,6 +293,92 @@ class DuckDBTransaction implements StoreTransaction {
     if (!this.#staged) await this.stageEvents([]);
   }
 
+  async stageRows(rows: ParquetRows, cols: EventColumns): Promise<void> {
+    await this.#ensureStage();
+    const seq0 = this.#nextSeq!;
+    const staged = await stageParquetRows(this.c, rows, cols, EVENT_NAME_LIST, seq0);
+    try {
+      await this.c.run(
+        `INSERT INTO ${STAGE} (seq, ${EVENT_NAMES}) SELECT seq, ${EVENT_NAMES} FROM (${staged.sql}) ORDER BY seq`,
+        staged.params,
+      );
+    } finally {
+      await staged.drop();
+    }
+    this.#nextSeq = seq0 + cols.length;
+  }
+
+  async touchesStored(rows: ParquetRows, ids: readonly string[]): Promise<boolean> {
+    const c = this.c;
+    if ((await scalar(c, 'SELECT seq FROM events LIMIT 1')) === undefined) return false;
+    const table = 'stint_ids';
+    await appendTexts(
+      c,
+      `CREATE TEMP TABLE ${table}`,
+      table,
+      ['k'],
+      ids.filter((k) => k !== '').map((k) => [k]),
+    );
+    try {
+      const linked = await scalar(
+        c,
+        `SELECT 1 FROM events WHERE anonymous_id IN (SELECT k FROM ${table}) OR user_id IN (SELECT k FROM ${table}) LIMIT 1`,
+      );
+      if (linked !== undefined || rows.eventIdSql === "''") return linked !== undefined;
+    } finally {
+      await c.run(`DROP TABLE ${table}`);
+    }
+    const retry = await scalar(
+      c,
+      `SELECT 1 FROM events WHERE event_id <> ''
+         AND event_id IN (SELECT ${rows.eventIdSql} FROM read_parquet(?)) LIMIT 1`,
+      [rows.path],
+    );
+    return retry !== undefined;
+  }
+
+  async addSessionized(
+    rows: ParquetRows,
+    cols: EventColumns,
+    sessions: SessionColumns,
+    rulesVersion: number,
+    importId: number,
+  ): Promise<void> {
+    const c = this.c;
+    const of = sessions.eventSessions;
+    if (this.#staged) throw new Error('addSessionized: events are staged in this transaction');
+    if (of === undefined) throw new Error('addSessionized needs eventSessions');
+    const seq0 = Number(await scalar(c, 'SELECT coalesce(max(seq), 0) + 1 FROM events'));
+    const staged = await stageSessions(c, sessions, 'stint_stage_', true);
+    const events = await stageParquetRows(c, rows, cols, EVENT_NAME_LIST, seq0, of);
+    const PAGES = 'stint_pages';
+    try {
+      // The joins in the order written: the file's rows probe, the narrow tables are built.
+      await c.run(`SET disabled_optimizers = 'join_order'`);
+      const inserted = c.run(
+        `INSERT INTO events (seq, import_id, received_at, session_id, ${EVENT_NAMES})
+         SELECT e.seq, ${importId}, ${Date.now()}, n.session_id, ${EVENT_COLUMNS.map((col) => `e.${col.name}`).join(', ')}
+         FROM (${events.sql}) e JOIN (${staged.ids}) n ON n.session_index = e.session`,
+        events.params,
+      );
+      // While DuckDB inserts the events: each session's pages as a JSON array of texts.
+      const json = pagesJson(cols, sessionPages(cols, of, sessions.length));
+      await inserted;
+      await c.run('RESET disabled_optimizers');
+      await appendTexts(c, `CREATE TEMP TABLE ${PAGES}`, PAGES, ['pages'], json);
+      await c.run(
+        `INSERT INTO sessions
+         SELECT n.* EXCLUDE (session_index), ?, p.pages::JSON::VARCHAR[]
+         FROM (${staged.select('epoch_ms', 'index')}) n JOIN ${PAGES} p ON p.code = n.session_index`,
+        [rulesVersion],
+      );
+    } finally {
+      await events.drop();
+      await staged.drop();
+      await c.run(`DROP TABLE IF EXISTS ${PAGES}`);
+    }
+  }
+
   async dropStoredRetries(): Promise<number> {
     await this.#ensureStage();
     // A retry repeats a stored event_id, or one staged earlier in input order.
@@ -461,6 +552,20 @@ class DuckDBTransaction implements StoreTransaction {
     await this.c.run('INSERT INTO rules VALUES (?, ?, ?)', [version, rulesToJson(rules), BigInt(nowMs)]);
     return { version, rules, createdAtMs: nowMs };
   }
+}
+
+/** Each session's pages as one JSON array of texts (a row for `appendTexts`); each path quoted once. */
+function pagesJson(cols: EventColumns, pages: SessionPages): string[][] {
+  const quoted = cols.paths.values.map((v) => JSON.stringify(v));
+  const out: string[][] = new Array(pages.start.length - 1);
+  for (let s = 0; s < out.length; s++) {
+    let text = '[';
+    for (let k = pages.start[s]!; k < pages.start[s + 1]!; k++) {
+      text += (k === pages.start[s] ? '' : ',') + quoted[pages.paths[k]!];
+    }
+    out[s] = [`${text}]`];
+  }
+  return out;
 }
 
 /** Where each event column is in a chunk of (seq, EVENT_COLUMNS…). */

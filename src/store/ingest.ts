@@ -10,6 +10,8 @@
 import { sessionizeToColumns } from '../core/batch.ts';
 import { type EventColumns, EventColumnsBuilder } from '../core/columns.ts';
 import type { SessionRules } from '../core/rules.ts';
+import type { SessionColumns } from '../core/session-columns.ts';
+import type { ParquetRows } from '../io/parquet-columns.ts';
 import type { StoredEvent, StoreTransaction } from './store.ts';
 
 export interface Resessionized {
@@ -47,6 +49,24 @@ export async function resessionizeAffected(
   return result;
 }
 
+/**
+ * Stores a Parquet file's events that touch nothing stored (`tx.touchesStored` said so), as
+ * import `importId`: sessionized as the reader gave them, no event read back from the store.
+ */
+export async function addUntouched(
+  tx: StoreTransaction,
+  rows: ParquetRows,
+  cols: EventColumns,
+  rules: SessionRules,
+  rulesVersion: number,
+  importId: number,
+): Promise<Resessionized> {
+  const sessions = sessionizeToColumns(cols, rules, { eventSessions: true });
+  await tx.addSessionized(rows, cols, sessions, rulesVersion, importId);
+  await tx.closeTimedOut(rules.timeoutMs);
+  return counts(sessions, cols.length);
+}
+
 export async function resessionizeAll(
   tx: StoreTransaction,
   rules: SessionRules,
@@ -78,6 +98,10 @@ async function replace(
 ): Promise<Resessionized> {
   const sessions = sessionizeToColumns(columns, rules, { eventSessions: true });
   await tx.replaceSessions(keys, sessions, rulesVersion, seqs);
+  return counts(sessions, columns.length);
+}
+
+function counts(sessions: SessionColumns, events: number): Resessionized {
   const identities = new Set(sessions.identity.subarray(0, sessions.length)).size;
-  return { identities, events: columns.length, sessions: sessions.length };
+  return { identities, events, sessions: sessions.length };
 }
