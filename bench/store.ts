@@ -8,6 +8,9 @@
  * then the latency of the other analyses (time series, breakdowns, pages, paths, funnels,
  * retention) over one week.
  *
+ * Beside the import it times two references on the same file: a bare DuckDB load of it and
+ * `stint sessionize` of it (see `references`).
+ *
  *   npx tsx bench/store.ts [--events 10000000] [--runs 1] [--reuse-store]
  *
  * --reuse-store skips the import when bench/out/store-N.duckdb exists (to measure the queries again).
@@ -56,18 +59,25 @@ interface ImportRun {
   elapsedS: number;
 }
 
+/** The stint CLI in a child process, as a user runs it; its time, output and stderr. */
+function runCli(cliArgs: string[]): { ms: number; stdout: string; stderr: string } {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench/run-cli.ts'), ...cliArgs], {
+    encoding: 'utf8',
+    cwd: root,
+    maxBuffer: 64 * 1048576,
+  });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`stint ${cliArgs[0]} failed (${r.status ?? r.signal}): ${r.stderr}`);
+  return { ms, stdout: r.stdout, stderr: r.stderr };
+}
+
 /** `stint import FILE --db DB --json` in a child process, into a new store. */
 function runImport(): ImportRun {
   rmSync(dbPath, { force: true });
   rmSync(`${dbPath}.wal`, { force: true });
-  const t0 = performance.now();
-  const r = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'bench/run-cli.ts'), 'import', parquetPath, '--db', dbPath, '--json'],
-    { encoding: 'utf8', cwd: root, maxBuffer: 64 * 1048576 },
-  );
-  const ms = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`stint import failed (${r.status ?? r.signal}): ${r.stderr}`);
+  const r = runCli(['import', parquetPath, '--db', dbPath, '--json']);
+  const { ms } = r;
   const last = r.stderr.trim().split('\n').pop() ?? '{}';
   const summary = JSON.parse(r.stdout) as {
     files: { rows: number; accepted: number; sessions: number; elapsed_s: number }[];
@@ -81,6 +91,29 @@ function runImport(): ImportRun {
     sessions: file.sessions,
     elapsedS: file.elapsed_s,
   };
+}
+
+/**
+ * Two references run beside the import, so its figure reads the same on a busy or a quiet
+ * machine: the file loaded into a new DuckDB file as it is (CREATE TABLE AS SELECT * FROM
+ * read_parquet: no sessions, no checks, the least any store does), and `stint sessionize` of the
+ * file (the engine alone: sessions to Parquet, nothing stored).
+ */
+async function references(): Promise<{ loadMs: number; sessionizeMs: number }> {
+  const path = join(dir, 'bare-load.duckdb');
+  rmSync(path, { force: true });
+  const db = await DuckDBInstance.create(path);
+  const c = await db.connect();
+  const t0 = performance.now();
+  await c.run('CREATE TABLE events AS SELECT * FROM read_parquet(?)', [parquetPath]);
+  const loadMs = performance.now() - t0;
+  c.closeSync();
+  db.closeSync();
+  rmSync(path, { force: true });
+  const out = join(dir, 'sessions-reference.parquet');
+  const sessionizeMs = runCli(['sessionize', parquetPath, '-o', out, '--quiet']).ms;
+  rmSync(out, { force: true });
+  return { loadMs, sessionizeMs };
 }
 
 const ymd = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
@@ -326,6 +359,13 @@ for (let r = 0; r < runs; r++) {
     );
     console.log(
       `${pad('import peak memory')}${mib(imported.maxRssBytes)} (store ${mib(statSync(dbPath).size)} on disk)`,
+    );
+    const ref = await references();
+    console.log(`${pad('bare DuckDB load')}${seconds(ref.loadMs)} (the file as it is into a DuckDB table)`);
+    console.log(`${pad('stint sessionize')}${seconds(ref.sessionizeMs)} (whole CLI: sessions to Parquet, no store)`);
+    console.log(
+      `${pad('ratio import/bare load')}${(imported.ms / ref.loadMs).toFixed(2)}× ` +
+        `(import/sessionize ${(imported.ms / ref.sessionizeMs).toFixed(2)}×)`,
     );
   }
   cases.forEach((k, i) => {

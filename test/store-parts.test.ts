@@ -61,6 +61,34 @@ async function storedSessionRecords(parts: StintEvent[][], rules: ReturnType<typ
   }
 }
 
+/** The batch engine's sessions of all the events at once, as `storedSessionRecords` gives them. */
+function batchRecords(events: readonly StintEvent[], rules: ReturnType<typeof createRules>) {
+  const builder = new EventColumnsBuilder();
+  for (const e of events) builder.append(e);
+  return records(sessionizeColumns(builder.finish(), rules))
+    .map((s) => {
+      const r = s as Record<string, unknown>;
+      return {
+        session_id: r.session_id,
+        identity: r.identity,
+        start_ms: Date.parse(String(r.start)),
+        end_ms: Date.parse(String(r.end)),
+        events: r.events,
+        pageviews: r.pageviews,
+        bounce: r.bounce,
+        engaged: r.engaged,
+        entry_page: r.entry_page,
+        exit_page: r.exit_page,
+        end_reason: r.end_reason,
+        source: r.source,
+        campaign: r.campaign,
+        value: r.value,
+        conversions: r.conversions,
+      };
+    })
+    .sort((a, b) => (String(a.session_id) < String(b.session_id) ? -1 : 1));
+}
+
 function importRecord(rulesVersion: number) {
   return {
     path: 'part',
@@ -96,34 +124,39 @@ describe('the store, imported in parts', () => {
             (a, b) => a - b,
           );
           const parts = [0, ...at].map((from, k) => events.slice(from, [...at, events.length][k]));
-          const builder = new EventColumnsBuilder();
-          for (const e of events) builder.append(e);
-          const expected = records(sessionizeColumns(builder.finish(), rules))
-            .map((s) => {
-              const r = s as Record<string, unknown>;
-              return {
-                session_id: r.session_id,
-                identity: r.identity,
-                start_ms: Date.parse(String(r.start)),
-                end_ms: Date.parse(String(r.end)),
-                events: r.events,
-                pageviews: r.pageviews,
-                bounce: r.bounce,
-                engaged: r.engaged,
-                entry_page: r.entry_page,
-                exit_page: r.exit_page,
-                end_reason: r.end_reason,
-                source: r.source,
-                campaign: r.campaign,
-                value: r.value,
-                conversions: r.conversions,
-              };
-            })
-            .sort((a, b) => (String(a.session_id) < String(b.session_id) ? -1 : 1));
+          const expected = batchRecords(events, rules);
           expect(await storedSessionRecords(parts, rules)).toEqual(expected);
         },
       ),
       { seed: 20261122, numRuns: 30 },
     );
   }, 120_000);
+
+  it('redoes a device from the session a late event can join: bridges, splits and earlier starts', async () => {
+    const normalize = createNormalizer({});
+    const at = (hhmm: string, more: Record<string, string> = {}): StintEvent => {
+      const r = normalize({
+        anonymous_id: 'd1',
+        timestamp: `2026-03-07T${hhmm}:00Z`,
+        event: 'pageview',
+        ...more,
+      });
+      if (!r.ok) throw new Error(r.detail);
+      return r.event;
+    };
+    const rules = createRules({});
+    // Stored: 10:00–10:20, a session_start at 10:40 (a session starting just after the late
+    // event's time), 11:30. Late: 10:30 extends the first session, 11:05 then joins 10:40 and
+    // 11:30, 09:00 comes before every stored session, 12:30 after all.
+    const stored = [at('10:00'), at('10:20'), at('10:40', { event: 'session_start' }), at('11:30')];
+    for (const late of [
+      [at('10:30')],
+      [at('11:05'), at('10:30')],
+      [at('09:00')],
+      [at('09:45'), at('12:30')],
+    ]) {
+      const parts = [stored, late];
+      expect(await storedSessionRecords(parts, rules)).toEqual(batchRecords([...stored, ...late], rules));
+    }
+  });
 });

@@ -21,7 +21,7 @@ import type { CompiledQuery } from '../analysis/sql.ts';
 import type { EventColumns } from '../core/columns.ts';
 import { StintError } from '../core/errors.ts';
 import type { StintEvent } from '../core/event.ts';
-import type { SessionRules } from '../core/rules.ts';
+import type { IdentityMode, SessionRules } from '../core/rules.ts';
 import type { SessionColumns } from '../core/session-columns.ts';
 import { type SessionPages, sessionPages } from '../core/session-pages.ts';
 import { pathOf } from '../core/url.ts';
@@ -392,25 +392,42 @@ class DuckDBTransaction implements StoreTransaction {
 
   async affectedEvents(
     visit: (e: StoredEvent) => void,
-    options: { staged?: boolean } = {},
+    options: { staged?: boolean; identity?: IdentityMode } = {},
   ): Promise<string[]> {
     await this.#ensureStage();
     const c = this.c;
-    await c.run(`CREATE TEMP TABLE ${KEYS} (k VARCHAR PRIMARY KEY)`);
-    const idsOf = (table: string, where: string): string =>
-      `SELECT anonymous_id AS k FROM ${table} WHERE anonymous_id <> '' ${where}
-       UNION SELECT user_id FROM ${table} WHERE user_id <> '' ${where}`;
-    await c.run(`INSERT INTO ${KEYS} ${idsOf(STAGE, '')}`);
-    // Close over links: an event of a key can bring another id (a device's user, a user's device).
-    const linked = `AND (anonymous_id IN (SELECT k FROM ${KEYS}) OR user_id IN (SELECT k FROM ${KEYS}))`;
-    for (;;) {
-      const added = await c.run(
-        `INSERT INTO ${KEYS} SELECT DISTINCT k FROM (${idsOf('events', linked)}) WHERE k NOT IN (SELECT k FROM ${KEYS})`,
+    // Per key, the start of its first session to redo (NULL: all of them).
+    await c.run(`CREATE TEMP TABLE ${KEYS} (k VARCHAR PRIMARY KEY, from_ms BIGINT)`);
+    let stored: string;
+    if (options.identity === 'device') {
+      // A device's sessions depend on its own events only: those before the session that a new
+      // event can join (the last one starting at or before the earliest new event) stay as they are.
+      const identity = `CASE WHEN anonymous_id <> '' THEN anonymous_id ELSE user_id END`;
+      await c.run(
+        `INSERT INTO ${KEYS}
+         SELECT n.k, (SELECT max(s.start_ms) FROM sessions s WHERE s.identity = n.k AND s.start_ms <= n.t0)
+         FROM (SELECT ${identity} AS k, min(ts_ms) AS t0 FROM ${STAGE} GROUP BY 1) n`,
       );
-      if (added.rowsChanged === 0) break;
-    }
-    const stored = `SELECT seq, ${EVENT_NAMES} FROM events
+      stored = `SELECT seq, ${EVENT_NAMES} FROM events
+        WHERE session_id IN (SELECT s.session_id FROM sessions s JOIN ${KEYS} k ON s.identity = k.k
+                             WHERE s.start_ms >= k.from_ms)
+           OR ${identity} IN (SELECT k FROM ${KEYS} WHERE from_ms IS NULL)`;
+    } else {
+      const idsOf = (table: string, where: string): string =>
+        `SELECT anonymous_id AS k FROM ${table} WHERE anonymous_id <> '' ${where}
+         UNION SELECT user_id FROM ${table} WHERE user_id <> '' ${where}`;
+      await c.run(`INSERT INTO ${KEYS} SELECT k, NULL FROM (${idsOf(STAGE, '')})`);
+      // Close over links: an event of a key can bring another id (a device's user, a user's device).
+      const linked = `AND (anonymous_id IN (SELECT k FROM ${KEYS}) OR user_id IN (SELECT k FROM ${KEYS}))`;
+      for (;;) {
+        const added = await c.run(
+          `INSERT INTO ${KEYS} SELECT DISTINCT k, NULL FROM (${idsOf('events', linked)}) WHERE k NOT IN (SELECT k FROM ${KEYS})`,
+        );
+        if (added.rowsChanged === 0) break;
+      }
+      stored = `SELECT seq, ${EVENT_NAMES} FROM events
         WHERE anonymous_id IN (SELECT k FROM ${KEYS}) OR user_id IN (SELECT k FROM ${KEYS})`;
+    }
     await this.#visit(
       options.staged === false
         ? `${stored} ORDER BY seq`
@@ -454,7 +471,11 @@ class DuckDBTransaction implements StoreTransaction {
     const c = this.c;
     await this.#ensureStage();
     if (keys === undefined) await c.run('DELETE FROM sessions');
-    else await c.run(`DELETE FROM sessions WHERE identity IN (SELECT k FROM ${KEYS})`);
+    else
+      await c.run(
+        `DELETE FROM sessions USING ${KEYS} k
+          WHERE sessions.identity = k.k AND (k.from_ms IS NULL OR sessions.start_ms >= k.from_ms)`,
+      );
     if (sessions.length === 0) return;
     const staged = await stageSessions(c, sessions, 'stint_stage_', true);
     try {

@@ -34,7 +34,10 @@ export async function resessionizeAffected(
   staged?: EventColumns,
 ): Promise<Resessionized> {
   const read = collector();
-  const keys = await tx.affectedEvents(read.visit, { staged: staged === undefined });
+  const keys = await tx.affectedEvents(read.visit, {
+    staged: staged === undefined,
+    identity: rules.identity,
+  });
   let result: Resessionized;
   const range = staged === undefined ? undefined : await tx.stagedSeqs();
   if (staged !== undefined && read.builder.length === 0 && range?.count === staged.length) {

@@ -10,7 +10,7 @@
 import type { CompiledQuery, Dialect } from '../analysis/sql.ts';
 import type { EventColumns } from '../core/columns.ts';
 import type { StintEvent } from '../core/event.ts';
-import type { SessionRules } from '../core/rules.ts';
+import type { IdentityMode, SessionRules } from '../core/rules.ts';
 import type { SessionColumns } from '../core/session-columns.ts';
 import type { ParquetRows } from '../io/parquet-columns.ts';
 
@@ -74,9 +74,15 @@ export interface StoreTransaction {
   /**
    * Visits, in input order, the stored and staged events (only the stored ones with
    * `staged: false`) of every identity that shares an anonymous_id or user_id with a staged
-   * event, closed over those links; gives those ids.
+   * event, closed over those links; gives those ids. With `identity: 'device'` (where an
+   * event's identity is its own anonymous_id, else user_id) only the staged events' identities,
+   * and of each only the stored events from the last session starting at or before its earliest
+   * staged event on: earlier sessions cannot change. `replaceSessions` replaces just those.
    */
-  affectedEvents(visit: (e: StoredEvent) => void, options?: { staged?: boolean }): Promise<string[]>;
+  affectedEvents(
+    visit: (e: StoredEvent) => void,
+    options?: { staged?: boolean; identity?: IdentityMode },
+  ): Promise<string[]>;
   /** Visits the staged events, in input order. */
   stagedEvents(visit: (e: StoredEvent) => void): Promise<void>;
   /** The staged events' positions: `count` consecutive seqs from `first`. */
@@ -84,7 +90,8 @@ export interface StoreTransaction {
   /** Visits every stored event, in input order. */
   allEvents(visit: (e: StoredEvent) => void): Promise<void>;
   /**
-   * Replaces the sessions whose identity is one of `keys` (all of them when undefined), and
+   * Replaces the sessions whose identity is one of `keys` (all of them when undefined; with
+   * `affectedEvents` in device mode, those it read the events of), and
    * places each sessionized event (its `seq`, in the order sessionized) in its new session.
    */
   replaceSessions(
