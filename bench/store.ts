@@ -362,7 +362,9 @@ for (let r = 0; r < runs; r++) {
     );
     const ref = await references();
     console.log(`${pad('bare DuckDB load')}${seconds(ref.loadMs)} (the file as it is into a DuckDB table)`);
-    console.log(`${pad('stint sessionize')}${seconds(ref.sessionizeMs)} (whole CLI: sessions to Parquet, no store)`);
+    console.log(
+      `${pad('stint sessionize')}${seconds(ref.sessionizeMs)} (whole CLI: sessions to Parquet, no store)`,
+    );
     console.log(
       `${pad('ratio import/bare load')}${(imported.ms / ref.loadMs).toFixed(2)}× ` +
         `(import/sessionize ${(imported.ms / ref.sessionizeMs).toFixed(2)}×)`,

@@ -22,7 +22,7 @@ import { sameRules } from '../store/rules-json.ts';
 import type { ImportRecord, Store, StoredRules } from '../store/store.ts';
 import { inputFormatFlag, wholeNumber } from './flag-values.ts';
 import { assertWritable } from './output-path.ts';
-import { createProgress } from './progress.ts';
+import { createProgress, createStatus, type Progress, type Status } from './progress.ts';
 import {
   addRuleFlags,
   inputZoneFromFlags,
@@ -234,14 +234,18 @@ async function importFile(
         `import only what was added (tail -c +${grown.bytes + 1} ${path} > new-part), or --force to import it whole again`,
     );
   }
-  const progress = createProgress(bytes, !flags.quiet && process.stderr.isTTY === true);
+  const onTerminal = !flags.quiet && process.stderr.isTTY === true;
+  const progress = createProgress(bytes, onTerminal);
+  const status = createStatus(onTerminal);
   try {
-    const done = await importTransaction(store, path, o, { started, bytes, fingerprint, progress });
+    const done = await importTransaction(store, path, o, { started, bytes, fingerprint, progress, status });
     for (const row of done.rejects) await o.rejectsOut?.write(row.file, row);
     return done;
   } catch (err) {
     if (err instanceof NoRows) return skip('no rows (an empty file, or a header only)');
     throw err;
+  } finally {
+    status.clear();
   }
 }
 
@@ -252,10 +256,11 @@ async function importTransaction(
   store: Store,
   path: string,
   o: ImportOptions,
-  run: { started: number; bytes: number; fingerprint: string; progress: ReturnType<typeof createProgress> },
+  run: { started: number; bytes: number; fingerprint: string; progress: Progress; status: Status },
 ): Promise<{ file: FileImport; rules?: StoredRules | undefined; rejects: RejectedRow[] }> {
   const { flags, rules } = o;
-  const { started, bytes, fingerprint, progress } = run;
+  const { started, bytes, fingerprint, progress, status } = run;
+  const say = (phase: string): void => status.say(`${path}: ${phase}`);
   return store.transaction(
     async (tx): Promise<{ file: FileImport; rules?: StoredRules | undefined; rejects: RejectedRow[] }> => {
       const saved = o.version === undefined ? await tx.saveRules(rules, Date.now()) : undefined;
@@ -308,18 +313,27 @@ async function importTransaction(
       let accepted = stats.accepted;
       let duplicates = stats.duplicates;
       let importId: number;
+      say('checking which stored visitors and events the file touches…');
       if (rows !== undefined && !(await tx.touchesStored(rows, columns.ids.values))) {
         // A Parquet file of new visitors and new events: stored as read, already sessionized.
         importId = await record(accepted, duplicates);
-        redone = await addUntouched(tx, rows, columns, rules, version, importId);
+        redone = await addUntouched(tx, rows, columns, rules, version, importId, say);
       } else {
+        say('staging the events…');
         if (rows !== undefined) await tx.stageRows(rows, columns);
         const storedRetries = await tx.dropStoredRetries();
         // The reader's columns are the staged events, unless retries of stored events were dropped.
-        redone = await resessionizeAffected(tx, rules, version, storedRetries === 0 ? columns : undefined);
+        redone = await resessionizeAffected(
+          tx,
+          rules,
+          version,
+          storedRetries === 0 ? columns : undefined,
+          say,
+        );
         accepted -= storedRetries;
         duplicates += storedRetries;
         importId = await record(accepted, duplicates);
+        say(`storing ${accepted.toLocaleString('en-US')} events…`);
         await tx.commitEvents(importId);
       }
       await tx.addRejects(importId, rejects);

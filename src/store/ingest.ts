@@ -32,8 +32,10 @@ export async function resessionizeAffected(
   rules: SessionRules,
   rulesVersion: number,
   staged?: EventColumns,
+  say: (phase: string) => void = () => {},
 ): Promise<Resessionized> {
   const read = collector();
+  say('reading the stored events the new ones touch…');
   const keys = await tx.affectedEvents(read.visit, {
     staged: staged === undefined,
     identity: rules.identity,
@@ -42,9 +44,11 @@ export async function resessionizeAffected(
   const range = staged === undefined ? undefined : await tx.stagedSeqs();
   if (staged !== undefined && read.builder.length === 0 && range?.count === staged.length) {
     const seqs = Array.from({ length: staged.length }, (_, i) => range.first + i);
+    say(`sessionizing and storing ${count(staged.length)} events…`);
     result = await replace(tx, keys, staged, seqs, rules, rulesVersion);
   } else {
     if (staged !== undefined) await tx.stagedEvents(read.visit);
+    say(`sessionizing and storing ${count(read.builder.length)} events of ${count(keys.length)} ids…`);
     result = await replace(tx, keys, read.builder.finish(), read.seqs, rules, rulesVersion);
   }
   // Other identities' last sessions may now be over: "open" is relative to the latest event.
@@ -63,8 +67,11 @@ export async function addUntouched(
   rules: SessionRules,
   rulesVersion: number,
   importId: number,
+  say: (phase: string) => void = () => {},
 ): Promise<Resessionized> {
+  say(`sessionizing ${count(cols.length)} events…`);
   const sessions = sessionizeToColumns(cols, rules, { eventSessions: true });
+  say(`storing ${count(cols.length)} events and ${count(sessions.length)} sessions…`);
   await tx.addSessionized(rows, cols, sessions, rulesVersion, importId);
   await tx.closeTimedOut(rules.timeoutMs);
   return counts(sessions, cols.length);
@@ -103,6 +110,8 @@ async function replace(
   await tx.replaceSessions(keys, sessions, rulesVersion, seqs);
   return counts(sessions, columns.length);
 }
+
+const count = (n: number): string => n.toLocaleString('en-US');
 
 function counts(sessions: SessionColumns, events: number): Resessionized {
   const identities = new Set(sessions.identity.subarray(0, sessions.length)).size;
