@@ -150,6 +150,52 @@ export function campaignCode(
     : campaigns.code(`${source}\u0001${medium}\u0001${campaign}`);
 }
 
+/**
+ * The events of `a` then those of `b`, as one set of columns: `a`'s codes are kept, `b`'s are
+ * turned into codes of `a`'s dictionaries (grown with `b`'s new values). No retries are dropped.
+ */
+export function concatColumns(a: EventColumns, b: EventColumns): EventColumns {
+  const n = a.length + b.length;
+  const out: Record<string, unknown> = { length: n };
+  const joined = (x: Float64Array, y: Float64Array): Float64Array => {
+    const z = new Float64Array(n);
+    z.set(x.subarray(0, a.length));
+    z.set(y.subarray(0, b.length), a.length);
+    return z;
+  };
+  out.tsMs = joined(a.tsMs, b.tsMs);
+  out.value = joined(a.value, b.value);
+  const dictionaries = new Map<Dictionary, { into: Dictionary; map: Int32Array }>();
+  for (const [column, dictionary] of CODE_COLUMNS) {
+    let remap = dictionaries.get(b[dictionary]);
+    if (remap === undefined) {
+      const into = Dictionary.of(a[dictionary].values);
+      remap = { into, map: Int32Array.from(b[dictionary].values, (v) => into.code(v)) };
+      dictionaries.set(b[dictionary], remap);
+    }
+    out[dictionary] = remap.into;
+    const codes = new Int32Array(n);
+    codes.set(a[column].subarray(0, a.length));
+    const from = b[column];
+    for (let i = 0; i < b.length; i++) codes[a.length + i] = remap.map[from[i]!]!;
+    out[column] = codes;
+  }
+  return out as unknown as EventColumns;
+}
+
+/** Each code column and the dictionary its codes index. */
+const CODE_COLUMNS: readonly (readonly [keyof IntColumns & keyof EventColumns, keyof EventDictionaries])[] = [
+  ['anonCode', 'ids'],
+  ['userCode', 'ids'],
+  ['nameCode', 'names'],
+  ['pathCode', 'paths'],
+  ['referrerCode', 'referrers'],
+  ['campaignCode', 'campaigns'],
+  ['sessionKeyCode', 'sessionKeys'],
+  ['zoneCode', 'zones'],
+  ['agentCode', 'agents'],
+];
+
 /** The int32 columns, as plain fields so the hot loops see one object shape. */
 export class IntColumns {
   readonly anonCode: Int32Array;

@@ -8,6 +8,15 @@ export class Dictionary {
   readonly #codes = new Map<string, number>([['', 0]]);
   readonly values: string[] = [''];
 
+  /** A dictionary whose code i is values[i] (values[0] must be '', and no value repeats). */
+  static of(values: readonly string[]): Dictionary {
+    const d = new Dictionary();
+    for (const v of values) d.code(v);
+    if (d.size !== values.length || values[0] !== '')
+      throw new Error('Dictionary.of: values must be distinct, from ""');
+    return d;
+  }
+
   code(value: string): number {
     let c = this.#codes.get(value);
     if (c === undefined) {

@@ -23,17 +23,18 @@ import { StintError } from '../core/errors.ts';
 import type { StintEvent } from '../core/event.ts';
 import type { IdentityMode, SessionRules } from '../core/rules.ts';
 import type { SessionColumns } from '../core/session-columns.ts';
-import { type SessionPages, sessionPages } from '../core/session-pages.ts';
+import { sessionPages } from '../core/session-pages.ts';
 import { pathOf } from '../core/url.ts';
-import { appendRows, appendTexts } from '../io/duckdb-append.ts';
+import { appendColumns, appendRows, appendTexts } from '../io/duckdb-append.ts';
 import type { ParquetRows } from '../io/parquet-columns.ts';
 import { stageSessions } from '../io/write-session-parquet.ts';
+import { readEventColumns } from './duckdb-columns.ts';
 import { stageParquetRows } from './duckdb-rows.ts';
 import { rulesFromJson, rulesToJson } from './rules-json.ts';
 import type {
   ImportRecord,
+  ReadEvents,
   Store,
-  StoredEvent,
   StoredReject,
   StoredRules,
   StoreTransaction,
@@ -351,7 +352,6 @@ class DuckDBTransaction implements StoreTransaction {
     const seq0 = Number(await scalar(c, 'SELECT coalesce(max(seq), 0) + 1 FROM events'));
     const staged = await stageSessions(c, sessions, 'stint_stage_', true);
     const events = await stageParquetRows(c, rows, cols, EVENT_NAME_LIST, seq0, of);
-    const PAGES = 'stint_pages';
     try {
       // The joins in the order written: the file's rows probe, the narrow tables are built.
       await c.run(`SET disabled_optimizers = 'join_order'`);
@@ -361,21 +361,14 @@ class DuckDBTransaction implements StoreTransaction {
          FROM (${events.sql}) e JOIN (${staged.ids}) n ON n.session_index = e.session`,
         events.params,
       );
-      // While DuckDB inserts the events: each session's pages as a JSON array of texts.
-      const json = pagesJson(cols, sessionPages(cols, of, sessions.length));
+      // While DuckDB inserts them, each session's pages.
+      const pages = pagesJson(cols, sessions);
       await inserted;
       await c.run('RESET disabled_optimizers');
-      await appendTexts(c, `CREATE TEMP TABLE ${PAGES}`, PAGES, ['pages'], json);
-      await c.run(
-        `INSERT INTO sessions
-         SELECT n.* EXCLUDE (session_index), ?, p.pages::JSON::VARCHAR[]
-         FROM (${staged.select('epoch_ms', 'index')}) n JOIN ${PAGES} p ON p.code = n.session_index`,
-        [rulesVersion],
-      );
+      await this.#insertSessions(staged, pages, rulesVersion);
     } finally {
       await events.drop();
       await staged.drop();
-      await c.run(`DROP TABLE IF EXISTS ${PAGES}`);
     }
   }
 
@@ -391,9 +384,8 @@ class DuckDBTransaction implements StoreTransaction {
   }
 
   async affectedEvents(
-    visit: (e: StoredEvent) => void,
     options: { staged?: boolean; identity?: IdentityMode } = {},
-  ): Promise<string[]> {
+  ): Promise<{ keys: string[]; events: ReadEvents }> {
     await this.#ensureStage();
     const c = this.c;
     // Per key, the start of its first session to redo (NULL: all of them).
@@ -428,18 +420,16 @@ class DuckDBTransaction implements StoreTransaction {
       stored = `SELECT seq, ${EVENT_NAMES} FROM events
         WHERE anonymous_id IN (SELECT k FROM ${KEYS}) OR user_id IN (SELECT k FROM ${KEYS})`;
     }
-    await this.#visit(
-      options.staged === false
-        ? `${stored} ORDER BY seq`
-        : `${stored} UNION ALL SELECT seq, ${EVENT_NAMES} FROM ${STAGE} ORDER BY seq`,
-      visit,
+    const events = await readEventColumns(
+      c,
+      options.staged === false ? stored : `${stored} UNION ALL SELECT seq, ${EVENT_NAMES} FROM ${STAGE}`,
     );
     const keys = await c.runAndReadAll(`SELECT k FROM ${KEYS} ORDER BY k`);
-    return keys.getRowsJS().map((r) => String(r[0]));
+    return { keys: keys.getRowsJS().map((r) => String(r[0])), events };
   }
 
-  stagedEvents(visit: (e: StoredEvent) => void): Promise<void> {
-    return this.#visit(`SELECT seq, ${EVENT_NAMES} FROM ${STAGE} ORDER BY seq`, visit);
+  stagedEvents(): Promise<ReadEvents> {
+    return readEventColumns(this.c, `SELECT seq, ${EVENT_NAMES} FROM ${STAGE}`);
   }
 
   async stagedSeqs(): Promise<{ first: number; count: number }> {
@@ -448,27 +438,21 @@ class DuckDBTransaction implements StoreTransaction {
     return { first: Number(row?.first ?? 0), count: Number(row?.count ?? 0) };
   }
 
-  allEvents(visit: (e: StoredEvent) => void): Promise<void> {
-    return this.#visit(`SELECT seq, ${EVENT_NAMES} FROM events ORDER BY seq`, visit);
-  }
-
-  async #visit(sql: string, visit: (e: StoredEvent) => void): Promise<void> {
-    const result = await this.c.stream(sql);
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (chunk === null || chunk.rowCount === 0) break;
-      const columns = chunk.getColumns();
-      for (let r = 0; r < chunk.rowCount; r++) visit(eventAt(columns, r));
-    }
+  allEvents(): Promise<ReadEvents> {
+    return readEventColumns(this.c, `SELECT seq, ${EVENT_NAMES} FROM events`);
   }
 
   async replaceSessions(
     keys: readonly string[] | undefined,
     sessions: SessionColumns,
     rulesVersion: number,
-    eventSeqs: readonly number[],
+    events: ReadEvents,
   ): Promise<void> {
     const c = this.c;
+    const of = sessions.eventSessions;
+    if (of === undefined || of.length !== events.seqs.length) {
+      throw new Error('replaceSessions needs the session of every event (sessionize with eventSessions)');
+    }
     await this.#ensureStage();
     if (keys === undefined) await c.run('DELETE FROM sessions');
     else
@@ -476,45 +460,52 @@ class DuckDBTransaction implements StoreTransaction {
         `DELETE FROM sessions USING ${KEYS} k
           WHERE sessions.identity = k.k AND (k.from_ms IS NULL OR sessions.start_ms >= k.from_ms)`,
       );
+    await c.run(`DROP TABLE IF EXISTS ${PLACES}`);
     if (sessions.length === 0) return;
     const staged = await stageSessions(c, sessions, 'stint_stage_', true);
     try {
-      await c.run(`INSERT INTO sessions SELECT *, ?, NULL FROM (${staged.select('epoch_ms')})`, [
-        rulesVersion,
-      ]);
+      await this.#insertSessions(staged, pagesJson(events.columns, sessions), rulesVersion);
+      // Each event's session id: stored events move now, staged ones when they are committed.
+      await appendColumns(
+        c,
+        'CREATE TEMP TABLE stint_places_raw',
+        'stint_places_raw',
+        [
+          { name: 'seq', type: DOUBLE, values: events.seqs },
+          { name: 'session', type: INTEGER, values: of },
+        ],
+        of.length,
+      );
+      await c.run(
+        `CREATE TEMP TABLE ${PLACES} AS
+         SELECT p.seq::BIGINT AS seq, n.session_id FROM stint_places_raw p JOIN (${staged.ids}) n ON n.session_index = p.session`,
+      );
+      await c.run(`UPDATE events SET session_id = p.session_id FROM ${PLACES} p WHERE events.seq = p.seq`);
     } finally {
       await staged.drop();
+      await c.run('DROP TABLE IF EXISTS stint_places_raw');
     }
-    await this.#placeEvents(sessions, eventSeqs);
   }
 
-  /** Writes each event's session id (stored and staged events) and each session's page sequence. */
-  async #placeEvents(sessions: SessionColumns, eventSeqs: readonly number[]): Promise<void> {
-    const of = sessions.eventSessions;
-    if (of === undefined || of.length !== eventSeqs.length) {
-      throw new Error('replaceSessions needs the session of every event (sessionize with eventSessions)');
-    }
+  /** Inserts staged sessions with their pages (`pagesJson`). */
+  async #insertSessions(
+    staged: Awaited<ReturnType<typeof stageSessions>>,
+    json: string[][],
+    rulesVersion: number,
+  ): Promise<void> {
     const c = this.c;
-    const ids = Array.from({ length: sessions.length }, (_, i) => sessions.sessionId(i));
-    await c.run(
-      `DROP TABLE IF EXISTS ${PLACES}; CREATE TEMP TABLE ${PLACES} (seq BIGINT, session_id VARCHAR)`,
-    );
-    appendRows(await c.createAppender(PLACES, 'main', 'temp'), [BIGINT, VARCHAR], eventSeqs, [
-      (seq) => BigInt(seq),
-      (_, i) => ids[of[i]!]!,
-    ]);
-    // Stored events move now; staged ones take their session id when they are committed.
-    await c.run(`UPDATE events SET session_id = p.session_id FROM ${PLACES} p WHERE events.seq = p.seq`);
-    await c.run(
-      `UPDATE sessions SET pages = q.pages
-         FROM (SELECT p.session_id, list(e.path ORDER BY e.ts_ms, e.seq) FILTER (WHERE e.event = 'pageview') AS pages
-                 FROM (SELECT path, ts_ms, seq, event FROM events WHERE seq IN (SELECT seq FROM ${PLACES})
-                       UNION ALL SELECT path, ts_ms, seq, event FROM ${STAGE}) e
-                 JOIN ${PLACES} p USING (seq)
-                GROUP BY p.session_id) q
-        WHERE sessions.session_id = q.session_id`,
-    );
-    await c.run(`UPDATE sessions SET pages = [] WHERE pages IS NULL`);
+    const PAGES = 'stint_pages';
+    await appendTexts(c, `CREATE TEMP TABLE ${PAGES}`, PAGES, ['pages'], json);
+    try {
+      await c.run(
+        `INSERT INTO sessions
+         SELECT n.* EXCLUDE (session_index), ?, p.pages::JSON::VARCHAR[]
+         FROM (${staged.select('epoch_ms', 'index')}) n JOIN ${PAGES} p ON p.code = n.session_index`,
+        [rulesVersion],
+      );
+    } finally {
+      await c.run(`DROP TABLE ${PAGES}`);
+    }
   }
 
   async closeTimedOut(timeoutMs: number): Promise<number> {
@@ -575,8 +566,12 @@ class DuckDBTransaction implements StoreTransaction {
   }
 }
 
-/** Each session's pages as one JSON array of texts (a row for `appendTexts`); each path quoted once. */
-function pagesJson(cols: EventColumns, pages: SessionPages): string[][] {
+/**
+ * Each session's pages as one JSON array of texts (a row for `appendTexts`), from the events
+ * it was sessionized from (with eventSessions); each path is quoted once.
+ */
+function pagesJson(cols: EventColumns, sessions: SessionColumns): string[][] {
+  const pages = sessionPages(cols, sessions.eventSessions!, sessions.length);
   const quoted = cols.paths.values.map((v) => JSON.stringify(v));
   const out: string[][] = new Array(pages.start.length - 1);
   for (let s = 0; s < out.length; s++) {
@@ -587,33 +582,4 @@ function pagesJson(cols: EventColumns, pages: SessionPages): string[][] {
     out[s] = [`${text}]`];
   }
   return out;
-}
-
-/** Where each event column is in a chunk of (seq, EVENT_COLUMNS…). */
-const AT = Object.fromEntries(EVENT_COLUMNS.map((c, k) => [c.name, k + 1])) as Record<string, number>;
-
-/** Row r of a chunk of (seq, EVENT_COLUMNS…) as an event. */
-function eventAt(columns: readonly (readonly DuckDBValue[])[], r: number): StoredEvent {
-  const text = (name: string): string => String(columns[AT[name]!]![r] ?? '');
-  const properties = text('properties');
-  return {
-    seq: Number(columns[0]![r]),
-    eventId: text('event_id'),
-    tsMs: Number(columns[AT.ts_ms!]![r]),
-    anonymousId: text('anonymous_id'),
-    userId: text('user_id'),
-    name: text('event'),
-    url: text('url'),
-    referrer: text('referrer'),
-    utmSource: text('utm_source'),
-    utmMedium: text('utm_medium'),
-    utmCampaign: text('utm_campaign'),
-    utmTerm: text('utm_term'),
-    utmContent: text('utm_content'),
-    sessionKey: text('session_key'),
-    timezone: text('timezone'),
-    userAgent: text('user_agent'),
-    value: Number(columns[AT.value!]![r]),
-    properties: properties === '' ? undefined : (JSON.parse(properties) as Record<string, unknown>),
-  };
 }

@@ -8,11 +8,11 @@
  *   await store.transaction(async (tx) => { await tx.stageEvents(events); await resessionizeAffected(tx, rules, 1); });
  */
 import { sessionizeToColumns } from '../core/batch.ts';
-import { type EventColumns, EventColumnsBuilder } from '../core/columns.ts';
+import { concatColumns, type EventColumns } from '../core/columns.ts';
 import type { SessionRules } from '../core/rules.ts';
 import type { SessionColumns } from '../core/session-columns.ts';
 import type { ParquetRows } from '../io/parquet-columns.ts';
-import type { StoredEvent, StoreTransaction } from './store.ts';
+import type { ReadEvents, StoreTransaction } from './store.ts';
 
 export interface Resessionized {
   /** Identities whose sessions were recomputed. */
@@ -34,26 +34,31 @@ export async function resessionizeAffected(
   staged?: EventColumns,
   say: (phase: string) => void = () => {},
 ): Promise<Resessionized> {
-  const read = collector();
   say('reading the stored events the new ones touch…');
-  const keys = await tx.affectedEvents(read.visit, {
-    staged: staged === undefined,
-    identity: rules.identity,
-  });
-  let result: Resessionized;
-  const range = staged === undefined ? undefined : await tx.stagedSeqs();
-  if (staged !== undefined && read.builder.length === 0 && range?.count === staged.length) {
-    const seqs = Array.from({ length: staged.length }, (_, i) => range.first + i);
-    say(`sessionizing and storing ${count(staged.length)} events…`);
-    result = await replace(tx, keys, staged, seqs, rules, rulesVersion);
-  } else {
-    if (staged !== undefined) await tx.stagedEvents(read.visit);
-    say(`sessionizing and storing ${count(read.builder.length)} events of ${count(keys.length)} ids…`);
-    result = await replace(tx, keys, read.builder.finish(), read.seqs, rules, rulesVersion);
+  const affected = await tx.affectedEvents({ staged: staged === undefined, identity: rules.identity });
+  let events = affected.events;
+  if (staged !== undefined) {
+    // The staged events come after every stored one; the reader's columns are them unless a
+    // retry was dropped since.
+    const range = await tx.stagedSeqs();
+    const fresh: ReadEvents =
+      range.count === staged.length
+        ? { columns: staged, seqs: Float64Array.from({ length: range.count }, (_, i) => range.first + i) }
+        : await tx.stagedEvents();
+    events = events.columns.length === 0 ? fresh : concatEvents(events, fresh);
   }
+  say(`sessionizing and storing ${count(events.columns.length)} events…`);
+  const result = await replace(tx, affected.keys, events, rules, rulesVersion);
   // Other identities' last sessions may now be over: "open" is relative to the latest event.
   await tx.closeTimedOut(rules.timeoutMs);
   return result;
+}
+
+function concatEvents(a: ReadEvents, b: ReadEvents): ReadEvents {
+  const seqs = new Float64Array(a.seqs.length + b.seqs.length);
+  seqs.set(a.seqs);
+  seqs.set(b.seqs, a.seqs.length);
+  return { columns: concatColumns(a.columns, b.columns), seqs };
 }
 
 /**
@@ -82,33 +87,20 @@ export async function resessionizeAll(
   rules: SessionRules,
   rulesVersion: number,
 ): Promise<Resessionized> {
-  const read = collector();
-  await tx.allEvents(read.visit);
-  return replace(tx, undefined, read.builder.finish(), read.seqs, rules, rulesVersion);
-}
-
-/** Events read back from the store, as columns, with the `seq` of each one kept. */
-function collector() {
-  const builder = new EventColumnsBuilder();
-  const seqs: number[] = [];
-  const visit = (e: StoredEvent): void => {
-    if (builder.append(e)) seqs.push(e.seq);
-  };
-  return { builder, seqs, visit };
+  return replace(tx, undefined, await tx.allEvents(), rules, rulesVersion);
 }
 
 /** Sessionizes the events and replaces the sessions of `keys` (all when undefined) with them. */
 async function replace(
   tx: StoreTransaction,
   keys: readonly string[] | undefined,
-  columns: EventColumns,
-  seqs: readonly number[],
+  events: ReadEvents,
   rules: SessionRules,
   rulesVersion: number,
 ): Promise<Resessionized> {
-  const sessions = sessionizeToColumns(columns, rules, { eventSessions: true });
-  await tx.replaceSessions(keys, sessions, rulesVersion, seqs);
-  return counts(sessions, columns.length);
+  const sessions = sessionizeToColumns(events.columns, rules, { eventSessions: true });
+  await tx.replaceSessions(keys, sessions, rulesVersion, events);
+  return counts(sessions, events.columns.length);
 }
 
 const count = (n: number): string => n.toLocaleString('en-US');

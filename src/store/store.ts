@@ -41,10 +41,10 @@ export interface StoredReject {
   readonly raw: string;
 }
 
-/** A stored event: the canonical fields as validated, with its place in input order. */
-export interface StoredEvent extends StintEvent {
-  /** Position in the store's input order (ties of equal timestamps are broken by it). */
-  readonly seq: number;
+/** Events read back from a store: their columns, and each one's `seq` (its place in input order). */
+export interface ReadEvents {
+  readonly columns: EventColumns;
+  readonly seqs: Float64Array;
 }
 
 /** What one transaction may do; all or nothing. */
@@ -72,23 +72,23 @@ export interface StoreTransaction {
   /** Drops staged retries (an event_id already stored, or staged before); returns how many. */
   dropStoredRetries(): Promise<number>;
   /**
-   * Visits, in input order, the stored and staged events (only the stored ones with
-   * `staged: false`) of every identity that shares an anonymous_id or user_id with a staged
-   * event, closed over those links; gives those ids. With `identity: 'device'` (where an
-   * event's identity is its own anonymous_id, else user_id) only the staged events' identities,
-   * and of each only the stored events from the last session starting at or before its earliest
-   * staged event on: earlier sessions cannot change. `replaceSessions` replaces just those.
+   * The stored and staged events (only the stored ones with `staged: false`), in input order,
+   * of every identity that shares an anonymous_id or user_id with a staged event, closed over
+   * those links; and those ids. With `identity: 'device'` (where an event's identity is its own
+   * anonymous_id, else user_id) only the staged events' identities, and of each only the stored
+   * events from its last session starting at or before its earliest staged event on: earlier
+   * sessions cannot change. `replaceSessions` replaces just those.
    */
-  affectedEvents(
-    visit: (e: StoredEvent) => void,
-    options?: { staged?: boolean; identity?: IdentityMode },
-  ): Promise<string[]>;
-  /** Visits the staged events, in input order. */
-  stagedEvents(visit: (e: StoredEvent) => void): Promise<void>;
+  affectedEvents(options?: {
+    staged?: boolean;
+    identity?: IdentityMode;
+  }): Promise<{ keys: string[]; events: ReadEvents }>;
+  /** The staged events, in input order. */
+  stagedEvents(): Promise<ReadEvents>;
   /** The staged events' positions: `count` consecutive seqs from `first`. */
   stagedSeqs(): Promise<{ first: number; count: number }>;
-  /** Visits every stored event, in input order. */
-  allEvents(visit: (e: StoredEvent) => void): Promise<void>;
+  /** Every stored event, in input order. */
+  allEvents(): Promise<ReadEvents>;
   /**
    * Replaces the sessions whose identity is one of `keys` (all of them when undefined; with
    * `affectedEvents` in device mode, those it read the events of), and
@@ -98,7 +98,7 @@ export interface StoreTransaction {
     keys: readonly string[] | undefined,
     sessions: SessionColumns,
     rulesVersion: number,
-    eventSeqs: readonly number[],
+    events: ReadEvents,
   ): Promise<void>;
   /**
    * Closes open sessions that the latest stored or staged event now shows as over: a session's

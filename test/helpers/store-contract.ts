@@ -7,7 +7,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { compile } from '../../src/analysis/sql.ts';
 import { sessionizeToColumns } from '../../src/core/batch.ts';
-import { EventColumnsBuilder } from '../../src/core/columns.ts';
 import type { StintEvent } from '../../src/core/event.ts';
 import { createRules } from '../../src/core/rules.ts';
 import { rulesToJson } from '../../src/store/rules-json.ts';
@@ -35,16 +34,12 @@ function record(path: string, rulesVersion: number): ImportRecord {
 async function importInto(tx: StoreTransaction, events: StintEvent[], path: string, version: number) {
   await tx.stageEvents(events);
   const dropped = await tx.dropStoredRetries();
-  const builder = new EventColumnsBuilder();
-  const seqs: number[] = [];
-  const keys = await tx.affectedEvents((e) => {
-    if (builder.append(e)) seqs.push(e.seq);
-  });
-  const sessions = sessionizeToColumns(builder.finish(), RULES, { eventSessions: true });
-  await tx.replaceSessions(keys, sessions, version, seqs);
+  const { keys, events: read } = await tx.affectedEvents({ identity: RULES.identity });
+  const sessions = sessionizeToColumns(read.columns, RULES, { eventSessions: true });
+  await tx.replaceSessions(keys, sessions, version, read);
   await tx.closeTimedOut(RULES.timeoutMs);
   await tx.commitEvents(await tx.recordImport(record(path, version)));
-  return { dropped, keys, events: builder.length };
+  return { dropped, keys, events: read.columns.length };
 }
 
 export function describeStoreContract(name: string, open: () => Promise<Store>): void {
