@@ -241,6 +241,32 @@ describe('stint import', () => {
     expect(report.code).toBe(2);
   });
 
+  it('a store of schema version 1 is upgraded when opened, with the same report', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'old.duckdb');
+    importJson([NASA, '--db', db]);
+    const before = JSON.parse(stint(['report', '--db', db, '--json']).stdout) as Record<string, unknown>;
+    // What version 1 wrote: no identity numbers.
+    const instance = await DuckDBInstance.create(db);
+    const c = await instance.connect();
+    await c.run(`ALTER TABLE sessions DROP COLUMN identity_no; DROP TABLE identities;
+                 UPDATE stint_meta SET value = '1' WHERE key = 'schema_version'`);
+    c.closeSync();
+    instance.closeSync();
+    const after = JSON.parse(stint(['report', '--db', db, '--json']).stdout) as Record<string, unknown>;
+    expect(after).toEqual(before);
+    const [row] = (
+      await (
+        await (await DuckDBInstance.create(db)).connect()
+      ).runAndReadAll(
+        `SELECT (SELECT value FROM stint_meta WHERE key = 'schema_version') AS version,
+                count(*) FILTER (WHERE identity_no IS NULL) AS unnumbered,
+                count(DISTINCT identity_no) = count(DISTINCT identity) AS one_to_one FROM sessions`,
+      )
+    ).getRowObjectsJS();
+    expect(row).toEqual({ version: '2', unnumbered: 0n, one_to_one: true });
+  });
+
   it('a store held by another process gives a clear message', async () => {
     const dir = tempDir();
     const db = join(dir, 'locked.duckdb');

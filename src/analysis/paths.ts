@@ -106,7 +106,7 @@ export async function sankey(store: Store, options: QueryOptions, steps = 4, per
     GROUP BY a.step, a.page, b.page
     UNION ALL
     SELECT 'exit', n, NULL, NULL, count(DISTINCT sid) FROM named WHERE n = step AND n < ${bind(steps)} GROUP BY n
-    ORDER BY kind, step, sessions DESC, page`,
+    ORDER BY kind, step, sessions DESC, page, next_page`,
   );
   const rows = (await store.query(q)) as {
     kind: string;

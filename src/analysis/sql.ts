@@ -110,7 +110,7 @@ export interface Plan {
 
 const DUCKDB_AGGREGATES: Record<Aggregate, string> = {
   sessions: 'count(*)',
-  users: 'count(DISTINCT identity)',
+  users: 'count(DISTINCT identity_no)',
   pageviews: 'coalesce(sum(pageviews), 0)',
   events: 'coalesce(sum(events), 0)',
   bounces: 'count(*) FILTER (WHERE bounce)',

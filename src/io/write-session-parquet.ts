@@ -22,14 +22,20 @@ export type SessionTimes = 'timestamp' | 'epoch_ms';
  * Loads `sc` into tables of `connection` whose names start with `prefix` (temporary tables
  * when `temp`), and gives the SELECT that reads them back as sessions: the fields of
  * SESSIONS.md section 4 in order, sorted as `sc` is (with 'index', first the position in `sc`
- * as `session_index`); `ids` selects just (session_index, session_id). `drop()` removes the tables.
+ * as `session_index`); `ids` selects just (session_index, session_id), `identities` the distinct
+ * identities. `drop()` removes the tables.
  */
 export async function stageSessions(
   connection: DuckDBConnection,
   sc: SessionColumns,
   prefix: string,
   temp: boolean,
-): Promise<{ select(times: SessionTimes, index?: 'index'): string; ids: string; drop(): Promise<void> }> {
+): Promise<{
+  select(times: SessionTimes, index?: 'index'): string;
+  ids: string;
+  identities: string;
+  drop(): Promise<void>;
+}> {
   const n = sc.length;
   const { dicts } = sc;
   // The 128-bit id as two UBIGINTs, each given as its two 32-bit halves, low half first.
@@ -118,6 +124,7 @@ export async function stageSessions(
   const sessionId = `${hex('s.id_high')} || ${hex('s.id_low')}`;
   return {
     ids: `SELECT s.k AS session_index, ${sessionId} AS session_id FROM ${t('s')} s`,
+    identities: `SELECT DISTINCT i.v AS identity FROM ${t('s')} s JOIN ${t('ids')} i ON i.code = s.identity`,
     select: (times, index) => `
         SELECT ${index === 'index' ? 's.k AS session_index, ' : ''}${sessionId} AS session_id,
                i.v AS identity, u.v AS user_id, a.v AS anonymous_id,

@@ -41,7 +41,7 @@ import type {
 } from './store.ts';
 
 /** Bumped whenever a table changes; a store of another version is refused with a hint. */
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 /** The event columns, in table order, with how a `StintEvent` fills each. */
 const EVENT_COLUMNS: readonly {
@@ -91,8 +91,9 @@ CREATE TABLE IF NOT EXISTS sessions (
   bounce BOOLEAN, engaged BOOLEAN, entry_page VARCHAR, exit_page VARCHAR, end_reason VARCHAR,
   source VARCHAR, medium VARCHAR, campaign VARCHAR, referrer VARCHAR,
   device_type VARCHAR, browser VARCHAR, os VARCHAR, timezone VARCHAR,
-  value DOUBLE, conversions BIGINT, rules_version INTEGER, pages VARCHAR[]
+  value DOUBLE, conversions BIGINT, rules_version INTEGER, pages VARCHAR[], identity_no INTEGER
 );
+CREATE TABLE IF NOT EXISTS identities (identity VARCHAR, no INTEGER);
 CREATE TABLE IF NOT EXISTS rejects (
   import_id INTEGER, file VARCHAR, line BIGINT, reason VARCHAR, detail VARCHAR, raw VARCHAR
 );
@@ -141,6 +142,8 @@ export async function openDuckDBStore(path: string): Promise<Store> {
     const version = await scalar(connection, `SELECT value FROM stint_meta WHERE key = 'schema_version'`);
     if (version === undefined) {
       await connection.run(`INSERT INTO stint_meta VALUES ('schema_version', ?)`, [String(SCHEMA_VERSION)]);
+    } else if (Number(version) === 1) {
+      await upgradeFrom1(connection);
     } else if (Number(version) !== SCHEMA_VERSION) {
       throw new StintError(
         'STINT_STORE_UNREADABLE',
@@ -154,6 +157,24 @@ export async function openDuckDBStore(path: string): Promise<Store> {
     throw err;
   }
   return new DuckDBStore(path, instance, connection);
+}
+
+/** Version 1 → 2: each identity gets a number (`identities`), kept on its sessions (`identity_no`). */
+async function upgradeFrom1(c: DuckDBConnection): Promise<void> {
+  await c.run('BEGIN TRANSACTION');
+  try {
+    await c.run('ALTER TABLE sessions ADD COLUMN identity_no INTEGER');
+    await c.run(
+      `INSERT INTO identities SELECT identity, row_number() OVER (ORDER BY identity)
+       FROM (SELECT DISTINCT identity FROM sessions)`,
+    );
+    await c.run('UPDATE sessions SET identity_no = i.no FROM identities i WHERE i.identity = sessions.identity');
+    await c.run(`UPDATE stint_meta SET value = '2' WHERE key = 'schema_version'`);
+    await c.run('COMMIT');
+  } catch (err) {
+    await c.run('ROLLBACK');
+    throw err;
+  }
 }
 
 /** DuckDB's refusals to open a file, as one clear line. */
@@ -497,10 +518,17 @@ class DuckDBTransaction implements StoreTransaction {
     const PAGES = 'stint_pages';
     await appendTexts(c, `CREATE TEMP TABLE ${PAGES}`, PAGES, ['pages'], json);
     try {
+      // New identities are numbered after the stored ones (counting numbers beats counting text).
+      await c.run(
+        `INSERT INTO identities
+         SELECT identity, (SELECT coalesce(max(no), 0) FROM identities) + row_number() OVER (ORDER BY identity)
+         FROM (${staged.identities}) WHERE identity NOT IN (SELECT identity FROM identities)`,
+      );
       await c.run(
         `INSERT INTO sessions
-         SELECT n.* EXCLUDE (session_index), ?, p.pages::JSON::VARCHAR[]
-         FROM (${staged.select('epoch_ms', 'index')}) n JOIN ${PAGES} p ON p.code = n.session_index`,
+         SELECT n.* EXCLUDE (session_index), ?, p.pages::JSON::VARCHAR[], d.no
+         FROM (${staged.select('epoch_ms', 'index')}) n JOIN ${PAGES} p ON p.code = n.session_index
+         JOIN identities d ON d.identity = n.identity`,
         [rulesVersion],
       );
     } finally {
