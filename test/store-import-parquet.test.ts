@@ -9,7 +9,7 @@
  * a file of new visitors into a non-empty store, a file sharing visitors but no stored event_id,
  * and a file the fast path steps aside for (a DOUBLE property); under both identity modes.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -337,5 +337,36 @@ describe.each(['device', 'user'])('stint import of Parquet, --identity %s', (ide
       [2, 0, 0],
     ]);
     expect(sessions.find((s) => s.identity === 'a1' && s.conversions === 1)).toMatchObject({ value: 49.9 });
+  });
+});
+
+describe('awkward Parquet files import as their gzipped copies do', () => {
+  // Each once found by review: a name DuckDB took as a pattern (it read a neighbour too), a
+  // JSON-typed column (DuckDB parsed '' as JSON), a column named file_row_number (the join's).
+  const CASES: { name: string; file: string; types: Record<string, string> }[] = [
+    { name: 'a name with glob characters', file: 'ev?[1].parquet', types: {} },
+    { name: 'a JSON-typed property column', file: 'json.parquet', types: { meta: 'JSON' } },
+    { name: 'a column named file_row_number', file: 'frn.parquet', types: { file_row_number: 'INTEGER' } },
+  ];
+  const ROWS: Row[] = [
+    ev('2026-10-03 09:00:00', 'w1', null, { event_id: 'w1a', meta: '{"a": 1}', file_row_number: 7 }),
+    ev('2026-10-03 09:05:00', 'w1', null, { event_id: 'w1b', meta: null, file_row_number: null }),
+    ev('2026-10-03 11:00:00', 'w2', null, { event_id: 'w2a', meta: '[1,2]', file_row_number: 0 }),
+  ];
+  const BASE = { timestamp: 'TIMESTAMP', anonymous_id: 'VARCHAR', event_id: 'VARCHAR' };
+
+  it.each(CASES)('$name', async ({ file, types }) => {
+    const sub = join(dir, file.replace(/\W/g, '_'));
+    mkdirSync(sub);
+    // A neighbour that a pattern would match: it must not be read with the file.
+    await writeParquet(join(sub, 'ev1.parquet'), [ev('2026-10-03 10:00:00', 'other', null)], BASE);
+    const plain = join(sub, file);
+    await writeParquet(plain, ROWS, { ...BASE, ...types });
+    writeFileSync(`${plain}.gz`, gzipSync(readFileSync(plain)));
+    const dbs = [join(sub, 'A.duckdb'), join(sub, 'B.duckdb')];
+    expect(importFile(plain, dbs[0]!, [])).toEqual(importFile(`${plain}.gz`, dbs[1]!, []));
+    const [a, b] = [await contents(dbs[0]!), await contents(dbs[1]!)];
+    expect(a.events.map((e) => e.anonymous_id)).toEqual(['w1', 'w1', 'w2']);
+    expect(a).toEqual(b);
   });
 });

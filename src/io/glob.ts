@@ -1,7 +1,7 @@
 /**
  * Input arguments → the files to read: plain paths must exist and be files; globs (`*`, `?`,
  * `[abc]`, `**` for any depth; dotfiles only when the pattern names the dot) must match at least
- * one. The result is de-duplicated and sorted naturally, rotated logs oldest first:
+ * one (a file whose own name has those characters is taken as it is). The result is de-duplicated and sorted naturally, rotated logs oldest first:
  *
  *   logs/access.log*  → logs/access.log.10.gz, logs/access.log.2.gz, logs/access.log.1, logs/access.log
  *   data/**\/*.csv.gz  → data/day-2.csv.gz, data/day-10.csv.gz, data/eu/day-1.csv.gz
@@ -18,6 +18,14 @@ const COLLATOR = new Intl.Collator('en', { numeric: true });
 
 function hasGlob(segment: string): boolean {
   return GLOB_CHARS.test(segment);
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** One path segment of a glob as a regex: `*` and `?` never cross `/`. */
@@ -133,7 +141,8 @@ export function expandInputs(inputs: readonly string[], cwd: string = process.cw
       files.add(input);
       continue;
     }
-    if (hasGlob(input)) {
+    // A file whose very name has `*`, `?` or `[` is that file, not a pattern.
+    if (hasGlob(input) && !isFile(resolve(cwd, input))) {
       const matches = expandGlob(input, cwd);
       if (matches.length === 0) {
         throw new StintError('STINT_NO_INPUT', `No file matches the pattern ${input} (looked in ${cwd})`);

@@ -46,6 +46,7 @@ import { isGzip, readHead } from './lines.ts';
 import {
   cutShort,
   EPOCH_MS_TYPES,
+  hasGlobCharacters,
   INTEGER_TYPES,
   parquetRowsAt,
   parquetSchema,
@@ -98,7 +99,11 @@ interface FastFile {
   readonly numericValue: boolean;
   readonly hasEventId: boolean;
   readonly eventIdHash: (text: string) => string;
-  /** The properties of a row as JSON text ('' for none); undefined when a property column's type has no exact SQL form. */
+  /**
+   * The properties of a row as JSON text ('' for none); undefined when the events cannot be
+   * stored column-wise (a property column's type has no exact SQL form, or a column is named
+   * file_row_number).
+   */
   readonly propertiesSql: string | undefined;
 }
 
@@ -173,6 +178,8 @@ export async function planParquetFastPath(
 ): Promise<FastPath | undefined> {
   if (paths.length === 0 || (options.format !== undefined && options.format !== 'parquet')) return undefined;
   if (options.rows === true && paths.length !== 1) return undefined;
+  // DuckDB would take `*`, `?` or `[` in a name as a pattern; the record path reads such a file.
+  if (paths.some(hasGlobCharacters)) return undefined;
   for (const path of paths) {
     try {
       if ((await detectFileFormat(path)) !== 'parquet' || isGzip(await readHead(path, 2))) return undefined;
@@ -252,7 +259,10 @@ async function describe(
     eventIdHash,
     numericValue,
     hasEventId: eventId !== undefined,
-    propertiesSql: propertiesSql(propertyKeys.map(byKey)),
+    // The store joins rows on read_parquet's file_row_number, which a column of that name blocks.
+    propertiesSql: names.some((n) => n.toLowerCase() === 'file_row_number')
+      ? undefined
+      : propertiesSql(propertyKeys.map(byKey)),
   };
 }
 
@@ -278,7 +288,9 @@ function propertiesSql(
   if (columns.some((c) => !JSON_EXACT_TYPES.has(c.type))) return undefined;
   if (columns.length === 0) return "''";
   const pairs = columns.map(({ key, name, type }) => {
-    const id = quoteIdentifier(name);
+    // Text as text: a JSON-typed column (VARCHAR to DuckDB) is a string to the record path too.
+    const id =
+      type === DuckDBTypeId.VARCHAR ? `CAST(${quoteIdentifier(name)} AS VARCHAR)` : quoteIdentifier(name);
     const empty = type === DuckDBTypeId.VARCHAR ? `${id} IS NULL OR ${id} = ''` : `${id} IS NULL`;
     const quotedKey = `'${JSON.stringify(key).replaceAll("'", "''")}:'`;
     return `CASE WHEN ${empty} THEN NULL ELSE ${quotedKey} || CAST(to_json(${id}) AS VARCHAR) END`;

@@ -9,9 +9,9 @@
  */
 
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import {
@@ -60,6 +60,11 @@ const PLAIN_TYPES = new Set<DuckDBTypeId>([
   DuckDBTypeId.DECIMAL,
   DuckDBTypeId.VARCHAR,
 ]);
+
+/** Whether DuckDB would take a file name as a pattern (`*`, `?`, `[`) rather than one file. */
+export function hasGlobCharacters(path: string): boolean {
+  return /[*?[]/.test(path);
+}
 
 /** The SQL expression that reads one column as a plain value (see the module comment). */
 export function plainExpression(name: string, type: DuckDBTypeId): string {
@@ -201,16 +206,18 @@ export async function* readParquet(
   options: { batchSize?: number } = {},
 ): AsyncGenerator<ReadBatch> {
   const fileBytes = (await stat(path)).size;
-  const tempDir = isGzip(await readHead(path, 2))
-    ? await mkdtemp(join(tmpdir(), 'stint-parquet-'))
-    : undefined;
+  const gzip = isGzip(await readHead(path, 2));
+  // DuckDB takes `*`, `?` or `[` in a name as a pattern: such a file is read through a link.
+  const tempDir =
+    gzip || hasGlobCharacters(path) ? await mkdtemp(join(tmpdir(), 'stint-parquet-')) : undefined;
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {
     let plainPath = path;
     if (tempDir !== undefined) {
       plainPath = join(tempDir, 'input.parquet');
-      await pipeline(createReadStream(path), createGunzip(), createWriteStream(plainPath));
+      if (gzip) await pipeline(createReadStream(path), createGunzip(), createWriteStream(plainPath));
+      else await symlink(resolve(path), plainPath);
     }
     yield* readRows(plainPath, connection, options.batchSize ?? BATCH_SIZE, fileBytes);
   } catch (err) {

@@ -168,13 +168,23 @@ async function upgradeFrom1(c: DuckDBConnection): Promise<void> {
       `INSERT INTO identities SELECT identity, row_number() OVER (ORDER BY identity)
        FROM (SELECT DISTINCT identity FROM sessions)`,
     );
-    await c.run('UPDATE sessions SET identity_no = i.no FROM identities i WHERE i.identity = sessions.identity');
+    await c.run(
+      'UPDATE sessions SET identity_no = i.no FROM identities i WHERE i.identity = sessions.identity',
+    );
     await c.run(`UPDATE stint_meta SET value = '2' WHERE key = 'schema_version'`);
     await c.run('COMMIT');
   } catch (err) {
     await c.run('ROLLBACK');
     throw err;
   }
+}
+
+/**
+ * A clean-up step whose own failure must not hide the error being handled: in a failed
+ * transaction every statement fails, and the rollback removes the temp tables anyway.
+ */
+async function quietly(cleanup: Promise<unknown>): Promise<void> {
+  await cleanup.catch(() => undefined);
 }
 
 /** DuckDB's refusals to open a file, as one clear line. */
@@ -266,6 +276,8 @@ class DuckDBStore implements Store {
       return result;
     } catch (err) {
       await c.run('ROLLBACK');
+      // A setting a failed statement left behind (settings outlive transactions).
+      await c.run('RESET disabled_optimizers');
       throw err;
     }
   }
@@ -325,7 +337,7 @@ class DuckDBTransaction implements StoreTransaction {
         staged.params,
       );
     } finally {
-      await staged.drop();
+      await quietly(staged.drop());
     }
     this.#nextSeq = seq0 + cols.length;
   }
@@ -372,24 +384,30 @@ class DuckDBTransaction implements StoreTransaction {
     if (of === undefined) throw new Error('addSessionized needs eventSessions');
     const seq0 = Number(await scalar(c, 'SELECT coalesce(max(seq), 0) + 1 FROM events'));
     const staged = await stageSessions(c, sessions, 'stint_stage_', true);
-    const events = await stageParquetRows(c, rows, cols, EVENT_NAME_LIST, seq0, of);
     try {
+      const events = await stageParquetRows(c, rows, cols, EVENT_NAME_LIST, seq0, of);
       // The joins in the order written: the file's rows probe, the narrow tables are built.
       await c.run(`SET disabled_optimizers = 'join_order'`);
-      const inserted = c.run(
-        `INSERT INTO events (seq, import_id, received_at, session_id, ${EVENT_NAMES})
-         SELECT e.seq, ${importId}, ${Date.now()}, n.session_id, ${EVENT_COLUMNS.map((col) => `e.${col.name}`).join(', ')}
-         FROM (${events.sql}) e JOIN (${staged.ids}) n ON n.session_index = e.session`,
-        events.params,
-      );
-      // While DuckDB inserts them, each session's pages.
-      const pages = pagesJson(cols, sessions);
-      await inserted;
-      await c.run('RESET disabled_optimizers');
+      let pages: string[][];
+      try {
+        const inserted = c.run(
+          `INSERT INTO events (seq, import_id, received_at, session_id, ${EVENT_NAMES})
+           SELECT e.seq, ${importId}, ${Date.now()}, n.session_id, ${EVENT_COLUMNS.map((col) => `e.${col.name}`).join(', ')}
+           FROM (${events.sql}) e JOIN (${staged.ids}) n ON n.session_index = e.session`,
+          events.params,
+        );
+        try {
+          pages = pagesJson(cols, sessions); // while DuckDB inserts the events
+        } finally {
+          await inserted;
+        }
+      } finally {
+        await quietly(c.run('RESET disabled_optimizers'));
+        await quietly(events.drop());
+      }
       await this.#insertSessions(staged, pages, rulesVersion);
     } finally {
-      await events.drop();
-      await staged.drop();
+      await quietly(staged.drop());
     }
   }
 
@@ -503,8 +521,8 @@ class DuckDBTransaction implements StoreTransaction {
       );
       await c.run(`UPDATE events SET session_id = p.session_id FROM ${PLACES} p WHERE events.seq = p.seq`);
     } finally {
-      await staged.drop();
-      await c.run('DROP TABLE IF EXISTS stint_places_raw');
+      await quietly(staged.drop());
+      await quietly(c.run('DROP TABLE IF EXISTS stint_places_raw'));
     }
   }
 
@@ -532,7 +550,7 @@ class DuckDBTransaction implements StoreTransaction {
         [rulesVersion],
       );
     } finally {
-      await c.run(`DROP TABLE ${PAGES}`);
+      await quietly(c.run(`DROP TABLE ${PAGES}`));
     }
   }
 
