@@ -105,3 +105,8 @@ export function positions(n: number): Int32Array {
   for (let k = 0; k < n; k++) out[k] = k;
   return out;
 }
+
+/** The typed array behind a numeric DuckDB vector (its `items`), read without a value per row. */
+export function items<T>(vector: unknown): T {
+  return (vector as { items: T }).items;
+}

@@ -41,6 +41,7 @@ import { pathOf, utmFromUrl } from '../core/url.ts';
 import { isTimeZone } from '../core/zone.ts';
 import { columnKeys } from './column-keys.ts';
 import { detectFileFormat } from './detect.ts';
+import { items } from './duckdb-append.ts';
 import { Hash64Map, repeatedKeys } from './hash64-map.ts';
 import { isGzip, readHead } from './lines.ts';
 import {
@@ -454,11 +455,6 @@ class PlaceColumns {
 /** Epoch ms of a native timestamp or date, as the record path reads a `Date`. */
 function nativeMs(ms: number): number | undefined {
   return Number.isFinite(ms) && Math.abs(ms) <= MAX_EPOCH_MS ? ms : undefined;
-}
-
-/** The typed array behind a DuckDB vector (numeric vectors keep theirs in `items`). */
-function items<T>(vector: unknown): T {
-  return (vector as { items: T }).items;
 }
 
 function halves(vector: unknown): Uint32Array {

@@ -7,9 +7,10 @@
  *
  *   const { columns, seqs } = await readEventColumns(c, 'SELECT * FROM events WHERE …');
  */
-import type { DuckDBConnection, DuckDBVector } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { EventColumns } from '../core/columns.ts';
 import { Dictionary } from '../core/dictionary.ts';
+import { items } from '../io/duckdb-append.ts';
 import type { ReadEvents } from './store.ts';
 
 const READ = 'stint_read';
@@ -94,9 +95,4 @@ export async function readEventColumns(c: DuckDBConnection, sql: string): Promis
       await c.run(`DROP TABLE IF EXISTS ${table(name)}`);
     await c.run(`DROP TABLE IF EXISTS ${READ}`);
   }
-}
-
-/** The typed array behind a numeric DuckDB vector. */
-function items<T>(vector: DuckDBVector): T {
-  return (vector as unknown as { items: T }).items;
 }
