@@ -277,7 +277,12 @@ const JSON_EXACT_TYPES = new Set<DuckDBTypeId>([
   DuckDBTypeId.UTINYINT,
   DuckDBTypeId.USMALLINT,
   DuckDBTypeId.UINTEGER,
+  DuckDBTypeId.BIGINT,
+  DuckDBTypeId.UBIGINT,
 ]);
+
+/** 64-bit integers: a number in JSON while JavaScript holds them exactly, else a string (as `plain`). */
+const WIDE_INTEGERS = new Set<DuckDBTypeId>([DuckDBTypeId.BIGINT, DuckDBTypeId.UBIGINT]);
 
 /**
  * A row's properties as the record path writes them (`JSON.stringify` of the non-empty
@@ -294,7 +299,11 @@ function propertiesSql(
       type === DuckDBTypeId.VARCHAR ? `CAST(${quoteIdentifier(name)} AS VARCHAR)` : quoteIdentifier(name);
     const empty = type === DuckDBTypeId.VARCHAR ? `${id} IS NULL OR ${id} = ''` : `${id} IS NULL`;
     const quotedKey = `'${JSON.stringify(key).replaceAll("'", "''")}:'`;
-    return `CASE WHEN ${empty} THEN NULL ELSE ${quotedKey} || CAST(to_json(${id}) AS VARCHAR) END`;
+    const json = WIDE_INTEGERS.has(type)
+      ? `CASE WHEN ${id} BETWEEN -${Number.MAX_SAFE_INTEGER} AND ${Number.MAX_SAFE_INTEGER}
+              THEN CAST(${id} AS VARCHAR) ELSE CAST(to_json(CAST(${id} AS VARCHAR)) AS VARCHAR) END`
+      : `CAST(to_json(${id}) AS VARCHAR)`;
+    return `CASE WHEN ${empty} THEN NULL ELSE ${quotedKey} || ${json} END`;
   });
   const body = `concat_ws(',', ${pairs.join(', ')})`;
   return `CASE WHEN ${body} = '' THEN '' ELSE '{' || ${body} || '}' END`;
