@@ -110,3 +110,11 @@ export function positions(n: number): Int32Array {
 export function items<T>(vector: unknown): T {
   return (vector as { items: T }).items;
 }
+
+/**
+ * Drops temp tables after work that made them. Quiet: in a failed transaction every statement
+ * fails (and its rollback drops them anyway), and the error being handled must not be hidden.
+ */
+export async function dropTables(connection: DuckDBConnection, tables: readonly string[]): Promise<void> {
+  for (const table of tables) await connection.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+}

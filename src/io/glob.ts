@@ -16,7 +16,8 @@ import { StintError } from '../core/errors.ts';
 const GLOB_CHARS = /[*?[]/;
 const COLLATOR = new Intl.Collator('en', { numeric: true });
 
-function hasGlob(segment: string): boolean {
+/** Whether a path (or segment) has `*`, `?` or `[`: a pattern to stint, and to DuckDB's readers. */
+export function hasGlob(segment: string): boolean {
   return GLOB_CHARS.test(segment);
 }
 

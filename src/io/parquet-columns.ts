@@ -42,12 +42,12 @@ import { isTimeZone } from '../core/zone.ts';
 import { columnKeys } from './column-keys.ts';
 import { detectFileFormat } from './detect.ts';
 import { items } from './duckdb-append.ts';
+import { hasGlob } from './glob.ts';
 import { Hash64Map, repeatedKeys } from './hash64-map.ts';
 import { isGzip, readHead } from './lines.ts';
 import {
   cutShort,
   EPOCH_MS_TYPES,
-  hasGlobCharacters,
   INTEGER_TYPES,
   parquetRowsAt,
   parquetSchema,
@@ -180,7 +180,7 @@ export async function planParquetFastPath(
   if (paths.length === 0 || (options.format !== undefined && options.format !== 'parquet')) return undefined;
   if (options.rows === true && paths.length !== 1) return undefined;
   // DuckDB would take `*`, `?` or `[` in a name as a pattern; the record path reads such a file.
-  if (paths.some(hasGlobCharacters)) return undefined;
+  if (paths.some(hasGlob)) return undefined;
   for (const path of paths) {
     try {
       if ((await detectFileFormat(path)) !== 'parquet' || isGzip(await readHead(path, 2))) return undefined;

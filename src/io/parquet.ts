@@ -22,6 +22,7 @@ import {
 } from '@duckdb/node-api';
 import { StintError } from '../core/errors.ts';
 import { columnKeys } from './column-keys.ts';
+import { hasGlob } from './glob.ts';
 import { isGzip, readHead } from './lines.ts';
 import { quoteIdentifier } from './quote-identifier.ts';
 import { emptyBatch, type RawRecord, type ReadBatch } from './record.ts';
@@ -60,11 +61,6 @@ const PLAIN_TYPES = new Set<DuckDBTypeId>([
   DuckDBTypeId.DECIMAL,
   DuckDBTypeId.VARCHAR,
 ]);
-
-/** Whether DuckDB would take a file name as a pattern (`*`, `?`, `[`) rather than one file. */
-export function hasGlobCharacters(path: string): boolean {
-  return /[*?[]/.test(path);
-}
 
 /** The SQL expression that reads one column as a plain value (see the module comment). */
 export function plainExpression(name: string, type: DuckDBTypeId): string {
@@ -208,8 +204,7 @@ export async function* readParquet(
   const fileBytes = (await stat(path)).size;
   const gzip = isGzip(await readHead(path, 2));
   // DuckDB takes `*`, `?` or `[` in a name as a pattern: such a file is read through a link.
-  const tempDir =
-    gzip || hasGlobCharacters(path) ? await mkdtemp(join(tmpdir(), 'stint-parquet-')) : undefined;
+  const tempDir = gzip || hasGlob(path) ? await mkdtemp(join(tmpdir(), 'stint-parquet-')) : undefined;
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { DOUBLE, type DuckDBConnection, DuckDBInstance, INTEGER, UBIGINT } from '@duckdb/node-api';
 import { END_REASONS, roundValue } from '../core/session.ts';
 import type { SessionColumns } from '../core/session-columns.ts';
-import { appendColumns, appendTexts, positions } from './duckdb-append.ts';
+import { appendColumns, appendTexts, dropTables, positions } from './duckdb-append.ts';
 
 /** How `sessionSelect` gives start and end: Parquet timestamps, or epoch milliseconds (stores). */
 export type SessionTimes = 'timestamp' | 'epoch_ms';
@@ -149,9 +149,7 @@ export async function stageSessions(
         JOIN ${t('agents')} g ON g.code = s.agent
         JOIN ${t('zones')} z ON z.code = s.zone
         ORDER BY s.k`,
-    drop: async () => {
-      for (const name of tables) await connection.run(`DROP TABLE IF EXISTS ${name}`);
-    },
+    drop: () => dropTables(connection, tables),
   };
 }
 

@@ -10,7 +10,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { EventColumns } from '../core/columns.ts';
 import { Dictionary } from '../core/dictionary.ts';
-import { items } from '../io/duckdb-append.ts';
+import { dropTables, items } from '../io/duckdb-append.ts';
 import type { ReadEvents } from './store.ts';
 
 const READ = 'stint_read';
@@ -33,6 +33,24 @@ const TEXTS = {
 
 type DictionaryName = keyof typeof TEXTS;
 
+/** The events table's columns that event columns are made of. */
+const SOURCE = [
+  'seq',
+  'ts_ms',
+  'value',
+  'anonymous_id',
+  'user_id',
+  'event',
+  'path',
+  'referrer',
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'session_key',
+  'timezone',
+  'user_agent',
+];
+
 /** The code columns of `EventColumns`, each with its dictionary and the text it codes. */
 const CODES: readonly { column: keyof EventColumns; dictionary: DictionaryName; text: string }[] = [
   { column: 'anonCode', dictionary: 'ids', text: 'anonymous_id' },
@@ -47,11 +65,12 @@ const CODES: readonly { column: keyof EventColumns; dictionary: DictionaryName; 
 ];
 
 /**
- * The events `sql` selects (with at least seq, ts_ms, value and the canonical text columns of
+ * The events `sql` selects (with at least the SOURCE columns of
  * the events table), in `seq` order.
  */
 export async function readEventColumns(c: DuckDBConnection, sql: string): Promise<ReadEvents> {
-  await c.run(`CREATE OR REPLACE TEMP TABLE ${READ} AS ${sql}`);
+  // Only what event columns hold: not event_id, url, properties and the other texts.
+  await c.run(`CREATE OR REPLACE TEMP TABLE ${READ} AS SELECT ${SOURCE.join(', ')} FROM (${sql})`);
   const table = (name: DictionaryName): string => `stint_dict_${name}`;
   try {
     const dicts = {} as Record<DictionaryName, Dictionary>;
@@ -91,8 +110,6 @@ export async function readEventColumns(c: DuckDBConnection, sql: string): Promis
     const columns = { length: n, tsMs, value, ...byName, ...dicts } as unknown as EventColumns;
     return { columns, seqs };
   } finally {
-    for (const name of Object.keys(TEXTS) as DictionaryName[])
-      await c.run(`DROP TABLE IF EXISTS ${table(name)}`);
-    await c.run(`DROP TABLE IF EXISTS ${READ}`);
+    await dropTables(c, [...(Object.keys(TEXTS) as DictionaryName[]).map(table), READ]);
   }
 }

@@ -10,7 +10,7 @@
  */
 import { DOUBLE, type DuckDBConnection, INTEGER } from '@duckdb/node-api';
 import type { EventColumns } from '../core/columns.ts';
-import { appendColumns, appendTexts, positions } from '../io/duckdb-append.ts';
+import { appendColumns, appendTexts, dropTables, positions } from '../io/duckdb-append.ts';
 import { ATTR_TEXTS, PAGE_TEXTS, type ParquetRows } from '../io/parquet-columns.ts';
 
 const UTM = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'] as const;
@@ -85,8 +85,6 @@ export async function stageParquetRows(
   return {
     sql,
     params: readsFile ? [rows.path] : [],
-    drop: async () => {
-      for (const name of ['p', 'ids', 'pages', 'attrs']) await c.run(`DROP TABLE IF EXISTS ${t(name)}`);
-    },
+    drop: () => dropTables(c, ['p', 'ids', 'pages', 'attrs'].map(t)),
   };
 }

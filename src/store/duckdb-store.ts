@@ -25,7 +25,7 @@ import type { IdentityMode, SessionRules } from '../core/rules.ts';
 import type { SessionColumns } from '../core/session-columns.ts';
 import { sessionPages } from '../core/session-pages.ts';
 import { pathOf } from '../core/url.ts';
-import { appendColumns, appendRows, appendTexts } from '../io/duckdb-append.ts';
+import { appendColumns, appendRows, appendTexts, dropTables } from '../io/duckdb-append.ts';
 import type { ParquetRows } from '../io/parquet-columns.ts';
 import { stageSessions } from '../io/write-session-parquet.ts';
 import { readEventColumns } from './duckdb-columns.ts';
@@ -179,14 +179,6 @@ async function upgradeFrom1(c: DuckDBConnection): Promise<void> {
   }
 }
 
-/**
- * A clean-up step whose own failure must not hide the error being handled: in a failed
- * transaction every statement fails, and the rollback removes the temp tables anyway.
- */
-async function quietly(cleanup: Promise<unknown>): Promise<void> {
-  await cleanup.catch(() => undefined);
-}
-
 /** DuckDB's refusals to open a file, as one clear line. */
 function storeError(path: string, err: unknown): StintError {
   const message = err instanceof Error ? err.message : String(err);
@@ -337,7 +329,7 @@ class DuckDBTransaction implements StoreTransaction {
         staged.params,
       );
     } finally {
-      await quietly(staged.drop());
+      await staged.drop();
     }
     this.#nextSeq = seq0 + cols.length;
   }
@@ -360,7 +352,7 @@ class DuckDBTransaction implements StoreTransaction {
       );
       if (linked !== undefined || rows.eventIdSql === "''") return linked !== undefined;
     } finally {
-      await c.run(`DROP TABLE ${table}`);
+      await dropTables(c, [table]);
     }
     const retry = await scalar(
       c,
@@ -402,12 +394,13 @@ class DuckDBTransaction implements StoreTransaction {
           await inserted;
         }
       } finally {
-        await quietly(c.run('RESET disabled_optimizers'));
-        await quietly(events.drop());
+        // In a failed transaction this fails too; transaction() resets it after the rollback.
+        await c.run('RESET disabled_optimizers').catch(() => undefined);
+        await events.drop();
       }
       await this.#insertSessions(staged, pages, rulesVersion);
     } finally {
-      await quietly(staged.drop());
+      await staged.drop();
     }
   }
 
@@ -521,8 +514,8 @@ class DuckDBTransaction implements StoreTransaction {
       );
       await c.run(`UPDATE events SET session_id = p.session_id FROM ${PLACES} p WHERE events.seq = p.seq`);
     } finally {
-      await quietly(staged.drop());
-      await quietly(c.run('DROP TABLE IF EXISTS stint_places_raw'));
+      await staged.drop();
+      await dropTables(c, ['stint_places_raw']);
     }
   }
 
@@ -550,7 +543,7 @@ class DuckDBTransaction implements StoreTransaction {
         [rulesVersion],
       );
     } finally {
-      await quietly(c.run(`DROP TABLE ${PAGES}`));
+      await dropTables(c, [PAGES]);
     }
   }
 
