@@ -5,10 +5,10 @@ import { parseQueryOptions, type QueryFlags } from '../src/analysis/query-option
 import { AGGREGATES, compile, type GroupKey, type TimeUnit } from '../src/analysis/sql.ts';
 import { sessionizeColumns } from '../src/core/batch.ts';
 import { EventColumnsBuilder } from '../src/core/columns.ts';
-import { StintError } from '../src/core/errors.ts';
 import type { StintEvent } from '../src/core/event.ts';
 import { createRules, type SessionRules } from '../src/core/rules.ts';
 import type { Store } from '../src/store/store.ts';
+import { rejectionOf, stintErrorOf } from './helpers/errors.ts';
 import { expectMetrics, NO_SESSIONS } from './helpers/metrics.ts';
 import { closeStores, ev, freshStore, storeWith as storeWithRules } from './helpers/store.ts';
 
@@ -65,26 +65,6 @@ async function expectRowsAddUpToOverview(store: Store, flags: QueryFlags, rows: 
   expect(r.converted, `${label}converted`).toBeCloseTo((o.conversion_rate.value ?? 0) * s, 9);
   expect(r.duration_sum, `${label}duration`).toBeCloseTo((o.avg_duration_s.value ?? 0) * s, 6);
   expect(r.value_sum, `${label}value`).toBeCloseTo((o.avg_value.value ?? 0) * s, 9);
-}
-
-function stintErrorOf(f: () => unknown): StintError {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(StintError);
-    return err as StintError;
-  }
-  throw new Error('expected a StintError, nothing was thrown');
-}
-
-async function rejectionOf(p: Promise<unknown>): Promise<StintError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(StintError);
-    return err as StintError;
-  }
-  throw new Error('expected a StintError, the promise resolved');
 }
 
 /** The keys the store's SQL gives for a time grouping (before timeseries fills the gaps). */

@@ -19,11 +19,11 @@ import {
 import { parseFilter, parseQueryOptions, type QueryFlags } from '../src/analysis/query-options.ts';
 import { sessionizeColumns } from '../src/core/batch.ts';
 import { EventColumnsBuilder } from '../src/core/columns.ts';
-import { StintError } from '../src/core/errors.ts';
 import type { StintEvent } from '../src/core/event.ts';
 import { createRules, type SessionRules } from '../src/core/rules.ts';
 import { openDuckDBStore } from '../src/store/duckdb-store.ts';
 import type { Store } from '../src/store/store.ts';
+import { stintErrorOf } from './helpers/errors.ts';
 import { expectMetrics, NO_SESSIONS } from './helpers/metrics.ts';
 import { closeStores, ev, freshStore, importEvents, storeWith as storeWithRules } from './helpers/store.ts';
 
@@ -550,16 +550,6 @@ describe('date ranges in a time zone', () => {
 // ---------------------------------------------------------------------------------------------
 // 5. Bad input
 // ---------------------------------------------------------------------------------------------
-
-function stintErrorOf(f: () => unknown): StintError {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(StintError);
-    return err as StintError;
-  }
-  throw new Error('expected a StintError, nothing was thrown');
-}
 
 describe('bad query flags', () => {
   it.each([
