@@ -23,9 +23,8 @@ export interface Resessionized {
 
 /**
  * `staged`: the staged events as columns, when the caller has them (the reader built them) and
- * no staged event was dropped as a retry since. When no stored event is affected (a first
- * import, new visitors) they are sessionized as they are, without reading the staged events
- * back out of the store.
+ * no staged event was dropped as a retry since: they stand in for the staged events, which are
+ * then not read back out of the store, and follow the stored events that are.
  */
 export async function resessionizeAffected(
   tx: StoreTransaction,
