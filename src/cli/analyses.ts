@@ -2,7 +2,7 @@
  * One subcommand per analysis over the store, each with the common options (--from --to --tz
  * --filter) and --json: `stint overview`, `stint timeseries`, `stint breakdown --by DIM`.
  */
-import type { Command } from 'commander';
+import { Command } from 'commander';
 import { breakdown, TIME_UNITS, timeseries } from '../analysis/breakdown.ts';
 import { ctr } from '../analysis/ctr.ts';
 import { type FunnelSpec, type FunnelStepRow, funnel, parseSteps } from '../analysis/funnel.ts';
@@ -20,7 +20,7 @@ import { DEFAULT_DB } from './import.ts';
 import { label, printable } from './printable.ts';
 import { addQueryFlags, openExistingStore, parseInterval, sparkline } from './report.ts';
 
-interface AnalysisFlags extends QueryFlags {
+export interface AnalysisFlags extends QueryFlags {
   clickEvent?: string;
   cohort?: string;
   period?: string;
@@ -45,13 +45,30 @@ const BREAKDOWNS = [
   'prop.NAME (an event property)',
 ];
 
+/** One analysis: how its flags are read and run (the CLI and the server's query API share it). */
+export interface AnalysisDef {
+  readonly name: string;
+  readonly summary: string;
+  /** Reads the flags (usage errors surface here, before the store is opened), then runs. */
+  readonly plan: (flags: AnalysisFlags) => (store: Store) => Promise<{ json: unknown; text: string }>;
+  /** Adds the analysis's own options to its command. */
+  readonly extra: (cmd: Command) => Command;
+}
+
+export const ANALYSES: readonly AnalysisDef[] = defineAnalyses();
+
 export function registerAnalyses(program: Command): void {
-  registerSessionAnalyses(program);
-  registerPathAnalyses(program);
-  registerFunnel(program);
-  registerRetention(program);
+  for (const def of ANALYSES) registerAnalysis(program, def);
+}
+
+function defineAnalyses(): AnalysisDef[] {
+  const defs: AnalysisDef[] = [];
+  registerSessionAnalyses(defs);
+  registerPathAnalyses(defs);
+  registerFunnel(defs);
+  registerRetention(defs);
   analysis(
-    program,
+    defs,
     'ctr',
     'click-through rate per element: clicks with an element (or link) property over the pageviews of their pages',
     (flags) => {
@@ -75,11 +92,12 @@ export function registerAnalyses(program: Command): void {
         .option('--click-event <name>', 'the event name of clicks', 'click')
         .option('--limit <n>', 'rows at most', '20'),
   );
+  return defs;
 }
 
-function registerRetention(program: Command): void {
+function registerRetention(defs: AnalysisDef[]): void {
   analysis(
-    program,
+    defs,
     'retention',
     'visitors in cohorts by their first session, and the share active in each following period',
     (flags) => {
@@ -123,8 +141,8 @@ export function retentionSpecFromFlags(flags: {
   };
 }
 
-function registerSessionAnalyses(program: Command): void {
-  analysis(program, 'overview', 'the headline numbers, with the previous period and the change', (flags) => {
+function registerSessionAnalyses(defs: AnalysisDef[]): void {
+  analysis(defs, 'overview', 'the headline numbers, with the previous period and the change', (flags) => {
     const options = parseQueryOptions(flags);
     return async (store) => {
       const o = await overview(store, options);
@@ -135,7 +153,7 @@ function registerSessionAnalyses(program: Command): void {
     };
   });
   analysis(
-    program,
+    defs,
     'timeseries',
     'a metric per hour, day, week or month (of the session start, in --tz)',
     (flags) => {
@@ -161,7 +179,7 @@ function registerSessionAnalyses(program: Command): void {
         ),
   );
   analysis(
-    program,
+    defs,
     'breakdown',
     'the overview metrics per value of a dimension, most sessions first',
     (flags) => {
@@ -188,9 +206,9 @@ function registerSessionAnalyses(program: Command): void {
   );
 }
 
-function registerPathAnalyses(program: Command): void {
+function registerPathAnalyses(defs: AnalysisDef[]): void {
   analysis(
-    program,
+    defs,
     'pages',
     'per page: pageviews, sessions, entries, exits, exit rate and time on page',
     (flags) => {
@@ -212,7 +230,7 @@ function registerPathAnalyses(program: Command): void {
     (cmd) => cmd.option('--limit <n>', 'rows at most', '20'),
   );
   analysis(
-    program,
+    defs,
     'paths',
     'top page sequences, the pages before and after one page, and Sankey data',
     (flags) => {
@@ -252,9 +270,9 @@ function registerPathAnalyses(program: Command): void {
   );
 }
 
-function registerFunnel(program: Command): void {
+function registerFunnel(defs: AnalysisDef[]): void {
   analysis(
-    program,
+    defs,
     'funnel',
     'how many sessions go through ordered steps, where they drop off, and how long each step takes',
     (flags) => {
@@ -326,13 +344,21 @@ export function funnelSpecFromFlags(flags: {
 }
 
 function analysis(
-  program: Command,
+  defs: AnalysisDef[],
   name: string,
   summary: string,
-  /** Reads the flags (usage errors surface here, before the store is opened), then runs. */
-  plan: (flags: AnalysisFlags) => (store: Store) => Promise<{ json: unknown; text: string }>,
+  plan: AnalysisDef['plan'],
   extra: (cmd: Command) => Command = (cmd) => cmd,
 ): void {
+  defs.push({ name, summary, plan, extra });
+}
+
+/** The options an analysis takes, as its command declares them (--db and --json aside). */
+export function analysisOptions(def: AnalysisDef): Command['options'] {
+  return def.extra(addQueryFlags(new Command(def.name))).options;
+}
+
+function registerAnalysis(program: Command, { name, summary, plan, extra }: AnalysisDef): void {
   const cmd = program
     .command(name)
     .summary(summary)

@@ -9,6 +9,7 @@ import { reportError } from './errors.ts';
 import { registerImport } from './import.ts';
 import { registerReport } from './report.ts';
 import { registerResessionize } from './resessionize.ts';
+import { registerServe } from './serve.ts';
 import { registerSessionize } from './sessionize.ts';
 
 export function buildProgram(): Command {
@@ -23,8 +24,15 @@ export function buildProgram(): Command {
   registerReport(program);
   registerResessionize(program);
   registerAnalyses(program);
+  registerServe(program);
   registerDemo(program);
-  for (const cmd of program.commands) cmd.exitOverride();
+  const override = (cmd: Command): void => {
+    for (const sub of cmd.commands) {
+      sub.exitOverride();
+      override(sub);
+    }
+  };
+  override(program);
   return program;
 }
 

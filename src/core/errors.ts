@@ -20,6 +20,12 @@ export const ERROR_CODES = {
   STINT_STORE_LOCKED: { exit: 2 },
   STINT_STORE_UNREADABLE: { exit: 2 },
   STINT_RULES_CHANGED: { exit: 1 },
+  STINT_NO_SITE: { exit: 1 },
+  STINT_BAD_SITE: { exit: 1 },
+  STINT_NO_TOKEN: { exit: 1 },
+  STINT_REGISTRY_UNREADABLE: { exit: 2 },
+  STINT_REGISTRY_LOCKED: { exit: 2 },
+  STINT_BAD_CONFIG: { exit: 1 },
 } as const;
 
 export type StintErrorCode = keyof typeof ERROR_CODES;

@@ -224,15 +224,35 @@ const IMPORT_FIELDS = `path, fingerprint, bytes, imported_at AS "importedAtMs", 
 class DuckDBStore implements Store {
   readonly dialect = 'duckdb' as const;
 
+  /** Reads run on a connection of their own, one at a time, so they never see or interleave with an open transaction. */
+  #reader: Promise<DuckDBConnection> | undefined;
+  #readerConnection: DuckDBConnection | undefined;
+  #reads: Promise<unknown> = Promise.resolve();
+
   constructor(
     readonly path: string,
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
   ) {}
 
+  /** Runs `work` on the read connection once the reads before it are done. */
+  #reading<T>(work: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    this.#reader ??= this.instance.connect().then((c) => {
+      this.#readerConnection = c;
+      return c;
+    });
+    const reader = this.#reader;
+    const run = this.#reads.then(async () => work(await reader));
+    this.#reads = run.catch(() => {});
+    return run;
+  }
+
+  #read(sql: string, params?: DuckDBValue[]): Promise<Record<string, unknown>[]> {
+    return this.#reading((c) => rowObjects(c, sql, params));
+  }
+
   async rules(): Promise<StoredRules | undefined> {
-    const [row] = await rowObjects(
-      this.connection,
+    const [row] = await this.#read(
       'SELECT version, rules, created_at FROM rules ORDER BY version DESC LIMIT 1',
     );
     if (row === undefined) return undefined;
@@ -244,8 +264,7 @@ class DuckDBStore implements Store {
   }
 
   async findImport(fingerprint: string): Promise<ImportRecord | undefined> {
-    const [row] = await rowObjects(
-      this.connection,
+    const [row] = await this.#read(
       `SELECT ${IMPORT_FIELDS} FROM imports WHERE fingerprint = ? ORDER BY id LIMIT 1`,
       [fingerprint],
     );
@@ -253,7 +272,7 @@ class DuckDBStore implements Store {
   }
 
   async imports(): Promise<ImportRecord[]> {
-    return (await rowObjects(this.connection, `SELECT ${IMPORT_FIELDS} FROM imports ORDER BY id`)) as never;
+    return (await this.#read(`SELECT ${IMPORT_FIELDS} FROM imports ORDER BY id`)) as never;
   }
 
   async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
@@ -274,14 +293,41 @@ class DuckDBStore implements Store {
     }
   }
 
+  async meta(key: string): Promise<string | undefined> {
+    const [row] = await this.#read('SELECT value FROM stint_meta WHERE key = ?', [key]);
+    return row === undefined ? undefined : String(row.value);
+  }
+
+  eachEventId(each: (ids: readonly string[]) => void): Promise<void> {
+    return this.#reading(async (c) => {
+      const stream = await c.stream(`SELECT event_id FROM events WHERE event_id <> ''`);
+      for (;;) {
+        const chunk = await stream.fetchChunk();
+        if (chunk === null || chunk.rowCount === 0) break;
+        each(chunk.getColumnValues(0) as string[]);
+      }
+    });
+  }
+
+  async storedEventIds(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const list = listValue([...ids]);
+    const rows = await this.#read(
+      'SELECT DISTINCT event_id FROM events WHERE event_id IN (SELECT unnest($1))',
+      [list],
+    );
+    return new Set(rows.map((r) => String(r.event_id)));
+  }
+
   query(q: CompiledQuery): Promise<Record<string, unknown>[]> {
     const params = q.params.map(
       (p): DuckDBValue => (Array.isArray(p) ? listValue(p as DuckDBValue[]) : (p as DuckDBValue)),
     );
-    return rowObjects(this.connection, q.sql, params);
+    return this.#read(q.sql, params);
   }
 
   close(): void {
+    this.#readerConnection?.closeSync();
     this.connection.closeSync();
     this.instance.closeSync();
   }
@@ -313,6 +359,11 @@ class DuckDBTransaction implements StoreTransaction {
       ],
     );
     this.#nextSeq = seq0 + events.length;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.c.run('DELETE FROM stint_meta WHERE key = ?', [key]);
+    await this.c.run('INSERT INTO stint_meta VALUES (?, ?)', [key, value]);
   }
 
   async #ensureStage(): Promise<void> {

@@ -105,6 +105,8 @@ export interface StoreTransaction {
    * last event more than `timeoutMs` before it (SESSIONS.md section 3, the last session).
    */
   closeTimedOut(timeoutMs: number): Promise<number>;
+  /** Sets a value of the store's own (`meta`), such as how far a server's event log is stored. */
+  setMeta(key: string, value: string): Promise<void>;
   /** Moves the staged events into the store. */
   commitEvents(importId: number): Promise<number>;
   addRejects(importId: number, rejects: readonly StoredReject[]): Promise<void>;
@@ -121,6 +123,12 @@ export interface Store {
   imports(): Promise<ImportRecord[]>;
   /** Runs `work` in one transaction: committed when it returns, rolled back when it throws. */
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /** A value set with `StoreTransaction.setMeta`. */
+  meta(key: string): Promise<string | undefined>;
+  /** Calls `each` with the stored events' event_ids (non-empty ones), a chunk at a time. */
+  eachEventId(each: (ids: readonly string[]) => void): Promise<void>;
+  /** Which of these event_ids are stored. */
+  storedEventIds(ids: readonly string[]): Promise<Set<string>>;
   /** Runs a compiled analysis query; rows as plain objects. */
   query(q: CompiledQuery): Promise<Record<string, unknown>[]>;
   close(): void;

@@ -1,0 +1,208 @@
+/**
+ * Benchmark: the collector of `stint serve`, on 127.0.0.1 only, bounded in time. Side by side in
+ * one run, each server in a child process of its own and autocannon (64 connections) here:
+ *
+ * 1. a minimal Fastify endpoint that parses a JSON POST and stores nothing (the baseline);
+ * 2. `stint serve`: single-event POSTs, then batches of 100 events, each a fresh event
+ *    (own event_id, a few thousand visitors, times moving forward);
+ * 3. `stint serve` at half its measured single-event rate, for p50/p99 latency there.
+ *
+ * It prints events/s and p50/p99 for each, and the single-event ratio against the baseline.
+ *
+ *   npx tsx bench/ingest.ts [--seconds 10] [--connections 64]
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import autocannon from 'autocannon';
+import { openRegistry } from '../src/server/registry.ts';
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: number): number => {
+  const i = args.indexOf(name);
+  return i === -1 ? fallback : Number(args[i + 1]);
+};
+const seconds = flag('--seconds', 10);
+const connections = flag('--connections', 64);
+const root = resolve(import.meta.dirname, '..');
+const tsx = join(root, 'node_modules/.bin/tsx');
+
+const BASELINE = `
+import Fastify from 'fastify';
+const app = Fastify({ logger: false });
+app.post('/api/v1/events', async (req) => ({ accepted: Array.isArray(req.body?.events) ? req.body.events.length : 1, duplicates: 0, rejected: [] }));
+await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
+console.log('ready');
+`;
+
+interface Run {
+  readonly label: string;
+  readonly requests: number;
+  readonly events: number;
+  readonly eventsPerSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly errors: number;
+  readonly non2xx: number;
+}
+
+async function main(): Promise<void> {
+  const data = mkdtempSync(join(tmpdir(), 'stint-ingest-'));
+  const registry = openRegistry(data);
+  const { writeKey } = registry.addSite('bench', []);
+  const admin = registry.createToken('admin', undefined, 'bench').secret;
+  const results: Run[] = [];
+  try {
+    const baseline = await start(['--input-type=module', '-e', BASELINE], 18181, {}, 'node');
+    try {
+      results.push(await load('minimal Fastify endpoint, 1 event/request', 18181, 1, {}));
+    } finally {
+      await stop(baseline);
+    }
+    const env = {
+      STINT_RATE_LIMIT_IP: '0',
+      STINT_RATE_LIMIT_KEY: '0',
+      STINT_LOG_LEVEL: 'warn',
+      STINT_DATA: data,
+    };
+    const server = await start([join(root, 'src/cli/main.ts'), 'serve', '--port', '18182'], 18182, env, tsx);
+    try {
+      const auth = { authorization: `Bearer ${writeKey}` };
+      const single = await load('stint serve, 1 event/request', 18182, 1, auth);
+      results.push(single);
+      await drained(18182, admin);
+      results.push(await load('stint serve, 100 events/request', 18182, 100, auth));
+      await drained(18182, admin);
+      const half = Math.max(1, Math.floor(single.requests / seconds / 2));
+      results.push(
+        await load(`stint serve, 1 event/request at half load (${half} req/s)`, 18182, 1, auth, half),
+      );
+    } finally {
+      await stop(server);
+    }
+  } finally {
+    rmSync(data, { recursive: true, force: true });
+  }
+  const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+  console.log(`\n${connections} connections, ${seconds} s each, 127.0.0.1, ${new Date().toISOString()}`);
+  for (const r of results) {
+    console.log(
+      `${r.label.padEnd(62)} ${fmt(r.eventsPerSecond).padStart(9)} events/s  p50 ${r.p50} ms  p99 ${r.p99} ms  (${fmt(r.requests)} requests, ${r.errors} errors, ${r.non2xx} non-2xx)`,
+    );
+  }
+  const [base, single, batch, half] = results as [Run, Run, Run, Run];
+  console.log(
+    `single-event throughput / minimal endpoint: ${(single.eventsPerSecond / base.eventsPerSecond).toFixed(2)}x (target >= 0.5x)`,
+  );
+  console.log(`batches of 100: ${fmt(batch.eventsPerSecond)} events/s (target >= 100,000)`);
+  console.log(`p99 at half the single-event load: ${half.p99} ms (target < 50 ms)`);
+}
+
+let serial = 0;
+
+function load(
+  label: string,
+  port: number,
+  perRequest: number,
+  headers: Record<string, string>,
+  rate?: number,
+): Promise<Run> {
+  const t0 = Date.UTC(2026, 10, 23);
+  const body = (): string => {
+    const events = Array.from({ length: perRequest }, () => {
+      const n = serial++;
+      return {
+        timestamp: t0 + n * 10,
+        anonymous_id: `v${n % 5000}`,
+        event_id: `e${n}`,
+        url: `https://bench.example/page/${n % 40}`,
+        user_agent:
+          'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36',
+      };
+    });
+    return JSON.stringify(perRequest === 1 ? events[0] : { events });
+  };
+  return new Promise((done, fail) => {
+    autocannon(
+      {
+        url: `http://127.0.0.1:${port}/api/v1/events`,
+        connections,
+        duration: seconds,
+        ...(rate === undefined ? {} : { overallRate: rate }),
+        requests: [
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...headers },
+            setupRequest: (req: autocannon.Request) => ({ ...req, body: body() }),
+          },
+        ],
+      },
+      (err: Error | null, r: autocannon.Result) => {
+        if (err) return fail(err);
+        const ok = r.requests.total - r.non2xx;
+        done({
+          label,
+          requests: r.requests.total,
+          events: ok * perRequest,
+          eventsPerSecond: (ok * perRequest) / seconds,
+          p50: r.latency.p50,
+          p99: r.latency.p99,
+          errors: r.errors,
+          non2xx: r.non2xx,
+        });
+      },
+    );
+  });
+}
+
+/** Waits until the server has sessionized every event it accepted (steady state for the next phase). */
+async function drained(port: number, token: string): Promise<void> {
+  const t0 = performance.now();
+  for (;;) {
+    const text = await (
+      await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${token}` } })
+    ).text();
+    const m = /^stint_unsessionized_events\{[^}]*\} (\d+)/m.exec(text);
+    if (m === null || m[1] === '0') break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  console.log(`  (sessionized the backlog in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+}
+
+function start(
+  argv: string[],
+  port: number,
+  env: Record<string, string>,
+  command: string,
+): Promise<ChildProcess> {
+  const child = spawn(command, argv, {
+    cwd: root,
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((ready, fail) => {
+    const deadline = setTimeout(() => fail(new Error(`server on port ${port} did not start`)), 30_000);
+    const poll = async () => {
+      try {
+        await fetch(`http://127.0.0.1:${port}/`, { method: 'GET' });
+        clearTimeout(deadline);
+        ready(child);
+      } catch {
+        if (child.exitCode !== null)
+          return fail(new Error(`server on port ${port} exited with ${child.exitCode}`));
+        setTimeout(poll, 100);
+      }
+    };
+    void poll();
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((done) => {
+    child.once('exit', () => done());
+    child.kill('SIGTERM');
+  });
+}
+
+await main();

@@ -1,0 +1,187 @@
+/**
+ * `stint serve` and the commands that manage what it serves: `stint sites add|list`,
+ * `stint tokens create|list|revoke`, `stint share create|list|revoke`. Settings come from
+ * flags, the environment and stint.config.json (server/config.ts; docs/operations.md).
+ */
+import type { Command } from 'commander';
+import { parseDuration } from '../core/duration.ts';
+import { createServer } from '../server/app.ts';
+import { resolveConfig } from '../server/config.ts';
+import { openRegistry } from '../server/registry.ts';
+
+interface DataFlags {
+  data?: string;
+  config?: string;
+}
+
+const dataOf = (flags: DataFlags): string =>
+  resolveConfig({ data: flags.data, config: flags.config }, process.env).data;
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .summary('run the collector, the query API and live sessions')
+    .description(
+      'Run the HTTP server: the event collector (POST /api/v1/events), the query API (/api/v1/report and one route ' +
+        'per analysis), live sessions (/api/v1/live), /healthz and /metrics. Each site is a store of its own under ' +
+        '--data. Every setting can also come from the environment or stint.config.json (docs/operations.md).',
+    )
+    .option(
+      '--data <dir>',
+      'directory of the registry, the salts and one store per site (default: stint-data)',
+    )
+    .option('--port <n>', 'port to listen on (default: 8080)')
+    .option('--host <address>', 'address to listen on (default: 127.0.0.1)')
+    .option('--lateness <duration>', 'allowed lateness before an event counts as very late (default: 5m)')
+    .option('--config <file>', 'settings file (default: ./stint.config.json when present)')
+    .addHelpText(
+      'after',
+      '\nExample:\n  stint sites add shop --origin https://shop.example\n  STINT_ADMIN_TOKEN=$(openssl rand -hex 32) stint serve --port 8080',
+    )
+    .action(async (flags: Record<string, string | undefined>) => {
+      const config = resolveConfig(flags, process.env);
+      const server = await createServer(config);
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        server.app.log.info({ signal }, 'stopping: no new requests; committing what is queued');
+        await server.close();
+        server.app.log.info('stopped');
+        process.exit(0);
+      };
+      process.on('SIGTERM', () => void stop('SIGTERM'));
+      process.on('SIGINT', () => void stop('SIGINT'));
+      await server.app.listen({ port: config.port, host: config.host });
+      if (server.registry.sites().length === 0) {
+        server.app.log.warn(
+          'no sites yet: add one with stint sites add NAME --origin https://… (same --data)',
+        );
+      }
+      // Runs until a signal.
+      await new Promise(() => {});
+    });
+  registerSites(program);
+  registerTokens(program);
+  registerShares(program);
+}
+
+function registerSites(program: Command): void {
+  const sites = program.command('sites').summary('add and list the sites the server collects for');
+  sites
+    .command('add <name>')
+    .description(
+      "Add a site; prints its public key (for the site's pages) and its secret write key (shown once).",
+    )
+    .option(
+      '--origin <url>',
+      'a browser origin allowed to send with the public key (repeatable)',
+      collect,
+      [],
+    )
+    .option('--data <dir>', 'the server data directory (default: stint-data)')
+    .option('--config <file>', 'settings file')
+    .action((name: string, flags: DataFlags & { origin: string[] }) => {
+      const registry = openRegistry(dataOf(flags));
+      const { site, writeKey } = registry.addSite(name, flags.origin);
+      process.stdout.write(
+        `site        ${site.name}\norigins     ${site.origins.join(', ') || '(none: only the write key can send)'}\npublic key  ${site.publicKey}\nwrite key   ${writeKey}   (secret, shown once: for server-side senders)\n\n` +
+          `In the site's pages:  fetch('https://YOUR-STINT/api/v1/events?key=${site.publicKey}', { method: 'POST', body: JSON.stringify({ url: location.href, referrer: document.referrer }) })\n`,
+      );
+    });
+  sites
+    .command('list')
+    .option('--data <dir>', 'the server data directory (default: stint-data)')
+    .option('--config <file>', 'settings file')
+    .action((flags: DataFlags) => {
+      for (const s of openRegistry(dataOf(flags)).sites())
+        process.stdout.write(`${s.name}\t${s.publicKey}\t${s.origins.join(',')}\n`);
+    });
+}
+
+function registerTokens(program: Command): void {
+  const tokens = program.command('tokens').summary('API tokens for reading (admin or read-only per site)');
+  tokens
+    .command('create')
+    .description('Make a token; it is printed once and stored only as a hash.')
+    .option('--site <name>', 'the site a read-only token may read')
+    .option('--admin', 'an admin token: reads every site, sends for any site, sees /metrics', false)
+    .option('--label <text>', 'a note to recognise the token by', '')
+    .option('--data <dir>', 'the server data directory (default: stint-data)')
+    .option('--config <file>', 'settings file')
+    .action((flags: DataFlags & { site?: string; admin: boolean; label: string }) => {
+      const registry = openRegistry(dataOf(flags));
+      const { token, secret } = registry.createToken(flags.admin ? 'admin' : 'read', flags.site, flags.label);
+      process.stdout.write(`${secret}\n`);
+      process.stderr.write(
+        `token ${token.id} (${token.role}${token.site === undefined ? '' : ` of ${token.site}`}); shown once, keep it safe\n`,
+      );
+    });
+  tokens
+    .command('list')
+    .option('--data <dir>', 'the server data directory (default: stint-data)')
+    .option('--config <file>', 'settings file')
+    .action((flags: DataFlags) => {
+      for (const t of openRegistry(dataOf(flags)).tokens()) {
+        const state =
+          t.revokedAtMs === undefined ? 'active' : `revoked ${new Date(t.revokedAtMs).toISOString()}`;
+        process.stdout.write(`${t.id}\t${t.role}\t${t.site ?? '*'}\t${state}\t${t.label}\n`);
+      }
+    });
+  tokens
+    .command('revoke <id>')
+    .option('--data <dir>', 'the server data directory (default: stint-data)')
+    .option('--config <file>', 'settings file')
+    .action((id: string, flags: DataFlags) => {
+      openRegistry(dataOf(flags)).revokeToken(id);
+      process.stdout.write(`revoked ${id}\n`);
+    });
+}
+
+function registerShares(program: Command): void {
+  const share = program.command('share').summary('read-only share links for one site');
+  share
+    .command('create')
+    .requiredOption('--site <name>', 'the site to share')
+    .option('--expires <duration>', 'how long the link works (e.g. 7d); default: until revoked')
+    .option('--data <dir>', 'the server data directory (default: stint-data)')
+    .option('--config <file>', 'settings file')
+    .action((flags: DataFlags & { site: string; expires?: string }) => {
+      const expiresAtMs =
+        flags.expires === undefined ? undefined : Date.now() + parseDuration(flags.expires, '--expires');
+      const { share: link, secret } = openRegistry(dataOf(flags)).createShare(flags.site, expiresAtMs);
+      process.stdout.write(`${secret}\n`);
+      process.stderr.write(
+        `share link ${link.id} for ${link.site}${expiresAtMs === undefined ? '' : `, until ${new Date(expiresAtMs).toISOString()}`}: use it as a bearer token or ?access_token=\n`,
+      );
+    });
+  share
+    .command('list')
+    .option('--data <dir>', 'the server data directory (default: stint-data)')
+    .option('--config <file>', 'settings file')
+    .action((flags: DataFlags) => {
+      for (const s of openRegistry(dataOf(flags)).shares()) {
+        const state =
+          s.revokedAtMs !== undefined
+            ? 'revoked'
+            : s.expiresAtMs !== undefined && s.expiresAtMs <= Date.now()
+              ? 'expired'
+              : 'active';
+        process.stdout.write(
+          `${s.id}\t${s.site}\t${state}\t${s.expiresAtMs === undefined ? 'no expiry' : new Date(s.expiresAtMs).toISOString()}\n`,
+        );
+      }
+    });
+  share
+    .command('revoke <id>')
+    .option('--data <dir>', 'the server data directory (default: stint-data)')
+    .option('--config <file>', 'settings file')
+    .action((id: string, flags: DataFlags) => {
+      openRegistry(dataOf(flags)).revokeShare(id);
+      process.stdout.write(`revoked ${id}\n`);
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

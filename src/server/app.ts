@@ -1,0 +1,594 @@
+/**
+ * `stint serve` as a Fastify app: the collector (`POST /api/v1/events`, `/events/ndjson`), the
+ * query API (`/api/v1/report`, one route per analysis, `/sessions`, `/live`), `/healthz`,
+ * `/metrics` and `/api/v1/openapi.json`. Routes turn HTTP into calls of the rooms behind them
+ * and nothing more: validation and auth here, the engine in core, the data in the site's store.
+ *
+ * Each site has its own store file (`DATA/sites/NAME.duckdb`): one site's data is never in a
+ * query of another's. Bad input is answered with 4xx and a reason; a 5xx never carries a stack.
+ *
+ *   const server = await createServer(config);
+ *   await server.app.listen({ port: config.port, host: config.host });
+ *   process.on('SIGTERM', () => server.close());
+ */
+
+import { isUtf8 } from 'node:buffer';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
+import secureJson from 'secure-json-parse';
+import { parseQueryOptions } from '../analysis/query-options.ts';
+import { listSessions, sessionJourney } from '../analysis/sessions.ts';
+import { ANALYSES, type AnalysisFlags, analysisOptions } from '../cli/analyses.ts';
+import { buildReport, parseInterval } from '../cli/report.ts';
+import { StintError } from '../core/errors.ts';
+import type { StintEvent } from '../core/event.ts';
+import { createRules } from '../core/rules.ts';
+import { openDuckDBStore } from '../store/duckdb-store.ts';
+import type { Store } from '../store/store.ts';
+import { type Collected, createCollector } from './collect.ts';
+import type { ServerConfig } from './config.ts';
+import { createMetrics } from './metrics.ts';
+import { openApiDocument } from './openapi.ts';
+import { mayRead, openRegistry, type Principal, type Registry, type Site } from './registry.ts';
+import { openSalts } from './salts.ts';
+import { openSiteWriter, type SiteWriter, WriterBusyError } from './writer.ts';
+
+export interface StintServer {
+  readonly app: FastifyInstance;
+  readonly registry: Registry;
+  /** Stops accepting, answers what is in flight, commits what is queued, closes the stores. */
+  close(): Promise<void>;
+}
+
+interface OpenSite {
+  readonly store: Store;
+  readonly writer: SiteWriter;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function createServer(
+  config: ServerConfig,
+  options: { logger?: boolean } = {},
+): Promise<StintServer> {
+  const registry = openRegistry(config.data);
+  const salts = openSalts(config.data);
+  mkdirSync(join(config.data, 'sites'), { recursive: true, mode: 0o700 });
+  const open = new Map<string, Promise<OpenSite>>();
+  const ready = new Map<string, OpenSite>();
+  const metrics = createMetrics(() =>
+    [...ready].map(([name, s]) => [
+      name,
+      {
+        openSessions: () => s.writer.openSessions(),
+        queued: () => s.writer.queued,
+        unsessionized: () => s.writer.unsessionized,
+      },
+    ]),
+  );
+  const rules = createRules({ timeoutMs: config.timeoutMs, goals: config.goals });
+  const collect = createCollector({ maxFutureMs: config.maxFutureMs });
+  let closing = false;
+  const live = new Set<() => void>();
+
+  const siteStore = (site: Site): Promise<OpenSite> => {
+    let opening = open.get(site.name);
+    if (opening === undefined) {
+      opening = (async () => {
+        const store = await openDuckDBStore(join(config.data, 'sites', `${site.name}.duckdb`));
+        const writer = await openSiteWriter(store, rules, join(config.data, 'sites', `${site.name}.log`), {
+          latenessMs: config.latenessMs,
+          maxBatchEvents: config.sessionizeEvents,
+          maxPendingEvents: config.maxPendingEvents,
+          sessionizeDelayMs: config.sessionizeDelayMs,
+          onCommit: (c) => metrics.commit(site.name, c),
+          onSessionize: (r) => {
+            if ('error' in r)
+              app.log.error({ err: r.error, site: site.name }, 'sessionizing failed; retrying in 1 s');
+            else metrics.sessionized(site.name, r.events, r.ms);
+          },
+        });
+        const s = { store, writer };
+        ready.set(site.name, s);
+        return s;
+      })();
+      opening.catch(() => open.delete(site.name));
+      open.set(site.name, opening);
+    }
+    return opening;
+  };
+
+  const app = Fastify({
+    logger:
+      options.logger === false ? false : { level: config.logLevel, redact: ['req.headers.authorization'] },
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    return503OnClosing: true,
+    // One line per request only at debug: a busy collector would log more than it stores.
+    logController: new LogController({
+      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    }),
+  });
+
+  // Bodies: UTF-8 checked, JSON parsed without prototype poisoning; NDJSON split into lines.
+  app.removeAllContentTypeParsers();
+  const jsonParser = (_req: FastifyRequest, body: Buffer, done: (err: Error | null, v?: unknown) => void) => {
+    if (!isUtf8(body)) return done(new HttpError(400, 'invalid_utf8', 'The body is not valid UTF-8'));
+    try {
+      done(
+        null,
+        secureJson.parse(body.toString('utf8'), undefined, {
+          protoAction: 'error',
+          constructorAction: 'error',
+        }),
+      );
+    } catch (err) {
+      done(
+        new HttpError(
+          400,
+          'invalid_json',
+          `The body is not valid JSON: ${(err as Error).message.slice(0, 200)}`,
+        ),
+      );
+    }
+  };
+  app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'buffer' }, jsonParser);
+  app.addContentTypeParser(
+    ['application/x-ndjson', 'application/jsonl'],
+    { parseAs: 'buffer', bodyLimit: config.ndjsonBodyLimit },
+    (_req, body: Buffer, done) => {
+      if (!isUtf8(body)) return done(new HttpError(400, 'invalid_utf8', 'The body is not valid UTF-8'));
+      done(null, { ndjson: body.toString('utf8').split('\n') });
+    },
+  );
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    if (err instanceof StintError)
+      return reply.code(400).send({ error: { code: err.code, message: err.message, hint: err.hint } });
+    const status = err.statusCode ?? 500;
+    if (status >= 500) {
+      req.log.error({ err }, 'request failed');
+      return reply
+        .code(status)
+        .send({ error: { code: 'internal', message: 'Internal error; the server log has the details' } });
+    }
+    return reply.code(status).send({ error: { code: errorCode(err), message: err.message } });
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply
+      .code(404)
+      .send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` } }),
+  );
+
+  // Rate limits: per client address on every route, and per key or token on the API.
+  if (config.rateLimitIp > 0) {
+    await app.register(rateLimit, {
+      max: config.rateLimitIp,
+      timeWindow: 60_000,
+      keyGenerator: (req) => `ip:${req.ip}`,
+      allowList: (req) => req.url === '/healthz',
+      errorResponseBuilder: (_req, ctx) =>
+        new HttpError(
+          429,
+          'rate_limited',
+          `More than ${ctx.max} requests a minute from this address; retry in ${Math.ceil(ctx.ttl / 1000)} s`,
+        ),
+    });
+  }
+  const keyBuckets = new Map<string, { count: number; resetAtMs: number }>();
+  const limitKey = (key: string, reply: FastifyReply): void => {
+    if (config.rateLimitKey <= 0) return;
+    const now = Date.now();
+    let b = keyBuckets.get(key);
+    if (b === undefined || now >= b.resetAtMs) {
+      if (keyBuckets.size > 100_000) keyBuckets.clear();
+      b = { count: 0, resetAtMs: now + 60_000 };
+      keyBuckets.set(key, b);
+    }
+    if (++b.count > config.rateLimitKey) {
+      reply.header('retry-after', Math.ceil((b.resetAtMs - now) / 1000));
+      throw new HttpError(
+        429,
+        'rate_limited',
+        `More than ${config.rateLimitKey} requests a minute with this key; retry later`,
+      );
+    }
+  };
+
+  // ---- collector ------------------------------------------------------------------------
+
+  /** The site a write is for, and whether the sender is a server (may set `ip`). */
+  const ingestSite = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    bodySite: unknown,
+  ): { site: Site; trusted: boolean } => {
+    const bearer = bearerOf(req);
+    const query = req.query as Record<string, unknown>;
+    if (bearer?.startsWith('sk_')) {
+      const site = registry.siteByWriteKey(bearer);
+      if (site === undefined) throw new HttpError(401, 'unauthorized', 'Unknown write key');
+      limitKey(`sk:${site.name}`, reply);
+      return { site, trusted: true };
+    }
+    if (bearer !== undefined) {
+      const who = registry.authenticate(bearer, Date.now(), config.adminToken);
+      if (who?.kind !== 'admin')
+        throw new HttpError(
+          401,
+          'unauthorized',
+          'Send events with a site key or write key, or an admin token',
+        );
+      const name = typeof query.site === 'string' ? query.site : bodySite;
+      const site = typeof name === 'string' ? registry.site(name) : undefined;
+      if (site === undefined)
+        throw new HttpError(400, 'no_site', 'Name the site: ?site=NAME or "site" in the body');
+      limitKey(`admin:${who.id}`, reply);
+      return { site, trusted: true };
+    }
+    const key = typeof query.key === 'string' ? query.key : headerOf(req, 'x-stint-key');
+    if (key === undefined)
+      throw new HttpError(
+        401,
+        'unauthorized',
+        "Send the site's key (?key=pk_…) or a write key (Authorization: Bearer sk_…)",
+      );
+    const site = registry.siteByPublicKey(key);
+    if (site === undefined) throw new HttpError(401, 'unauthorized', 'Unknown site key');
+    const origin = headerOf(req, 'origin');
+    if (origin === undefined || !site.origins.includes(origin)) {
+      throw new HttpError(
+        403,
+        'origin_not_allowed',
+        `This site key is only taken from ${site.origins.join(', ') || 'no origin (add one with stint sites add … --origin)'}`,
+      );
+    }
+    reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+    limitKey(`pk:${site.name}`, reply);
+    return { site, trusted: false };
+  };
+
+  const ingest = async (req: FastifyRequest, reply: FastifyReply, raw: unknown[], bodySite: unknown) => {
+    if (closing) throw new HttpError(503, 'shutting_down', 'The server is shutting down; retry shortly');
+    const { site, trusted } = ingestSite(req, reply, bodySite);
+    if (raw.length > config.batchSize) {
+      throw new HttpError(
+        413,
+        'batch_too_large',
+        `${raw.length} events in one request; at most ${config.batchSize}`,
+      );
+    }
+    const s = await siteStore(site);
+    const receivedAtMs = Date.now();
+    const ctx = {
+      site: site.name,
+      ip: req.ip,
+      // A server-side sender's own agent says nothing about the visitor: only the event's counts.
+      userAgent: trusted ? '' : (headerOf(req, 'user-agent') ?? ''),
+      receivedAtMs,
+      trusted,
+      visitorId: (ip: string, ua: string) =>
+        salts.visitorId(site.name, ip, ua, receivedAtMs, (id) => s.writer.isActive(id)),
+    };
+    const rejected: { index: number; code: string; message: string }[] = [];
+    const warnings: { index: number; code: string; message: string }[] = [];
+    const events: StintEvent[] = [];
+    let bots = 0;
+    raw.forEach((item, index) => {
+      const c: Collected = collect(item, ctx);
+      if (c.kind === 'rejected') {
+        rejected.push({ index, code: c.code, message: c.message });
+        metrics.rejected(site.name, c.code);
+      } else if (c.kind === 'bot') bots++;
+      else {
+        events.push(c.event);
+        if (c.clamped)
+          warnings.push({
+            index,
+            code: 'clamped_future',
+            message: 'The timestamp was in the future; the receive time was stored',
+          });
+      }
+    });
+    metrics.bots(site.name, bots);
+    metrics.clamped(site.name, warnings.length);
+    let duplicate: boolean[];
+    try {
+      ({ duplicate } = await s.writer.submit(events));
+    } catch (err) {
+      reply.header('retry-after', 1);
+      if (err instanceof WriterBusyError) {
+        throw err.reason === 'closing'
+          ? new HttpError(503, 'shutting_down', 'The server is shutting down; retry shortly')
+          : new HttpError(503, 'busy', 'Too many events wait to be stored; retry shortly');
+      }
+      req.log.error({ err }, 'commit failed');
+      throw new HttpError(503, 'store_unavailable', 'The events could not be stored; retry shortly');
+    }
+    const duplicates = duplicate.filter(Boolean).length;
+    const answer = {
+      accepted: events.length - duplicates,
+      duplicates,
+      bots,
+      rejected,
+      ...(warnings.length > 0 ? { warnings } : {}),
+    };
+    return reply.code(rejected.length > 0 && events.length === 0 && bots === 0 ? 400 : 200).send(answer);
+  };
+
+  app.post('/api/v1/events', async (req, reply) => {
+    const body = req.body as { ndjson?: unknown; events?: unknown; site?: unknown } | unknown[] | null;
+    if (body === null || typeof body !== 'object' || Array.isArray(body) || 'ndjson' in body) {
+      throw new HttpError(
+        Array.isArray(body) || body === null || typeof body !== 'object' ? 400 : 415,
+        'bad_body',
+        'Send one event as a JSON object, or {"events": [...]}; NDJSON goes to /api/v1/events/ndjson',
+      );
+    }
+    if ('events' in body) {
+      if (!Array.isArray(body.events))
+        throw new HttpError(400, 'bad_body', '"events" must be an array of event objects');
+      return ingest(req, reply, body.events, body.site);
+    }
+    return ingest(req, reply, [body], body.site);
+  });
+  app.post('/api/v1/events/ndjson', { bodyLimit: config.ndjsonBodyLimit }, async (req, reply) => {
+    const body = req.body as { ndjson?: string[] } | null;
+    if (body === null || typeof body !== 'object' || !Array.isArray(body.ndjson)) {
+      throw new HttpError(415, 'bad_content_type', 'Send NDJSON with Content-Type: application/x-ndjson');
+    }
+    const raw: unknown[] = [];
+    for (const [i, line] of body.ndjson.entries()) {
+      if (line.trim() === '') continue;
+      try {
+        raw.push(secureJson.parse(line, undefined, { protoAction: 'error', constructorAction: 'error' }));
+      } catch {
+        throw new HttpError(400, 'invalid_json', `Line ${i + 1} is not valid JSON`);
+      }
+    }
+    return ingest(req, reply, raw, undefined);
+  });
+  app.options('/api/v1/events', preflight);
+  app.options('/api/v1/events/ndjson', preflight);
+  function preflight(req: FastifyRequest, reply: FastifyReply): void {
+    const origin = headerOf(req, 'origin');
+    if (origin !== undefined && registry.sites().some((s) => s.origins.includes(origin))) {
+      reply
+        .header('access-control-allow-origin', origin)
+        .header('access-control-allow-methods', 'POST')
+        .header('access-control-allow-headers', 'content-type, x-stint-key')
+        .header('access-control-max-age', '86400');
+    }
+    reply.header('vary', 'Origin').code(204).send();
+  }
+
+  // ---- reading ---------------------------------------------------------------------------
+
+  /** The principal behind a read request: 401 without valid credentials. */
+  const principalOf = (req: FastifyRequest, reply: FastifyReply): Principal => {
+    const bearer = bearerOf(req) ?? queryText(req, 'access_token');
+    const who =
+      bearer === undefined ? undefined : registry.authenticate(bearer, Date.now(), config.adminToken);
+    if (who === undefined)
+      throw new HttpError(
+        401,
+        'unauthorized',
+        'Send a token: Authorization: Bearer st_… (stint tokens create), or a share link',
+      );
+    limitKey(`${who.kind}:${who.id}`, reply);
+    return who;
+  };
+  /** The site a read is for, once the principal may read it: 403 otherwise, 404 if there is no such site. */
+  const readSite = async (req: FastifyRequest, reply: FastifyReply): Promise<OpenSite> => {
+    const who = principalOf(req, reply);
+    const asked = queryText(req, 'site') ?? (who.kind === 'admin' ? undefined : who.site);
+    if (asked === undefined) throw new HttpError(400, 'no_site', 'Name the site: ?site=NAME');
+    if (!mayRead(who, asked)) throw new HttpError(403, 'forbidden', 'This token may not read that site');
+    const site = registry.site(asked);
+    if (site === undefined) throw new HttpError(404, 'no_site', `No site named "${asked}"`);
+    return siteStore(site);
+  };
+
+  for (const def of ANALYSES) {
+    const names = analysisParams(def);
+    app.get(`/api/v1/${def.name}`, async (req, reply) => {
+      const flags = flagsOf(req, names, ['site', 'access_token']);
+      const run = def.plan(flags as unknown as AnalysisFlags);
+      const { store } = await readSite(req, reply);
+      return (await run(store)).json;
+    });
+  }
+  app.get('/api/v1/report', async (req, reply) => {
+    const flags = flagsOf(req, new Map([...QUERY_PARAMS, ['interval', 'interval']]), [
+      'site',
+      'access_token',
+    ]);
+    const options = parseQueryOptions(flags);
+    const interval = parseInterval(flags.interval as string | undefined);
+    const { store } = await readSite(req, reply);
+    return buildReport(store, options, interval);
+  });
+  app.get('/api/v1/sessions', async (req, reply) => {
+    const flags = flagsOf(req, new Map([...QUERY_PARAMS, ['limit', 'limit'], ['cursor', 'cursor']]), [
+      'site',
+      'access_token',
+    ]);
+    const options = parseQueryOptions(flags);
+    const limit = flags.limit === undefined ? 50 : Number(flags.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+      throw new HttpError(400, 'bad_param', 'limit must be a whole number from 1 to 1000');
+    const { store } = await readSite(req, reply);
+    return listSessions(store, options, { limit, cursor: flags.cursor as string | undefined });
+  });
+  app.get('/api/v1/sessions/:id', async (req, reply) => {
+    const { id } = req.params as { id: string };
+    const { store } = await readSite(req, reply);
+    if (!/^[0-9a-f]{32}$/.test(id)) throw new HttpError(404, 'not_found', 'No such session');
+    const journey = await sessionJourney(store, id);
+    if (journey === undefined) throw new HttpError(404, 'not_found', 'No such session');
+    return journey;
+  });
+  app.get('/api/v1/live', async (req, reply) => {
+    const { writer } = await readSite(req, reply);
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    });
+    // Events per second over the last ten seconds.
+    const samples: { ms: number; accepted: number }[] = [];
+    const send = () => {
+      const now = { ms: performance.now(), accepted: writer.accepted };
+      samples.push(now);
+      if (samples.length > 11) samples.shift();
+      const first = samples[0]!;
+      const perSecond =
+        now.ms > first.ms ? ((now.accepted - first.accepted) * 1000) / (now.ms - first.ms) : 0;
+      const latest = Number.isFinite(writer.latestTsMs) ? new Date(writer.latestTsMs).toISOString() : null;
+      const update = {
+        open_sessions: writer.openSessions(),
+        events_per_second: Math.round(perSecond * 10) / 10,
+        queued: writer.queued,
+        latest_event_time: latest,
+        latest: writer.recentEvents().slice(-20),
+      };
+      res.write(`data: ${JSON.stringify(update)}\n\n`);
+    };
+    send();
+    const timer = setInterval(send, 1000);
+    const stop = () => {
+      clearInterval(timer);
+      live.delete(stop);
+      res.end();
+    };
+    live.add(stop);
+    req.raw.on('close', stop);
+  });
+  app.get('/api/v1/sites', async (req, reply) => {
+    const who = principalOf(req, reply);
+    return {
+      sites: registry
+        .sites()
+        .filter((s) => mayRead(who, s.name))
+        .map((s) => ({ name: s.name, origins: s.origins, public_key: s.publicKey })),
+    };
+  });
+  app.get('/api/v1/openapi.json', async () =>
+    openApiDocument(
+      ANALYSES.map((d) => ({ name: d.name, summary: d.summary, params: [...analysisParams(d).keys()] })),
+    ),
+  );
+  app.get('/healthz', async (_req, reply) => {
+    if (closing) return reply.code(503).send({ status: 'shutting down' });
+    return { status: 'ok', sites: ready.size };
+  });
+  app.get('/metrics', async (req, reply) => {
+    const who = principalOf(req, reply);
+    if (who.kind !== 'admin') throw new HttpError(403, 'forbidden', 'Metrics need an admin token');
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+
+  return {
+    app,
+    registry,
+    async close() {
+      closing = true;
+      for (const stop of [...live]) stop();
+      await app.close();
+      for (const s of await Promise.allSettled(open.values())) {
+        if (s.status !== 'fulfilled') continue;
+        await s.value.writer.close();
+        s.value.store.close();
+      }
+    },
+  };
+}
+
+/** The analyses' query parameters: CLI flag names with `_` for `-` (`any_order`, `click_event`). */
+const QUERY_PARAMS = new Map([
+  ['from', 'from'],
+  ['to', 'to'],
+  ['tz', 'tz'],
+  ['filter', 'filter'],
+]);
+
+function analysisParams(def: (typeof ANALYSES)[number]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const o of analysisOptions(def)) {
+    const long = o.long?.replace(/^--/, '');
+    if (long === undefined || long === 'db' || long === 'json') continue;
+    names.set(long.replaceAll('-', '_'), o.attributeName());
+  }
+  return names;
+}
+
+const REPEATED = new Set(['filter', 'step']);
+
+/** Query parameters as the CLI's flag values; an unknown or oversized one is a 400. */
+function flagsOf(
+  req: FastifyRequest,
+  names: Map<string, string>,
+  allowed: readonly string[],
+): Record<string, unknown> {
+  const flags: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(req.query as Record<string, unknown>)) {
+    if (allowed.includes(key)) continue;
+    const target = names.get(key);
+    if (target === undefined) {
+      throw new HttpError(
+        400,
+        'bad_param',
+        `Unknown parameter "${key}"; this route takes: ${[...names.keys(), ...allowed].join(', ')}`,
+      );
+    }
+    const values = (Array.isArray(value) ? value : [value]).map(String);
+    if (values.length > 50 || values.some((v) => v.length > 1000))
+      throw new HttpError(400, 'bad_param', `Parameter "${key}" is too long`);
+    if (REPEATED.has(key)) flags[target] = values;
+    else if (key === 'any_order') flags[target] = values[0] === '' || /^(1|true|yes)$/i.test(values[0]!);
+    else flags[target] = values[0];
+  }
+  return flags;
+}
+
+function bearerOf(req: FastifyRequest): string | undefined {
+  const h = headerOf(req, 'authorization');
+  const m = h === undefined ? null : /^Bearer\s+(\S{1,200})$/i.exec(h);
+  return m?.[1];
+}
+
+function headerOf(req: FastifyRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function queryText(req: FastifyRequest, name: string): string | undefined {
+  const v = (req.query as Record<string, unknown>)[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function errorCode(err: Error & { code?: string; statusCode?: number }): string {
+  if (err instanceof HttpError) return err.code;
+  if (err.statusCode === 413) return 'body_too_large';
+  if (err.statusCode === 415) return 'bad_content_type';
+  if (err.statusCode === 429) return 'rate_limited';
+  return 'bad_request';
+}

@@ -1,0 +1,128 @@
+/**
+ * One event from the collector's body → a StintEvent, or the reason it is refused. Every field
+ * is bounded by a JSON schema first; then the engine's normalizer reads it as it reads a file's
+ * row (SESSIONS.md section 1). On top of that, the collector:
+ * - takes the user agent from the request when the event has none, and leaves bots out;
+ * - gives an event with neither anonymous_id nor user_id the visitor id of salts.ts (the raw
+ *   IP is used for that hash only and never stored);
+ * - assigns an event_id when there is none, so a retry of a stored event is recognised;
+ * - takes the receive time when there is no timestamp, and clamps a timestamp too far in the
+ *   future to the receive time, keeping the original in the property `stint_clamped_from`.
+ *
+ *   const collect = createCollector({ maxFutureMs: 60_000 });
+ *   collect({ url: '/pricing' }, { site: 'shop', ip, userAgent, receivedAtMs, visitorId })
+ */
+import { randomUUID } from 'node:crypto';
+import { Ajv, type ErrorObject } from 'ajv';
+import type { StintEvent } from '../core/event.ts';
+import { createNormalizer } from '../core/normalize.ts';
+import { isBotAgent } from '../io/access-log/bot.ts';
+
+const text = (maxLength: number) => ({ type: 'string', maxLength });
+const scalar = { anyOf: [text(1024), { type: 'number' }, { type: 'boolean' }, { type: 'null' }] };
+
+/** One event as the API takes it: the fields of SESSIONS.md section 1; anything else is a property. */
+export const EVENT_SCHEMA = {
+  type: 'object',
+  maxProperties: 64,
+  propertyNames: { maxLength: 64 },
+  properties: {
+    timestamp: { anyOf: [text(64), { type: 'number', minimum: -1e15, maximum: 1e15 }] },
+    anonymous_id: text(256),
+    user_id: text(256),
+    event: text(128),
+    url: text(4096),
+    referrer: text(4096),
+    utm_source: text(256),
+    utm_medium: text(256),
+    utm_campaign: text(256),
+    utm_term: text(256),
+    utm_content: text(256),
+    session_id: text(256),
+    timezone: text(64),
+    user_agent: text(1024),
+    value: { anyOf: [{ type: 'number', minimum: -1e12, maximum: 1e12 }, text(32)] },
+    event_id: text(128),
+    ip: { type: 'string', maxLength: 45 },
+    properties: {
+      type: 'object',
+      maxProperties: 64,
+      propertyNames: { maxLength: 64 },
+      additionalProperties: scalar,
+    },
+  },
+  additionalProperties: scalar,
+} as const;
+
+export interface CollectContext {
+  readonly site: string;
+  /** The client's address (or, from a server-side sender, the event's `ip`). */
+  readonly ip: string;
+  /** The request's User-Agent header. */
+  readonly userAgent: string;
+  readonly receivedAtMs: number;
+  /** Whether the sender may set `ip` on events (a write key or admin token: a server-side sender). */
+  readonly trusted: boolean;
+  readonly visitorId: (ip: string, userAgent: string) => string;
+}
+
+export type Collected =
+  | { kind: 'event'; event: StintEvent; clamped: boolean }
+  | { kind: 'bot' }
+  | { kind: 'rejected'; code: string; message: string };
+
+export interface CollectorOptions {
+  /** A timestamp later than receive time + this is clamped to the receive time. */
+  readonly maxFutureMs: number;
+  readonly sessionKey?: string | undefined;
+}
+
+export function createCollector(options: CollectorOptions): (raw: unknown, ctx: CollectContext) => Collected {
+  const ajv = new Ajv({ allErrors: false, strict: true });
+  const validate = ajv.compile(EVENT_SCHEMA);
+  const normalize = createNormalizer({ sessionKey: options.sessionKey });
+  return (raw, ctx) => {
+    if (!validate(raw))
+      return { kind: 'rejected', code: 'invalid', message: describe(validate.errors ?? []) };
+    const record = { ...(raw as Record<string, unknown>) };
+    const { properties } = record;
+    delete record.properties;
+    const ip = ctx.trusted && typeof record.ip === 'string' ? record.ip : ctx.ip;
+    delete record.ip;
+    delete record.site;
+    if (properties !== undefined) {
+      for (const [k, v] of Object.entries(properties as Record<string, unknown>))
+        if (!(k in record)) record[k] = v;
+    }
+    const ua =
+      typeof record.user_agent === 'string' && record.user_agent !== '' ? record.user_agent : ctx.userAgent;
+    if (isBotAgent(ua)) return { kind: 'bot' };
+    record.user_agent = ua;
+    if (empty(record.anonymous_id) && empty(record.user_id)) record.anonymous_id = ctx.visitorId(ip, ua);
+    if (empty(record.event_id)) record.event_id = randomUUID();
+    if (record.timestamp === undefined || record.timestamp === null || record.timestamp === '')
+      record.timestamp = ctx.receivedAtMs;
+    const result = normalize(record);
+    if (!result.ok) return { kind: 'rejected', code: result.reason, message: result.detail };
+    let event = result.event;
+    let clamped = false;
+    if (event.tsMs > ctx.receivedAtMs + options.maxFutureMs) {
+      clamped = true;
+      event = {
+        ...event,
+        tsMs: ctx.receivedAtMs,
+        properties: { ...event.properties, stint_clamped_from: new Date(event.tsMs).toISOString() },
+      };
+    }
+    return { kind: 'event', event, clamped };
+  };
+}
+
+const empty = (v: unknown): boolean => v === undefined || v === null || v === '';
+
+function describe(errors: readonly ErrorObject[]): string {
+  const e = errors[0];
+  if (e === undefined) return 'not a valid event';
+  const where = e.instancePath === '' ? 'the event' : e.instancePath.slice(1).replaceAll('/', '.');
+  return `${where} ${e.message ?? 'is not valid'}`;
+}

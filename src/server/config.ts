@@ -1,0 +1,289 @@
+/**
+ * `stint serve` settings: defaults, then `stint.config.json` (or `--config FILE`), then the
+ * environment, then flags. One table names each setting in all three places; docs/operations.md
+ * lists the same table. A bad value fails at start with the setting's name and an example.
+ *
+ *   resolveConfig({ port: '8080' }, process.env) // { port: 8080, host: '127.0.0.1', … }
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { parseDuration } from '../core/duration.ts';
+import { StintError } from '../core/errors.ts';
+
+export interface ServerConfig {
+  readonly host: string;
+  readonly port: number;
+  /** The directory of the registry, the salts and one store per site. */
+  readonly data: string;
+  readonly adminToken: string | undefined;
+  readonly latenessMs: number;
+  readonly maxFutureMs: number;
+  /** Events in one request at most. */
+  readonly batchSize: number;
+  readonly bodyLimit: number;
+  readonly ndjsonBodyLimit: number;
+  /** Requests per minute per client address; 0 turns the limit off. */
+  readonly rateLimitIp: number;
+  /** Requests per minute per ingest key or token; 0 turns the limit off. */
+  readonly rateLimitKey: number;
+  readonly trustProxy: boolean;
+  readonly logLevel: string;
+  /** Events per sessionizing transaction at most. */
+  readonly sessionizeEvents: number;
+  readonly sessionizeDelayMs: number;
+  /** Events accepted but not yet in the store at most, per site; past that the collector answers 503. */
+  readonly maxPendingEvents: number;
+  readonly timeoutMs: number | undefined;
+  readonly goals: readonly string[] | undefined;
+}
+
+type Parse = (text: string, name: string) => unknown;
+
+interface Setting {
+  readonly key: keyof ServerConfig;
+  readonly file: string;
+  readonly env: string;
+  readonly flag?: string;
+  readonly parse: Parse;
+  readonly fallback: unknown;
+  readonly about: string;
+}
+
+const whole =
+  (min: number, max: number): Parse =>
+  (text, name) => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < min || n > max) bad(name, text, `a whole number from ${min} to ${max}`);
+    return n;
+  };
+const duration: Parse = (text, name) => parseDuration(text, name);
+const bytes: Parse = (text, name) => {
+  const m = /^(\d+)\s*(b|kb|kib|mb|mib)?$/i.exec(text.trim());
+  if (m === null) bad(name, text, 'a size such as 1mb or 512kb');
+  const unit = (m![2] ?? 'b').toLowerCase();
+  return Number(m![1]) * (unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 * 1024 : 1);
+};
+const flag: Parse = (text, name) => {
+  if (/^(1|true|yes|on)$/i.test(text)) return true;
+  if (/^(0|false|no|off)$/i.test(text)) return false;
+  return bad(name, text, 'true or false');
+};
+const plain: Parse = (text) => text;
+const list: Parse = (text) =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+
+export const SETTINGS: readonly Setting[] = [
+  {
+    key: 'host',
+    file: 'host',
+    env: 'STINT_HOST',
+    flag: 'host',
+    parse: plain,
+    fallback: '127.0.0.1',
+    about: 'address to listen on (0.0.0.0 for every interface)',
+  },
+  {
+    key: 'port',
+    file: 'port',
+    env: 'STINT_PORT',
+    flag: 'port',
+    parse: whole(0, 65535),
+    fallback: 8080,
+    about: 'port to listen on',
+  },
+  {
+    key: 'data',
+    file: 'data',
+    env: 'STINT_DATA',
+    flag: 'data',
+    parse: plain,
+    fallback: 'stint-data',
+    about: 'directory of the registry, the salts and one store per site',
+  },
+  {
+    key: 'adminToken',
+    file: 'admin_token',
+    env: 'STINT_ADMIN_TOKEN',
+    parse: plain,
+    fallback: undefined,
+    about: 'when set, this bearer token is an admin token (prefer the environment to the file)',
+  },
+  {
+    key: 'latenessMs',
+    file: 'lateness',
+    env: 'STINT_LATENESS',
+    flag: 'lateness',
+    parse: duration,
+    fallback: 5 * 60_000,
+    about:
+      'events older than the latest event time by less than this count as out of order, older ones as very late (both are stored and sessionized)',
+  },
+  {
+    key: 'maxFutureMs',
+    file: 'max_future',
+    env: 'STINT_MAX_FUTURE',
+    parse: duration,
+    fallback: 5 * 60_000,
+    about: 'a timestamp later than receive time + this is clamped to receive time and flagged',
+  },
+  {
+    key: 'batchSize',
+    file: 'batch_size',
+    env: 'STINT_BATCH_SIZE',
+    parse: whole(1, 100_000),
+    fallback: 1000,
+    about: 'events in one request at most',
+  },
+  {
+    key: 'bodyLimit',
+    file: 'body_limit',
+    env: 'STINT_BODY_LIMIT',
+    parse: bytes,
+    fallback: 1024 * 1024,
+    about: 'largest JSON body',
+  },
+  {
+    key: 'ndjsonBodyLimit',
+    file: 'ndjson_body_limit',
+    env: 'STINT_NDJSON_BODY_LIMIT',
+    parse: bytes,
+    fallback: 16 * 1024 * 1024,
+    about: 'largest NDJSON body',
+  },
+  {
+    key: 'rateLimitIp',
+    file: 'rate_limit_ip',
+    env: 'STINT_RATE_LIMIT_IP',
+    parse: whole(0, 1e9),
+    fallback: 600,
+    about: 'requests per minute per client address (0: off)',
+  },
+  {
+    key: 'rateLimitKey',
+    file: 'rate_limit_key',
+    env: 'STINT_RATE_LIMIT_KEY',
+    parse: whole(0, 1e9),
+    fallback: 60_000,
+    about: 'requests per minute per ingest key or token (0: off)',
+  },
+  {
+    key: 'trustProxy',
+    file: 'trust_proxy',
+    env: 'STINT_TRUST_PROXY',
+    parse: flag,
+    fallback: false,
+    about: 'take the client address from X-Forwarded-For (only behind your own proxy)',
+  },
+  {
+    key: 'logLevel',
+    file: 'log_level',
+    env: 'STINT_LOG_LEVEL',
+    parse: plain,
+    fallback: 'info',
+    about: 'pino log level: fatal, error, warn, info, debug, trace, silent',
+  },
+  {
+    key: 'sessionizeEvents',
+    file: 'sessionize_events',
+    env: 'STINT_SESSIONIZE_EVENTS',
+    parse: whole(1, 10_000_000),
+    fallback: 200_000,
+    about: 'events per sessionizing transaction at most',
+  },
+  {
+    key: 'sessionizeDelayMs',
+    file: 'sessionize_delay',
+    env: 'STINT_SESSIONIZE_DELAY',
+    parse: duration,
+    fallback: 1000,
+    about:
+      'how long accepted events may wait in the log before they are sessionized into the store (larger batches are cheaper)',
+  },
+  {
+    key: 'maxPendingEvents',
+    file: 'max_pending_events',
+    env: 'STINT_MAX_PENDING_EVENTS',
+    parse: whole(1000, 1e9),
+    fallback: 2_000_000,
+    about:
+      'events accepted but not yet in the store at most, per site; past that the collector answers 503 with Retry-After',
+  },
+  {
+    key: 'timeoutMs',
+    file: 'timeout',
+    env: 'STINT_TIMEOUT',
+    parse: duration,
+    fallback: undefined,
+    about: "inactivity that ends a session, for a new site's store (default 30m)",
+  },
+  {
+    key: 'goals',
+    file: 'goals',
+    env: 'STINT_GOALS',
+    parse: list,
+    fallback: undefined,
+    about: "event names counted as conversions, for a new site's store",
+  },
+];
+
+/** `flags`: commander's values by flag name; `env`: the environment; the file comes from `--config`, STINT_CONFIG or ./stint.config.json. */
+export function resolveConfig(
+  flags: Record<string, string | undefined>,
+  env: NodeJS.ProcessEnv,
+): ServerConfig {
+  const configPath =
+    flags.config ?? env.STINT_CONFIG ?? (existsSync('stint.config.json') ? 'stint.config.json' : undefined);
+  const file = configPath === undefined ? {} : readConfigFile(configPath);
+  const known = new Set(SETTINGS.map((s) => s.file));
+  for (const key of Object.keys(file)) {
+    if (!known.has(key)) {
+      throw new StintError(
+        'STINT_BAD_CONFIG',
+        `Unknown setting "${key}" in ${configPath}`,
+        `Use one of: ${[...known].join(', ')} (docs/operations.md)`,
+      );
+    }
+  }
+  const config: Record<string, unknown> = {};
+  for (const s of SETTINGS) {
+    const fromFlag = s.flag === undefined ? undefined : flags[s.flag];
+    const fromEnv = env[s.env];
+    const fromFile = file[s.file];
+    if (fromFlag !== undefined) config[s.key] = s.parse(fromFlag, `--${s.flag}`);
+    else if (fromEnv !== undefined && fromEnv !== '') config[s.key] = s.parse(fromEnv, s.env);
+    else if (fromFile !== undefined)
+      config[s.key] = s.parse(
+        Array.isArray(fromFile) ? fromFile.join(',') : String(fromFile),
+        `"${s.file}" in ${configPath}`,
+      );
+    else config[s.key] = s.fallback;
+  }
+  return config as unknown as ServerConfig;
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new StintError(
+      'STINT_BAD_CONFIG',
+      `Cannot read ${path}: ${(err as Error).message}`,
+      'Give a JSON object such as {"port": 8080, "lateness": "5m"}',
+    );
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new StintError(
+      'STINT_BAD_CONFIG',
+      `${path} is not a JSON object`,
+      'Give a JSON object such as {"port": 8080, "lateness": "5m"}',
+    );
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function bad(name: string, text: string, want: string): never {
+  throw new StintError('STINT_BAD_CONFIG', `Cannot read ${name} "${text}"`, `Give ${want}`);
+}

@@ -1,0 +1,358 @@
+/**
+ * The server's registry: its sites (name, allowed origins, public ingest key, hashed write key),
+ * its API tokens and its share links, in `DATA/registry.json` (mode 0600). Secrets are stored
+ * only as SHA-256 hashes: a token is shown once, when it is made. The CLI (`stint sites`,
+ * `stint tokens`, `stint share`) and a running server both read and write the file; each write
+ * replaces it whole (write, then rename) under a lock file, and the server re-reads it when it
+ * changes, so a revoked token stops working within a second.
+ *
+ *   const registry = openRegistry('stint-data');
+ *   const { site, writeKey } = registry.addSite('shop', ['https://shop.example']);
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { StintError } from '../core/errors.ts';
+
+export interface Site {
+  readonly name: string;
+  /** Browser origins allowed to send with the public key (`https://shop.example`). */
+  readonly origins: readonly string[];
+  /** Public ingest key (`pk_…`): not a secret, it is in the site's pages. */
+  readonly publicKey: string;
+  readonly writeKeyHash: string;
+  readonly createdAtMs: number;
+}
+
+export type TokenRole = 'admin' | 'read';
+
+export interface ApiToken {
+  /** Shown by `stint tokens list` and used to revoke: the first characters of the token. */
+  readonly id: string;
+  readonly hash: string;
+  readonly role: TokenRole;
+  /** The one site a read token may read; admin tokens read every site. */
+  readonly site: string | undefined;
+  readonly label: string;
+  readonly createdAtMs: number;
+  readonly revokedAtMs: number | undefined;
+}
+
+export interface ShareLink {
+  readonly id: string;
+  readonly hash: string;
+  readonly site: string;
+  readonly createdAtMs: number;
+  readonly expiresAtMs: number | undefined;
+  readonly revokedAtMs: number | undefined;
+}
+
+interface RegistryFile {
+  version: 1;
+  sites: Site[];
+  tokens: ApiToken[];
+  shares: ShareLink[];
+}
+
+/** Who a request is, once its credentials are checked. */
+export type Principal =
+  | { kind: 'admin'; id: string }
+  | { kind: 'read'; id: string; site: string }
+  | { kind: 'share'; id: string; site: string };
+
+const SITE_NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
+
+export const REGISTRY_FILE = 'registry.json';
+
+export interface Registry {
+  readonly dir: string;
+  sites(): readonly Site[];
+  site(name: string): Site | undefined;
+  siteByPublicKey(key: string): Site | undefined;
+  siteByWriteKey(key: string): Site | undefined;
+  addSite(name: string, origins: readonly string[], nowMs?: number): { site: Site; writeKey: string };
+  tokens(): readonly ApiToken[];
+  createToken(
+    role: TokenRole,
+    site: string | undefined,
+    label: string,
+    nowMs?: number,
+  ): { token: ApiToken; secret: string };
+  revokeToken(id: string, nowMs?: number): ApiToken;
+  shares(): readonly ShareLink[];
+  createShare(
+    site: string,
+    expiresAtMs: number | undefined,
+    nowMs?: number,
+  ): { share: ShareLink; secret: string };
+  revokeShare(id: string, nowMs?: number): ShareLink;
+  /** The principal a bearer secret stands for, or undefined. `adminToken` is STINT_ADMIN_TOKEN. */
+  authenticate(secret: string, nowMs: number, adminToken?: string): Principal | undefined;
+}
+
+export function openRegistry(dir: string): Registry {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const path = join(dir, REGISTRY_FILE);
+  let cached: RegistryFile | undefined;
+  let cachedStamp = '';
+  let checkedAtMs = 0;
+  let byWriteKey: { file: RegistryFile | undefined; sites: Map<string, Site | null> } = {
+    file: undefined,
+    sites: new Map(),
+  };
+
+  const stamp = (): string => {
+    try {
+      const st = statSync(path);
+      return `${st.mtimeMs}:${st.size}:${st.ino}`;
+    } catch {
+      return '';
+    }
+  };
+  const read = (): RegistryFile => {
+    const now = Date.now();
+    if (cached !== undefined && now - checkedAtMs < 500) return cached;
+    checkedAtMs = now;
+    const s = stamp();
+    if (cached !== undefined && s === cachedStamp) return cached;
+    cached = s === '' ? { version: 1, sites: [], tokens: [], shares: [] } : parse(path);
+    cachedStamp = s;
+    return cached;
+  };
+  /** Read, change and replace the file under the lock, so two writers never lose each other's change. */
+  const update = <T>(change: (file: RegistryFile) => T): T => {
+    return withLock(join(dir, '.registry.lock'), () => {
+      checkedAtMs = 0;
+      cached = undefined;
+      const file = read();
+      const result = change(file);
+      const tmp = `${path}.${process.pid}.tmp`;
+      writeFileSync(tmp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
+      renameSync(tmp, path);
+      cached = undefined;
+      return result;
+    });
+  };
+  const findSite = (name: string): Site => {
+    const site = read().sites.find((s) => s.name === name);
+    if (site === undefined) {
+      throw new StintError(
+        'STINT_NO_SITE',
+        `No site named "${name}"`,
+        'List the sites with stint sites list, or add one with stint sites add NAME --origin https://…',
+      );
+    }
+    return site;
+  };
+
+  return {
+    dir,
+    sites: () => read().sites,
+    site: (name) => read().sites.find((s) => s.name === name),
+    siteByPublicKey: (key) => read().sites.find((s) => s.publicKey === key),
+    siteByWriteKey: (key) => {
+      const file = read();
+      // A busy sender repeats its key on every request: hash it once per registry version.
+      if (byWriteKey.file !== file) byWriteKey = { file, sites: new Map() };
+      let site = byWriteKey.sites.get(key);
+      if (site === undefined) {
+        const hash = sha256(key);
+        site = file.sites.find((s) => sameHash(s.writeKeyHash, hash)) ?? null;
+        if (byWriteKey.sites.size < 1000) byWriteKey.sites.set(key, site);
+      }
+      return site ?? undefined;
+    },
+    addSite(name, origins, nowMs = Date.now()) {
+      if (!SITE_NAME.test(name)) {
+        throw new StintError(
+          'STINT_BAD_SITE',
+          `Cannot use "${name}" as a site name`,
+          'Use 1–63 lowercase letters, digits, ".", "_" or "-", starting with a letter or digit',
+        );
+      }
+      const checked = origins.map(checkOrigin);
+      const writeKey = `sk_${secret()}`;
+      const site: Site = {
+        name,
+        origins: checked,
+        publicKey: `pk_${secret(18)}`,
+        writeKeyHash: sha256(writeKey),
+        createdAtMs: nowMs,
+      };
+      update((file) => {
+        if (file.sites.some((s) => s.name === name)) {
+          throw new StintError(
+            'STINT_BAD_SITE',
+            `A site named "${name}" exists already`,
+            'Pick another name, or list the sites with stint sites list',
+          );
+        }
+        file.sites.push(site);
+      });
+      return { site, writeKey };
+    },
+    tokens: () => read().tokens,
+    createToken(role, site, label, nowMs = Date.now()) {
+      if (role === 'read' && site === undefined) {
+        throw new StintError(
+          'STINT_BAD_FLAG',
+          'A read-only token needs a site',
+          'Add --site NAME, or make an admin token with --admin',
+        );
+      }
+      if (site !== undefined) findSite(site);
+      const secretText = `st_${secret()}`;
+      const token: ApiToken = {
+        id: secretText.slice(0, 11),
+        hash: sha256(secretText),
+        role,
+        site: role === 'admin' ? undefined : site,
+        label,
+        createdAtMs: nowMs,
+        revokedAtMs: undefined,
+      };
+      update((file) => file.tokens.push(token));
+      return { token, secret: secretText };
+    },
+    revokeToken(id, nowMs = Date.now()) {
+      return update((file) => {
+        const i = file.tokens.findIndex((t) => t.id === id);
+        if (i < 0)
+          throw new StintError(
+            'STINT_NO_TOKEN',
+            `No token with id ${id}`,
+            'List the tokens and their ids with stint tokens list',
+          );
+        file.tokens[i] = { ...file.tokens[i]!, revokedAtMs: file.tokens[i]!.revokedAtMs ?? nowMs };
+        return file.tokens[i]!;
+      });
+    },
+    shares: () => read().shares,
+    createShare(site, expiresAtMs, nowMs = Date.now()) {
+      findSite(site);
+      const secretText = `sh_${secret()}`;
+      const share: ShareLink = {
+        id: secretText.slice(0, 11),
+        hash: sha256(secretText),
+        site,
+        createdAtMs: nowMs,
+        expiresAtMs,
+        revokedAtMs: undefined,
+      };
+      update((file) => file.shares.push(share));
+      return { share, secret: secretText };
+    },
+    revokeShare(id, nowMs = Date.now()) {
+      return update((file) => {
+        const i = file.shares.findIndex((s) => s.id === id);
+        if (i < 0)
+          throw new StintError(
+            'STINT_NO_TOKEN',
+            `No share link with id ${id}`,
+            'List the share links and their ids with stint share list',
+          );
+        file.shares[i] = { ...file.shares[i]!, revokedAtMs: file.shares[i]!.revokedAtMs ?? nowMs };
+        return file.shares[i]!;
+      });
+    },
+    authenticate(secretText, nowMs, adminToken) {
+      if (adminToken !== undefined && adminToken !== '' && sameText(secretText, adminToken))
+        return { kind: 'admin', id: 'env' };
+      const hash = sha256(secretText);
+      const file = read();
+      if (secretText.startsWith('st_')) {
+        const t = file.tokens.find((x) => sameHash(x.hash, hash));
+        if (t === undefined || t.revokedAtMs !== undefined) return undefined;
+        return t.role === 'admin' ? { kind: 'admin', id: t.id } : { kind: 'read', id: t.id, site: t.site! };
+      }
+      if (secretText.startsWith('sh_')) {
+        const s = file.shares.find((x) => sameHash(x.hash, hash));
+        if (s === undefined || s.revokedAtMs !== undefined) return undefined;
+        if (s.expiresAtMs !== undefined && nowMs >= s.expiresAtMs) return undefined;
+        return { kind: 'share', id: s.id, site: s.site };
+      }
+      return undefined;
+    },
+  };
+}
+
+/** Whether a principal may read a site's data. */
+export function mayRead(who: Principal, site: string): boolean {
+  return who.kind === 'admin' || who.site === site;
+}
+
+function parse(path: string): RegistryFile {
+  try {
+    const file = JSON.parse(readFileSync(path, 'utf8')) as RegistryFile;
+    if (file.version !== 1 || !Array.isArray(file.sites)) throw new Error('not a stint registry (version 1)');
+    return file;
+  } catch (err) {
+    throw new StintError(
+      'STINT_REGISTRY_UNREADABLE',
+      `Cannot read ${path}: ${(err as Error).message}`,
+      'Restore the file from a backup, or move it away to start with no sites and tokens',
+    );
+  }
+}
+
+function checkOrigin(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    url = new URL('invalid:');
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== text.replace(/\/$/, '')) {
+    throw new StintError(
+      'STINT_BAD_FLAG',
+      `Cannot use "${text}" as an origin`,
+      'Give scheme and host (and port), nothing else: --origin https://shop.example',
+    );
+  }
+  return url.origin;
+}
+
+const secret = (bytes = 32): string => randomBytes(bytes).toString('base64url');
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+const sameHash = (a: string, b: string): boolean =>
+  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+const sameText = (a: string, b: string): boolean => sameHash(sha256(a), sha256(b));
+
+/** Runs `work` holding `lockPath` (created exclusively); waits up to 5 s for another holder. */
+function withLock<T>(lockPath: string, work: () => T): T {
+  const deadline = Date.now() + 5000;
+  let fd: number | undefined;
+  while (fd === undefined) {
+    try {
+      fd = openSync(lockPath, 'wx', 0o600);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (Date.now() > deadline) {
+        // A holder that died leaves the lock behind: older than the wait, it is stale.
+        if (existsSync(lockPath) && Date.now() - statSync(lockPath).mtimeMs > 5000) unlinkSync(lockPath);
+        else
+          throw new StintError(
+            'STINT_REGISTRY_LOCKED',
+            `${lockPath} is held by another stint`,
+            'Wait for the other stint command to finish, or remove the lock file if none runs',
+          );
+      } else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
+  try {
+    return work();
+  } finally {
+    closeSync(fd);
+    unlinkSync(lockPath);
+  }
+}

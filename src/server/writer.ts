@@ -1,0 +1,388 @@
+/**
+ * The write path of one site, in two steps:
+ *
+ * 1. **Group commit.** Requests hand in validated events and wait; whatever arrived while the
+ *    previous commit ran goes into the next one. A commit drops retries (an event_id seen
+ *    before) and appends the rest to the site's event log (event-log.ts), on disk before the
+ *    requests are answered: an acknowledged event is never lost.
+ * 2. **Sessionizing.** Behind it, the log's events go into the store in large batches: one
+ *    transaction stages them in arrival order, re-sessionizes the range of every visitor they
+ *    touch with the batch driver (the store's affected range, as `stint import` does), commits
+ *    the events and their sessions, and records how far the log is stored. So late and
+ *    out-of-order events land in exactly the sessions `stint sessionize` gives for the same
+ *    events, and a restart goes on from the recorded position.
+ *
+ * Retries are found without a query per commit: the event_ids of the log not yet stored are
+ * kept as they are, and those of stored events as 64-bit hashes; a hash that matches is
+ * confirmed against the store before the event counts as a duplicate.
+ *
+ * Beside that it keeps a small picture of what is going on, for `/live` and `/metrics`: the
+ * latest event time, each active visitor's last event time, and the last few events.
+ *
+ *   const writer = await openSiteWriter(store, rules, 'stint-data/sites/shop.log', options);
+ *   const { duplicate } = await writer.submit(events); // resolves once on disk
+ */
+import { EventColumnsBuilder } from '../core/columns.ts';
+import type { StintEvent } from '../core/event.ts';
+import type { SessionRules } from '../core/rules.ts';
+import { identityLanes } from '../core/session-id.ts';
+import { pathOf } from '../core/url.ts';
+import { Hash64Map } from '../io/hash64-map.ts';
+import { resessionizeAffected } from '../store/ingest.ts';
+import type { Store } from '../store/store.ts';
+import { formatPosition, type LogPosition, openEventLog, parsePosition } from './event-log.ts';
+
+export interface WriterOptions {
+  /** How far behind the latest event time an event still counts as merely out of order. */
+  readonly latenessMs: number;
+  /** Events per sessionizing transaction at most. */
+  readonly maxBatchEvents: number;
+  /** Events accepted but not yet stored at most; past that, submits are refused as busy. */
+  readonly maxPendingEvents: number;
+  /** How long accepted events may wait before they are sessionized (they wait to form larger batches). */
+  readonly sessionizeDelayMs: number;
+  /** Called after each commit, for metrics. */
+  readonly onCommit?: (c: CommitStats) => void;
+  /** Called after each sessionizing transaction, or with its error (it is retried). */
+  readonly onSessionize?: (s: { events: number; ms: number } | { error: unknown }) => void;
+}
+
+export interface CommitStats {
+  readonly events: number;
+  readonly duplicates: number;
+  /** Accepted events older than the latest event time, but within the lateness. */
+  readonly late: number;
+  /** Accepted events older than the watermark (latest event time minus the lateness). */
+  readonly veryLate: number;
+  readonly ms: number;
+  readonly requests: number;
+}
+
+export interface LiveEvent {
+  readonly ts: string;
+  readonly event: string;
+  readonly path: string;
+  readonly visitor: string;
+}
+
+export interface SiteWriter {
+  /** Logs the events in the next group commit; per event, whether it was a retry. */
+  submit(events: readonly StintEvent[]): Promise<{ duplicate: boolean[] }>;
+  /** Events waiting for a commit. */
+  readonly queued: number;
+  /** Events accepted since the writer opened (retries not counted). */
+  readonly accepted: number;
+  /** Events on disk in the log, not yet sessionized into the store. */
+  readonly unsessionized: number;
+  /** Visitors whose last event is within the timeout of the latest event time. */
+  openSessions(): number;
+  /** Whether this visitor's last event is within the timeout of the latest event time. */
+  isActive(identity: string): boolean;
+  recentEvents(): readonly LiveEvent[];
+  readonly latestTsMs: number;
+  readonly rulesVersion: number;
+  /** Waits until everything accepted so far is sessionized into the store. */
+  settle(): Promise<void>;
+  /** Refuses new events, commits what is queued, stores what the log holds (within `budgetMs`), closes the log. */
+  close(budgetMs?: number): Promise<void>;
+}
+
+export class WriterBusyError extends Error {
+  constructor(readonly reason: 'closing' | 'busy') {
+    super(reason === 'closing' ? 'the server is shutting down' : 'too many events wait to be stored');
+  }
+}
+
+interface Pending {
+  readonly events: readonly StintEvent[];
+  readonly resolve: (r: { duplicate: boolean[] }) => void;
+  readonly reject: (err: unknown) => void;
+}
+
+/** A group commit's events in the log, waiting to be sessionized, and the log position after them. */
+interface Logged {
+  readonly events: readonly StintEvent[];
+  readonly end: LogPosition;
+}
+
+const RECENT = 50;
+const POSITION_KEY = 'log_position';
+
+export async function openSiteWriter(
+  store: Store,
+  rules: SessionRules,
+  logDir: string,
+  options: WriterOptions,
+): Promise<SiteWriter> {
+  const saved = await store.rules();
+  const rulesVersion =
+    saved?.version ?? (await store.transaction((tx) => tx.saveRules(rules, Date.now()))).version;
+  const sessionRules = saved?.rules ?? rules;
+  const { log, recovered, end } = await openEventLog(logDir, parsePosition(await store.meta(POSITION_KEY)));
+
+  const storedIds = new Hash64Map(1024);
+  await store.eachEventId((ids) => {
+    for (const id of ids) rememberStored(storedIds, id);
+  });
+  /** event_id → how many logged, not yet stored events carry it (a count: a retry may still be in the log). */
+  const loggedIds = new Map<string, number>();
+  const logged: Logged[] = [];
+  let unsessionized = 0;
+  const addLogged = (events: readonly StintEvent[], at: LogPosition): void => {
+    if (events.length === 0) return;
+    logged.push({ events, end: at });
+    unsessionized += events.length;
+    for (const e of events)
+      if (e.eventId !== '') loggedIds.set(e.eventId, (loggedIds.get(e.eventId) ?? 0) + 1);
+  };
+  addLogged(recovered, end);
+
+  const active = new Map<string, number>();
+  let latestTsMs = Number.NEGATIVE_INFINITY;
+  // A restart picks up where the store left off: the open sessions and the latest event time.
+  for (const row of await store.query({
+    sql: `SELECT identity, end_ms FROM sessions WHERE end_reason = 'open'`,
+    params: [],
+  })) {
+    active.set(String(row.identity), Number(row.end_ms));
+  }
+  const [latest] = await store.query({ sql: 'SELECT max(ts_ms) AS ts FROM events', params: [] });
+  if (latest?.ts !== null && latest?.ts !== undefined) latestTsMs = Number(latest.ts);
+  for (const e of recovered) noteActive(e);
+
+  const recent: StintEvent[] = [];
+  const queue: Pending[] = [];
+  let queued = 0;
+  let accepted = 0;
+  let committing: Promise<void> | undefined;
+  let closed = false;
+  let stopped = false;
+
+  function noteActive(e: StintEvent): void {
+    latestTsMs = Math.max(latestTsMs, e.tsMs);
+    const id = e.anonymousId === '' ? e.userId : e.anonymousId;
+    active.set(id, Math.max(active.get(id) ?? Number.NEGATIVE_INFINITY, e.tsMs));
+  }
+
+  /** Which events repeat an event_id logged or stored before, or earlier in `events`. */
+  const findRetries = async (events: readonly StintEvent[]): Promise<boolean[]> => {
+    const duplicate = events.map(() => false);
+    const suspects: string[] = [];
+    events.forEach((e, i) => {
+      if (e.eventId === '') return;
+      if (loggedIds.has(e.eventId)) duplicate[i] = true;
+      else if (isStored(storedIds, e.eventId)) suspects.push(e.eventId);
+    });
+    // A matching hash is almost always a retry; the store says for sure.
+    const confirmed = await store.storedEventIds(suspects);
+    const seen = new Set<string>();
+    events.forEach((e, i) => {
+      if (e.eventId === '') return;
+      if (confirmed.has(e.eventId) || seen.has(e.eventId)) duplicate[i] = true;
+      seen.add(e.eventId);
+    });
+    return duplicate;
+  };
+
+  const commit = async (batch: Pending[]): Promise<void> => {
+    const started = performance.now();
+    const all = batch.flatMap((p) => p.events);
+    let duplicate: boolean[];
+    try {
+      duplicate = await findRetries(all);
+      const fresh = all.filter((_, i) => !duplicate[i]);
+      if (fresh.length > 0) addLogged(fresh, await log.append(fresh));
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    let late = 0;
+    let veryLate = 0;
+    const before = latestTsMs;
+    all.forEach((e, i) => {
+      if (duplicate[i]) return;
+      if (e.tsMs < before - options.latenessMs) veryLate++;
+      else if (e.tsMs < before) late++;
+      noteActive(e);
+    });
+    const fresh = all.filter((_, i) => !duplicate[i]);
+    recent.push(...fresh.slice(-RECENT));
+    if (recent.length > RECENT) recent.splice(0, recent.length - RECENT);
+    const duplicates = duplicate.filter(Boolean).length;
+    accepted += all.length - duplicates;
+    let at = 0;
+    for (const p of batch) {
+      p.resolve({ duplicate: duplicate.slice(at, at + p.events.length) });
+      at += p.events.length;
+    }
+    options.onCommit?.({
+      events: all.length - duplicates,
+      duplicates,
+      late,
+      veryLate,
+      ms: performance.now() - started,
+      requests: batch.length,
+    });
+    sessionizeSoon();
+  };
+
+  const take = (): Pending[] => {
+    const batch = queue.splice(0);
+    queued = 0;
+    return batch;
+  };
+  const kick = (): void => {
+    if (committing !== undefined) return;
+    committing = (async () => {
+      while (queue.length > 0) await commit(take());
+    })().finally(() => {
+      committing = undefined;
+      if (queue.length > 0) kick();
+    });
+  };
+
+  /** One transaction: the log's oldest events become stored events in their sessions. */
+  const sessionizeBatch = async (): Promise<void> => {
+    const started = performance.now();
+    let n = 0;
+    let k = 0;
+    while (k < logged.length && (k === 0 || n + logged[k]!.events.length <= options.maxBatchEvents))
+      n += logged[k++]!.events.length;
+    const chunks = logged.slice(0, k);
+    const events = chunks.flatMap((c) => c.events);
+    const position = chunks.at(-1)!.end;
+    await store.transaction(async (tx) => {
+      // The reader's columns stand in for the staged events unless a retry is dropped.
+      const columns = new EventColumnsBuilder(events.length);
+      await tx.stageEvents(events.filter((e) => columns.append(e)));
+      const storedRetries = await tx.dropStoredRetries();
+      const ok = storedRetries === 0 && columns.duplicates === 0;
+      await resessionizeAffected(tx, sessionRules, rulesVersion, ok ? columns.finish() : undefined);
+      await tx.commitEvents(0);
+      await tx.setMeta(POSITION_KEY, formatPosition(position));
+    });
+    logged.splice(0, k);
+    unsessionized -= n;
+    for (const e of events) {
+      if (e.eventId === '') continue;
+      rememberStored(storedIds, e.eventId);
+      const left = (loggedIds.get(e.eventId) ?? 1) - 1;
+      if (left === 0) loggedIds.delete(e.eventId);
+      else loggedIds.set(e.eventId, left);
+    }
+    await log.release(position);
+    options.onSessionize?.({ events: n, ms: performance.now() - started });
+  };
+
+  let sessionizing: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  /** Sessionizes after the delay (or at once when a full batch waits), until the log is stored. */
+  const sessionizeSoon = (delayMs = options.sessionizeDelayMs): void => {
+    if (sessionizing !== undefined || timer !== undefined || stopped || logged.length === 0) return;
+    const run = (): void => {
+      timer = undefined;
+      sessionizing = (async () => {
+        try {
+          await sessionizeBatch();
+        } catch (err) {
+          options.onSessionize?.({ error: err });
+          delayMs = 1000;
+        }
+      })().finally(() => {
+        sessionizing = undefined;
+        sessionizeSoon(unsessionized >= options.maxBatchEvents ? 0 : delayMs);
+      });
+    };
+    if (delayMs <= 0 || unsessionized >= options.maxBatchEvents) run();
+    else timer = setTimeout(run, delayMs);
+  };
+  sessionizeSoon(0);
+
+  const expired = (lastTsMs: number): boolean => latestTsMs - lastTsMs > sessionRules.timeoutMs;
+
+  return {
+    submit(events) {
+      if (closed) return Promise.reject(new WriterBusyError('closing'));
+      if (unsessionized + queued > options.maxPendingEvents)
+        return Promise.reject(new WriterBusyError('busy'));
+      if (events.length === 0) return Promise.resolve({ duplicate: [] });
+      return new Promise((resolve, reject) => {
+        queue.push({ events, resolve, reject });
+        queued += events.length;
+        kick();
+      });
+    },
+    get queued() {
+      return queued;
+    },
+    get accepted() {
+      return accepted;
+    },
+    get unsessionized() {
+      return unsessionized;
+    },
+    openSessions() {
+      for (const [id, ts] of active) if (expired(ts)) active.delete(id);
+      return active.size;
+    },
+    isActive(identity) {
+      const ts = active.get(identity);
+      return ts !== undefined && !expired(ts);
+    },
+    recentEvents: () =>
+      recent.map((e) => ({
+        ts: new Date(e.tsMs).toISOString(),
+        event: e.name,
+        path: e.url === '' ? '' : pathOf(e.url),
+        visitor: e.anonymousId === '' ? e.userId : e.anonymousId,
+      })),
+    get latestTsMs() {
+      return latestTsMs;
+    },
+    rulesVersion,
+    async settle() {
+      for (;;) {
+        if (committing !== undefined) await committing;
+        else if (sessionizing !== undefined) await sessionizing;
+        else if (logged.length > 0) await sessionizeBatch();
+        else return;
+      }
+    },
+    async close(budgetMs = 10_000) {
+      closed = true;
+      while (committing !== undefined) await committing;
+      stopped = true;
+      clearTimeout(timer);
+      timer = undefined;
+      if (sessionizing !== undefined) await sessionizing;
+      // Store what the log holds while the budget lasts; the rest waits in the log for the next start.
+      const deadline = performance.now() + budgetMs;
+      while (logged.length > 0 && performance.now() < deadline) await sessionizeBatch();
+      await log.close();
+    },
+  };
+}
+
+/** An event_id's 64-bit hash, as two well-mixed 32-bit halves (the low one picks the slot). */
+function hashOf(id: string): [number, number] {
+  const lanes = identityLanes(id);
+  return [mix(lanes[0]! ^ lanes[2]!), mix(lanes[1]! ^ lanes[3]!)];
+}
+
+function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+function rememberStored(map: Hash64Map, id: string): void {
+  const [lo, hi] = hashOf(id);
+  map.setIfAbsent(lo, hi, 0);
+}
+
+function isStored(map: Hash64Map, id: string): boolean {
+  const [lo, hi] = hashOf(id);
+  return map.get(lo, hi) !== -1;
+}
