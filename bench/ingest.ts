@@ -26,7 +26,6 @@ const flag = (name: string, fallback: number): number => {
 const seconds = flag('--seconds', 10);
 const connections = flag('--connections', 64);
 const root = resolve(import.meta.dirname, '..');
-const tsx = join(root, 'node_modules/.bin/tsx');
 
 const BASELINE = `
 import Fastify from 'fastify';
@@ -66,7 +65,12 @@ async function main(): Promise<void> {
       STINT_LOG_LEVEL: 'warn',
       STINT_DATA: data,
     };
-    const server = await start([join(root, 'src/cli/main.ts'), 'serve', '--port', '18182'], 18182, env, tsx);
+    const server = await start(
+      [join(root, 'bin/stint.js'), 'serve', '--port', '18182'],
+      18182,
+      env,
+      process.execPath,
+    );
     try {
       const auth = { authorization: `Bearer ${writeKey}` };
       const single = await load('stint serve, 1 event/request', 18182, 1, auth);

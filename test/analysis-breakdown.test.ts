@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { breakdown, bucketLabels, type Row, TIME_UNITS, timeseries } from '../src/analysis/breakdown.ts';
+import {
+  breakdown,
+  bucketBounds,
+  bucketLabels,
+  type Row,
+  TIME_UNITS,
+  timeseries,
+} from '../src/analysis/breakdown.ts';
 import { type Metrics, OVERVIEW_METRICS, overview, resolveRange } from '../src/analysis/overview.ts';
 import { parseQueryOptions, type QueryFlags } from '../src/analysis/query-options.ts';
 import { AGGREGATES, compile, type GroupKey, type TimeUnit } from '../src/analysis/sql.ts';
@@ -7,6 +14,7 @@ import { sessionizeColumns } from '../src/core/batch.ts';
 import { EventColumnsBuilder } from '../src/core/columns.ts';
 import type { StintEvent } from '../src/core/event.ts';
 import { createRules, type SessionRules } from '../src/core/rules.ts';
+import { zoneOffsetMs } from '../src/core/zone.ts';
 import type { Store } from '../src/store/store.ts';
 import { rejectionOf, stintErrorOf } from './helpers/errors.ts';
 import { expectMetrics, NO_SESSIONS } from './helpers/metrics.ts';
@@ -520,6 +528,56 @@ describe('buckets in a time zone', () => {
       ['2026-10', 2],
       ['2026-11', 1],
     ]);
+  });
+
+  it('bucketBounds: the same buckets as a plain 15-minute walk, in zones with odd clock changes', () => {
+    // The reference: step through the period a quarter hour at a time, a bucket where the label changes.
+    const labelOf = (t: number, unit: TimeUnit, tz: string): string => {
+      const wall = new Date(t + zoneOffsetMs(tz, t));
+      if (unit === 'week') wall.setUTCDate(wall.getUTCDate() - ((wall.getUTCDay() + 6) % 7));
+      const iso = wall.toISOString();
+      return unit === 'hour' ? iso.slice(0, 13) : unit === 'month' ? iso.slice(0, 7) : iso.slice(0, 10);
+    };
+    const walk = (fromMs: number, toMs: number, unit: TimeUnit, tz: string) => {
+      const out = { labels: [] as string[], starts: [] as number[], ends: [] as number[] };
+      const step = 900_000;
+      for (let t = fromMs; t < toMs; ) {
+        const label = labelOf(t, unit, tz);
+        let end = Math.min(toMs, Math.floor(t / step) * step + step);
+        while (end < toMs && labelOf(end, unit, tz) === label) end = Math.min(toMs, end + step);
+        out.labels.push(label);
+        out.starts.push(t);
+        out.ends.push(end);
+        t = end;
+      }
+      return out;
+    };
+    // St John's changed clocks at 00:01 (a day comes back for an hour), Sao Paulo at midnight,
+    // Apia skipped a day, Lord Howe moves by 30 minutes, Chatham is +12:45.
+    const zones = [
+      'Europe/Berlin',
+      'America/St_Johns',
+      'America/Sao_Paulo',
+      'Pacific/Apia',
+      'Australia/Lord_Howe',
+      'Pacific/Chatham',
+      'Asia/Kathmandu',
+    ];
+    for (const tz of zones) {
+      for (const unit of TIME_UNITS) {
+        const from = Date.UTC(2008, 0, 1, 0, 7);
+        const to = unit === 'hour' ? Date.UTC(2009, 6, 1) : Date.UTC(2016, 0, 1);
+        expect(bucketBounds(from, to, unit, tz), `${tz} ${unit}`).toEqual(walk(from, to, unit, tz));
+      }
+    }
+  });
+
+  it('bucketBounds: a century of months is cheap, and too many buckets fail before any work', () => {
+    const months = bucketBounds(Date.UTC(1900, 0, 1), Date.UTC(2026, 0, 1), 'month', 'Europe/Berlin');
+    expect(months.labels.length).toBe(1513);
+    expect(stintErrorOf(() => bucketBounds(-1e15, Date.UTC(2026, 0, 1), 'day', 'UTC')).code).toBe(
+      'STINT_BAD_FLAG',
+    );
   });
 
   it('bucketLabels: labels of the buckets [from, to) touches, in order', () => {

@@ -60,6 +60,12 @@ describe('timestamps', () => {
     expect(startOf(-5)).toBe('1969-12-31T23:59:55.000Z');
   });
 
+  it('ISO years 0001–0099 are those years, not 1901–1999', () => {
+    expect(startOf('0001-01-01T00:00:00Z')).toBe('0001-01-01T00:00:00.000Z');
+    expect(startOf('0004-02-29T12:00:00+02:00')).toBe('0004-02-29T10:00:00.000Z');
+    expect(startOf('0099-12-31T24:00:00Z')).toBe('0100-01-01T00:00:00.000Z');
+  });
+
   it('epoch numbers ignore inputTz', () => {
     expect(startOf(1773136800, 'Asia/Kathmandu')).toBe('2026-03-10T10:00:00.000Z');
   });

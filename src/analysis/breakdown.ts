@@ -7,7 +7,7 @@
  *   await breakdown(store, options, { kind: 'dimension', dimension: 'device_type' }, 10)
  */
 import { StintError } from '../core/errors.ts';
-import { zoneOffsetMs } from '../core/zone.ts';
+import { wallTimeToUtcMs, zoneOffsetMs } from '../core/zone.ts';
 import type { Store } from '../store/store.ts';
 import {
   aggregatesOfRow,
@@ -82,7 +82,10 @@ export function fitUnit(fromMs: number, toMs: number, unit: TimeUnit, maxBuckets
 /**
  * The buckets that [fromMs, toMs) touches, in order: each label with the UTC range it covers.
  * Zone offsets change only on quarter hours, so the ranges are found in 15-minute steps; a label
- * that comes back (an hour repeated when clocks go back) gets a second range.
+ * that comes back (an hour repeated when clocks go back) gets a second range. Each bucket's end
+ * is first computed from the wall clock and checked (the offset is the same at both ends, and the
+ * label changes there and not a step before); only where that fails, around a clock change, is
+ * the bucket walked.
  */
 export function bucketBounds(
   fromMs: number,
@@ -92,27 +95,69 @@ export function bucketBounds(
 ): { labels: string[]; starts: number[]; ends: number[] } {
   const out = { labels: [] as string[], starts: [] as number[], ends: [] as number[] };
   const distinct = new Set<string>();
+  const tooMany = () =>
+    new StintError(
+      'STINT_BAD_FLAG',
+      `The period has more than ${MAX_BUCKETS.toLocaleString('en-US')} ${unit}s`,
+      'Choose a longer --interval or a shorter period (--from, --to)',
+    );
+  if ((toMs - fromMs) / UNIT_MS[unit] > MAX_BUCKETS + 2) throw tooMany();
   const step = 15 * 60_000;
   let t = fromMs;
   while (t < toMs) {
     const label = labelOf(t, unit, tz);
-    // Walk to where the label changes (or the period ends).
-    let end = Math.min(toMs, Math.floor(t / step) * step + step);
-    while (end < toMs && labelOf(end, unit, tz) === label) end = Math.min(toMs, end + step);
+    // Where the next label starts if the offset does not change before it; checked, else walked.
+    const next = nextLabelStart(t, unit, tz);
+    let end: number;
+    const steady = zoneOffsetMs(tz, t) === zoneOffsetMs(tz, next - step);
+    if (next > t && steady && labelOf(next, unit, tz) !== label && labelOf(next - step, unit, tz) === label) {
+      end = Math.min(toMs, next);
+    } else {
+      end = walkToChange(t, toMs, label, unit, tz);
+    }
     out.labels.push(label);
     out.starts.push(t);
     out.ends.push(end);
     distinct.add(label);
-    if (distinct.size > MAX_BUCKETS) {
-      throw new StintError(
-        'STINT_BAD_FLAG',
-        `The period has more than ${MAX_BUCKETS.toLocaleString('en-US')} ${unit}s`,
-        'Choose a longer --interval or a shorter period (--from, --to)',
-      );
-    }
+    if (distinct.size > MAX_BUCKETS) throw tooMany();
     t = end;
   }
   return out;
+}
+
+/**
+ * Where the label of `t` changes (or `toMs`), in 15-minute steps where it matters: a day at a
+ * time while the offset and the label stay as they were (wall time then only moves forward, so
+ * the label cannot change and come back in between), step by step within a day that differs.
+ */
+function walkToChange(t: number, toMs: number, label: string, unit: TimeUnit, tz: string): number {
+  const step = 15 * 60_000;
+  let x = t;
+  let offset = zoneOffsetMs(tz, x);
+  for (;;) {
+    const y = Math.min(toMs, Math.floor(x / step) * step + 96 * step);
+    if (y < toMs && zoneOffsetMs(tz, y) === offset && labelOf(y, unit, tz) === label) {
+      x = y;
+      continue;
+    }
+    let end = Math.min(toMs, Math.floor(x / step) * step + step);
+    while (end < y && labelOf(end, unit, tz) === label) end += step;
+    if (end < y || y === toMs) return end;
+    x = y;
+    offset = zoneOffsetMs(tz, x);
+    if (labelOf(x, unit, tz) !== label) return x;
+  }
+}
+
+/** The UTC start of the bucket after the one of `t`, read with the offset in force there. */
+function nextLabelStart(t: number, unit: TimeUnit, tz: string): number {
+  const wall = new Date(t + zoneOffsetMs(tz, t));
+  if (unit === 'hour') wall.setUTCHours(wall.getUTCHours() + 1, 0, 0, 0);
+  else if (unit === 'day') wall.setUTCHours(24, 0, 0, 0);
+  else if (unit === 'week') wall.setUTCDate(wall.getUTCDate() + 7 - ((wall.getUTCDay() + 6) % 7));
+  else wall.setUTCMonth(wall.getUTCMonth() + 1, 1);
+  if (unit === 'week' || unit === 'month') wall.setUTCHours(0, 0, 0, 0);
+  return wallTimeToUtcMs(wall.getTime(), tz);
 }
 
 /** The labels of the buckets that [fromMs, toMs) touches, each once, in order, as `timeseries` keys them. */

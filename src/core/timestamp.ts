@@ -48,7 +48,12 @@ function isoToMs(m: RegExpExecArray, inputZone: string): number | undefined {
   if (hour > 24 || minute > 59 || second > 60 || (hour === 24 && (minute > 0 || second > 0 || ms > 0))) {
     return undefined;
   }
-  const wallMs = Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59), ms);
+  // Date.UTC reads years 0–99 as 1900–1999: count those from 400 years later (146,097 days: the
+  // Gregorian calendar repeats every 400 years) and step back.
+  const early = year < 100 ? 400 : 0;
+  const wallMs =
+    Date.UTC(year + early, month - 1, day, hour, minute, Math.min(second, 59), ms) -
+    early * (146_097 / 400) * 86_400_000;
   const zone = m[8];
   if (zone === undefined) return wallTimeToUtcMs(wallMs, inputZone);
   const z = zone.trim().toUpperCase();

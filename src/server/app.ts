@@ -43,6 +43,8 @@ import { openSiteWriter, type SiteWriter, WriterBusyError } from './writer.ts';
 export interface StintServer {
   readonly app: FastifyInstance;
   readonly registry: Registry;
+  /** Waits until every site has sessionized everything it accepted. */
+  settle(): Promise<void>;
   /** Stops accepting, answers what is in flight, commits what is queued, closes the stores. */
   close(): Promise<void>;
 }
@@ -82,7 +84,7 @@ export async function createServer(
     ]),
   );
   const rules = createRules({ timeoutMs: config.timeoutMs, goals: config.goals });
-  const collect = createCollector({ maxFutureMs: config.maxFutureMs });
+  const collect = createCollector({ maxFutureMs: config.maxFutureMs, maxPastMs: config.maxPastMs });
   let closing = false;
   const live = new Set<() => void>();
 
@@ -103,6 +105,12 @@ export async function createServer(
             else metrics.sessionized(site.name, r.events, r.ms);
           },
         });
+        if (writer.unsessionized > 0) {
+          app.log.info(
+            { site: site.name, events: writer.unsessionized },
+            'recovered logged events not yet stored; sessionizing them',
+          );
+        }
         const s = { store, writer };
         ready.set(site.name, s);
         return s;
@@ -161,6 +169,13 @@ export async function createServer(
     if (err instanceof StintError)
       return reply.code(400).send({ error: { code: err.code, message: err.message, hint: err.hint } });
     const status = err.statusCode ?? 500;
+    if (status === 503) {
+      // Fastify's own answer while closing, or ours: the client should come back.
+      reply.header('retry-after', 1);
+      const code = err instanceof HttpError ? err.code : 'shutting_down';
+      const message = err instanceof HttpError ? err.message : 'The server is shutting down; retry shortly';
+      return reply.code(503).send({ error: { code, message } });
+    }
     if (status >= 500) {
       req.log.error({ err }, 'request failed');
       return reply
@@ -297,12 +312,14 @@ export async function createServer(
       } else if (c.kind === 'bot') bots++;
       else {
         events.push(c.event);
-        if (c.clamped)
+        if (c.clamped !== undefined) {
+          const when = c.clamped === 'future' ? 'in the future' : 'too far in the past for a browser';
           warnings.push({
             index,
-            code: 'clamped_future',
-            message: 'The timestamp was in the future; the receive time was stored',
+            code: `clamped_${c.clamped}`,
+            message: `The timestamp was ${when}; the receive time was stored`,
           });
+        }
       }
     });
     metrics.bots(site.name, bots);
@@ -405,25 +422,26 @@ export async function createServer(
   };
 
   for (const def of ANALYSES) {
-    const names = analysisParams(def);
+    const { names, defaults } = analysisParams(def);
     app.get(`/api/v1/${def.name}`, async (req, reply) => {
-      const flags = flagsOf(req, names, ['site', 'access_token']);
-      const run = def.plan(flags as unknown as AnalysisFlags);
       const { store } = await readSite(req, reply);
-      return (await run(store)).json;
+      const flags = flagsOf(req, names, ['site', 'access_token'], defaults);
+      return (await def.plan(flags as unknown as AnalysisFlags)(store)).json;
     });
   }
+  // Credentials first: a caller without them learns nothing, not even the parameters.
   app.get('/api/v1/report', async (req, reply) => {
+    const { store } = await readSite(req, reply);
     const flags = flagsOf(req, new Map([...QUERY_PARAMS, ['interval', 'interval']]), [
       'site',
       'access_token',
     ]);
     const options = parseQueryOptions(flags);
     const interval = parseInterval(flags.interval as string | undefined);
-    const { store } = await readSite(req, reply);
     return buildReport(store, options, interval);
   });
   app.get('/api/v1/sessions', async (req, reply) => {
+    const { store } = await readSite(req, reply);
     const flags = flagsOf(req, new Map([...QUERY_PARAMS, ['limit', 'limit'], ['cursor', 'cursor']]), [
       'site',
       'access_token',
@@ -432,7 +450,6 @@ export async function createServer(
     const limit = flags.limit === undefined ? 50 : Number(flags.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
       throw new HttpError(400, 'bad_param', 'limit must be a whole number from 1 to 1000');
-    const { store } = await readSite(req, reply);
     return listSessions(store, options, { limit, cursor: flags.cursor as string | undefined });
   });
   app.get('/api/v1/sessions/:id', async (req, reply) => {
@@ -492,7 +509,11 @@ export async function createServer(
   });
   app.get('/api/v1/openapi.json', async () =>
     openApiDocument(
-      ANALYSES.map((d) => ({ name: d.name, summary: d.summary, params: [...analysisParams(d).keys()] })),
+      ANALYSES.map((d) => ({
+        name: d.name,
+        summary: d.summary,
+        params: [...analysisParams(d).names.keys()],
+      })),
     ),
   );
   app.get('/healthz', async (_req, reply) => {
@@ -509,14 +530,23 @@ export async function createServer(
   return {
     app,
     registry,
+    async settle() {
+      for (const s of await Promise.all(open.values())) await s.writer.settle();
+    },
     async close() {
       closing = true;
       for (const stop of [...live]) stop();
       await app.close();
-      for (const s of await Promise.allSettled(open.values())) {
-        if (s.status !== 'fulfilled') continue;
-        await s.value.writer.close();
-        s.value.store.close();
+      for (const [name, opening] of open) {
+        const s = await opening.catch(() => undefined);
+        if (s === undefined) continue;
+        try {
+          await s.writer.close();
+        } catch (err) {
+          // What is not stored yet stays in the site's log for the next start.
+          app.log.error({ err, site: name }, 'could not store all logged events before stopping');
+        }
+        s.store.close();
       }
     },
   };
@@ -530,14 +560,20 @@ const QUERY_PARAMS = new Map([
   ['filter', 'filter'],
 ]);
 
-function analysisParams(def: (typeof ANALYSES)[number]): Map<string, string> {
+/** An analysis's query parameters (name → flag attribute) and the defaults its command gives. */
+function analysisParams(def: (typeof ANALYSES)[number]): {
+  names: Map<string, string>;
+  defaults: Record<string, unknown>;
+} {
   const names = new Map<string, string>();
+  const defaults: Record<string, unknown> = {};
   for (const o of analysisOptions(def)) {
     const long = o.long?.replace(/^--/, '');
     if (long === undefined || long === 'db' || long === 'json') continue;
     names.set(long.replaceAll('-', '_'), o.attributeName());
+    if (o.defaultValue !== undefined) defaults[o.attributeName()] = o.defaultValue;
   }
-  return names;
+  return { names, defaults };
 }
 
 const REPEATED = new Set(['filter', 'step']);
@@ -547,8 +583,9 @@ function flagsOf(
   req: FastifyRequest,
   names: Map<string, string>,
   allowed: readonly string[],
+  defaults: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  const flags: Record<string, unknown> = {};
+  const flags: Record<string, unknown> = { ...defaults };
   for (const [key, value] of Object.entries(req.query as Record<string, unknown>)) {
     if (allowed.includes(key)) continue;
     const target = names.get(key);

@@ -7,9 +7,10 @@
  *   IP is used for that hash only and never stored);
  * - assigns an event_id when there is none, so a retry of a stored event is recognised;
  * - takes the receive time when there is no timestamp, and clamps a timestamp too far in the
- *   future to the receive time, keeping the original in the property `stint_clamped_from`.
+ *   future (or, from a browser, too far in the past) to the receive time, keeping the original
+ *   in the property `stint_clamped_from`; a timestamp before 1970 is refused.
  *
- *   const collect = createCollector({ maxFutureMs: 60_000 });
+ *   const collect = createCollector({ maxFutureMs: 300_000, maxPastMs: 7 * 86_400_000 });
  *   collect({ url: '/pricing' }, { site: 'shop', ip, userAgent, receivedAtMs, visitorId })
  */
 import { randomUUID } from 'node:crypto';
@@ -67,13 +68,16 @@ export interface CollectContext {
 }
 
 export type Collected =
-  | { kind: 'event'; event: StintEvent; clamped: boolean }
+  /** `clamped`: the timestamp was too far ahead, or (from a browser) too far behind, and the receive time was stored. */
+  | { kind: 'event'; event: StintEvent; clamped: 'future' | 'past' | undefined }
   | { kind: 'bot' }
   | { kind: 'rejected'; code: string; message: string };
 
 export interface CollectorOptions {
   /** A timestamp later than receive time + this is clamped to the receive time. */
   readonly maxFutureMs: number;
+  /** From a browser (not a server-side sender), a timestamp earlier than receive time - this is clamped too. */
+  readonly maxPastMs: number;
   readonly sessionKey?: string | undefined;
 }
 
@@ -105,9 +109,18 @@ export function createCollector(options: CollectorOptions): (raw: unknown, ctx: 
     const result = normalize(record);
     if (!result.ok) return { kind: 'rejected', code: result.reason, message: result.detail };
     let event = result.event;
-    let clamped = false;
-    if (event.tsMs > ctx.receivedAtMs + options.maxFutureMs) {
-      clamped = true;
+    if (event.tsMs < 0) {
+      return {
+        kind: 'rejected',
+        code: 'bad_timestamp',
+        message: `${new Date(event.tsMs).toISOString()} is before 1970`,
+      };
+    }
+    // A browser's clock can be anything: too far ahead, or (from a page, not a server) too far behind.
+    const tooEarly = !ctx.trusted && event.tsMs < ctx.receivedAtMs - options.maxPastMs;
+    const clamped =
+      event.tsMs > ctx.receivedAtMs + options.maxFutureMs ? 'future' : tooEarly ? 'past' : undefined;
+    if (clamped !== undefined) {
       event = {
         ...event,
         tsMs: ctx.receivedAtMs,

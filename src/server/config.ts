@@ -17,6 +17,7 @@ export interface ServerConfig {
   readonly adminToken: string | undefined;
   readonly latenessMs: number;
   readonly maxFutureMs: number;
+  readonly maxPastMs: number;
   /** Events in one request at most. */
   readonly batchSize: number;
   readonly bodyLimit: number;

@@ -276,8 +276,14 @@ export async function openSiteWriter(
 
   let sessionizing: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
+  /** The error of the last failed sessionizing, for `settle`. */
+  let failure: unknown;
   /** Sessionizes after the delay (or at once when a full batch waits), until the log is stored. */
   const sessionizeSoon = (delayMs = options.sessionizeDelayMs): void => {
+    if (delayMs <= 0 && timer !== undefined) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
     if (sessionizing !== undefined || timer !== undefined || stopped || logged.length === 0) return;
     const run = (): void => {
       timer = undefined;
@@ -285,6 +291,7 @@ export async function openSiteWriter(
         try {
           await sessionizeBatch();
         } catch (err) {
+          failure = err;
           options.onSessionize?.({ error: err });
           delayMs = 1000;
         }
@@ -343,9 +350,14 @@ export async function openSiteWriter(
     async settle() {
       for (;;) {
         if (committing !== undefined) await committing;
-        else if (sessionizing !== undefined) await sessionizing;
-        else if (logged.length > 0) await sessionizeBatch();
-        else return;
+        else if (logged.length === 0 || stopped) return;
+        else {
+          failure = undefined;
+          sessionizeSoon(0);
+          // One batch at a time, and only by the loop: transactions share one connection.
+          await sessionizing;
+          if (failure !== undefined) throw failure;
+        }
       }
     },
     async close(budgetMs = 10_000) {
