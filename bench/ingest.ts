@@ -8,14 +8,23 @@
  * 3. `stint serve` at half its measured single-event rate, for p50/p99 latency there.
  *
  * It prints events/s and p50/p99 for each, and the single-event ratio against the baseline.
+ * Then, in this process, the memory of open sessions: a server takes N events of N visitors
+ * (all sessions stay open), sessionizes them, and the heap and RSS growth per open session is
+ * printed (after a full GC, against the same server before the events).
  *
- *   npx tsx bench/ingest.ts [--seconds 10] [--connections 64]
+ *   npx tsx bench/ingest.ts [--seconds 10] [--connections 64] [--open-sessions 1000000]
+ *
+ * --seconds 0 skips the throughput runs; --open-sessions 0 skips the memory run.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import autocannon from 'autocannon';
+import { createServer } from '../src/server/app.ts';
+import { resolveConfig } from '../src/server/config.ts';
 import { openRegistry } from '../src/server/registry.ts';
 
 const args = process.argv.slice(2);
@@ -25,6 +34,7 @@ const flag = (name: string, fallback: number): number => {
 };
 const seconds = flag('--seconds', 10);
 const connections = flag('--connections', 64);
+const openSessions = flag('--open-sessions', 1_000_000);
 const root = resolve(import.meta.dirname, '..');
 
 const BASELINE = `
@@ -47,6 +57,11 @@ interface Run {
 }
 
 async function main(): Promise<void> {
+  if (seconds > 0) await throughput();
+  if (openSessions > 0) await memoryPerOpenSession(openSessions);
+}
+
+async function throughput(): Promise<void> {
   const data = mkdtempSync(join(tmpdir(), 'stint-ingest-'));
   const registry = openRegistry(data);
   const { writeKey } = registry.addSite('bench', []);
@@ -101,6 +116,71 @@ async function main(): Promise<void> {
   );
   console.log(`batches of 100: ${fmt(batch.eventsPerSecond)} events/s (target >= 100,000)`);
   console.log(`p99 at half the single-event load: ${half.p99} ms (target < 50 ms)`);
+}
+
+/** Heap and RSS growth of an in-process server per open session, with `n` visitors' sessions open. */
+async function memoryPerOpenSession(n: number): Promise<void> {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const data = mkdtempSync(join(tmpdir(), 'stint-open-'));
+  try {
+    const registry = openRegistry(data);
+    const { writeKey } = registry.addSite('bench', []);
+    const config = resolveConfig(
+      { data },
+      { STINT_LOG_LEVEL: 'silent', STINT_RATE_LIMIT_IP: '0', STINT_RATE_LIMIT_KEY: '0' },
+    );
+    const server = await createServer(config, { logger: false });
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${writeKey}` };
+    const post = (events: object[]) =>
+      server.app.inject({
+        method: 'POST',
+        url: '/api/v1/events',
+        headers,
+        payload: JSON.stringify({ events }),
+      });
+    const now = Date.now();
+    await post([{ anonymous_id: 'warm-up', timestamp: now, url: '/' }]);
+    await server.settle();
+    const measure = () => {
+      gc();
+      gc();
+      return { heap: process.memoryUsage().heapUsed, rss: process.memoryUsage().rss };
+    };
+    const before = measure();
+    const t0 = performance.now();
+    for (let i = 0; i < n; i += 1000) {
+      const events = Array.from({ length: Math.min(1000, n - i) }, (_, k) => ({
+        anonymous_id: `visitor-${i + k}`,
+        event_id: `open-${i + k}`,
+        timestamp: now - 60_000 + ((i + k) % 60_000),
+        url: `https://bench.example/page/${(i + k) % 40}`,
+      }));
+      const res = await post(events);
+      if (res.statusCode !== 200) throw new Error(`post failed: ${res.statusCode} ${res.body}`);
+    }
+    await server.settle();
+    const after = measure();
+    const metrics = await (
+      await server.app.inject({
+        url: '/metrics',
+        headers: { authorization: `Bearer ${registry.createToken('admin', undefined, 'm').secret}` },
+      })
+    ).body;
+    const open = Number(/^stint_open_sessions\{site="bench"\} (\d+)/m.exec(metrics)?.[1]);
+    console.log(
+      `\n${n.toLocaleString('en-US')} open sessions (${open.toLocaleString('en-US')} in /metrics), posted and sessionized in ${((performance.now() - t0) / 1000).toFixed(1)} s:`,
+    );
+    console.log(
+      `  heap per open session ${((after.heap - before.heap) / n).toFixed(0)} bytes (target < 300)`,
+    );
+    console.log(
+      `  RSS per open session  ${((after.rss - before.rss) / n).toFixed(0)} bytes (includes DuckDB's cache of the stored events and sessions)`,
+    );
+    await server.close();
+  } finally {
+    rmSync(data, { recursive: true, force: true });
+  }
 }
 
 let serial = 0;

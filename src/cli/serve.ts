@@ -3,11 +3,13 @@
  * `stint tokens create|list|revoke`, `stint share create|list|revoke`. Settings come from
  * flags, the environment and stint.config.json (server/config.ts; docs/operations.md).
  */
+import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { parseDuration } from '../core/duration.ts';
 import { createServer } from '../server/app.ts';
 import { resolveConfig } from '../server/config.ts';
 import { openRegistry } from '../server/registry.ts';
+import { startDemo } from './serve-demo.ts';
 
 interface DataFlags {
   data?: string;
@@ -34,12 +36,28 @@ export function registerServe(program: Command): void {
     .option('--host <address>', 'address to listen on (default: 127.0.0.1)')
     .option('--lateness <duration>', 'allowed lateness before an event counts as very late (default: 5m)')
     .option('--config <file>', 'settings file (default: ./stint.config.json when present)')
+    .option(
+      '--demo',
+      'serve a demo site with generated traffic and a trickle of live events (data in ./stint-demo)',
+      false,
+    )
     .addHelpText(
       'after',
       '\nExample:\n  stint sites add shop --origin https://shop.example\n  STINT_ADMIN_TOKEN=$(openssl rand -hex 32) stint serve --port 8080',
     )
-    .action(async (flags: Record<string, string | undefined>) => {
-      const config = resolveConfig(flags, process.env);
+    .action(async ({ demo, ...flags }: { demo: boolean; [flag: string]: string | boolean | undefined }) => {
+      const settings = flags as Record<string, string | undefined>;
+      const resolved = resolveConfig(
+        { ...settings, data: settings.data ?? (demo ? 'stint-demo' : undefined) },
+        process.env,
+      );
+      // The demo prints an admin token for this run (never stored) unless one is set.
+      const config = demo
+        ? {
+            ...resolved,
+            adminToken: resolved.adminToken ?? `st_demo_${randomBytes(18).toString('base64url')}`,
+          }
+        : resolved;
       const server = await createServer(config);
       let stopping = false;
       const stop = async (signal: string) => {
@@ -52,8 +70,9 @@ export function registerServe(program: Command): void {
       };
       process.on('SIGTERM', () => void stop('SIGTERM'));
       process.on('SIGINT', () => void stop('SIGINT'));
-      await server.app.listen({ port: config.port, host: config.host });
-      if (server.registry.sites().length === 0) {
+      const address = await server.app.listen({ port: config.port, host: config.host });
+      if (demo) await startDemo(server, address, config.adminToken!);
+      else if (server.registry.sites().length === 0) {
         server.app.log.warn(
           'no sites yet: add one with stint sites add NAME --origin https://… (same --data)',
         );

@@ -7,6 +7,8 @@
  * before that are deleted. A restart reads the log from that position on: nothing acknowledged
  * is lost, and nothing is stored twice.
  *
+ * A line is one event's fields as a JSON array, in the order of `toLine`.
+ *
  * A crash can leave a half-written last line. Its events were never acknowledged (the answer
  * waits for the whole write), so `openEventLog` cuts it off.
  *
@@ -58,6 +60,7 @@ const segmentName = (n: number): string => `${String(n).padStart(12, '0')}.ndjso
 export async function openEventLog(
   dir: string,
   from: LogPosition | undefined,
+  segmentBytes = SEGMENT_BYTES,
 ): Promise<{ log: EventLog; recovered: StintEvent[]; end: LogPosition }> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const segments = readdirSync(dir)
@@ -70,10 +73,11 @@ export async function openEventLog(
     const path = join(dir, segmentName(n));
     if (n === last) cutTornTail(path);
     if (from !== undefined && n < from.segment) continue;
-    const text = readFileSync(path, 'utf8');
+    // Positions are byte offsets: cut the bytes, then decode.
+    const bytes = readFileSync(path);
     const start = from !== undefined && n === from.segment ? from.offset : 0;
-    for (const line of text.slice(start).split('\n'))
-      if (line !== '') recovered.push(JSON.parse(line) as StintEvent);
+    for (const line of bytes.subarray(start).toString('utf8').split('\n'))
+      if (line !== '') recovered.push(fromLine(JSON.parse(line) as Line));
   }
   let segment = last ?? 1;
   // O_DSYNC: each write returns once its bytes are on disk, in one call (no separate fdatasync).
@@ -89,10 +93,10 @@ export async function openEventLog(
 
   const log: EventLog = {
     append(events) {
-      const body = Buffer.from(events.map((e) => `${JSON.stringify(e)}\n`).join(''));
+      const body = Buffer.from(events.map((e) => `${JSON.stringify(toLine(e))}\n`).join(''));
       // One append at a time, in order: positions must follow the bytes.
       const done = chain.then(async () => {
-        if (size > 0 && size + body.length > SEGMENT_BYTES) {
+        if (size > 0 && size + body.length > segmentBytes) {
           await handle.close();
           segment++;
           handle = await openSegment(segment);
@@ -132,4 +136,70 @@ function cutTornTail(path: string): void {
   } finally {
     closeSync(fd);
   }
+}
+
+/** One event as a log line: its fields in a fixed order (an array: shorter and faster than an object). */
+type Line = [
+  number,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  number,
+  string,
+  Record<string, unknown>?,
+];
+
+function toLine(e: StintEvent): Line {
+  const line: Line = [
+    e.tsMs,
+    e.anonymousId,
+    e.userId,
+    e.name,
+    e.url,
+    e.referrer,
+    e.utmSource,
+    e.utmMedium,
+    e.utmCampaign,
+    e.utmTerm,
+    e.utmContent,
+    e.sessionKey,
+    e.timezone,
+    e.userAgent,
+    e.value,
+    e.eventId,
+  ];
+  if (e.properties !== undefined) line.push(e.properties as Record<string, unknown>);
+  return line;
+}
+
+function fromLine(l: Line): StintEvent {
+  return {
+    tsMs: l[0],
+    anonymousId: l[1],
+    userId: l[2],
+    name: l[3],
+    url: l[4],
+    referrer: l[5],
+    utmSource: l[6],
+    utmMedium: l[7],
+    utmCampaign: l[8],
+    utmTerm: l[9],
+    utmContent: l[10],
+    sessionKey: l[11],
+    timezone: l[12],
+    userAgent: l[13],
+    value: l[14],
+    eventId: l[15],
+    properties: l[16],
+  };
 }

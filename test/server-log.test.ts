@@ -1,0 +1,85 @@
+/**
+ * The collector's write-ahead log (src/server/event-log.ts): what is appended comes back after
+ * a restart from the stored position on, byte offsets hold with non-ASCII text, a half-written
+ * last line (a crash during a write) is cut off, and stored segments are deleted.
+ */
+import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type LogPosition, openEventLog } from '../src/server/event-log.ts';
+import { ev } from './helpers/store.ts';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+const fresh = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'stint-log-'));
+  dirs.push(d);
+  return d;
+};
+
+describe('event log', () => {
+  it('gives back every field of what was appended after the stored position, with non-ASCII text', async () => {
+    const dir = fresh();
+    const a = ev('bjørn', '2026-11-20T10:00:00Z', {
+      url: '/straße?q=ü',
+      eventId: 'e1',
+      properties: { emoji: '🙂', n: 3 },
+    });
+    const b = ev('李', '2026-11-20T10:01:00Z', {
+      name: 'purchase',
+      value: 12.5,
+      eventId: 'e2',
+      userAgent: 'Mozilla/5.0',
+    });
+    const c = ev('x', '2026-11-20T10:02:00Z', { referrer: 'https://é.example/', eventId: 'e3' });
+    const first = await openEventLog(dir, undefined);
+    expect(first.recovered).toEqual([]);
+    const afterA = await first.log.append([a]);
+    await first.log.append([b, c]);
+    await first.log.close();
+
+    const all = await openEventLog(dir, undefined);
+    expect(all.recovered).toEqual([a, b, c]);
+    await all.log.close();
+    // From the position after a: b and c only (the offset counts bytes, not characters).
+    const rest = await openEventLog(dir, afterA);
+    expect(rest.recovered).toEqual([b, c]);
+    await rest.log.close();
+  });
+
+  it('cuts off a half-written last line, which was never acknowledged', async () => {
+    const dir = fresh();
+    const { log } = await openEventLog(dir, undefined);
+    const end = await log.append([ev('a', '2026-11-20T10:00:00Z', { eventId: 'e1' })]);
+    await log.close();
+    appendFileSync(join(dir, readdirSync(dir)[0]!), '[1795000000000,"a","","pagev');
+    const again = await openEventLog(dir, undefined);
+    expect(again.recovered.map((e) => e.eventId)).toEqual(['e1']);
+    expect(again.end).toEqual(end);
+    // New lines follow the cut, whole.
+    const next = ev('b', '2026-11-20T10:05:00Z', { eventId: 'e2' });
+    await again.log.append([next]);
+    await again.log.close();
+    expect((await openEventLog(dir, end)).recovered).toEqual([next]);
+  });
+
+  it('starts a new segment when one is full, and deletes the segments before a stored position', async () => {
+    const dir = fresh();
+    const { log } = await openEventLog(dir, undefined, 120);
+    const positions: LogPosition[] = [];
+    for (let i = 0; i < 6; i++)
+      positions.push(await log.append([ev(`v${i}`, '2026-11-20T10:00:00Z', { eventId: `e${i}` })]));
+    expect(readdirSync(dir).length).toBeGreaterThan(2);
+    await log.release(positions[4]!);
+    expect(readdirSync(dir).map((f) => Number(f.slice(0, 12)))).toEqual(
+      [...new Set(positions.map((p) => p.segment))].filter((s) => s >= positions[4]!.segment),
+    );
+    await log.close();
+    const reopened = await openEventLog(dir, positions[4]!, 120);
+    expect(reopened.recovered.map((e) => e.eventId)).toEqual(['e5']);
+    await reopened.log.close();
+  });
+});
