@@ -123,7 +123,18 @@ export async function createServer(
 
   const app = Fastify({
     logger:
-      options.logger === false ? false : { level: config.logLevel, redact: ['req.headers.authorization'] },
+      options.logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            // No client address (it is personal data) and no credential in the URL, ever.
+            serializers: {
+              req: (req: { method: string; url: string }) => ({
+                method: req.method,
+                url: req.url.replace(/([?&](?:access_token|key)=)[^&]*/g, '$1[redacted]'),
+              }),
+            },
+          },
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     return503OnClosing: true,
