@@ -27,6 +27,7 @@ import {
 } from 'node:fs';
 import { type FileHandle, open, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { StintError } from '../core/errors.ts';
 import type { StintEvent } from '../core/event.ts';
 
 export interface LogPosition {
@@ -76,8 +77,22 @@ export async function openEventLog(
     // Positions are byte offsets: cut the bytes, then decode.
     const bytes = readFileSync(path);
     const start = from !== undefined && n === from.segment ? from.offset : 0;
-    for (const line of bytes.subarray(start).toString('utf8').split('\n'))
-      if (line !== '') recovered.push(fromLine(JSON.parse(line) as Line));
+    bytes
+      .subarray(start)
+      .toString('utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (line === '') return;
+        try {
+          recovered.push(fromLine(JSON.parse(line) as Line));
+        } catch {
+          throw new StintError(
+            'STINT_UNREADABLE',
+            `Line ${i + 1} after byte ${start} of ${path} is not an event of the log`,
+            'The log was changed by something else than stint; restore it from a backup, or move the file away to drop its events',
+          );
+        }
+      });
   }
   let segment = last ?? 1;
   // O_DSYNC: each write returns once its bytes are on disk, in one call (no separate fdatasync).
@@ -102,7 +117,15 @@ export async function openEventLog(
           handle = await openSegment(segment);
           size = 0;
         }
-        await handle.write(body);
+        try {
+          let written = 0;
+          while (written < body.length) written += (await handle.write(body, written)).bytesWritten;
+        } catch (err) {
+          // Not acknowledged, so not kept: cut what part of it reached the file, or the next
+          // append would follow half a line.
+          await handle.truncate(size).catch(() => {});
+          throw err;
+        }
         size += body.length;
         return { segment, offset: size };
       });
