@@ -87,6 +87,8 @@ export async function createServer(
   const collect = createCollector({ maxFutureMs: config.maxFutureMs, maxPastMs: config.maxPastMs });
   let closing = false;
   const live = new Set<() => void>();
+  /** Open live streams per credential. */
+  const liveStreams = new Map<string, number>();
 
   const siteStore = (site: Site): Promise<OpenSite> => {
     let opening = open.get(site.name);
@@ -136,7 +138,14 @@ export async function createServer(
             },
           },
     bodyLimit: config.bodyLimit,
-    trustProxy: config.trustProxy,
+    // A number of proxies: the address the nearest `n` of them saw (the client cannot write it).
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (
+            (hops: number) => (_address: string, hop: number) =>
+              hop < hops
+          )(config.trustProxy)
+        : config.trustProxy,
     return503OnClosing: true,
     // One line per request only at debug: a busy collector would log more than it stores.
     logController: new LogController({
@@ -176,9 +185,22 @@ export async function createServer(
     },
   );
 
+  // While closing, every answer ends its connection, so close() need not wait for idle keep-alives.
+  app.addHook('onSend', async (_req, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
-    if (err instanceof StintError)
+    if (err instanceof StintError && !SERVER_SIDE.has(err.code))
       return reply.code(400).send({ error: { code: err.code, message: err.message, hint: err.hint } });
+    if (err instanceof StintError) {
+      // The server's own files (registry, stores): the operator's business, not the client's.
+      req.log.error({ err }, 'request failed');
+      return reply
+        .code(503)
+        .header('retry-after', 5)
+        .send({ error: { code: 'unavailable', message: 'The server cannot serve this now; retry later' } });
+    }
     const status = err.statusCode ?? 500;
     if (status === 503) {
       // Fastify's own answer while closing, or ours: the client should come back.
@@ -285,7 +307,8 @@ export async function createServer(
       );
     }
     reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
-    limitKey(`pk:${site.name}`, reply);
+    // The public key is in every page: one bucket per site and visitor address, not one per site.
+    limitKey(`pk:${site.name}:${req.ip}`, reply);
     return { site, trusted: false };
   };
 
@@ -422,14 +445,17 @@ export async function createServer(
     return who;
   };
   /** The site a read is for, once the principal may read it: 403 otherwise, 404 if there is no such site. */
-  const readSite = async (req: FastifyRequest, reply: FastifyReply): Promise<OpenSite> => {
+  const readSite = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<OpenSite & { who: Principal }> => {
     const who = principalOf(req, reply);
     const asked = queryText(req, 'site') ?? (who.kind === 'admin' ? undefined : who.site);
     if (asked === undefined) throw new HttpError(400, 'no_site', 'Name the site: ?site=NAME');
     if (!mayRead(who, asked)) throw new HttpError(403, 'forbidden', 'This token may not read that site');
     const site = registry.site(asked);
     if (site === undefined) throw new HttpError(404, 'no_site', `No site named "${asked}"`);
-    return siteStore(site);
+    return { ...(await siteStore(site)), who };
   };
 
   for (const def of ANALYSES) {
@@ -472,7 +498,19 @@ export async function createServer(
     return journey;
   });
   app.get('/api/v1/live', async (req, reply) => {
-    const { writer } = await readSite(req, reply);
+    const { writer, who } = await readSite(req, reply);
+    // Opening the site may have taken a while: a stream begun now would keep close() waiting.
+    if (closing) throw new HttpError(503, 'shutting_down', 'The server is shutting down; retry shortly');
+    const streams = liveStreams.get(who.id) ?? 0;
+    if (streams >= MAX_LIVE_STREAMS) {
+      throw new HttpError(
+        429,
+        'too_many_streams',
+        `At most ${MAX_LIVE_STREAMS} live streams per token at once`,
+      );
+    }
+    liveStreams.set(who.id, streams + 1);
+    const secret = bearerOf(req) ?? queryText(req, 'access_token') ?? '';
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -483,6 +521,8 @@ export async function createServer(
     // Events per second over the last ten seconds.
     const samples: { ms: number; accepted: number }[] = [];
     const send = () => {
+      // A revoked or expired credential ends the stream, as it ends any other read.
+      if (registry.authenticate(secret, Date.now(), config.adminToken)?.id !== who.id) return stop();
       const now = { ms: performance.now(), accepted: writer.accepted };
       samples.push(now);
       if (samples.length > 11) samples.shift();
@@ -499,15 +539,22 @@ export async function createServer(
       };
       res.write(`data: ${JSON.stringify(update)}\n\n`);
     };
-    send();
-    const timer = setInterval(send, 1000);
+    let timer: NodeJS.Timeout | undefined;
+    let stopped = false;
     const stop = () => {
+      if (stopped) return;
+      stopped = true;
       clearInterval(timer);
       live.delete(stop);
+      const left = (liveStreams.get(who.id) ?? 1) - 1;
+      if (left > 0) liveStreams.set(who.id, left);
+      else liveStreams.delete(who.id);
       res.end();
     };
     live.add(stop);
     req.raw.on('close', stop);
+    timer = setInterval(send, 1000);
+    send();
   });
   app.get('/api/v1/sites', async (req, reply) => {
     const who = principalOf(req, reply);
@@ -562,6 +609,17 @@ export async function createServer(
     },
   };
 }
+
+const MAX_LIVE_STREAMS = 20;
+
+/** Errors about the server's own files, never the request's. */
+const SERVER_SIDE = new Set<string>([
+  'STINT_REGISTRY_UNREADABLE',
+  'STINT_REGISTRY_LOCKED',
+  'STINT_STORE_LOCKED',
+  'STINT_STORE_UNREADABLE',
+  'STINT_UNREADABLE',
+]);
 
 /** The analyses' query parameters: CLI flag names with `_` for `-` (`any_order`, `click_event`). */
 const QUERY_PARAMS = new Map([

@@ -16,7 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import { Ajv, type ErrorObject } from 'ajv';
 import type { StintEvent } from '../core/event.ts';
-import { createNormalizer } from '../core/normalize.ts';
+import { CANONICAL_FIELDS, createNormalizer } from '../core/normalize.ts';
 import { isBotAgent } from '../io/access-log/bot.ts';
 
 const text = (maxLength: number) => ({ type: 'string', maxLength });
@@ -86,17 +86,28 @@ export function createCollector(options: CollectorOptions): (raw: unknown, ctx: 
   const validate = ajv.compile(EVENT_SCHEMA);
   const normalize = createNormalizer({ sessionKey: options.sessionKey });
   return (raw, ctx) => {
-    if (!validate(raw))
+    // Field names match in any case (as in files): settle each on its lower-case name first, so
+    // that the schema's bounds and everything below hold for `URL` or `Event_ID` too.
+    const record = fieldsByName(raw);
+    if (typeof record === 'string') return { kind: 'rejected', code: 'invalid', message: record };
+    if (!validate(record))
       return { kind: 'rejected', code: 'invalid', message: describe(validate.errors ?? []) };
-    const record = { ...(raw as Record<string, unknown>) };
     const { properties } = record;
     delete record.properties;
+    // The visitor's address is for the hash only, never kept: whoever sent it, in whatever case.
     const ip = ctx.trusted && typeof record.ip === 'string' ? record.ip : ctx.ip;
     delete record.ip;
     delete record.site;
     if (properties !== undefined) {
-      for (const [k, v] of Object.entries(properties as Record<string, unknown>))
+      for (const [k, v] of Object.entries(properties as Record<string, unknown>)) {
+        if (RESERVED.has(k.toLowerCase()))
+          return {
+            kind: 'rejected',
+            code: 'invalid',
+            message: `properties.${k} is a field of its own: send it beside "properties"`,
+          };
         if (!(k in record)) record[k] = v;
+      }
     }
     const ua =
       typeof record.user_agent === 'string' && record.user_agent !== '' ? record.user_agent : ctx.userAgent;
@@ -132,6 +143,22 @@ export function createCollector(options: CollectorOptions): (raw: unknown, ctx: 
 }
 
 const empty = (v: unknown): boolean => v === undefined || v === null || v === '';
+
+/** Names that are fields, not properties: the canonical ones, and what the collector reads itself. */
+const RESERVED = new Set<string>([...CANONICAL_FIELDS, 'ip', 'site', 'properties']);
+
+/** The event's fields with reserved names in lower case; a message when it is no object or names a field twice. */
+function fieldsByName(raw: unknown): Record<string, unknown> | string {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return 'an event must be a JSON object';
+  const record: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    const lower = key.toLowerCase();
+    const name = RESERVED.has(lower) ? lower : key;
+    if (Object.hasOwn(record, name)) return `the field ${name} is given twice (names match in any case)`;
+    record[name] = value;
+  }
+  return record;
+}
 
 function describe(errors: readonly ErrorObject[]): string {
   const e = errors[0];

@@ -26,7 +26,8 @@ export interface ServerConfig {
   readonly rateLimitIp: number;
   /** Requests per minute per ingest key or token; 0 turns the limit off. */
   readonly rateLimitKey: number;
-  readonly trustProxy: boolean;
+  /** false, a number of proxy hops in front, or the proxies' addresses. */
+  readonly trustProxy: false | number | string[];
   readonly logLevel: string;
   /** Events per sessionizing transaction at most. */
   readonly sessionizeEvents: number;
@@ -63,19 +64,24 @@ const bytes: Parse = (text, name) => {
   const unit = (m![2] ?? 'b').toLowerCase();
   return Number(m![1]) * (unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 * 1024 : 1);
 };
-const flag: Parse = (text, name) => {
-  if (/^(1|true|yes|on)$/i.test(text)) return true;
-  if (/^(0|false|no|off)$/i.test(text)) return false;
-  return bad(name, text, 'true or false');
-};
 const plain: Parse = (text) => text;
+/** false, a number of proxy hops (true: one), or the proxies' addresses (comma-separated). */
+const proxies: Parse = (text, name) => {
+  if (/^(0|false|no|off)$/i.test(text)) return false;
+  if (/^(true|yes|on)$/i.test(text)) return 1;
+  if (/^\d+$/.test(text)) return whole(1, 100)(text, name);
+  const list = text.split(',').map((s) => s.trim());
+  if (list.some((a) => !/^[0-9a-fA-F.:/]+$/.test(a)))
+    bad(name, text, 'false, a number of proxies, or their addresses such as 10.0.0.1,10.0.0.2');
+  return list;
+};
 const list: Parse = (text) =>
   text
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
 
-export const SETTINGS: readonly Setting[] = [
+export const SETTINGS = [
   {
     key: 'host',
     file: 'host',
@@ -170,12 +176,22 @@ export const SETTINGS: readonly Setting[] = [
     about: 'requests per minute per ingest key or token (0: off)',
   },
   {
+    key: 'maxPastMs',
+    file: 'max_past',
+    env: 'STINT_MAX_PAST',
+    parse: duration,
+    fallback: 7 * 86_400_000,
+    about:
+      'from a browser (site key), a timestamp earlier than receive time - this is clamped to receive time and flagged',
+  },
+  {
     key: 'trustProxy',
     file: 'trust_proxy',
     env: 'STINT_TRUST_PROXY',
-    parse: flag,
+    parse: proxies,
     fallback: false,
-    about: 'take the client address from X-Forwarded-For (only behind your own proxy)',
+    about:
+      'behind your own proxies: how many (true is one), or their addresses; the client address is then the one they saw',
   },
   {
     key: 'logLevel',
@@ -227,7 +243,12 @@ export const SETTINGS: readonly Setting[] = [
     fallback: undefined,
     about: "event names counted as conversions, for a new site's store",
   },
-];
+] as const satisfies readonly Setting[];
+
+/** Every field of ServerConfig has a row above: a missing one makes this line a type error. */
+type Unset = Exclude<keyof ServerConfig, (typeof SETTINGS)[number]['key']>;
+const everySettingListed: [Unset] extends [never] ? true : Unset = true;
+void everySettingListed;
 
 /** `flags`: commander's values by flag name; `env`: the environment; the file comes from `--config`, STINT_CONFIG or ./stint.config.json. */
 export function resolveConfig(
@@ -237,7 +258,8 @@ export function resolveConfig(
   const configPath =
     flags.config ?? env.STINT_CONFIG ?? (existsSync('stint.config.json') ? 'stint.config.json' : undefined);
   const file = configPath === undefined ? {} : readConfigFile(configPath);
-  const known = new Set(SETTINGS.map((s) => s.file));
+  const settings: readonly Setting[] = SETTINGS;
+  const known = new Set(settings.map((s) => s.file));
   for (const key of Object.keys(file)) {
     if (!known.has(key)) {
       throw new StintError(
@@ -248,7 +270,7 @@ export function resolveConfig(
     }
   }
   const config: Record<string, unknown> = {};
-  for (const s of SETTINGS) {
+  for (const s of settings) {
     const fromFlag = s.flag === undefined ? undefined : flags[s.flag];
     const fromEnv = env[s.env];
     const fromFile = file[s.file];

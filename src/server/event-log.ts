@@ -12,7 +12,7 @@
  * A crash can leave a half-written last line. Its events were never acknowledged (the answer
  * waits for the whole write), so `openEventLog` cuts it off.
  *
- *   const { log, recovered } = await openEventLog(dir, await store.meta('log_position'));
+ *   const { log, recovered } = await openEventLog(dir, parsePosition(await store.meta('log_position')));
  *   const end = await log.append(events); // durable now
  */
 import {
@@ -54,47 +54,68 @@ export function parsePosition(text: string | undefined): LogPosition | undefined
 
 const segmentName = (n: number): string => `${String(n).padStart(12, '0')}.ndjson`;
 
+/** Recovered events, a run of lines at a time, with the log position after the run's last line. */
+export interface LoggedRun {
+  readonly events: StintEvent[];
+  readonly end: LogPosition;
+}
+
+const RUN_EVENTS = 10_000;
+
 /**
  * Opens the log in `dir` and reads the events after `from` (all of them when undefined), in
- * the order they were appended, with the position after each append's last line.
+ * the order they were appended, in runs of at most `runEvents` (10,000) with the position after each.
+ * New appends go after them; when `from` lies beyond what the log holds (its files were moved
+ * away, or the store restored without them), in a new segment past `from`, so that a restart
+ * reads them.
  */
 export async function openEventLog(
   dir: string,
   from: LogPosition | undefined,
-  segmentBytes = SEGMENT_BYTES,
-): Promise<{ log: EventLog; recovered: StintEvent[]; end: LogPosition }> {
+  options: { segmentBytes?: number; runEvents?: number } = {},
+): Promise<{ log: EventLog; recovered: LoggedRun[] }> {
+  const segmentBytes = options.segmentBytes ?? SEGMENT_BYTES;
+  const runEvents = options.runEvents ?? RUN_EVENTS;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const segments = readdirSync(dir)
     .filter((f) => /^\d{12}\.ndjson$/.test(f))
     .map((f) => Number(f.slice(0, 12)))
     .sort((a, b) => a - b);
-  const recovered: StintEvent[] = [];
+  const recovered: LoggedRun[] = [];
   const last = segments.at(-1);
+  let lastSize = 0;
   for (const n of segments) {
     const path = join(dir, segmentName(n));
     if (n === last) cutTornTail(path);
-    if (from !== undefined && n < from.segment) continue;
-    // Positions are byte offsets: cut the bytes, then decode.
     const bytes = readFileSync(path);
-    const start = from !== undefined && n === from.segment ? from.offset : 0;
-    bytes
-      .subarray(start)
-      .toString('utf8')
-      .split('\n')
-      .forEach((line, i) => {
-        if (line === '') return;
-        try {
-          recovered.push(fromLine(JSON.parse(line) as Line));
-        } catch {
-          throw new StintError(
-            'STINT_UNREADABLE',
-            `Line ${i + 1} after byte ${start} of ${path} is not an event of the log`,
-            'The log was changed by something else than stint; restore it from a backup, or move the file away to drop its events',
-          );
-        }
-      });
+    if (n === last) lastSize = bytes.length;
+    if (from !== undefined && n < from.segment) continue;
+    // Positions are byte offsets: lines are cut from the bytes, then decoded.
+    let at = from !== undefined && n === from.segment ? from.offset : 0;
+    let run: StintEvent[] = [];
+    while (at < bytes.length) {
+      const end = bytes.indexOf(0x0a, at);
+      const next = end < 0 ? bytes.length : end + 1;
+      try {
+        run.push(fromLine(JSON.parse(bytes.subarray(at, next).toString('utf8')) as Line));
+      } catch {
+        throw new StintError(
+          'STINT_UNREADABLE',
+          `The line at byte ${at} of ${path} is not an event of the log`,
+          'The log was changed by something else than stint; restore it from a backup, or move the file away to drop its events',
+        );
+      }
+      at = next;
+      if (run.length === runEvents || at >= bytes.length) {
+        recovered.push({ events: run, end: { segment: n, offset: at } });
+        run = [];
+      }
+    }
   }
-  let segment = last ?? 1;
+  const beyond =
+    from !== undefined &&
+    (last === undefined || last < from.segment || (last === from.segment && lastSize < from.offset));
+  let segment = beyond ? from.segment + 1 : (last ?? 1);
   // O_DSYNC: each write returns once its bytes are on disk, in one call (no separate fdatasync).
   const openSegment = (n: number): Promise<FileHandle> =>
     open(
@@ -112,9 +133,11 @@ export async function openEventLog(
       // One append at a time, in order: positions must follow the bytes.
       const done = chain.then(async () => {
         if (size > 0 && size + body.length > segmentBytes) {
-          await handle.close();
+          // The next segment is open before this one is let go: a failure leaves a usable handle.
+          const next = await openSegment(segment + 1);
+          await handle.close().catch(() => {});
+          handle = next;
           segment++;
-          handle = await openSegment(segment);
           size = 0;
         }
         try {
@@ -143,7 +166,7 @@ export async function openEventLog(
       await handle.close();
     },
   };
-  return { log, recovered, end: { segment, offset: size } };
+  return { log, recovered };
 }
 
 /** Cuts a half-written last line (a crash during a write) off the file. */

@@ -294,7 +294,13 @@ export function mayRead(who: Principal, site: string): boolean {
 function parse(path: string): RegistryFile {
   try {
     const file = JSON.parse(readFileSync(path, 'utf8')) as RegistryFile;
-    if (file.version !== 1 || !Array.isArray(file.sites)) throw new Error('not a stint registry (version 1)');
+    if (
+      file.version !== 1 ||
+      !Array.isArray(file.sites) ||
+      !Array.isArray(file.tokens) ||
+      !Array.isArray(file.shares)
+    )
+      throw new Error('not a stint registry (version 1 with sites, tokens and shares)');
     return file;
   } catch (err) {
     throw new StintError(

@@ -118,7 +118,9 @@ export async function openSiteWriter(
   const rulesVersion =
     saved?.version ?? (await store.transaction((tx) => tx.saveRules(rules, Date.now()))).version;
   const sessionRules = saved?.rules ?? rules;
-  const { log, recovered, end } = await openEventLog(logDir, parsePosition(await store.meta(POSITION_KEY)));
+  const { log, recovered } = await openEventLog(logDir, parsePosition(await store.meta(POSITION_KEY)), {
+    runEvents: Math.min(options.maxBatchEvents, 10_000),
+  });
 
   const storedIds = new Hash64Map(1024);
   await store.eachEventId((ids) => {
@@ -135,7 +137,7 @@ export async function openSiteWriter(
     for (const e of events)
       if (e.eventId !== '') loggedIds.set(e.eventId, (loggedIds.get(e.eventId) ?? 0) + 1);
   };
-  addLogged(recovered, end);
+  for (const run of recovered) addLogged(run.events, run.end);
 
   const active = new Map<string, number>();
   let latestTsMs = Number.NEGATIVE_INFINITY;
@@ -148,7 +150,10 @@ export async function openSiteWriter(
   }
   const [latest] = await store.query({ sql: 'SELECT max(ts_ms) AS ts FROM events', params: [] });
   if (latest?.ts !== null && latest?.ts !== undefined) latestTsMs = Number(latest.ts);
-  for (const e of recovered) noteActive(e);
+  for (const run of recovered) for (const e of run.events) noteActive(e);
+  // Visitors whose sessions are over are forgotten now and then, even when nobody asks.
+  const pruner = setInterval(() => pruneActive(), 30_000);
+  pruner.unref();
 
   const recent: StintEvent[] = [];
   const queue: Pending[] = [];
@@ -157,6 +162,10 @@ export async function openSiteWriter(
   let committing: Promise<void> | undefined;
   let closed = false;
   let stopped = false;
+
+  function pruneActive(): void {
+    for (const [id, ts] of active) if (expired(ts)) active.delete(id);
+  }
 
   function noteActive(e: StintEvent): void {
     latestTsMs = Math.max(latestTsMs, e.tsMs);
@@ -215,15 +224,17 @@ export async function openSiteWriter(
       p.resolve({ duplicate: duplicate.slice(at, at + p.events.length) });
       at += p.events.length;
     }
-    options.onCommit?.({
-      events: all.length - duplicates,
-      duplicates,
-      late,
-      veryLate,
-      ms: performance.now() - started,
-      requests: batch.length,
-    });
-    sessionizeSoon();
+    report(() =>
+      options.onCommit?.({
+        events: all.length - duplicates,
+        duplicates,
+        late,
+        veryLate,
+        ms: performance.now() - started,
+        requests: batch.length,
+      }),
+    );
+    sessionizeSoon(unsessionized >= options.maxBatchEvents ? 0 : options.sessionizeDelayMs);
   };
 
   const take = (): Pending[] => {
@@ -270,14 +281,16 @@ export async function openSiteWriter(
       if (left === 0) loggedIds.delete(e.eventId);
       else loggedIds.set(e.eventId, left);
     }
-    await log.release(position);
-    options.onSessionize?.({ events: n, ms: performance.now() - started });
+    // Old segments that cannot be deleted now are deleted after a later batch.
+    await log.release(position).catch(() => {});
+    report(() => options.onSessionize?.({ events: n, ms: performance.now() - started }));
   };
 
   let sessionizing: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
   /** The error of the last failed sessionizing, for `settle`. */
   let failure: unknown;
+  let failed = false;
   /** Sessionizes after the delay (or at once when a full batch waits), until the log is stored. */
   const sessionizeSoon = (delayMs = options.sessionizeDelayMs): void => {
     if (delayMs <= 0 && timer !== undefined) {
@@ -290,17 +303,22 @@ export async function openSiteWriter(
       sessionizing = (async () => {
         try {
           await sessionizeBatch();
+          failed = false;
         } catch (err) {
           failure = err;
-          options.onSessionize?.({ error: err });
-          delayMs = 1000;
+          failed = true;
+          report(() => options.onSessionize?.({ error: err }));
         }
       })().finally(() => {
         sessionizing = undefined;
-        sessionizeSoon(unsessionized >= options.maxBatchEvents ? 0 : delayMs);
+        // After a failure, wait a second whatever waits (a failing store is not hammered);
+        // else go on at once while a full batch waits.
+        sessionizeSoon(
+          failed ? 1000 : unsessionized >= options.maxBatchEvents ? 0 : options.sessionizeDelayMs,
+        );
       });
     };
-    if (delayMs <= 0 || unsessionized >= options.maxBatchEvents) run();
+    if (delayMs <= 0) run();
     else timer = setTimeout(run, delayMs);
   };
   sessionizeSoon(0);
@@ -329,7 +347,7 @@ export async function openSiteWriter(
       return unsessionized;
     },
     openSessions() {
-      for (const [id, ts] of active) if (expired(ts)) active.delete(id);
+      pruneActive();
       return active.size;
     },
     isActive(identity) {
@@ -367,10 +385,14 @@ export async function openSiteWriter(
       clearTimeout(timer);
       timer = undefined;
       if (sessionizing !== undefined) await sessionizing;
+      clearInterval(pruner);
       // Store what the log holds while the budget lasts; the rest waits in the log for the next start.
       const deadline = performance.now() + budgetMs;
-      while (logged.length > 0 && performance.now() < deadline) await sessionizeBatch();
-      await log.close();
+      try {
+        while (logged.length > 0 && performance.now() < deadline) await sessionizeBatch();
+      } finally {
+        await log.close();
+      }
     },
   };
 }
@@ -387,6 +409,15 @@ function mix(h: number): number {
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Runs a reporting callback (metrics, logs); its failure must not break the write path. */
+function report(callback: () => void): void {
+  try {
+    callback();
+  } catch {
+    // A metric that cannot be counted is not worth an event.
+  }
 }
 
 function rememberStored(map: Hash64Map, id: string): void {

@@ -221,13 +221,37 @@ async function rowObjects(
 const IMPORT_FIELDS = `path, fingerprint, bytes, imported_at AS "importedAtMs", rows, accepted, duplicates,
   rejected, left_out AS "leftOut", rules_version AS "rulesVersion"`;
 
+/** A connection made when first needed, and the chain that runs its reads one after another. */
+class ReadLane {
+  #connecting: Promise<DuckDBConnection> | undefined;
+  #connection: DuckDBConnection | undefined;
+  #chain: Promise<unknown> = Promise.resolve();
+
+  run<T>(instance: DuckDBInstance, work: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    this.#connecting ??= instance.connect().then((c) => {
+      this.#connection = c;
+      return c;
+    });
+    const connecting = this.#connecting;
+    const run = this.#chain.then(async () => work(await connecting));
+    this.#chain = run.catch(() => {});
+    return run;
+  }
+
+  close(): void {
+    this.#connection?.closeSync();
+  }
+}
+
 class DuckDBStore implements Store {
   readonly dialect = 'duckdb' as const;
 
-  /** Reads run on a connection of their own, one at a time, so they never see or interleave with an open transaction. */
-  #reader: Promise<DuckDBConnection> | undefined;
-  #readerConnection: DuckDBConnection | undefined;
-  #reads: Promise<unknown> = Promise.resolve();
+  /**
+   * Reads run on connections of their own, one at a time per lane, so they never see or
+   * interleave with an open transaction: analyses on one lane, the collector's quick checks
+   * (`storedEventIds`) on another, so a slow report never holds up a commit.
+   */
+  readonly #lanes = { queries: new ReadLane(), checks: new ReadLane() };
 
   constructor(
     readonly path: string,
@@ -235,16 +259,9 @@ class DuckDBStore implements Store {
     private readonly connection: DuckDBConnection,
   ) {}
 
-  /** Runs `work` on the read connection once the reads before it are done. */
-  #reading<T>(work: (c: DuckDBConnection) => Promise<T>): Promise<T> {
-    this.#reader ??= this.instance.connect().then((c) => {
-      this.#readerConnection = c;
-      return c;
-    });
-    const reader = this.#reader;
-    const run = this.#reads.then(async () => work(await reader));
-    this.#reads = run.catch(() => {});
-    return run;
+  /** Runs `work` on a read connection once the reads before it (in its lane) are done. */
+  #reading<T>(work: (c: DuckDBConnection) => Promise<T>, lane: ReadLane = this.#lanes.queries): Promise<T> {
+    return lane.run(this.instance, work);
   }
 
   #read(sql: string, params?: DuckDBValue[]): Promise<Record<string, unknown>[]> {
@@ -312,9 +329,10 @@ class DuckDBStore implements Store {
   async storedEventIds(ids: readonly string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
     const list = listValue([...ids]);
-    const rows = await this.#read(
-      'SELECT DISTINCT event_id FROM events WHERE event_id IN (SELECT unnest($1))',
-      [list],
+    const rows = await this.#reading(
+      (c) =>
+        rowObjects(c, 'SELECT DISTINCT event_id FROM events WHERE event_id IN (SELECT unnest($1))', [list]),
+      this.#lanes.checks,
     );
     return new Set(rows.map((r) => String(r.event_id)));
   }
@@ -327,7 +345,8 @@ class DuckDBStore implements Store {
   }
 
   close(): void {
-    this.#readerConnection?.closeSync();
+    this.#lanes.queries.close();
+    this.#lanes.checks.close();
     this.connection.closeSync();
     this.instance.closeSync();
   }

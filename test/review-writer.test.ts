@@ -1,0 +1,90 @@
+/**
+ * Review findings on a site's write path (src/server/writer.ts): a failing sessionizing
+ * transaction is retried after a pause, and no transaction is larger than `maxBatchEvents`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRules } from '../src/core/rules.ts';
+import { openEventLog } from '../src/server/event-log.ts';
+import { openSiteWriter, type WriterOptions } from '../src/server/writer.ts';
+import { openDuckDBStore } from '../src/store/duckdb-store.ts';
+import type { Store } from '../src/store/store.ts';
+import { ev } from './helpers/store.ts';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function fixture(): Promise<{ dir: string; store: Store }> {
+  const dir = mkdtempSync(join(tmpdir(), 'stint-review-writer-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const store = await openDuckDBStore(join(dir, 'site.duckdb'));
+  cleanups.push(() => store.close());
+  return { dir, store };
+}
+
+const OPTIONS: WriterOptions = {
+  latenessMs: 300_000,
+  maxBatchEvents: 2,
+  maxPendingEvents: 10_000,
+  sessionizeDelayMs: 10,
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('site writer (review)', () => {
+  it('waits before it retries a failed sessionizing transaction, also with a full batch waiting', async () => {
+    const { dir, store } = await fixture();
+    const errors: unknown[] = [];
+    const writer = await openSiteWriter(store, createRules(), join(dir, 'site.log'), {
+      ...OPTIONS,
+      onSessionize: (s) => {
+        if ('error' in s) errors.push(s.error);
+      },
+    });
+    // The store fails (disk full, say) while three events (more than a batch) wait.
+    const transaction = store.transaction.bind(store);
+    // A real transaction on the store (BEGIN … ROLLBACK) whose work fails, as a full disk would.
+    store.transaction = () =>
+      transaction(async () => {
+        throw new Error('disk full');
+      });
+    await writer.submit([
+      ev('a', '2026-11-20T10:00:00Z', { eventId: 'e1' }),
+      ev('a', '2026-11-20T10:01:00Z', { eventId: 'e2' }),
+      ev('a', '2026-11-20T10:02:00Z', { eventId: 'e3' }),
+    ]);
+    await sleep(500);
+    const failures = errors.length;
+    store.transaction = transaction;
+    await writer.close();
+    // The writer says "retried" after 1 s: in half a second, one attempt (and perhaps one more).
+    expect(failures).toBeGreaterThanOrEqual(1);
+    expect(failures).toBeLessThanOrEqual(2);
+  });
+
+  it('keeps a transaction to maxBatchEvents also for the events recovered from the log at start', async () => {
+    const { dir, store } = await fixture();
+    const logDir = join(dir, 'site.log');
+    // Five events in the log that the store does not have yet (a crash before they were stored).
+    const { log } = await openEventLog(logDir, undefined);
+    for (let i = 0; i < 5; i++) await log.append([ev('a', `2026-11-20T10:0${i}:00Z`, { eventId: `r${i}` })]);
+    await log.close();
+
+    const sizes: number[] = [];
+    const writer = await openSiteWriter(store, createRules(), logDir, {
+      ...OPTIONS,
+      onSessionize: (s) => {
+        if ('events' in s) sizes.push(s.events);
+      },
+    });
+    expect(writer.unsessionized).toBe(5);
+    await writer.settle();
+    await writer.close();
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(5);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(OPTIONS.maxBatchEvents);
+  });
+});
