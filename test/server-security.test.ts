@@ -17,6 +17,7 @@ import fc from 'fast-check';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ANALYSES, analysisOptions } from '../src/cli/analyses.ts';
+import { CANONICAL_FIELDS } from '../src/core/normalize.ts';
 import { openRegistry } from '../src/server/registry.ts';
 import { closeServers, startTestServer, type TestServer } from './helpers/server.ts';
 
@@ -920,27 +921,7 @@ describe('collector fuzz', () => {
     'multipart/form-data; boundary=x',
     'application/x-www-form-urlencoded',
   ];
-  const FIELDS = [
-    'timestamp',
-    'anonymous_id',
-    'user_id',
-    'event',
-    'url',
-    'referrer',
-    'utm_source',
-    'utm_medium',
-    'utm_campaign',
-    'utm_term',
-    'utm_content',
-    'session_id',
-    'timezone',
-    'user_agent',
-    'value',
-    'event_id',
-    'properties',
-    'ip',
-    'site',
-  ];
+  const FIELDS = [...CANONICAL_FIELDS, 'properties', 'ip', 'site'];
   /** Values near every edge the collector checks: times, zones, numbers, lengths, odd text. */
   const EDGES: unknown[] = [
     '2026-11-20T10:00:00Z',
