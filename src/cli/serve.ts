@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { parseDuration } from '../core/duration.ts';
+import { StintError } from '../core/errors.ts';
 import { createServer } from '../server/app.ts';
 import { resolveConfig } from '../server/config.ts';
 import { openRegistry } from '../server/registry.ts';
@@ -70,7 +71,19 @@ export function registerServe(program: Command): void {
       };
       process.on('SIGTERM', () => void stop('SIGTERM'));
       process.on('SIGINT', () => void stop('SIGINT'));
-      const address = await server.app.listen({ port: config.port, host: config.host });
+      let address: string;
+      try {
+        address = await server.app.listen({ port: config.port, host: config.host });
+      } catch (err) {
+        await server.close();
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw err;
+        throw new StintError(
+          'STINT_BAD_CONFIG',
+          `Cannot listen on ${config.host}:${config.port}: ${code === 'EADDRINUSE' ? 'the port is in use' : code === 'EACCES' ? 'not allowed' : 'no such address here'}`,
+          'Pick another --port (or STINT_PORT), or stop what uses this one',
+        );
+      }
       if (demo) await startDemo(server, address, config.adminToken!);
       else if (server.registry.sites().length === 0) {
         server.app.log.warn(
