@@ -130,14 +130,16 @@ export async function openSiteWriter(
   const loggedIds = new Map<string, number>();
   const logged: Logged[] = [];
   let unsessionized = 0;
-  const addLogged = (events: readonly StintEvent[], at: LogPosition): void => {
+  /** `countIds`: enter the events' ids as logged (a commit has claimed them already). */
+  const addLogged = (events: readonly StintEvent[], at: LogPosition, countIds: boolean): void => {
     if (events.length === 0) return;
     logged.push({ events, end: at });
     unsessionized += events.length;
+    if (!countIds) return;
     for (const e of events)
       if (e.eventId !== '') loggedIds.set(e.eventId, (loggedIds.get(e.eventId) ?? 0) + 1);
   };
-  for (const run of recovered) addLogged(run.events, run.end);
+  for (const run of recovered) addLogged(run.events, run.end, true);
 
   const active = new Map<string, number>();
   let latestTsMs = Number.NEGATIVE_INFINITY;
@@ -173,24 +175,44 @@ export async function openSiteWriter(
     active.set(id, Math.max(active.get(id) ?? Number.NEGATIVE_INFINITY, e.tsMs));
   }
 
-  /** Which events repeat an event_id logged or stored before, or earlier in `events`. */
-  const findRetries = async (events: readonly StintEvent[]): Promise<boolean[]> => {
-    const duplicate = events.map(() => false);
-    const suspects: string[] = [];
-    events.forEach((e, i) => {
-      if (e.eventId === '') return;
-      if (loggedIds.has(e.eventId)) duplicate[i] = true;
-      else if (isStored(storedIds, e.eventId)) suspects.push(e.eventId);
-    });
+  /**
+   * Which events repeat an event_id logged or stored before, or earlier in `events`; the ids of
+   * the others are entered as logged at once (one map operation an event), and taken out again
+   * with `unclaim` if they do not reach the log after all.
+   */
+  const claimIds = async (events: readonly StintEvent[]): Promise<boolean[]> => {
+    const duplicate: boolean[] = new Array(events.length).fill(false);
+    const suspects: number[] = [];
+    for (let i = 0; i < events.length; i++) {
+      const id = events[i]!.eventId;
+      if (id === '') continue;
+      if (loggedIds.has(id)) duplicate[i] = true;
+      else {
+        loggedIds.set(id, 1);
+        if (isStored(storedIds, id)) suspects.push(i);
+      }
+    }
+    if (suspects.length === 0) return duplicate;
     // A matching hash is almost always a retry; the store says for sure.
-    const confirmed = await store.storedEventIds(suspects);
-    const seen = new Set<string>();
-    events.forEach((e, i) => {
-      if (e.eventId === '') return;
-      if (confirmed.has(e.eventId) || seen.has(e.eventId)) duplicate[i] = true;
-      seen.add(e.eventId);
-    });
+    let confirmed: Set<string>;
+    try {
+      confirmed = await store.storedEventIds(suspects.map((i) => events[i]!.eventId));
+    } catch (err) {
+      unclaim(events, duplicate);
+      throw err;
+    }
+    for (const i of suspects) {
+      const id = events[i]!.eventId;
+      if (!confirmed.has(id)) continue;
+      duplicate[i] = true;
+      loggedIds.delete(id);
+    }
     return duplicate;
+  };
+  const unclaim = (events: readonly StintEvent[], duplicate: readonly boolean[]): void => {
+    events.forEach((e, i) => {
+      if (!duplicate[i] && e.eventId !== '') loggedIds.delete(e.eventId);
+    });
   };
 
   const commit = async (batch: Pending[]): Promise<void> => {
@@ -198,9 +220,18 @@ export async function openSiteWriter(
     const all = batch.flatMap((p) => p.events);
     let duplicate: boolean[];
     try {
-      duplicate = await findRetries(all);
+      duplicate = await claimIds(all);
       const fresh = all.filter((_, i) => !duplicate[i]);
-      if (fresh.length > 0) addLogged(fresh, await log.append(fresh));
+      if (fresh.length > 0) {
+        let end: LogPosition;
+        try {
+          end = await log.append(fresh);
+        } catch (err) {
+          unclaim(all, duplicate);
+          throw err;
+        }
+        addLogged(fresh, end, false);
+      }
     } catch (err) {
       for (const p of batch) p.reject(err);
       return;
