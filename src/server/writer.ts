@@ -294,12 +294,12 @@ export async function openSiteWriter(
     const events = chunks.flatMap((c) => c.events);
     const position = chunks.at(-1)!.end;
     await store.transaction(async (tx) => {
-      // The reader's columns stand in for the staged events unless a retry is dropped.
+      // The log holds no retry (each commit checked its event_ids against the log and the
+      // store), so the staged events need no check against the stored ones, which would cost
+      // a pass over every stored event_id; the columns built here stand in for them.
       const columns = new EventColumnsBuilder(events.length);
       await tx.stageEvents(events.filter((e) => columns.append(e)));
-      const storedRetries = await tx.dropStoredRetries();
-      const ok = storedRetries === 0 && columns.duplicates === 0;
-      await resessionizeAffected(tx, sessionRules, rulesVersion, ok ? columns.finish() : undefined);
+      await resessionizeAffected(tx, sessionRules, rulesVersion, columns.finish());
       await tx.commitEvents(0);
       await tx.setMeta(POSITION_KEY, formatPosition(position));
     });
