@@ -94,7 +94,9 @@ export async function createServer(
     let opening = open.get(site.name);
     if (opening === undefined) {
       opening = (async () => {
-        const store = await openDuckDBStore(join(config.data, 'sites', `${site.name}.duckdb`));
+        const store = await openDuckDBStore(join(config.data, 'sites', `${site.name}.duckdb`), {
+          ...(config.storeMemory === undefined ? {} : { memoryLimit: config.storeMemory }),
+        });
         const writer = await openSiteWriter(store, rules, join(config.data, 'sites', `${site.name}.log`), {
           latenessMs: config.latenessMs,
           maxBatchEvents: config.sessionizeEvents,

@@ -29,6 +29,8 @@ export interface ServerConfig {
   /** false, a number of proxy hops in front, or the proxies' addresses. */
   readonly trustProxy: false | number | string[];
   readonly logLevel: string;
+  /** DuckDB's memory limit per site store ('1GB'); undefined: DuckDB's default (80 % of RAM). */
+  readonly storeMemory: string | undefined;
   /** Events per sessionizing transaction at most. */
   readonly sessionizeEvents: number;
   readonly sessionizeDelayMs: number;
@@ -65,6 +67,11 @@ const bytes: Parse = (text, name) => {
   return Number(m![1]) * (unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 * 1024 : 1);
 };
 const plain: Parse = (text) => text;
+const memory: Parse = (text, name) => {
+  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(text.trim()))
+    bad(name, text, 'a size such as 512MB or 2GB');
+  return text.trim();
+};
 /** false, a number of proxy hops (true: one), or the proxies' addresses (comma-separated). */
 const proxies: Parse = (text, name) => {
   if (/^(0|false|no|off)$/i.test(text)) return false;
@@ -226,6 +233,15 @@ export const SETTINGS = [
     fallback: 2_000_000,
     about:
       'events accepted but not yet in the store at most, per site; past that the collector answers 503 with Retry-After',
+  },
+  {
+    key: 'storeMemory',
+    file: 'store_memory',
+    env: 'STINT_STORE_MEMORY',
+    parse: memory,
+    fallback: undefined,
+    about:
+      "DuckDB's memory limit for each site's store, such as 1GB (default: DuckDB's, 80 % of RAM, per store)",
   },
   {
     key: 'timeoutMs',

@@ -109,10 +109,14 @@ const STAGE = 'stint_incoming';
 const KEYS = 'stint_keys';
 const PLACES = 'stint_places';
 
-export async function openDuckDBStore(path: string): Promise<Store> {
+/** `memoryLimit`: DuckDB's `memory_limit` for this store (e.g. '1GB'); its default is 80 % of RAM. */
+export async function openDuckDBStore(path: string, options: { memoryLimit?: string } = {}): Promise<Store> {
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(path);
+    instance = await DuckDBInstance.create(
+      path,
+      options.memoryLimit === undefined ? undefined : { memory_limit: options.memoryLimit },
+    );
   } catch (err) {
     throw storeError(path, err);
   }
