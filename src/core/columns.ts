@@ -48,7 +48,11 @@ export class EventColumnsBuilder {
   readonly #seenEventIds = new Set<string>();
   #duplicates = 0;
 
-  constructor(capacity = INITIAL_CAPACITY) {
+  /** Whether retries are looked for; off when the caller knows there are none (a set of every event_id is costly). */
+  readonly #dedupe: boolean;
+
+  constructor(capacity = INITIAL_CAPACITY, options: { dedupe?: boolean } = {}) {
+    this.#dedupe = options.dedupe ?? true;
     this.#capacity = Math.max(16, capacity);
     this.#tsMs = new Float64Array(this.#capacity);
     this.#value = new Float64Array(this.#capacity);
@@ -65,7 +69,7 @@ export class EventColumnsBuilder {
 
   /** Appends an event; returns false (and counts it) when its event_id was seen before. */
   append(e: StintEvent): boolean {
-    if (e.eventId !== '') {
+    if (this.#dedupe && e.eventId !== '') {
       if (this.#seenEventIds.has(e.eventId)) {
         this.#duplicates++;
         return false;

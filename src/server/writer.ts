@@ -295,11 +295,13 @@ export async function openSiteWriter(
     const position = chunks.at(-1)!.end;
     await store.transaction(async (tx) => {
       // The log holds no retry (each commit checked its event_ids against the log and the
-      // store), so the staged events need no check against the stored ones, which would cost
-      // a pass over every stored event_id; the columns built here stand in for them.
-      const columns = new EventColumnsBuilder(events.length);
-      await tx.stageEvents(events.filter((e) => columns.append(e)));
-      await resessionizeAffected(tx, sessionRules, rulesVersion, columns.finish());
+      // store), so neither the staged events nor their columns are checked for one again.
+      const builder = new EventColumnsBuilder(events.length, { dedupe: false });
+      for (const e of events) builder.append(e);
+      const columns = builder.finish();
+      // Staged from the columns: far fewer texts per event through the appender.
+      await tx.stageColumns(columns, events);
+      await resessionizeAffected(tx, sessionRules, rulesVersion, columns);
       await tx.commitEvents(0);
       await tx.setMeta(POSITION_KEY, formatPosition(position));
     });

@@ -8,9 +8,11 @@
  *   await c.run(`INSERT INTO t SELECT … FROM (${staged.sql}) …`, staged.params);
  *   await staged.drop();
  */
-import { DOUBLE, type DuckDBConnection, INTEGER } from '@duckdb/node-api';
+import { DOUBLE, type DuckDBConnection, INTEGER, VARCHAR } from '@duckdb/node-api';
 import type { EventColumns } from '../core/columns.ts';
-import { appendColumns, appendTexts, dropTables, positions } from '../io/duckdb-append.ts';
+import { Dictionary } from '../core/dictionary.ts';
+import type { StintEvent } from '../core/event.ts';
+import { appendColumns, appendRows, appendTexts, dropTables, positions } from '../io/duckdb-append.ts';
 import { ATTR_TEXTS, PAGE_TEXTS, type ParquetRows } from '../io/parquet-columns.ts';
 
 const UTM = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'] as const;
@@ -87,4 +89,115 @@ export async function stageParquetRows(
     params: readsFile ? [rows.path] : [],
     drop: () => dropTables(c, ['p', 'ids', 'pages', 'attrs'].map(t)),
   };
+}
+
+/**
+ * Whether `stageEventColumns` can stage these columns: the campaign dictionary joins source,
+ * medium and campaign with \u0001, so events with that character in one of them cannot be
+ * split back and are for `stageEvents`.
+ */
+export function campaignsSplit(cols: EventColumns): boolean {
+  return cols.campaigns.values.every((v) => v === '' || v.split('\u0001').length === 3);
+}
+
+/**
+ * Events whose columns the caller has built (`cols`, one per event of `events`, in order) into
+ * DuckDB with few texts per event: the dictionary-coded fields go in as typed arrays of codes
+ * and each dictionary once; only event_id, url and properties (and utm_term, utm_content as
+ * one more small dictionary) are per-event texts. `sql` selects the same rows `stageEvents`
+ * stages, with `seq` = `firstSeq` + position.
+ */
+export async function stageEventColumns(
+  c: DuckDBConnection,
+  cols: EventColumns,
+  events: readonly StintEvent[],
+  names: readonly string[],
+  firstSeq: number,
+): Promise<{ sql: string; drop(): Promise<void> }> {
+  const t = (name: string): string => `${PREFIX}${name}`;
+  const extras = new Dictionary();
+  const extraCode = new Int32Array(cols.length);
+  events.forEach((e, i) => {
+    extraCode[i] =
+      e.utmTerm === '' && e.utmContent === '' ? 0 : extras.code(JSON.stringify([e.utmTerm, e.utmContent]));
+  });
+  await appendColumns(
+    c,
+    `CREATE TEMP TABLE ${t('c')}`,
+    t('c'),
+    [
+      { name: 'k', type: INTEGER, values: positions(cols.length) },
+      { name: 'ts', type: DOUBLE, values: cols.tsMs },
+      { name: 'value', type: DOUBLE, values: cols.value },
+      { name: 'anon', type: INTEGER, values: cols.anonCode },
+      { name: 'usr', type: INTEGER, values: cols.userCode },
+      { name: 'name', type: INTEGER, values: cols.nameCode },
+      { name: 'path', type: INTEGER, values: cols.pathCode },
+      { name: 'ref', type: INTEGER, values: cols.referrerCode },
+      { name: 'camp', type: INTEGER, values: cols.campaignCode },
+      { name: 'skey', type: INTEGER, values: cols.sessionKeyCode },
+      { name: 'zone', type: INTEGER, values: cols.zoneCode },
+      { name: 'agent', type: INTEGER, values: cols.agentCode },
+      { name: 'extra', type: INTEGER, values: extraCode },
+    ],
+    cols.length,
+  );
+  await c.run(`CREATE TEMP TABLE ${t('t')} (k INTEGER, event_id VARCHAR, url VARCHAR, properties VARCHAR)`);
+  appendRows(await c.createAppender(t('t'), 'main', 'temp'), [INTEGER, VARCHAR, VARCHAR, VARCHAR], events, [
+    (_, k) => k,
+    (e) => e.eventId,
+    (e) => e.url,
+    (e) => (e.properties === undefined ? '' : JSON.stringify(e.properties)),
+  ]);
+  const split = (d: Dictionary, parts: number, parse: (v: string) => string[]) =>
+    d.values.map((v) => (v === '' ? Array(parts).fill('') : parse(v)));
+  const one = (d: Dictionary) => d.values.map((v) => [v]);
+  const dicts: [string, readonly string[], readonly (readonly string[])[]][] = [
+    ['ids', ['v'], one(cols.ids)],
+    ['names', ['v'], one(cols.names)],
+    ['paths', ['v'], one(cols.paths)],
+    ['refs', ['v'], one(cols.referrers)],
+    ['camps', ['s', 'm', 'c'], split(cols.campaigns, 3, (v) => v.split('\u0001'))],
+    ['skeys', ['v'], one(cols.sessionKeys)],
+    ['zones', ['v'], one(cols.zones)],
+    ['agents', ['v'], one(cols.agents)],
+    ['extras', ['term', 'content'], split(extras, 2, (v) => JSON.parse(v) as string[])],
+  ];
+  for (const [name, fields, rows] of dicts)
+    await appendTexts(c, `CREATE TEMP TABLE ${t(name)}`, t(name), fields, rows);
+  const field: Record<string, string> = {
+    event_id: 'x.event_id',
+    ts_ms: 'p.ts::BIGINT',
+    anonymous_id: 'ia.v',
+    user_id: 'iu.v',
+    event: 'nm.v',
+    url: 'x.url',
+    path: 'pa.v',
+    referrer: 'rf.v',
+    utm_source: 'cp.s',
+    utm_medium: 'cp.m',
+    utm_campaign: 'cp.c',
+    utm_term: 'ex.term',
+    utm_content: 'ex.content',
+    session_key: 'sk.v',
+    timezone: 'zn.v',
+    user_agent: 'ag.v',
+    value: 'p.value',
+    properties: 'x.properties',
+  };
+  const sql = `
+    SELECT ${firstSeq} + p.k AS seq, ${names.map((n) => `${field[n]} AS ${n}`).join(', ')}
+    FROM ${t('c')} p
+    JOIN ${t('t')} x ON x.k = p.k
+    JOIN ${t('ids')} ia ON ia.code = p.anon
+    JOIN ${t('ids')} iu ON iu.code = p.usr
+    JOIN ${t('names')} nm ON nm.code = p.name
+    JOIN ${t('paths')} pa ON pa.code = p.path
+    JOIN ${t('refs')} rf ON rf.code = p.ref
+    JOIN ${t('camps')} cp ON cp.code = p.camp
+    JOIN ${t('skeys')} sk ON sk.code = p.skey
+    JOIN ${t('zones')} zn ON zn.code = p.zone
+    JOIN ${t('agents')} ag ON ag.code = p.agent
+    JOIN ${t('extras')} ex ON ex.code = p.extra`;
+  return { sql, drop: () => dropTables(c, ['c', 't', ...dicts.map(([name]) => name)].map(t)) };
 }

@@ -51,6 +51,11 @@ export interface ReadEvents {
 export interface StoreTransaction {
   /** Stages new events for this transaction; called batch by batch, in input order. */
   stageEvents(events: readonly StintEvent[]): Promise<void>;
+  /**
+   * Stages events whose columns the caller built (`cols`, one per event of `events`: no retry
+   * dropped between them), as `stageEvents` does, with fewer texts per event.
+   */
+  stageColumns(cols: EventColumns, events: readonly StintEvent[]): Promise<void>;
   /** Stages a Parquet file's events as the fast path read them (`cols` and `rows`), as `stageEvents` does. */
   stageRows(rows: ParquetRows, cols: EventColumns): Promise<void>;
   /**
