@@ -150,6 +150,17 @@ const RESERVED = new Set<string>([...CANONICAL_FIELDS, 'ip', 'site', 'properties
 /** The event's fields with reserved names in lower case; a message when it is no object or names a field twice. */
 function fieldsByName(raw: unknown): Record<string, unknown> | string {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return 'an event must be a JSON object';
+  // Mostly every name is as it should be: then the parsed object itself is the record (it is
+  // the collector's own, fresh from the body).
+  let renamed = false;
+  for (const key in raw) {
+    const lower = key.toLowerCase();
+    if (lower !== key && RESERVED.has(lower)) {
+      renamed = true;
+      break;
+    }
+  }
+  if (!renamed) return raw as Record<string, unknown>;
   const record: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
     const lower = key.toLowerCase();
