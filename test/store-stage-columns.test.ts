@@ -23,7 +23,11 @@ async function stored(store: Store, events: StintEvent[], columnWise: boolean) {
   return store.query({ sql: 'SELECT * EXCLUDE (received_at) FROM events ORDER BY seq', params: [] });
 }
 
-const text = fc.oneof(fc.constant(''), fc.constantFrom('a', 'b', 'ü', '🙂', 'x\u0001y', "it's"), fc.string({ maxLength: 8 }));
+const text = fc.oneof(
+  fc.constant(''),
+  fc.constantFrom('a', 'b', 'ü', '🙂', 'x\u0001y', "it's"),
+  fc.string({ maxLength: 8 }),
+);
 
 describe('stageColumns', () => {
   it('stores what stageEvents stores, for any fields', async () => {
@@ -35,7 +39,10 @@ describe('stageColumns', () => {
             user: fc.constantFrom('', 'u1'),
             t: fc.integer({ min: 0, max: 10_000_000 }),
             name: fc.constantFrom('pageview', 'click', 'purchase'),
-            url: fc.oneof(fc.constant(''), fc.constantFrom('https://x.example/a?b=1#c', '/p/ä', 'https://x.example')),
+            url: fc.oneof(
+              fc.constant(''),
+              fc.constantFrom('https://x.example/a?b=1#c', '/p/ä', 'https://x.example'),
+            ),
             referrer: text,
             source: text,
             medium: text,
@@ -46,7 +53,10 @@ describe('stageColumns', () => {
             zone: fc.constantFrom('', 'Europe/Berlin'),
             agent: text,
             value: fc.double({ min: -1e6, max: 1e6, noNaN: true }),
-            props: fc.option(fc.dictionary(fc.string({ maxLength: 4 }), fc.oneof(fc.string({ maxLength: 6 }), fc.integer())), { nil: undefined }),
+            props: fc.option(
+              fc.dictionary(fc.string({ maxLength: 4 }), fc.oneof(fc.string({ maxLength: 6 }), fc.integer())),
+              { nil: undefined },
+            ),
           }),
           { minLength: 1, maxLength: 40 },
         ),
