@@ -157,6 +157,20 @@ describe('rule 6 edges: split only when both campaigns are non-empty and differ'
     expect(reasons(events, rules)).toEqual(['open']);
   });
 
+  it('parts holding the separator characters stay apart: ("a\\u0001b", "c") is not ("a", "b\\u0001c")', () => {
+    const events = [
+      ev('A', '10:00', { utm_source: 'a\u0001b', utm_medium: 'c' }),
+      ev('A', '10:01', { utm_source: 'a', utm_medium: 'b\u0001c' }),
+      ev('A', '10:02', { utm_source: 'x\u0002a', utm_medium: '\u0002' }),
+    ];
+    const { sessions } = sessionize(events, rules);
+    expect(sessions.map((s) => [s.endReason, s.source, s.medium])).toEqual([
+      ['campaign', 'a\u0001b', 'c'],
+      ['campaign', 'a', 'b\u0001c'],
+      ['open', 'x\u0002a', '\u0002'],
+    ]);
+  });
+
   it('a triple that differs in one part only splits', () => {
     const events = [
       ev('A', '10:00', { utm_source: 'g', utm_medium: 'cpc', utm_campaign: 'x' }),

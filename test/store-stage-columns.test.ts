@@ -1,13 +1,16 @@
 /**
  * `stageColumns` (the server's sessionizer stages events it already has as columns) stores the
- * same rows as `stageEvents`, field for field, for awkward events.
+ * same rows as `stageEvents`, field for field, for awkward events; and campaign texts holding
+ * the dictionary's separator characters survive a trip through the store.
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventColumnsBuilder } from '../src/core/columns.ts';
 import type { StintEvent } from '../src/core/event.ts';
+import { createRules } from '../src/core/rules.ts';
+import { sessionizeEvents } from '../src/core/sessionize.ts';
 import type { Store } from '../src/store/store.ts';
-import { closeStores, ev, freshStore } from './helpers/store.ts';
+import { closeStores, ev, freshStore, importEvents } from './helpers/store.ts';
 
 afterEach(closeStores);
 
@@ -87,5 +90,29 @@ describe('stageColumns', () => {
       ),
       { numRuns: 25 },
     );
+  });
+});
+
+describe('campaign texts read back from the store', () => {
+  it('keeps parts holding the separator characters apart when stored events are sessionized again', async () => {
+    const rules = createRules({ splitOnCampaign: true });
+    const first = [ev('A', '2026-11-20T10:00:00Z', { utmSource: 'a\u0001b', utmMedium: 'c', eventId: 'e1' })];
+    // The second import touches A: its stored event is read back through the store's SQL.
+    const second = [
+      ev('A', '2026-11-20T10:01:00Z', { utmSource: 'a', utmMedium: 'b\u0001c', eventId: 'e2' }),
+      ev('A', '2026-11-20T10:02:00Z', { utmSource: 'x\u0002a', utmMedium: '\u0002', eventId: 'e3' }),
+    ];
+    const store = await freshStore();
+    await importEvents(store, first, rules);
+    await importEvents(store, second, rules);
+    const rows = await store.query({
+      sql: 'SELECT end_reason, source, medium FROM sessions ORDER BY start_ms',
+      params: [],
+    });
+    const expected = sessionizeEvents([...first, ...second], rules, {});
+    expect(rows.map((r) => [r.end_reason, r.source, r.medium])).toEqual(
+      expected.map((s) => [s.endReason, s.source, s.medium]),
+    );
+    expect(rows.map((r) => r.end_reason)).toEqual(['campaign', 'campaign', 'open']);
   });
 });

@@ -5,7 +5,7 @@
  *
  *   const sc = sessionizeToColumns(cols, rules); for (let i = 0; i < sc.length; i++) write(sc.sessionAt(i));
  */
-import type { EventDictionaries } from './columns.ts';
+import { campaignParts, type EventDictionaries } from './columns.ts';
 import { END_REASONS, type EndReason, type Session } from './session.ts';
 import { identityLanes, sessionIdFromLanes, sessionIdWords } from './session-id.ts';
 import { type AgentInfo, describeAgent } from './user-agent.ts';
@@ -193,9 +193,7 @@ export class SessionColumns {
   campaignParts(code: number): readonly [string, string, string] {
     let parts = this.#campaignCache[code];
     if (parts === undefined) {
-      const [source = '', medium = '', name = ''] =
-        code === 0 ? [] : this.dicts.campaigns.value(code).split('\u0001');
-      parts = [source, medium, name];
+      parts = campaignParts(this.dicts.campaigns.value(code));
       this.#campaignCache[code] = parts;
     }
     return parts;

@@ -15,16 +15,21 @@ import type { ReadEvents } from './store.ts';
 
 const READ = 'stint_read';
 
+/** A campaign part as `campaignCode` escapes it: \u0002 as \u0002b, then \u0001 as \u0002a. */
+function escapedPart(column: string): string {
+  return `replace(replace(${column}, chr(2), chr(2) || 'b'), chr(1), chr(2) || 'a')`;
+}
+
 /** Each dictionary of `EventColumns`, as the SQL of one value per event ('' for code 0). */
 const TEXTS = {
   ids: ['anonymous_id', 'user_id'],
   names: ['event'],
   paths: ['path'],
   referrers: ['referrer'],
-  // As `campaignCode`: the three joined, '' when all three are empty.
+  // As `campaignCode`: the three escaped and joined, '' when all three are empty.
   campaigns: [
     `CASE WHEN utm_source = '' AND utm_medium = '' AND utm_campaign = '' THEN ''
-          ELSE utm_source || chr(1) || utm_medium || chr(1) || utm_campaign END`,
+          ELSE ${['utm_source', 'utm_medium', 'utm_campaign'].map(escapedPart).join(' || chr(1) || ')} END`,
   ],
   sessionKeys: ['session_key'],
   zones: ['timezone'],

@@ -9,7 +9,7 @@
  *   await staged.drop();
  */
 import { DOUBLE, type DuckDBConnection, INTEGER, VARCHAR } from '@duckdb/node-api';
-import type { EventColumns } from '../core/columns.ts';
+import { campaignParts, type EventColumns } from '../core/columns.ts';
 import { Dictionary } from '../core/dictionary.ts';
 import type { StintEvent } from '../core/event.ts';
 import { appendColumns, appendRows, appendTexts, dropTables, positions } from '../io/duckdb-append.ts';
@@ -92,15 +92,6 @@ export async function stageParquetRows(
 }
 
 /**
- * Whether `stageEventColumns` can stage these columns: the campaign dictionary joins source,
- * medium and campaign with \u0001, so events with that character in one of them cannot be
- * split back and are for `stageEvents`.
- */
-export function campaignsSplit(cols: EventColumns): boolean {
-  return cols.campaigns.values.every((v) => v === '' || v.split('\u0001').length === 3);
-}
-
-/**
  * Events whose columns the caller has built (`cols`, one per event of `events`, in order) into
  * DuckDB with few texts per event: the dictionary-coded fields go in as typed arrays of codes
  * and each dictionary once; only event_id, url and properties (and utm_term, utm_content as
@@ -149,19 +140,21 @@ export async function stageEventColumns(
     (e) => e.url,
     (e) => (e.properties === undefined ? '' : JSON.stringify(e.properties)),
   ]);
-  const split = (d: Dictionary, parts: number, parse: (v: string) => string[]) =>
-    d.values.map((v) => (v === '' ? Array(parts).fill('') : parse(v)));
   const one = (d: Dictionary) => d.values.map((v) => [v]);
   const dicts: [string, readonly string[], readonly (readonly string[])[]][] = [
     ['ids', ['v'], one(cols.ids)],
     ['names', ['v'], one(cols.names)],
     ['paths', ['v'], one(cols.paths)],
     ['refs', ['v'], one(cols.referrers)],
-    ['camps', ['s', 'm', 'c'], split(cols.campaigns, 3, (v) => v.split('\u0001'))],
+    ['camps', ['s', 'm', 'c'], cols.campaigns.values.map(campaignParts)],
     ['skeys', ['v'], one(cols.sessionKeys)],
     ['zones', ['v'], one(cols.zones)],
     ['agents', ['v'], one(cols.agents)],
-    ['extras', ['term', 'content'], split(extras, 2, (v) => JSON.parse(v) as string[])],
+    [
+      'extras',
+      ['term', 'content'],
+      extras.values.map((v) => (v === '' ? ['', ''] : (JSON.parse(v) as string[]))),
+    ],
   ];
   for (const [name, fields, rows] of dicts)
     await appendTexts(c, `CREATE TEMP TABLE ${t(name)}`, t(name), fields, rows);

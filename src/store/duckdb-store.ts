@@ -29,7 +29,7 @@ import { appendColumns, appendRows, appendTexts, dropTables } from '../io/duckdb
 import type { ParquetRows } from '../io/parquet-columns.ts';
 import { stageSessions } from '../io/write-session-parquet.ts';
 import { readEventColumns } from './duckdb-columns.ts';
-import { campaignsSplit, stageEventColumns, stageParquetRows } from './duckdb-rows.ts';
+import { stageEventColumns, stageParquetRows } from './duckdb-rows.ts';
 import { rulesFromJson, rulesToJson } from './rules-json.ts';
 import type {
   ImportRecord,
@@ -409,7 +409,6 @@ class DuckDBTransaction implements StoreTransaction {
   }
 
   async stageColumns(cols: EventColumns, events: readonly StintEvent[]): Promise<void> {
-    if (!campaignsSplit(cols)) return this.stageEvents(events);
     await this.#ensureStage();
     const seq0 = this.#nextSeq!;
     const staged = await stageEventColumns(this.c, cols, events, EVENT_NAME_LIST, seq0);
