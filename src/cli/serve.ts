@@ -111,8 +111,6 @@ function registerSites(program: Command): void {
       collect,
       [],
     )
-    .option('--data <dir>', 'the server data directory (default: stint-data)')
-    .option('--config <file>', 'settings file')
     .action((name: string, flags: DataFlags & { origin: string[] }) => {
       const registry = openRegistry(dataOf(flags));
       const { site, writeKey } = registry.addSite(name, flags.origin);
@@ -121,14 +119,11 @@ function registerSites(program: Command): void {
           `In the site's pages:  fetch('https://YOUR-STINT/api/v1/events?key=${site.publicKey}', { method: 'POST', body: JSON.stringify({ url: location.href, referrer: document.referrer }) })\n`,
       );
     });
-  sites
-    .command('list')
-    .option('--data <dir>', 'the server data directory (default: stint-data)')
-    .option('--config <file>', 'settings file')
-    .action((flags: DataFlags) => {
-      for (const s of openRegistry(dataOf(flags)).sites())
-        process.stdout.write(`${s.name}\t${s.publicKey}\t${s.origins.join(',')}\n`);
-    });
+  sites.command('list').action((flags: DataFlags) => {
+    for (const s of openRegistry(dataOf(flags)).sites())
+      process.stdout.write(`${s.name}\t${s.publicKey}\t${s.origins.join(',')}\n`);
+  });
+  withDataOptions(sites);
 }
 
 function registerTokens(program: Command): void {
@@ -139,8 +134,6 @@ function registerTokens(program: Command): void {
     .option('--site <name>', 'the site a read-only token may read')
     .option('--admin', 'an admin token: reads every site, sends for any site, sees /metrics', false)
     .option('--label <text>', 'a note to recognise the token by', '')
-    .option('--data <dir>', 'the server data directory (default: stint-data)')
-    .option('--config <file>', 'settings file')
     .action((flags: DataFlags & { site?: string; admin: boolean; label: string }) => {
       const registry = openRegistry(dataOf(flags));
       const { token, secret } = registry.createToken(flags.admin ? 'admin' : 'read', flags.site, flags.label);
@@ -149,25 +142,18 @@ function registerTokens(program: Command): void {
         `token ${token.id} (${token.role}${token.site === undefined ? '' : ` of ${token.site}`}); shown once, keep it safe\n`,
       );
     });
-  tokens
-    .command('list')
-    .option('--data <dir>', 'the server data directory (default: stint-data)')
-    .option('--config <file>', 'settings file')
-    .action((flags: DataFlags) => {
-      for (const t of openRegistry(dataOf(flags)).tokens()) {
-        const state =
-          t.revokedAtMs === undefined ? 'active' : `revoked ${new Date(t.revokedAtMs).toISOString()}`;
-        process.stdout.write(`${t.id}\t${t.role}\t${t.site ?? '*'}\t${state}\t${t.label}\n`);
-      }
-    });
-  tokens
-    .command('revoke <id>')
-    .option('--data <dir>', 'the server data directory (default: stint-data)')
-    .option('--config <file>', 'settings file')
-    .action((id: string, flags: DataFlags) => {
-      openRegistry(dataOf(flags)).revokeToken(id);
-      process.stdout.write(`revoked ${id}\n`);
-    });
+  tokens.command('list').action((flags: DataFlags) => {
+    for (const t of openRegistry(dataOf(flags)).tokens()) {
+      const state =
+        t.revokedAtMs === undefined ? 'active' : `revoked ${new Date(t.revokedAtMs).toISOString()}`;
+      process.stdout.write(`${t.id}\t${t.role}\t${t.site ?? '*'}\t${state}\t${t.label}\n`);
+    }
+  });
+  tokens.command('revoke <id>').action((id: string, flags: DataFlags) => {
+    openRegistry(dataOf(flags)).revokeToken(id);
+    process.stdout.write(`revoked ${id}\n`);
+  });
+  withDataOptions(tokens);
 }
 
 function registerShares(program: Command): void {
@@ -176,8 +162,6 @@ function registerShares(program: Command): void {
     .command('create')
     .requiredOption('--site <name>', 'the site to share')
     .option('--expires <duration>', 'how long the link works (e.g. 7d); default: until revoked')
-    .option('--data <dir>', 'the server data directory (default: stint-data)')
-    .option('--config <file>', 'settings file')
     .action((flags: DataFlags & { site: string; expires?: string }) => {
       const expiresAtMs =
         flags.expires === undefined ? undefined : Date.now() + parseDuration(flags.expires, '--expires');
@@ -187,31 +171,33 @@ function registerShares(program: Command): void {
         `share link ${link.id} for ${link.site}${expiresAtMs === undefined ? '' : `, until ${new Date(expiresAtMs).toISOString()}`}: use it as a bearer token or ?access_token=\n`,
       );
     });
-  share
-    .command('list')
-    .option('--data <dir>', 'the server data directory (default: stint-data)')
-    .option('--config <file>', 'settings file')
-    .action((flags: DataFlags) => {
-      for (const s of openRegistry(dataOf(flags)).shares()) {
-        const state =
-          s.revokedAtMs !== undefined
-            ? 'revoked'
-            : s.expiresAtMs !== undefined && s.expiresAtMs <= Date.now()
-              ? 'expired'
-              : 'active';
-        process.stdout.write(
-          `${s.id}\t${s.site}\t${state}\t${s.expiresAtMs === undefined ? 'no expiry' : new Date(s.expiresAtMs).toISOString()}\n`,
-        );
-      }
-    });
-  share
-    .command('revoke <id>')
-    .option('--data <dir>', 'the server data directory (default: stint-data)')
-    .option('--config <file>', 'settings file')
-    .action((id: string, flags: DataFlags) => {
-      openRegistry(dataOf(flags)).revokeShare(id);
-      process.stdout.write(`revoked ${id}\n`);
-    });
+  share.command('list').action((flags: DataFlags) => {
+    for (const s of openRegistry(dataOf(flags)).shares()) {
+      const state =
+        s.revokedAtMs !== undefined
+          ? 'revoked'
+          : s.expiresAtMs !== undefined && s.expiresAtMs <= Date.now()
+            ? 'expired'
+            : 'active';
+      process.stdout.write(
+        `${s.id}\t${s.site}\t${state}\t${s.expiresAtMs === undefined ? 'no expiry' : new Date(s.expiresAtMs).toISOString()}\n`,
+      );
+    }
+  });
+  share.command('revoke <id>').action((id: string, flags: DataFlags) => {
+    openRegistry(dataOf(flags)).revokeShare(id);
+    process.stdout.write(`revoked ${id}\n`);
+  });
+  withDataOptions(share);
+}
+
+/** Every subcommand of a group finds the server's data as `stint serve` does: --data, --config. */
+function withDataOptions(group: Command): void {
+  for (const cmd of group.commands) {
+    cmd
+      .option('--data <dir>', 'the server data directory (default: stint-data)')
+      .option('--config <file>', 'settings file');
+  }
 }
 
 function collect(value: string, previous: string[]): string[] {

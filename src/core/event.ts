@@ -29,5 +29,8 @@ export interface StintEvent {
 
 export const PAGEVIEW = 'pageview';
 
+/** The event's identity in device mode (SESSIONS.md section 2): its anonymous_id, else its user_id. */
+export const deviceIdentity = (e: StintEvent): string => (e.anonymousId === '' ? e.userId : e.anonymousId);
+
 /** A raw event as a library user or a reader hands it in: canonical keys, any case. */
 export type EventInput = Record<string, unknown>;

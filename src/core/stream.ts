@@ -12,7 +12,7 @@
  *   timeout 5m, lateness 10m: A@10:00 → started; A@10:08 → started (gap 8m > 5m);
  *   A@10:04 (late but within lateness) → merged: one session 10:00–10:08 replaces both.
  */
-import type { EventInput, StintEvent } from './event.ts';
+import { deviceIdentity, type EventInput, type StintEvent } from './event.ts';
 import { createNormalizer, type RejectReason } from './normalize.ts';
 import type { SessionRules } from './rules.ts';
 import type { Session } from './session.ts';
@@ -78,9 +78,9 @@ export function createSessionizer(rules: SessionRules, options: StreamOptions): 
   let openSessions = 0;
 
   const keyOf = (e: StintEvent): string => {
-    if (e.anonymousId === '') return e.userId;
-    if (rules.identity === 'user') return links.get(e.anonymousId)?.userId ?? e.anonymousId;
-    return e.anonymousId;
+    if (rules.identity === 'user' && e.anonymousId !== '')
+      return links.get(e.anonymousId)?.userId ?? e.anonymousId;
+    return deviceIdentity(e);
   };
 
   /** Re-walks one identity's pending events and reports what changed. */

@@ -157,34 +157,35 @@ export async function createServer(
 
   // Bodies: UTF-8 checked, JSON parsed without prototype poisoning; NDJSON split into lines.
   app.removeAllContentTypeParsers();
-  const jsonParser = (_req: FastifyRequest, body: Buffer, done: (err: Error | null, v?: unknown) => void) => {
-    if (!isUtf8(body)) return done(new HttpError(400, 'invalid_utf8', 'The body is not valid UTF-8'));
-    try {
-      done(
-        null,
-        secureJson.parse(body.toString('utf8'), undefined, {
-          protoAction: 'error',
-          constructorAction: 'error',
-        }),
-      );
-    } catch (err) {
-      done(
-        new HttpError(
+  const textParser =
+    (read: (text: string) => unknown) =>
+    (_req: FastifyRequest, body: Buffer, done: (err: Error | null, v?: unknown) => void) => {
+      if (!isUtf8(body)) return done(new HttpError(400, 'invalid_utf8', 'The body is not valid UTF-8'));
+      try {
+        done(null, read(body.toString('utf8')));
+      } catch (err) {
+        done(err as Error);
+      }
+    };
+  app.addContentTypeParser(
+    ['application/json', 'text/plain'],
+    { parseAs: 'buffer' },
+    textParser((text) => {
+      try {
+        return parseJson(text);
+      } catch (err) {
+        throw new HttpError(
           400,
           'invalid_json',
           `The body is not valid JSON: ${(err as Error).message.slice(0, 200)}`,
-        ),
-      );
-    }
-  };
-  app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'buffer' }, jsonParser);
+        );
+      }
+    }),
+  );
   app.addContentTypeParser(
     ['application/x-ndjson', 'application/jsonl'],
     { parseAs: 'buffer', bodyLimit: config.ndjsonBodyLimit },
-    (_req, body: Buffer, done) => {
-      if (!isUtf8(body)) return done(new HttpError(400, 'invalid_utf8', 'The body is not valid UTF-8'));
-      done(null, { ndjson: body.toString('utf8').split('\n') });
-    },
+    textParser((text) => ({ ndjson: text.split('\n') })),
   );
 
   // While closing, every answer ends its connection, so close() need not wait for idle keep-alives.
@@ -409,7 +410,7 @@ export async function createServer(
     for (const [i, line] of body.ndjson.entries()) {
       if (line.trim() === '') continue;
       try {
-        raw.push(secureJson.parse(line, undefined, { protoAction: 'error', constructorAction: 'error' }));
+        raw.push(parseJson(line));
       } catch {
         throw new HttpError(400, 'invalid_json', `Line ${i + 1} is not valid JSON`);
       }
@@ -611,6 +612,10 @@ export async function createServer(
     },
   };
 }
+
+/** JSON, refusing prototype poisoning (`__proto__`, `constructor.prototype`). */
+const parseJson = (text: string): unknown =>
+  secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
 
 const MAX_LIVE_STREAMS = 20;
 

@@ -116,6 +116,8 @@ export async function openEventLog(
     from !== undefined &&
     (last === undefined || last < from.segment || (last === from.segment && lastSize < from.offset));
   let segment = beyond ? from.segment + 1 : (last ?? 1);
+  /** The lowest segment that may still be on disk. */
+  let oldest = segments[0] ?? segment;
   // O_DSYNC: each write returns once its bytes are on disk, in one call (no separate fdatasync).
   const openSegment = (n: number): Promise<FileHandle> =>
     open(
@@ -156,10 +158,13 @@ export async function openEventLog(
       return done;
     },
     async release(position) {
+      // Mostly nothing to delete: the directory is read only once a whole segment is stored.
+      if (position.segment <= oldest) return;
       for (const f of await readdir(dir)) {
         const n = /^\d{12}\.ndjson$/.test(f) ? Number(f.slice(0, 12)) : Number.NaN;
         if (n < position.segment) await unlink(join(dir, f));
       }
+      oldest = position.segment;
     },
     async close() {
       await chain;

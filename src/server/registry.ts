@@ -224,19 +224,8 @@ export function openRegistry(dir: string): Registry {
       update((file) => file.tokens.push(token));
       return { token, secret: secretText };
     },
-    revokeToken(id, nowMs = Date.now()) {
-      return update((file) => {
-        const i = file.tokens.findIndex((t) => t.id === id);
-        if (i < 0)
-          throw new StintError(
-            'STINT_NO_TOKEN',
-            `No token with id ${id}`,
-            'List the tokens and their ids with stint tokens list',
-          );
-        file.tokens[i] = { ...file.tokens[i]!, revokedAtMs: file.tokens[i]!.revokedAtMs ?? nowMs };
-        return file.tokens[i]!;
-      });
-    },
+    revokeToken: (id, nowMs = Date.now()) =>
+      update((file) => revoke(file.tokens, id, nowMs, 'token', 'stint tokens list')),
     shares: () => read().shares,
     createShare(site, expiresAtMs, nowMs = Date.now()) {
       findSite(site);
@@ -252,19 +241,8 @@ export function openRegistry(dir: string): Registry {
       update((file) => file.shares.push(share));
       return { share, secret: secretText };
     },
-    revokeShare(id, nowMs = Date.now()) {
-      return update((file) => {
-        const i = file.shares.findIndex((s) => s.id === id);
-        if (i < 0)
-          throw new StintError(
-            'STINT_NO_TOKEN',
-            `No share link with id ${id}`,
-            'List the share links and their ids with stint share list',
-          );
-        file.shares[i] = { ...file.shares[i]!, revokedAtMs: file.shares[i]!.revokedAtMs ?? nowMs };
-        return file.shares[i]!;
-      });
-    },
+    revokeShare: (id, nowMs = Date.now()) =>
+      update((file) => revoke(file.shares, id, nowMs, 'share link', 'stint share list')),
     authenticate(secretText, nowMs, adminToken) {
       if (adminToken !== undefined && adminToken !== '' && sameText(secretText, adminToken))
         return { kind: 'admin', id: 'env' };
@@ -289,6 +267,25 @@ export function openRegistry(dir: string): Registry {
 /** Whether a principal may read a site's data. */
 export function mayRead(who: Principal, site: string): boolean {
   return who.kind === 'admin' || who.site === site;
+}
+
+/** Marks the token or share link `id` of `list` revoked (once: a second revoke keeps the first time). */
+function revoke<T extends ApiToken | ShareLink>(
+  list: T[],
+  id: string,
+  nowMs: number,
+  what: string,
+  lister: string,
+): T {
+  const i = list.findIndex((x) => x.id === id);
+  if (i < 0)
+    throw new StintError(
+      'STINT_NO_TOKEN',
+      `No ${what} with id ${id}`,
+      `List the ${what}s and their ids with ${lister}`,
+    );
+  list[i] = { ...list[i]!, revokedAtMs: list[i]!.revokedAtMs ?? nowMs };
+  return list[i]!;
 }
 
 function parse(path: string): RegistryFile {

@@ -23,7 +23,7 @@
  *   const { duplicate } = await writer.submit(events); // resolves once on disk
  */
 import { EventColumnsBuilder } from '../core/columns.ts';
-import type { StintEvent } from '../core/event.ts';
+import { deviceIdentity, type StintEvent } from '../core/event.ts';
 import type { SessionRules } from '../core/rules.ts';
 import { identityLanes } from '../core/session-id.ts';
 import { pathOf } from '../core/url.ts';
@@ -171,7 +171,7 @@ export async function openSiteWriter(
 
   function noteActive(e: StintEvent): void {
     latestTsMs = Math.max(latestTsMs, e.tsMs);
-    const id = e.anonymousId === '' ? e.userId : e.anonymousId;
+    const id = deviceIdentity(e);
     active.set(id, Math.max(active.get(id) ?? Number.NEGATIVE_INFINITY, e.tsMs));
   }
 
@@ -219,9 +219,10 @@ export async function openSiteWriter(
     const started = performance.now();
     const all = batch.flatMap((p) => p.events);
     let duplicate: boolean[];
+    let fresh: StintEvent[];
     try {
       duplicate = await claimIds(all);
-      const fresh = all.filter((_, i) => !duplicate[i]);
+      fresh = all.filter((_, i) => !duplicate[i]);
       if (fresh.length > 0) {
         let end: LogPosition;
         try {
@@ -239,17 +240,15 @@ export async function openSiteWriter(
     let late = 0;
     let veryLate = 0;
     const before = latestTsMs;
-    all.forEach((e, i) => {
-      if (duplicate[i]) return;
+    for (const e of fresh) {
       if (e.tsMs < before - options.latenessMs) veryLate++;
       else if (e.tsMs < before) late++;
       noteActive(e);
-    });
-    const fresh = all.filter((_, i) => !duplicate[i]);
+    }
     recent.push(...fresh.slice(-RECENT));
     if (recent.length > RECENT) recent.splice(0, recent.length - RECENT);
-    const duplicates = duplicate.filter(Boolean).length;
-    accepted += all.length - duplicates;
+    const duplicates = all.length - fresh.length;
+    accepted += fresh.length;
     let at = 0;
     for (const p of batch) {
       p.resolve({ duplicate: duplicate.slice(at, at + p.events.length) });
@@ -257,7 +256,7 @@ export async function openSiteWriter(
     }
     report(() =>
       options.onCommit?.({
-        events: all.length - duplicates,
+        events: fresh.length,
         duplicates,
         late,
         veryLate,
@@ -392,7 +391,7 @@ export async function openSiteWriter(
         ts: new Date(e.tsMs).toISOString(),
         event: e.name,
         path: e.url === '' ? '' : pathOf(e.url),
-        visitor: e.anonymousId === '' ? e.userId : e.anonymousId,
+        visitor: deviceIdentity(e),
       })),
     get latestTsMs() {
       return latestTsMs;
