@@ -14,6 +14,11 @@ const C4 = 0xa1e38b93;
 
 /** Hash lanes of an identity; compute once per identity and reuse for its sessions. */
 export function identityLanes(identity: string): Uint32Array {
+  return identityLanesInto(identity, new Uint32Array(4));
+}
+
+/** `identityLanes` into `out` (no allocation, for hot loops). */
+export function identityLanesInto(identity: string, out: Uint32Array): Uint32Array {
   let h1 = 0x9747b28c ^ identity.length;
   let h2 = 0x85ebca6b;
   let h3 = 0xc2b2ae35;
@@ -25,7 +30,11 @@ export function identityLanes(identity: string): Uint32Array {
     h3 = Math.imul(rotl(h3 ^ Math.imul(k, C3), 17), C4) + h2;
     h4 = Math.imul(rotl(h4 ^ Math.imul(k, C4), 19), C1) + h3;
   }
-  return Uint32Array.of(h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0);
+  out[0] = h1 >>> 0;
+  out[1] = h2 >>> 0;
+  out[2] = h3 >>> 0;
+  out[3] = h4 >>> 0;
+  return out;
 }
 
 /** The id's four 32-bit words into out[at..at+4), most significant first (the hex id's order). */

@@ -34,6 +34,15 @@ export class Hash64Map {
 
   /** Stores value (≥ 0) for the key unless it is there; returns the value already stored, or -1. */
   setIfAbsent(lo: number, hi: number, value: number): number {
+    return this.#put(lo, hi, value, false);
+  }
+
+  /** Stores value (≥ 0) for the key; returns the value it replaced, or -1. */
+  set(lo: number, hi: number, value: number): number {
+    return this.#put(lo, hi, value, true);
+  }
+
+  #put(lo: number, hi: number, value: number, replace: boolean): number {
     if (this.#size >= (this.#mask + 1) * MAX_LOAD) this.#grow();
     const mask = this.#mask;
     const slots = this.#slots;
@@ -47,7 +56,10 @@ export class Hash64Map {
         this.#size++;
         return -1;
       }
-      if (slots[at] === lo && slots[at + 1] === hi) return v - 1;
+      if (slots[at] === lo && slots[at + 1] === hi) {
+        if (replace) slots[at + 2] = value + 1;
+        return v - 1;
+      }
     }
   }
 

@@ -12,9 +12,9 @@
  *    out-of-order events land in exactly the sessions `stint sessionize` gives for the same
  *    events, and a restart goes on from the recorded position.
  *
- * Retries are found without a query per commit: the event_ids of the log not yet stored are
- * kept as they are, and those of stored events as 64-bit hashes; a hash that matches is
- * confirmed against the store before the event counts as a duplicate.
+ * Retries are found without a query per commit (event-ids.ts): the event_ids of the log not yet
+ * stored are kept as they are, and those of stored events as 64-bit hashes; a hash that matches
+ * is confirmed against the store before the event counts as a duplicate.
  *
  * Beside that it keeps a small picture of what is going on, for `/live` and `/metrics`: the
  * latest event time, each active visitor's last event time, and the last few events.
@@ -25,11 +25,10 @@
 import { EventColumnsBuilder } from '../core/columns.ts';
 import { deviceIdentity, type StintEvent } from '../core/event.ts';
 import type { SessionRules } from '../core/rules.ts';
-import { identityLanes } from '../core/session-id.ts';
 import { pathOf } from '../core/url.ts';
-import { Hash64Map } from '../io/hash64-map.ts';
 import { resessionizeAffected } from '../store/ingest.ts';
 import type { Store } from '../store/store.ts';
+import { EventIdIndex } from './event-ids.ts';
 import { formatPosition, type LogPosition, openEventLog, parsePosition } from './event-log.ts';
 
 export interface WriterOptions {
@@ -122,24 +121,23 @@ export async function openSiteWriter(
     runEvents: Math.min(options.maxBatchEvents, 10_000),
   });
 
-  const storedIds = new Hash64Map(1024);
-  await store.eachEventId((ids) => {
-    for (const id of ids) rememberStored(storedIds, id);
+  const ids = new EventIdIndex();
+  await store.eachEventId((stored) => {
+    for (const id of stored) ids.addStored(id);
   });
-  /** event_id → how many logged, not yet stored events carry it (a count: a retry may still be in the log). */
-  const loggedIds = new Map<string, number>();
   const logged: Logged[] = [];
   let unsessionized = 0;
-  /** `countIds`: enter the events' ids as logged (a commit has claimed them already). */
-  const addLogged = (events: readonly StintEvent[], at: LogPosition, countIds: boolean): void => {
+  const addLogged = (events: readonly StintEvent[], at: LogPosition): void => {
     if (events.length === 0) return;
     logged.push({ events, end: at });
     unsessionized += events.length;
-    if (!countIds) return;
-    for (const e of events)
-      if (e.eventId !== '') loggedIds.set(e.eventId, (loggedIds.get(e.eventId) ?? 0) + 1);
   };
-  for (const run of recovered) addLogged(run.events, run.end, true);
+  for (const run of recovered) {
+    addLogged(run.events, run.end);
+    // A logged event is not stored, even when its hash says so.
+    for (const e of run.events)
+      if (e.eventId !== '' && ids.claim(e.eventId) === 'suspect') ids.claimUnstored(e.eventId);
+  }
 
   const active = new Map<string, number>();
   let latestTsMs = Number.NEGATIVE_INFINITY;
@@ -177,8 +175,8 @@ export async function openSiteWriter(
 
   /**
    * Which events repeat an event_id logged or stored before, or earlier in `events`; the ids of
-   * the others are entered as logged at once (one map operation an event), and taken out again
-   * with `unclaim` if they do not reach the log after all.
+   * the others are claimed as logged at once, and released with `unclaim` if they do not reach
+   * the log after all.
    */
   const claimIds = async (events: readonly StintEvent[]): Promise<boolean[]> => {
     const duplicate: boolean[] = new Array(events.length).fill(false);
@@ -186,11 +184,9 @@ export async function openSiteWriter(
     for (let i = 0; i < events.length; i++) {
       const id = events[i]!.eventId;
       if (id === '') continue;
-      if (loggedIds.has(id)) duplicate[i] = true;
-      else {
-        loggedIds.set(id, 1);
-        if (isStored(storedIds, id)) suspects.push(i);
-      }
+      const claim = ids.claim(id);
+      if (claim === 'logged') duplicate[i] = true;
+      else if (claim === 'suspect') suspects.push(i);
     }
     if (suspects.length === 0) return duplicate;
     // A matching hash is almost always a retry; the store says for sure.
@@ -198,21 +194,18 @@ export async function openSiteWriter(
     try {
       confirmed = await store.storedEventIds(suspects.map((i) => events[i]!.eventId));
     } catch (err) {
+      for (const i of suspects) duplicate[i] = true; // nothing of theirs was claimed
       unclaim(events, duplicate);
       throw err;
     }
     for (const i of suspects) {
       const id = events[i]!.eventId;
-      if (!confirmed.has(id)) continue;
-      duplicate[i] = true;
-      loggedIds.delete(id);
+      duplicate[i] = confirmed.has(id) || !ids.claimUnstored(id);
     }
     return duplicate;
   };
   const unclaim = (events: readonly StintEvent[], duplicate: readonly boolean[]): void => {
-    events.forEach((e, i) => {
-      if (!duplicate[i] && e.eventId !== '') loggedIds.delete(e.eventId);
-    });
+    ids.release(events.filter((_, i) => !duplicate[i]).map((e) => e.eventId));
   };
 
   const commit = async (batch: Pending[]): Promise<void> => {
@@ -231,7 +224,7 @@ export async function openSiteWriter(
           unclaim(all, duplicate);
           throw err;
         }
-        addLogged(fresh, end, false);
+        addLogged(fresh, end);
       }
     } catch (err) {
       for (const p of batch) p.reject(err);
@@ -306,13 +299,7 @@ export async function openSiteWriter(
     });
     logged.splice(0, k);
     unsessionized -= n;
-    for (const e of events) {
-      if (e.eventId === '') continue;
-      rememberStored(storedIds, e.eventId);
-      const left = (loggedIds.get(e.eventId) ?? 1) - 1;
-      if (left === 0) loggedIds.delete(e.eventId);
-      else loggedIds.set(e.eventId, left);
-    }
+    ids.stored(events.map((e) => e.eventId));
     // Old segments that cannot be deleted now are deleted after a later batch.
     await log.release(position).catch(() => {});
     report(() => options.onSessionize?.({ events: n, ms: performance.now() - started }));
@@ -429,20 +416,6 @@ export async function openSiteWriter(
   };
 }
 
-/** An event_id's 64-bit hash, as two well-mixed 32-bit halves (the low one picks the slot). */
-function hashOf(id: string): [number, number] {
-  const lanes = identityLanes(id);
-  return [mix(lanes[0]! ^ lanes[2]!), mix(lanes[1]! ^ lanes[3]!)];
-}
-
-function mix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
-
 /** Runs a reporting callback (metrics, logs); its failure must not break the write path. */
 function report(callback: () => void): void {
   try {
@@ -450,14 +423,4 @@ function report(callback: () => void): void {
   } catch {
     // A metric that cannot be counted is not worth an event.
   }
-}
-
-function rememberStored(map: Hash64Map, id: string): void {
-  const [lo, hi] = hashOf(id);
-  map.setIfAbsent(lo, hi, 0);
-}
-
-function isStored(map: Hash64Map, id: string): boolean {
-  const [lo, hi] = hashOf(id);
-  return map.get(lo, hi) !== -1;
 }

@@ -1,0 +1,138 @@
+/**
+ * The event_ids a site has logged or stored, to tell a retry from a new event without a query
+ * per commit and without a string per stored event.
+ *
+ * Every id is entered by its 64-bit hash. For a stored id that is all there is, so a match is
+ * only a suspect, which the store confirms (`storedEventIds`). An id logged but not yet stored
+ * is also kept as it is, in the order of its claim, so a retry of it is known for sure. Two ids
+ * with one hash (about one pair in 10^19) are not confused: the second is kept aside, exactly.
+ *
+ *   const ids = new EventIdIndex();
+ *   ids.claim('e1') === 'new';       // logged from now on
+ *   ids.claim('e1') === 'logged';    // a retry
+ *   ids.stored(['e1']);
+ *   ids.claim('e1') === 'suspect';   // ask the store
+ */
+import { identityLanesInto } from '../core/session-id.ts';
+import { Hash64Map } from '../io/hash64-map.ts';
+
+/** Values in the hash map: stored, released, or a claim's sequence number (from FIRST on). */
+const STORED = 0;
+const RELEASED = 1;
+const FIRST = 2;
+/** Sequence numbers wrap here; far more than can ever wait in the log. */
+const WRAP = 2 ** 31;
+
+export type Claim = 'new' | 'logged' | 'suspect';
+
+export class EventIdIndex {
+  readonly #hashes = new Hash64Map(1024);
+  readonly #mask: number;
+  /** Logged ids in the order of their claims, from sequence number `#head` on; undefined once stored or released. */
+  #pending: (string | undefined)[] = [];
+  #head = 0;
+  /** Logged ids whose hash slot another id holds. */
+  readonly #aside = new Set<string>();
+
+  /** `hashBits` below 32 makes hashes collide often (tests). */
+  constructor(options: { hashBits?: number } = {}) {
+    const bits = options.hashBits ?? 32;
+    this.#mask = bits >= 32 ? 0xffffffff : 2 ** bits - 1;
+  }
+
+  /** Enters an id stored before this index was made. */
+  addStored(id: string): void {
+    hash(id, this.#mask);
+    this.#hashes.setIfAbsent(lo, hi, STORED);
+  }
+
+  /**
+   * 'new': the id was not seen and is now entered as logged. 'logged': it is logged already (a
+   * retry). 'suspect': its hash is a stored id's; nothing was entered (see `claimUnstored`).
+   */
+  claim(id: string): Claim {
+    hash(id, this.#mask);
+    const value = this.#hashes.get(lo, hi);
+    if (value === -1 || value === RELEASED) {
+      this.#hashes.set(lo, hi, this.#enter(id));
+      return 'new';
+    }
+    if (this.#aside.has(id)) return 'logged';
+    if (value === STORED) return 'suspect';
+    if (this.#pending[this.#index(value)] === id) return 'logged';
+    this.#aside.add(id);
+    return 'new';
+  }
+
+  /** Enters a suspect the store does not hold as logged; false when it is logged already. */
+  claimUnstored(id: string): boolean {
+    if (this.#aside.has(id)) return false;
+    this.#aside.add(id);
+    return true;
+  }
+
+  /** Takes back claims whose events did not reach the log after all ('' is no id and skipped). */
+  release(ids: Iterable<string>): void {
+    for (const id of ids) this.#forget(id, RELEASED);
+  }
+
+  /** The events of these ids are stored now ('' is no id and skipped). */
+  stored(ids: Iterable<string>): void {
+    for (const id of ids) this.#forget(id, STORED);
+    let drop = 0;
+    while (drop < this.#pending.length && this.#pending[drop] === undefined) drop++;
+    // Shifted in bulk now and then, not per batch: the front may hold many stored ids.
+    if (drop > 0 && (drop === this.#pending.length || drop > 4096)) {
+      this.#pending = this.#pending.slice(drop);
+      this.#head = (this.#head + drop) % WRAP;
+    }
+  }
+
+  /** Ids logged and not stored (for tests). */
+  get logged(): number {
+    return this.#pending.filter((id) => id !== undefined).length + this.#aside.size;
+  }
+
+  #forget(id: string, mark: number): void {
+    if (id === '' || this.#aside.delete(id)) return;
+    hash(id, this.#mask);
+    const value = this.#hashes.get(lo, hi);
+    if (value < FIRST) {
+      if (mark === STORED && value === RELEASED) this.#hashes.set(lo, hi, STORED);
+      return;
+    }
+    const at = this.#index(value);
+    if (this.#pending[at] !== id) return;
+    this.#pending[at] = undefined;
+    this.#hashes.set(lo, hi, mark);
+  }
+
+  #enter(id: string): number {
+    const seq = (this.#head + this.#pending.length) % WRAP;
+    this.#pending.push(id);
+    return seq + FIRST;
+  }
+
+  #index(value: number): number {
+    return (value - FIRST - this.#head + WRAP) % WRAP;
+  }
+}
+
+const lanes = new Uint32Array(4);
+let lo = 0;
+let hi = 0;
+
+/** An event_id's 64-bit hash into `lo` and `hi`, two well-mixed halves (the low one picks the slot). */
+function hash(id: string, mask: number): void {
+  identityLanesInto(id, lanes);
+  lo = (mix(lanes[0]! ^ lanes[2]!) & mask) >>> 0;
+  hi = (mix(lanes[1]! ^ lanes[3]!) & mask) >>> 0;
+}
+
+function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
