@@ -399,7 +399,7 @@ class DuckDBTransaction implements StoreTransaction {
     const staged = await stageParquetRows(this.c, rows, cols, EVENT_NAME_LIST, seq0);
     try {
       await this.c.run(
-        `INSERT INTO ${STAGE} (seq, ${EVENT_NAMES}) SELECT seq, ${EVENT_NAMES} FROM (${staged.sql}) ORDER BY seq`,
+        `INSERT INTO ${STAGE} (seq, ${EVENT_NAMES}) SELECT seq, ${EVENT_NAMES} FROM (${staged.sql})`,
         staged.params,
       );
     } finally {
@@ -414,7 +414,7 @@ class DuckDBTransaction implements StoreTransaction {
     const staged = await stageEventColumns(this.c, cols, events, EVENT_NAME_LIST, seq0);
     try {
       await this.c.run(
-        `INSERT INTO ${STAGE} (seq, ${EVENT_NAMES}) SELECT seq, ${EVENT_NAMES} FROM (${staged.sql}) ORDER BY seq`,
+        `INSERT INTO ${STAGE} (seq, ${EVENT_NAMES}) SELECT seq, ${EVENT_NAMES} FROM (${staged.sql})`,
       );
     } finally {
       await staged.drop();
