@@ -5,9 +5,13 @@
  * 1. a minimal Fastify endpoint that parses a JSON POST and stores nothing (the baseline);
  * 2. `stint serve`: single-event POSTs, then batches of 100 events, each a fresh event
  *    (own event_id, ten events per visitor, times moving forward);
- * 3. `stint serve` at half its measured single-event rate, for p50/p99 latency there.
+ * 3. `stint serve` at half its measured single-event rate, for p50/p99 latency there;
+ * 4. the minimal endpoint again (this VM's speed drifts: the ratio is against both runs' mean).
  *
  * It prints events/s and p50/p99 for each, and the single-event ratio against the baseline.
+ * Beside that, each server's CPU time (all its threads, from /proc) per event: for stint
+ * including sessionizing that run's events into the store. autocannon shares the machine's
+ * cores with the servers; this says what an event costs the server itself.
  * Then, in this process, the memory of open sessions: a server takes N events of N visitors
  * (all sessions stay open), sessionizes them, and the heap and RSS growth per open session is
  * printed (after a full GC, against the same server before the events).
@@ -17,7 +21,7 @@
  * --seconds 0 skips the throughput runs; --open-sessions 0 skips the memory run.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -54,6 +58,8 @@ interface Run {
   readonly p99: number;
   readonly errors: number;
   readonly non2xx: number;
+  /** Server CPU time per acknowledged event, in microseconds. */
+  cpuUs?: number;
 }
 
 async function main(): Promise<void> {
@@ -68,12 +74,15 @@ async function throughput(): Promise<void> {
   const admin = registry.createToken('admin', undefined, 'bench').secret;
   const results: Run[] = [];
   try {
-    const baseline = await start(['--input-type=module', '-e', BASELINE], 18181, {}, 'node');
-    try {
-      results.push(await load('minimal Fastify endpoint, 1 event/request', 18181, 1, {}));
-    } finally {
-      await stop(baseline);
-    }
+    const minimal = async (label: string): Promise<Run> => {
+      const baseline = await start(['--input-type=module', '-e', BASELINE], 18181, {}, 'node');
+      try {
+        return await measured(baseline, () => load(label, 18181, 1, {}));
+      } finally {
+        await stop(baseline);
+      }
+    };
+    results.push(await minimal('minimal Fastify endpoint, 1 event/request'));
     const env = {
       STINT_RATE_LIMIT_IP: '0',
       STINT_RATE_LIMIT_KEY: '0',
@@ -88,32 +97,42 @@ async function throughput(): Promise<void> {
     );
     try {
       const auth = { authorization: `Bearer ${writeKey}` };
-      const single = await load('stint serve, 1 event/request', 18182, 1, auth);
+      // Each run's CPU includes storing its events: the backlog is drained before it is read.
+      const stint = (label: string, perRequest: number, rate?: number): Promise<Run> =>
+        measured(server, async () => {
+          const run = await load(label, 18182, perRequest, auth, rate);
+          await drained(18182, admin);
+          return run;
+        });
+      const single = await stint('stint serve, 1 event/request', 1);
       results.push(single);
-      await drained(18182, admin);
-      results.push(await load('stint serve, 100 events/request', 18182, 100, auth));
-      await drained(18182, admin);
+      results.push(await stint('stint serve, 100 events/request', 100));
       const half = Math.max(1, Math.floor(single.requests / seconds / 2));
-      results.push(
-        await load(`stint serve, 1 event/request at half load (${half} req/s)`, 18182, 1, auth, half),
-      );
+      results.push(await stint(`stint serve, 1 event/request at half load (${half} req/s)`, 1, half));
     } finally {
       await stop(server);
     }
+    results.push(await minimal('minimal Fastify endpoint again, 1 event/request'));
   } finally {
     rmSync(data, { recursive: true, force: true });
   }
   const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
   console.log(`\n${connections} connections, ${seconds} s each, 127.0.0.1, ${new Date().toISOString()}`);
   for (const r of results) {
+    const cpu = r.cpuUs === undefined ? '' : `  CPU ${r.cpuUs.toFixed(0)} µs/event`;
     console.log(
-      `${r.label.padEnd(62)} ${fmt(r.eventsPerSecond).padStart(9)} events/s  p50 ${r.p50} ms  p99 ${r.p99} ms  (${fmt(r.requests)} requests, ${r.errors} errors, ${r.non2xx} non-2xx)`,
+      `${r.label.padEnd(62)} ${fmt(r.eventsPerSecond).padStart(9)} events/s  p50 ${r.p50} ms  p99 ${r.p99} ms${cpu}  (${fmt(r.requests)} requests, ${r.errors} errors, ${r.non2xx} non-2xx)`,
     );
   }
-  const [base, single, batch, half] = results as [Run, Run, Run, Run];
+  const [base, single, batch, half, again] = results as [Run, Run, Run, Run, Run];
+  const minimalRate = (base.eventsPerSecond + again.eventsPerSecond) / 2;
   console.log(
-    `single-event throughput / minimal endpoint: ${(single.eventsPerSecond / base.eventsPerSecond).toFixed(2)}x (target >= 0.5x)`,
+    `single-event throughput / minimal endpoint (mean of its two runs): ${(single.eventsPerSecond / minimalRate).toFixed(2)}x (target >= 0.5x)`,
   );
+  if (single.cpuUs !== undefined && base.cpuUs !== undefined && again.cpuUs !== undefined)
+    console.log(
+      `minimal endpoint's CPU per event / stint's: ${((base.cpuUs + again.cpuUs) / 2 / single.cpuUs).toFixed(2)}x`,
+    );
   console.log(`batches of 100: ${fmt(batch.eventsPerSecond)} events/s (target >= 100,000)`);
   console.log(`p99 at half the single-event load: ${half.p99} ms (target < 50 ms)`);
 }
@@ -253,6 +272,28 @@ async function drained(port: number, token: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 200));
   }
   console.log(`  (sessionized the backlog in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+}
+
+/** Runs `work` and sets the server's CPU time per acknowledged event on its result (Linux /proc). */
+async function measured(child: ChildProcess, work: () => Promise<Run>): Promise<Run> {
+  const before = cpuSeconds(child.pid);
+  const run = await work();
+  const after = cpuSeconds(child.pid);
+  if (before !== undefined && after !== undefined && run.events > 0)
+    run.cpuUs = ((after - before) * 1e6) / run.events;
+  return run;
+}
+
+/** A process's user and system CPU seconds, all threads; undefined where /proc is not there. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // After "(name) ", field 3 (state) comes first: utime and stime are fields 14 and 15, in ticks of 1/100 s.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 function start(
