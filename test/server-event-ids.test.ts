@@ -74,6 +74,82 @@ describe('EventIdIndex: which event_ids are retries', () => {
     });
   }
 
+  // Any order of calls, not only the writer's: releases and stores of any logged ids, in any
+  // order, between claims.
+  for (const hashBits of [32, 1, 0]) {
+    it(`answers like exact sets for calls in any order (${hashBits} hash bits)`, () => {
+      const step = fc.oneof(
+        fc.record({ kind: fc.constant('claim' as const), id: fc.integer({ min: 0, max: 12 }) }),
+        fc.record({
+          kind: fc.constantFrom('release' as const, 'store' as const),
+          pick: fc.array(fc.nat(), { maxLength: 4 }),
+        }),
+      );
+      fc.assert(
+        fc.property(fc.array(step, { maxLength: 80 }), (steps) => {
+          const index = new EventIdIndex({ hashBits });
+          const logged: string[] = [];
+          const stored = new Set<string>();
+          for (const s of steps) {
+            if (s.kind === 'claim') {
+              const id = `e${s.id}`;
+              const expected = logged.includes(id) || stored.has(id) ? 'duplicate' : 'new';
+              expect(submit(index, id, stored), id).toBe(expected);
+              if (expected === 'new') logged.push(id);
+            } else {
+              const chosen = [...new Set(s.pick.map((n) => logged[n % Math.max(1, logged.length)]))];
+              const ids = chosen.filter((id): id is string => id !== undefined);
+              for (const id of ids) logged.splice(logged.indexOf(id), 1);
+              if (s.kind === 'release') index.release(ids);
+              else {
+                index.stored(ids);
+                for (const id of ids) stored.add(id);
+              }
+            }
+            expect(index.logged).toBe(logged.length);
+          }
+        }),
+        { numRuns: 500 },
+      );
+    });
+  }
+
+  it('two ids with one hash: storing or releasing either first keeps both answers right', () => {
+    // The review's cases: with every hash equal, 'b' goes aside under 'a's claim.
+    const fresh = () => {
+      const index = new EventIdIndex({ hashBits: 0 });
+      expect(index.claim('a')).toBe('new');
+      expect(index.claim('b')).toBe('new');
+      return index;
+    };
+    let index = fresh();
+    index.release(['a']);
+    expect(index.claim('b')).toBe('logged');
+    index.stored(['b']);
+    expect(index.logged).toBe(0);
+
+    index = fresh();
+    index.stored(['b']);
+    expect(index.claim('b')).toBe('suspect');
+
+    index = fresh();
+    index.stored(['b']);
+    index.release(['a']);
+    expect(index.claim('b')).toBe('suspect');
+  });
+
+  it('claims released while nothing is stored do not pile up (an append failing again and again)', () => {
+    const index = new EventIdIndex();
+    for (let i = 0; i < 100_000; i++) {
+      expect(index.claim(`e${i % 10}`)).toBe('new');
+      index.release([`e${i % 10}`]);
+    }
+    expect(index.logged).toBe(0);
+    expect(index.kept).toBe(0);
+    expect(index.claim('e1')).toBe('new');
+    expect(index.claim('e1')).toBe('logged');
+  });
+
   it('keeps only what waits in the log: stored ids leave the exact list', () => {
     const index = new EventIdIndex();
     const ids = Array.from({ length: 20_000 }, (_, i) => `id-${i}`);

@@ -5,7 +5,9 @@
  * Every id is entered by its 64-bit hash. For a stored id that is all there is, so a match is
  * only a suspect, which the store confirms (`storedEventIds`). An id logged but not yet stored
  * is also kept as it is, in the order of its claim, so a retry of it is known for sure. Two ids
- * with one hash (about one pair in 10^19) are not confused: the second is kept aside, exactly.
+ * with one hash (about one pair in 10^19) are not confused: the second is kept aside, exactly,
+ * and the first one's slot is marked as shared, so that once either is stored a claim of that
+ * hash is a suspect again. The answers hold for any order of calls, not only the writer's.
  *
  *   const ids = new EventIdIndex();
  *   ids.claim('e1') === 'new';       // logged from now on
@@ -33,6 +35,8 @@ export class EventIdIndex {
   #head = 0;
   /** Logged ids whose hash slot another id holds. */
   readonly #aside = new Set<string>();
+  /** Slot values (claims) under which an id went aside: that id may be stored while the claim waits. */
+  readonly #shared = new Set<number>();
 
   /** `hashBits` below 32 makes hashes collide often (tests). */
   constructor(options: { hashBits?: number } = {}) {
@@ -51,15 +55,18 @@ export class EventIdIndex {
    * retry). 'suspect': its hash is a stored id's; nothing was entered (see `claimUnstored`).
    */
   claim(id: string): Claim {
+    if (this.#aside.size > 0 && this.#aside.has(id)) return 'logged';
     hash(id, this.#mask);
     const value = this.#hashes.get(lo, hi);
     if (value === -1 || value === RELEASED) {
       this.#hashes.set(lo, hi, this.#enter(id));
       return 'new';
     }
-    if (this.#aside.has(id)) return 'logged';
     if (value === STORED) return 'suspect';
     if (this.#pending[this.#index(value)] === id) return 'logged';
+    // Another id holds the slot. One that went aside under it before may be stored by now.
+    if (this.#shared.has(value)) return 'suspect';
+    this.#shared.add(value);
     this.#aside.add(id);
     return 'new';
   }
@@ -74,11 +81,17 @@ export class EventIdIndex {
   /** Takes back claims whose events did not reach the log after all ('' is no id and skipped). */
   release(ids: Iterable<string>): void {
     for (const id of ids) this.#forget(id, RELEASED);
+    this.#trim();
   }
 
   /** The events of these ids are stored now ('' is no id and skipped). */
   stored(ids: Iterable<string>): void {
     for (const id of ids) this.#forget(id, STORED);
+    this.#trim();
+  }
+
+  /** Drops the claims at the front that are over (stored or released). */
+  #trim(): void {
     let drop = 0;
     while (drop < this.#pending.length && this.#pending[drop] === undefined) drop++;
     // Shifted in bulk now and then, not per batch: the front may hold many stored ids.
@@ -93,6 +106,11 @@ export class EventIdIndex {
     return this.#pending.filter((id) => id !== undefined).length + this.#aside.size;
   }
 
+  /** Claims kept in order, including those over but not yet dropped (for tests). */
+  get kept(): number {
+    return this.#pending.length;
+  }
+
   #forget(id: string, mark: number): void {
     if (id === '' || this.#aside.delete(id)) return;
     hash(id, this.#mask);
@@ -104,7 +122,8 @@ export class EventIdIndex {
     const at = this.#index(value);
     if (this.#pending[at] !== id) return;
     this.#pending[at] = undefined;
-    this.#hashes.set(lo, hi, mark);
+    // An id that went aside under this claim may be stored: the slot must send it to the store.
+    this.#hashes.set(lo, hi, this.#shared.delete(value) ? STORED : mark);
   }
 
   #enter(id: string): number {
