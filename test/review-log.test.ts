@@ -73,4 +73,42 @@ describe('event log (review)', () => {
     await again.log.close();
     expect(ids).toEqual(first === 'acknowledged' ? ['first', 'second'] : ['second']);
   });
+  it('appends nothing after a failed write it could not cut off: the retry comes back once, at the right position', async () => {
+    const dir = fresh();
+    const { log } = await openEventLog(dir, undefined);
+    const probe = await open(join(dir, 'probe'), 'w');
+    const proto = Object.getPrototypeOf(probe) as Record<
+      'write' | 'truncate',
+      (...args: unknown[]) => Promise<unknown>
+    >;
+    await probe.close();
+    const { write, truncate } = proto;
+    onTestFinished(() => {
+      proto.write = write;
+      proto.truncate = truncate;
+    });
+    const a = ev('a', '2026-11-20T10:00:00Z', { eventId: 'first' });
+    const b = ev('b', '2026-11-20T10:01:00Z', { eventId: 'second' });
+    await log.append([a]);
+    // The write reaches the file and then fails (EIO, say), and cutting it off fails as well.
+    let failures = 1;
+    proto.write = async function (this: unknown, ...args: unknown[]) {
+      const done = await write.apply(this, args);
+      if (failures-- > 0) throw new Error('EIO');
+      return done;
+    };
+    proto.truncate = async function (this: unknown, ...args: unknown[]) {
+      proto.truncate = truncate; // fails once only
+      throw new Error('EIO');
+    };
+    await expect(log.append([b])).rejects.toThrow('EIO');
+    // The sender retries; the unacknowledged copy is cut off before the retry is written.
+    const end = await log.append([b]);
+    await log.close();
+
+    const again = await openEventLog(dir, undefined);
+    await again.log.close();
+    expect(events(again.recovered).map((e) => e.eventId)).toEqual(['first', 'second']);
+    expect(again.recovered.at(-1)?.end).toEqual(end);
+  });
 });

@@ -1,6 +1,7 @@
 /**
  * Review findings on a site's write path (src/server/writer.ts): a failing sessionizing
- * transaction is retried after a pause, and no transaction is larger than `maxBatchEvents`.
+ * transaction is retried after a pause, no transaction is larger than `maxBatchEvents`, and an
+ * event the log holds twice is stored once.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -86,5 +87,20 @@ describe('site writer (review)', () => {
     await writer.close();
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(5);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(OPTIONS.maxBatchEvents);
+  });
+  it('stores an event once when the log holds it twice (an unacknowledged copy, then its retry)', async () => {
+    const { dir, store } = await fixture();
+    const logDir = join(dir, 'site.log');
+    const { log } = await openEventLog(logDir, undefined);
+    const a = ev('a', '2026-11-20T10:00:00Z', { eventId: 'e1' });
+    await log.append([a]);
+    await log.append([ev('a', '2026-11-20T10:01:00Z', { eventId: 'e2' }), a]);
+    await log.close();
+    const writer = await openSiteWriter(store, createRules(), logDir, OPTIONS);
+    cleanups.push(() => writer.close());
+    await writer.settle();
+    const rows = await store.query({ sql: 'SELECT event_id FROM events ORDER BY event_id', params: [] });
+    expect(rows.map((r) => r.event_id)).toEqual(['e1', 'e2']);
+    expect((await writer.submit([a])).duplicate).toEqual([true]);
   });
 });

@@ -10,7 +10,8 @@
  * A line is one event's fields as a JSON array, in the order of `toLine`.
  *
  * A crash can leave a half-written last line. Its events were never acknowledged (the answer
- * waits for the whole write), so `openEventLog` cuts it off.
+ * waits for the whole write), so `openEventLog` cuts it off. A failed append is cut off at once;
+ * when even that fails, before the next append.
  *
  *   const { log, recovered } = await openEventLog(dir, parsePosition(await store.meta('log_position')));
  *   const end = await log.append(events); // durable now
@@ -127,6 +128,8 @@ export async function openEventLog(
     );
   let handle: FileHandle = await openSegment(segment);
   let size = (await handle.stat()).size;
+  /** A failed append's bytes could not be cut off: the file holds more than `size` bytes. */
+  let dirty = false;
   let chain: Promise<unknown> = Promise.resolve();
 
   const log: EventLog = {
@@ -134,6 +137,12 @@ export async function openEventLog(
       const body = Buffer.from(events.map((e) => `${JSON.stringify(toLine(e))}\n`).join(''));
       // One append at a time, in order: positions must follow the bytes.
       const done = chain.then(async () => {
+        // Nothing follows bytes that were never acknowledged (not even a new segment): they would
+        // be read back at a restart, beside their retry, and every later position would be off.
+        if (dirty) {
+          await handle.truncate(size);
+          dirty = false;
+        }
         if (size > 0 && size + body.length > segmentBytes) {
           // The next segment is open before this one is let go: a failure leaves a usable handle.
           const next = await openSegment(segment + 1);
@@ -147,8 +156,10 @@ export async function openEventLog(
           while (written < body.length) written += (await handle.write(body, written)).bytesWritten;
         } catch (err) {
           // Not acknowledged, so not kept: cut what part of it reached the file, or the next
-          // append would follow half a line.
-          await handle.truncate(size).catch(() => {});
+          // append would follow half a line. If that fails too, the next append tries again first.
+          await handle.truncate(size).catch(() => {
+            dirty = true;
+          });
           throw err;
         }
         size += body.length;
@@ -168,6 +179,7 @@ export async function openEventLog(
     },
     async close() {
       await chain;
+      if (dirty) await handle.truncate(size).catch(() => {});
       await handle.close();
     },
   };

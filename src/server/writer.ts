@@ -133,10 +133,14 @@ export async function openSiteWriter(
     unsessionized += events.length;
   };
   for (const run of recovered) {
-    addLogged(run.events, run.end);
-    // A logged event is not stored, even when its hash says so.
-    for (const e of run.events)
-      if (e.eventId !== '' && ids.claim(e.eventId) === 'suspect') ids.claimUnstored(e.eventId);
+    // A logged event is not stored, even when its hash says so. An id the log holds twice (an
+    // append that failed and could not be cut off, then its retry) is stored once.
+    const once = run.events.filter((e) => {
+      if (e.eventId === '') return true;
+      const claim = ids.claim(e.eventId);
+      return claim === 'new' || (claim === 'suspect' && ids.claimUnstored(e.eventId));
+    });
+    addLogged(once, run.end);
   }
 
   const active = new Map<string, number>();
