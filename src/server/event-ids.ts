@@ -15,7 +15,7 @@
  *   ids.stored(['e1']);
  *   ids.claim('e1') === 'suspect';   // ask the store
  */
-import { identityLanesInto } from '../core/session-id.ts';
+import { fmix, identityLanesInto } from '../core/session-id.ts';
 import { Hash64Map } from '../io/hash64-map.ts';
 
 /** Values in the hash map: stored, released, or a claim's sequence number (from FIRST on). */
@@ -144,14 +144,6 @@ let hi = 0;
 /** An event_id's 64-bit hash into `lo` and `hi`, two well-mixed halves (the low one picks the slot). */
 function hash(id: string, mask: number): void {
   identityLanesInto(id, lanes);
-  lo = (mix(lanes[0]! ^ lanes[2]!) & mask) >>> 0;
-  hi = (mix(lanes[1]! ^ lanes[3]!) & mask) >>> 0;
-}
-
-function mix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
+  lo = (fmix(lanes[0]! ^ lanes[2]!) & mask) >>> 0;
+  hi = (fmix(lanes[1]! ^ lanes[3]!) & mask) >>> 0;
 }
