@@ -30,15 +30,11 @@ import autocannon from 'autocannon';
 import { createServer } from '../src/server/app.ts';
 import { resolveConfig } from '../src/server/config.ts';
 import { openRegistry } from '../src/server/registry.ts';
+import { numberFlag } from './flags.ts';
 
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: number): number => {
-  const i = args.indexOf(name);
-  return i === -1 ? fallback : Number(args[i + 1]);
-};
-const seconds = flag('--seconds', 10);
-const connections = flag('--connections', 64);
-const openSessions = flag('--open-sessions', 1_000_000);
+const seconds = numberFlag('--seconds', 10);
+const connections = numberFlag('--connections', 64);
+const openSessions = numberFlag('--open-sessions', 1_000_000);
 const root = resolve(import.meta.dirname, '..');
 
 const BASELINE = `

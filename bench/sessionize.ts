@@ -14,15 +14,11 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { sessionizeToColumns } from '../src/core/batch.ts';
 import { createRules } from '../src/core/rules.ts';
 import { loadEvents } from '../src/io/load-events.ts';
+import { numberFlag } from './flags.ts';
 import { trafficFiles } from './traffic-files.ts';
 
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: number): number => {
-  const i = args.indexOf(name);
-  return i === -1 ? fallback : Number(args[i + 1]);
-};
-const events = flag('--events', 5_000_000);
-const runs = flag('--runs', 1);
+const events = numberFlag('--events', 5_000_000);
+const runs = numberFlag('--runs', 1);
 const root = resolve(import.meta.dirname, '..');
 const dir = join(root, 'bench/out');
 mkdirSync(dir, { recursive: true });

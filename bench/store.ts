@@ -27,16 +27,12 @@ import { sankey, topPaths } from '../src/analysis/paths.ts';
 import { parseQueryOptions, type QueryOptions } from '../src/analysis/query-options.ts';
 import { retention } from '../src/analysis/retention.ts';
 import { openDuckDBStore } from '../src/store/duckdb-store.ts';
+import { hasFlag, numberFlag } from './flags.ts';
 import { trafficFiles } from './traffic-files.ts';
 
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: number): number => {
-  const i = args.indexOf(name);
-  return i === -1 ? fallback : Number(args[i + 1]);
-};
-const events = flag('--events', 10_000_000);
-const runs = flag('--runs', 1);
-const reuseStore = args.includes('--reuse-store');
+const events = numberFlag('--events', 10_000_000);
+const runs = numberFlag('--runs', 1);
+const reuseStore = hasFlag('--reuse-store');
 const root = resolve(import.meta.dirname, '..');
 const dir = join(root, 'bench/out');
 mkdirSync(dir, { recursive: true });
