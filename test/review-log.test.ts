@@ -97,7 +97,7 @@ describe('event log (review)', () => {
       if (failures-- > 0) throw new Error('EIO');
       return done;
     };
-    proto.truncate = async function (this: unknown, ...args: unknown[]) {
+    proto.truncate = async function (this: unknown) {
       proto.truncate = truncate; // fails once only
       throw new Error('EIO');
     };
