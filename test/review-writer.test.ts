@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRules } from '../src/core/rules.ts';
 import { openEventLog } from '../src/server/event-log.ts';
-import { openSiteWriter, type WriterOptions } from '../src/server/writer.ts';
+import { localWriterStore, openSiteWriter, type WriterOptions } from '../src/server/writer.ts';
 import { openDuckDBStore } from '../src/store/duckdb-store.ts';
 import type { Store } from '../src/store/store.ts';
 import { ev } from './helpers/store.ts';
@@ -40,7 +40,7 @@ describe('site writer (review)', () => {
   it('waits before it retries a failed sessionizing transaction, also with a full batch waiting', async () => {
     const { dir, store } = await fixture();
     const errors: unknown[] = [];
-    const writer = await openSiteWriter(store, createRules(), join(dir, 'site.log'), {
+    const writer = await openSiteWriter(localWriterStore(store), createRules(), join(dir, 'site.log'), {
       ...OPTIONS,
       onSessionize: (s) => {
         if ('error' in s) errors.push(s.error);
@@ -76,7 +76,7 @@ describe('site writer (review)', () => {
     await log.close();
 
     const sizes: number[] = [];
-    const writer = await openSiteWriter(store, createRules(), logDir, {
+    const writer = await openSiteWriter(localWriterStore(store), createRules(), logDir, {
       ...OPTIONS,
       onSessionize: (s) => {
         if ('events' in s) sizes.push(s.events);
@@ -96,7 +96,7 @@ describe('site writer (review)', () => {
     await log.append([a]);
     await log.append([ev('a', '2026-11-20T10:01:00Z', { eventId: 'e2' }), a]);
     await log.close();
-    const writer = await openSiteWriter(store, createRules(), logDir, OPTIONS);
+    const writer = await openSiteWriter(localWriterStore(store), createRules(), logDir, OPTIONS);
     cleanups.push(() => writer.close());
     await writer.settle();
     const rows = await store.query({ sql: 'SELECT event_id FROM events ORDER BY event_id', params: [] });

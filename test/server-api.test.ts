@@ -15,10 +15,12 @@ import { createRules } from '../src/core/rules.ts';
 import { sessionize } from '../src/core/sessionize.ts';
 import { createServer, type StintServer } from '../src/server/app.ts';
 import { resolveConfig } from '../src/server/config.ts';
+import { encodeLines, openEventLog } from '../src/server/event-log.ts';
 import { openSalts } from '../src/server/salts.ts';
 import { openDuckDBStore } from '../src/store/duckdb-store.ts';
 import { stint } from './helpers/cli.ts';
 import { closeServers, startTestServer, type TestServer } from './helpers/server.ts';
+import { ev } from './helpers/store.ts';
 
 const CHROME_LINUX =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
@@ -989,5 +991,30 @@ describe('shutdown and restart', () => {
     expect(o.statusCode).toBe(200);
     expect(o.json().metrics.events.value).toBe(3);
     expect(o.json().metrics.sessions.value).toBe(1);
+  });
+
+  it("stores what a site's log holds beyond its store when it starts, before any request", async () => {
+    const t = await startTestServer();
+    await t.server.close();
+    // A crash after these were acknowledged, before they were stored: only the log has them.
+    const { log } = await openEventLog(join(t.dir, 'sites', 'shop.log'), undefined);
+    await log.appendLines(
+      encodeLines([
+        ev('crash', '2026-11-20T10:00:00Z', { eventId: 'c-1' }),
+        ev('crash', '2026-11-20T10:02:00Z', { eventId: 'c-2' }),
+      ]),
+    );
+    await log.close();
+
+    const again = await reopen(t.dir);
+    await again.settle();
+    await again.close();
+    const store = await openDuckDBStore(join(t.dir, 'sites', 'shop.duckdb'));
+    try {
+      const rows = await store.query({ sql: 'SELECT event_id FROM events ORDER BY event_id', params: [] });
+      expect(rows.map((r) => r.event_id)).toEqual(['c-1', 'c-2']);
+    } finally {
+      store.close();
+    }
   });
 });

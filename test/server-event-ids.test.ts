@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventIdIndex } from '../src/server/event-ids.ts';
+import { EventIdIndex, eventIdHashes } from '../src/server/event-ids.ts';
 
 /**
  * The writer's use of the index, as one function: whether a submitted id is a duplicate, given
@@ -148,6 +148,24 @@ describe('EventIdIndex: which event_ids are retries', () => {
     expect(index.kept).toBe(0);
     expect(index.claim('e1')).toBe('new');
     expect(index.claim('e1')).toBe('logged');
+  });
+
+  it('enters stored ids by their hashes (made in the store thread) as it enters the ids', () => {
+    for (const hashBits of [32, 3]) {
+      fc.assert(
+        fc.property(
+          fc.uniqueArray(fc.string({ maxLength: 6 }), { maxLength: 40 }),
+          fc.array(fc.string({ maxLength: 6 }), { maxLength: 40 }),
+          (stored, claims) => {
+            const byId = new EventIdIndex({ hashBits });
+            const byHash = new EventIdIndex({ hashBits });
+            for (const id of stored) byId.addStored(id);
+            byHash.addStoredHashes(eventIdHashes(stored));
+            for (const id of [...stored, ...claims]) expect(byHash.claim(id)).toBe(byId.claim(id));
+          },
+        ),
+      );
+    }
   });
 
   it('keeps only what waits in the log: stored ids leave the exact list', () => {

@@ -30,14 +30,13 @@ import { buildReport, parseInterval } from '../cli/report.ts';
 import { StintError } from '../core/errors.ts';
 import type { StintEvent } from '../core/event.ts';
 import { createRules } from '../core/rules.ts';
-import { openDuckDBStore } from '../store/duckdb-store.ts';
-import type { Store } from '../store/store.ts';
 import { type Collected, createCollector } from './collect.ts';
 import type { ServerConfig } from './config.ts';
 import { createMetrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import { mayRead, openRegistry, type Principal, type Registry, type Site } from './registry.ts';
 import { openSalts } from './salts.ts';
+import { openSiteStore, type SiteStore } from './site-store.ts';
 import { openSiteWriter, type SiteWriter, WriterBusyError } from './writer.ts';
 
 export interface StintServer {
@@ -50,7 +49,7 @@ export interface StintServer {
 }
 
 interface OpenSite {
-  readonly store: Store;
+  readonly store: SiteStore;
   readonly writer: SiteWriter;
 }
 
@@ -94,7 +93,7 @@ export async function createServer(
     let opening = open.get(site.name);
     if (opening === undefined) {
       opening = (async () => {
-        const store = await openDuckDBStore(join(config.data, 'sites', `${site.name}.duckdb`), {
+        const store = await openSiteStore(join(config.data, 'sites', `${site.name}.duckdb`), {
           ...(config.storeMemory === undefined ? {} : { memoryLimit: config.storeMemory }),
         });
         const writer = await openSiteWriter(store, rules, join(config.data, 'sites', `${site.name}.log`), {
@@ -588,6 +587,12 @@ export async function createServer(
     return metrics.registry.metrics();
   });
 
+  // Every site opens now, not at its first request: what its log holds beyond its store (a
+  // crash before it was stored) is stored at once, and no request waits for a store to open.
+  for (const site of registry.sites()) {
+    siteStore(site).catch((err: unknown) => app.log.error({ err, site: site.name }, 'cannot open the site'));
+  }
+
   return {
     app,
     registry,
@@ -607,7 +612,9 @@ export async function createServer(
           // What is not stored yet stays in the site's log for the next start.
           app.log.error({ err, site: name }, 'could not store all logged events before stopping');
         }
-        s.store.close();
+        await s.store
+          .close()
+          .catch((err: unknown) => app.log.error({ err, site: name }, 'closing the store failed'));
       }
     },
   };

@@ -221,7 +221,7 @@ export const SETTINGS = [
     file: 'sessionize_delay',
     env: 'STINT_SESSIONIZE_DELAY',
     parse: duration,
-    fallback: 1000,
+    fallback: 5000,
     about:
       'how long accepted events may wait in the log before they are sessionized into the store (larger batches are cheaper)',
   },

@@ -50,6 +50,13 @@ export class EventIdIndex {
     this.#hashes.setIfAbsent(lo, hi, STORED);
   }
 
+  /** Enters stored ids by their `eventIdHashes`, as `addStored` enters them one by one. */
+  addStoredHashes(pairs: Uint32Array): void {
+    for (let i = 0; i < pairs.length; i += 2) {
+      this.#hashes.setIfAbsent((pairs[i]! & this.#mask) >>> 0, (pairs[i + 1]! & this.#mask) >>> 0, STORED);
+    }
+  }
+
   /**
    * 'new': the id was not seen and is now entered as logged. 'logged': it is logged already (a
    * retry). 'suspect': its hash is a stored id's; nothing was entered (see `claimUnstored`).
@@ -140,6 +147,20 @@ export class EventIdIndex {
 const lanes = new Uint32Array(4);
 let lo = 0;
 let hi = 0;
+
+/**
+ * The ids' 64-bit hashes as (lo, hi) pairs, for `addStoredHashes`: computed where the ids are
+ * read (the store's thread), so that only 8 bytes an id cross to the index's.
+ */
+export function eventIdHashes(ids: readonly string[]): Uint32Array {
+  const pairs = new Uint32Array(ids.length * 2);
+  for (let i = 0; i < ids.length; i++) {
+    hash(ids[i]!, 0xffffffff);
+    pairs[2 * i] = lo;
+    pairs[2 * i + 1] = hi;
+  }
+  return pairs;
+}
 
 /** An event_id's 64-bit hash into `lo` and `hi`, two well-mixed halves (the low one picks the slot). */
 function hash(id: string, mask: number): void {

@@ -39,6 +39,8 @@ export interface LogPosition {
 export interface EventLog {
   /** Appends the events and waits until they are on disk; gives the position after them. */
   append(events: readonly StintEvent[]): Promise<LogPosition>;
+  /** Appends lines made by `encodeLines`, as `append` does. */
+  appendLines(lines: Buffer): Promise<LogPosition>;
   /** Deletes the segments before `position`'s (their events are stored). */
   release(position: LogPosition): Promise<void>;
   close(): Promise<void>;
@@ -98,7 +100,7 @@ export async function openEventLog(
       const end = bytes.indexOf(0x0a, at);
       const next = end < 0 ? bytes.length : end + 1;
       try {
-        run.push(fromLine(JSON.parse(bytes.subarray(at, next).toString('utf8')) as Line));
+        run.push(decodeLine(bytes.subarray(at, next)));
       } catch {
         throw new StintError(
           'STINT_UNREADABLE',
@@ -134,7 +136,9 @@ export async function openEventLog(
 
   const log: EventLog = {
     append(events) {
-      const body = Buffer.from(events.map((e) => `${JSON.stringify(toLine(e))}\n`).join(''));
+      return log.appendLines(encodeLines(events));
+    },
+    appendLines(body) {
       // One append at a time, in order: positions must follow the bytes.
       const done = chain.then(async () => {
         // Nothing follows bytes that were never acknowledged (not even a new segment): they would
@@ -200,6 +204,25 @@ function cutTornTail(path: string): void {
     closeSync(fd);
   }
 }
+
+/** The events as log lines, one per event. */
+export const encodeLines = (events: readonly StintEvent[]): Buffer =>
+  Buffer.from(events.map((e) => `${JSON.stringify(toLine(e))}\n`).join(''));
+
+/** The events of lines made by `encodeLines`, in order. */
+export function decodeLines(lines: Uint8Array): StintEvent[] {
+  const bytes = Buffer.from(lines.buffer, lines.byteOffset, lines.byteLength);
+  const events: StintEvent[] = [];
+  for (let at = 0; at < bytes.length; ) {
+    const end = bytes.indexOf(0x0a, at);
+    const next = end < 0 ? bytes.length : end + 1;
+    events.push(decodeLine(bytes.subarray(at, next)));
+    at = next;
+  }
+  return events;
+}
+
+const decodeLine = (line: Buffer): StintEvent => fromLine(JSON.parse(line.toString('utf8')) as Line);
 
 /** One event as a log line: its fields in a fixed order (an array: shorter and faster than an object). */
 type Line = [

@@ -27,9 +27,16 @@ import { deviceIdentity, type StintEvent } from '../core/event.ts';
 import type { SessionRules } from '../core/rules.ts';
 import { pathOf } from '../core/url.ts';
 import { resessionizeAffected } from '../store/ingest.ts';
-import type { Store } from '../store/store.ts';
-import { EventIdIndex } from './event-ids.ts';
-import { formatPosition, type LogPosition, openEventLog, parsePosition } from './event-log.ts';
+import type { Store, StoredRules } from '../store/store.ts';
+import { EventIdIndex, eventIdHashes } from './event-ids.ts';
+import {
+  decodeLines,
+  encodeLines,
+  formatPosition,
+  type LogPosition,
+  openEventLog,
+  parsePosition,
+} from './event-log.ts';
 
 export interface WriterOptions {
   /** How far behind the latest event time an event still counts as merely out of order. */
@@ -98,9 +105,54 @@ interface Pending {
   readonly reject: (err: unknown) => void;
 }
 
-/** A group commit's events in the log, waiting to be sessionized, and the log position after them. */
+/**
+ * What the writer needs of its site's store. `localWriterStore` gives it for a store in this
+ * thread; the server's store runs in a worker thread (site-store.ts), so that sessionizing
+ * never holds up the collector.
+ */
+export interface WriterStore extends Pick<Store, 'rules' | 'meta' | 'storedEventIds' | 'query'> {
+  /** Calls `each` with the stored events' `eventIdHashes`, a chunk at a time. */
+  eachEventIdHash(each: (pairs: Uint32Array) => void): Promise<void>;
+  /** The rules in force: those saved, or else `rules`, saved now as the first version. */
+  ensureRules(rules: SessionRules): Promise<StoredRules>;
+  /**
+   * In one transaction: stores the events of these log lines (`encodeLines`) in their
+   * sessions, and records `position` as how far the log is stored.
+   */
+  storeLogged(lines: Uint8Array, position: string, rules: StoredRules): Promise<void>;
+}
+
+export function localWriterStore(store: Store): WriterStore {
+  return {
+    rules: () => store.rules(),
+    meta: (key) => store.meta(key),
+    eachEventIdHash: (each) => store.eachEventId((ids) => each(eventIdHashes(ids))),
+    storedEventIds: (ids) => store.storedEventIds(ids),
+    query: (q) => store.query(q),
+    async ensureRules(rules) {
+      return (await store.rules()) ?? (await store.transaction((tx) => tx.saveRules(rules, Date.now())));
+    },
+    storeLogged: (lines, position, rules) =>
+      store.transaction(async (tx) => {
+        const events = decodeLines(lines);
+        // The log holds no retry (each commit checked its event_ids against the log and the
+        // store), so neither the staged events nor their columns are checked for one again.
+        const builder = new EventColumnsBuilder(events.length, { dedupe: false });
+        for (const e of events) builder.append(e);
+        const columns = builder.finish();
+        // Staged from the columns: far fewer texts per event through the appender.
+        await tx.stageColumns(columns, events);
+        await resessionizeAffected(tx, rules.rules, rules.version, columns);
+        await tx.commitEvents(0);
+        await tx.setMeta(POSITION_KEY, position);
+      }),
+  };
+}
+
+/** A group commit's events in the log, waiting to be sessionized: their lines and event_ids, and the log position after them. */
 interface Logged {
-  readonly events: readonly StintEvent[];
+  readonly lines: Buffer;
+  readonly ids: readonly string[];
   readonly end: LogPosition;
 }
 
@@ -108,28 +160,24 @@ const RECENT = 50;
 const POSITION_KEY = 'log_position';
 
 export async function openSiteWriter(
-  store: Store,
+  store: WriterStore,
   rules: SessionRules,
   logDir: string,
   options: WriterOptions,
 ): Promise<SiteWriter> {
-  const saved = await store.rules();
-  const rulesVersion =
-    saved?.version ?? (await store.transaction((tx) => tx.saveRules(rules, Date.now()))).version;
-  const sessionRules = saved?.rules ?? rules;
+  const storedRules = await store.ensureRules(rules);
+  const { version: rulesVersion, rules: sessionRules } = storedRules;
   const { log, recovered } = await openEventLog(logDir, parsePosition(await store.meta(POSITION_KEY)), {
     runEvents: Math.min(options.maxBatchEvents, 10_000),
   });
 
   const ids = new EventIdIndex();
-  await store.eachEventId((stored) => {
-    for (const id of stored) ids.addStored(id);
-  });
+  await store.eachEventIdHash((pairs) => ids.addStoredHashes(pairs));
   const logged: Logged[] = [];
   let unsessionized = 0;
-  const addLogged = (events: readonly StintEvent[], at: LogPosition): void => {
+  const addLogged = (events: readonly StintEvent[], lines: Buffer, at: LogPosition): void => {
     if (events.length === 0) return;
-    logged.push({ events, end: at });
+    logged.push({ lines, ids: events.map((e) => e.eventId), end: at });
     unsessionized += events.length;
   };
   for (const run of recovered) {
@@ -140,7 +188,7 @@ export async function openSiteWriter(
       const claim = ids.claim(e.eventId);
       return claim === 'new' || (claim === 'suspect' && ids.claimUnstored(e.eventId));
     });
-    addLogged(once, run.end);
+    addLogged(once, encodeLines(once), run.end);
   }
 
   const active = new Map<string, number>();
@@ -221,14 +269,15 @@ export async function openSiteWriter(
       duplicate = await claimIds(all);
       fresh = all.filter((_, i) => !duplicate[i]);
       if (fresh.length > 0) {
+        const lines = encodeLines(fresh);
         let end: LogPosition;
         try {
-          end = await log.append(fresh);
+          end = await log.appendLines(lines);
         } catch (err) {
           unclaim(all, duplicate);
           throw err;
         }
-        addLogged(fresh, end);
+        addLogged(fresh, lines, end);
       }
     } catch (err) {
       for (const p of batch) p.reject(err);
@@ -284,26 +333,14 @@ export async function openSiteWriter(
     const started = performance.now();
     let n = 0;
     let k = 0;
-    while (k < logged.length && (k === 0 || n + logged[k]!.events.length <= options.maxBatchEvents))
-      n += logged[k++]!.events.length;
+    while (k < logged.length && (k === 0 || n + logged[k]!.ids.length <= options.maxBatchEvents))
+      n += logged[k++]!.ids.length;
     const chunks = logged.slice(0, k);
-    const events = chunks.flatMap((c) => c.events);
     const position = chunks.at(-1)!.end;
-    await store.transaction(async (tx) => {
-      // The log holds no retry (each commit checked its event_ids against the log and the
-      // store), so neither the staged events nor their columns are checked for one again.
-      const builder = new EventColumnsBuilder(events.length, { dedupe: false });
-      for (const e of events) builder.append(e);
-      const columns = builder.finish();
-      // Staged from the columns: far fewer texts per event through the appender.
-      await tx.stageColumns(columns, events);
-      await resessionizeAffected(tx, sessionRules, rulesVersion, columns);
-      await tx.commitEvents(0);
-      await tx.setMeta(POSITION_KEY, formatPosition(position));
-    });
+    await store.storeLogged(Buffer.concat(chunks.map((c) => c.lines)), formatPosition(position), storedRules);
     logged.splice(0, k);
     unsessionized -= n;
-    ids.stored(events.map((e) => e.eventId));
+    ids.stored(chunks.flatMap((c) => c.ids));
     // Old segments that cannot be deleted now are deleted after a later batch.
     await log.release(position).catch(() => {});
     report(() => options.onSessionize?.({ events: n, ms: performance.now() - started }));

@@ -1,0 +1,165 @@
+/**
+ * A site's store in a worker thread of its own (site-store-worker.ts). Sessionizing a batch of
+ * logged events takes a few hundred milliseconds of DuckDB and JavaScript; in the collector's
+ * thread, every request waited behind it. Now that thread only posts the batch's log lines.
+ * Reads (the query API) are calls to the worker too: one DuckDB instance owns the file, and
+ * `@duckdb/node-api` does not share instances between threads.
+ *
+ * Each call is one message and one answer; rows, rules and errors come back as copies (a
+ * StintError as a StintError). A worker that dies (DuckDB aborting, say) fails the calls it
+ * had, and the next call starts a new one on the same file.
+ *
+ *   const store = await openSiteStore('data/sites/shop.duckdb');
+ *   const rows = await store.query(q); // the Store's reads
+ *   await store.storeLogged(lines, '1:4096', rules); // the writer's transaction
+ *   await store.close();
+ */
+import { Worker } from 'node:worker_threads';
+import type { CompiledQuery } from '../analysis/sql.ts';
+import { StintError, type StintErrorCode } from '../core/errors.ts';
+import type { SessionRules } from '../core/rules.ts';
+import type { ImportRecord, Store, StoredRules } from '../store/store.ts';
+import type { WriterStore } from './writer.ts';
+
+export interface SiteStoreOptions {
+  /** DuckDB's memory_limit for the store, e.g. '1GB'. */
+  readonly memoryLimit?: string | undefined;
+}
+
+/** `onStart`: called with each worker started (the first, and one after a crash); for tests. */
+export interface SiteStoreHooks {
+  readonly onStart?: (worker: Worker) => void;
+}
+
+type Op =
+  | 'rules'
+  | 'findImport'
+  | 'imports'
+  | 'meta'
+  | 'eachEventId'
+  | 'eachEventIdHash'
+  | 'storedEventIds'
+  | 'query'
+  | 'ensureRules'
+  | 'storeLogged'
+  | 'close';
+
+export interface Call {
+  readonly id: number;
+  readonly op: Op;
+  readonly args: readonly unknown[];
+}
+
+/** The answer to call `id` (id 0: the store is open), or one chunk of `eachEventId`'s ids. */
+export interface Reply {
+  readonly id: number;
+  readonly value?: unknown;
+  readonly chunk?: string[] | Uint32Array;
+  readonly error?: { message: string; code?: StintErrorCode; hint?: string | undefined } | undefined;
+}
+
+interface Waiting {
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (err: Error) => void;
+  /** Takes the chunks of `eachEventId` (ids) or `eachEventIdHash` (hashes), whichever was called. */
+  readonly each?: ((chunk: never) => void) | undefined;
+}
+
+const asError = (e: NonNullable<Reply['error']>): Error =>
+  e.code === undefined ? new Error(e.message) : new StintError(e.code, e.message, e.hint);
+
+export type SiteStore = Omit<Store, 'close'> & WriterStore & { close(): Promise<void> };
+
+export async function openSiteStore(
+  path: string,
+  options: SiteStoreOptions = {},
+  hooks: SiteStoreHooks = {},
+): Promise<SiteStore> {
+  let worker: Promise<Worker> | undefined;
+  const waiting = new Map<number, Waiting>();
+  let next = 1;
+  let closed = false;
+
+  /** The worker, once it has the store open; a new one after a crash. */
+  const start = (): Promise<Worker> => {
+    const w = new Worker(new URL('./site-store-worker.mjs', import.meta.url), {
+      workerData: { path, memoryLimit: options.memoryLimit },
+    });
+    const ready = new Promise<Worker>((resolve, reject) => {
+      w.on('message', (reply: Reply) => {
+        if (reply.id === 0) {
+          // A worker with nothing to do does not keep the process alive (it is ref'd while a call waits).
+          w.unref();
+          if (reply.error === undefined) resolve(w);
+          else reject(asError(reply.error));
+          return;
+        }
+        const call = waiting.get(reply.id);
+        if (call === undefined) return;
+        if (reply.chunk !== undefined) {
+          (call.each as ((chunk: unknown) => void) | undefined)?.(reply.chunk);
+          return;
+        }
+        waiting.delete(reply.id);
+        if (waiting.size === 0) w.unref();
+        if (reply.error === undefined) call.resolve(reply.value);
+        else call.reject(asError(reply.error));
+      });
+      const died = (err: Error): void => {
+        reject(err);
+        if (worker !== undefined && ready === worker) worker = undefined;
+        for (const call of waiting.values()) call.reject(err);
+        waiting.clear();
+      };
+      w.on('error', died);
+      w.on('exit', (code) => died(new Error(`the store worker of ${path} stopped (exit code ${code})`)));
+    });
+    hooks.onStart?.(w);
+    return ready;
+  };
+
+  const call = async <T>(op: Op, args: readonly unknown[], each?: Waiting['each']): Promise<T> => {
+    if (closed) throw new Error(`the store ${path} is closed`);
+    worker ??= start();
+    const w = await worker;
+    const id = next++;
+    return new Promise<T>((resolve, reject) => {
+      waiting.set(id, { resolve: resolve as (v: unknown) => void, reject, each });
+      w.ref();
+      w.postMessage({ id, op, args } satisfies Call);
+    });
+  };
+
+  worker = start();
+  await worker;
+  return {
+    dialect: 'duckdb',
+    path,
+    rules: () => call<StoredRules | undefined>('rules', []),
+    findImport: (fingerprint) => call<ImportRecord | undefined>('findImport', [fingerprint]),
+    imports: () => call<ImportRecord[]>('imports', []),
+    meta: (key) => call<string | undefined>('meta', [key]),
+    eachEventId: (each) => call<void>('eachEventId', [], each),
+    eachEventIdHash: (each) => call<void>('eachEventIdHash', [], each),
+    storedEventIds: async (ids) => new Set(await call<string[]>('storedEventIds', [ids])),
+    query: (q: CompiledQuery) => call<Record<string, unknown>[]>('query', [q]),
+    ensureRules: (rules: SessionRules) => call<StoredRules>('ensureRules', [rules]),
+    storeLogged: (lines, position, rules) => call<void>('storeLogged', [lines, position, rules]),
+    transaction: () =>
+      Promise.reject(new Error('a site store writes only through storeLogged, in its worker thread')),
+    async close() {
+      if (closed) return;
+      const running = worker;
+      if (running === undefined) {
+        closed = true;
+        return;
+      }
+      try {
+        await call<void>('close', []);
+      } finally {
+        closed = true;
+        await (await running).terminate();
+      }
+    },
+  };
+}
