@@ -54,7 +54,9 @@ describe('event log (review)', () => {
     proto.write = function (this: unknown, ...args: unknown[]) {
       const body = args[0] as Buffer;
       if (shortWrites-- <= 0) return write.apply(this, args);
-      return write.call(this, body.subarray(0, Math.floor(body.length / 2)));
+      // The first half of what was asked, at the position asked.
+      const [, offset = 0, length = body.length, position] = args as [Buffer, number?, number?, number?];
+      return write.call(this, body, offset, Math.floor(length / 2), position);
     };
     onTestFinished(() => {
       proto.write = write;
@@ -77,38 +79,43 @@ describe('event log (review)', () => {
     const dir = fresh();
     const { log } = await openEventLog(dir, undefined);
     const probe = await open(join(dir, 'probe'), 'w');
-    const proto = Object.getPrototypeOf(probe) as Record<
-      'write' | 'truncate',
-      (...args: unknown[]) => Promise<unknown>
-    >;
+    const proto = Object.getPrototypeOf(probe) as Record<'write', (...args: unknown[]) => Promise<unknown>>;
     await probe.close();
-    const { write, truncate } = proto;
+    const { write } = proto;
     onTestFinished(() => {
       proto.write = write;
-      proto.truncate = truncate;
     });
     const a = ev('a', '2026-11-20T10:00:00Z', { eventId: 'first' });
     const b = ev('b', '2026-11-20T10:01:00Z', { eventId: 'second' });
     await log.append([a]);
-    // The write reaches the file and then fails (EIO, say), and cutting it off fails as well.
-    let failures = 1;
+    // The write reaches the file and then fails (EIO, say), and zeroing it fails as well. (The
+    // spare segment being made meanwhile writes zeros too, a megabyte at a time: left alone.)
+    const failed: string[] = [];
+    let bodyLength = -1;
     proto.write = async function (this: unknown, ...args: unknown[]) {
-      const done = await write.apply(this, args);
-      if (failures-- > 0) throw new Error('EIO');
-      return done;
-    };
-    proto.truncate = async function (this: unknown) {
-      proto.truncate = truncate; // fails once only
-      throw new Error('EIO');
+      const body = args[0] as Buffer;
+      if (body.includes('"second"') && bodyLength < 0) {
+        bodyLength = body.length;
+        await write.apply(this, args);
+        failed.push('write');
+        throw new Error('EIO');
+      }
+      if (body.length === bodyLength && body.every((x) => x === 0) && !failed.includes('zero')) {
+        failed.push('zero');
+        throw new Error('EIO');
+      }
+      return write.apply(this, args);
     };
     await expect(log.append([b])).rejects.toThrow('EIO');
-    // The sender retries; the unacknowledged copy is cut off before the retry is written.
-    const end = await log.append([b]);
+    expect(failed).toEqual(['write', 'zero']);
+    // The sender retries with a shorter body (one event fewer, say): the failed copy is zeroed first.
+    const c = ev('c', '2026-11-20T10:01:00Z', { eventId: 'c' });
+    const end = await log.append([c]);
     await log.close();
 
     const again = await openEventLog(dir, undefined);
     await again.log.close();
-    expect(events(again.recovered).map((e) => e.eventId)).toEqual(['first', 'second']);
+    expect(events(again.recovered).map((e) => e.eventId)).toEqual(['first', 'c']);
     expect(again.recovered.at(-1)?.end).toEqual(end);
   });
 });

@@ -3,7 +3,16 @@
  * a restart from the stored position on, byte offsets hold with non-ASCII text, a half-written
  * last line (a crash during a write) is cut off, and stored segments are deleted.
  */
-import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -70,6 +79,30 @@ describe('event log', () => {
     expect(events((await openEventLog(dir, end)).recovered)).toEqual([next]);
   });
 
+  it('zeroes the pieces of a torn write, so that a shorter line written there is not followed by them', async () => {
+    const dir = fresh();
+    const { log } = await openEventLog(dir, undefined);
+    const end = await log.append([ev('a', '2026-11-20T10:00:00Z', { eventId: 'e1' })]);
+    await log.close();
+    // A crash during the next write: its first block stayed zeros, a later one reached the disk.
+    const file = join(dir, readdirSync(dir)[0]!);
+    const fd = openSync(file, 'r+');
+    writeSync(fd, '[1795000000000,"b","","pageview"]\n[1795000000001,"b","","pagev', end.offset + 4096);
+    closeSync(fd);
+    const again = await openEventLog(dir, undefined);
+    expect(events(again.recovered).map((e) => e.eventId)).toEqual(['e1']);
+    // New lines are written where the data ends, over the torn write's place: nothing of it follows them.
+    const next = ev('c', '2026-11-20T10:05:00Z', { eventId: 'e2' });
+    await again.log.append([next]);
+    await again.log.close();
+    expect(events((await openEventLog(dir, end)).recovered)).toEqual([next]);
+    expect(
+      readFileSync(file)
+        .subarray(end.offset)
+        .some((b, i) => b !== 0 && i > 200),
+    ).toBe(false);
+  });
+
   it('starts a new segment when one is full, and deletes the segments before a stored position', async () => {
     const dir = fresh();
     const { log } = await openEventLog(dir, undefined, { segmentBytes: 120 });
@@ -78,9 +111,12 @@ describe('event log', () => {
       positions.push(await log.append([ev(`v${i}`, '2026-11-20T10:00:00Z', { eventId: `e${i}` })]));
     expect(readdirSync(dir).length).toBeGreaterThan(2);
     await log.release(positions[4]!);
-    expect(readdirSync(dir).map((f) => Number(f.slice(0, 12)))).toEqual(
-      [...new Set(positions.map((p) => p.segment))].filter((s) => s >= positions[4]!.segment),
-    );
+    const lastSegment = positions.at(-1)!.segment;
+    // The segments from the stored position's on, and a spare one made ready ahead.
+    expect(readdirSync(dir).map((f) => Number(f.slice(0, 12)))).toEqual([
+      ...[...new Set(positions.map((p) => p.segment))].filter((s) => s >= positions[4]!.segment),
+      lastSegment + 1,
+    ]);
     await log.close();
     const reopened = await openEventLog(dir, positions[4]!, { segmentBytes: 120 });
     expect(events(reopened.recovered).map((e) => e.eventId)).toEqual(['e5']);

@@ -9,9 +9,15 @@
  *
  * A line is one event's fields as a JSON array, in the order of `toLine`.
  *
- * A crash can leave a half-written last line. Its events were never acknowledged (the answer
- * waits for the whole write), so `openEventLog` cuts it off. A failed append is cut off at once;
- * when even that fails, before the next append.
+ * Segments are made full of zeros before they are written, a spare one ahead: a write into
+ * blocks the file already has puts only its data on disk, not the file's new size and blocks
+ * as well, and takes about half the time. The log's data ends at a segment's first zero byte
+ * (no line holds one).
+ *
+ * A crash can leave a half-written last line, or pieces of one further on. Its events were
+ * never acknowledged (the answer waits for the whole write), so `openEventLog` zeroes
+ * everything after the last whole line. A failed append is zeroed at once; when even that
+ * fails, before the next append.
  *
  *   const { log, recovered } = await openEventLog(dir, parsePosition(await store.meta('log_position')));
  *   const end = await log.append(events); // durable now
@@ -19,12 +25,12 @@
 import {
   closeSync,
   constants,
-  ftruncateSync,
+  fdatasyncSync,
   mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
-  statSync,
+  writeSync,
 } from 'node:fs';
 import { type FileHandle, open, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -46,7 +52,7 @@ export interface EventLog {
   close(): Promise<void>;
 }
 
-const SEGMENT_BYTES = 64 * 1024 * 1024;
+const SEGMENT_BYTES = 16 * 1024 * 1024;
 
 export const formatPosition = (p: LogPosition): string => `${p.segment}:${p.offset}`;
 
@@ -89,16 +95,15 @@ export async function openEventLog(
   let lastSize = 0;
   for (const n of segments) {
     const path = join(dir, segmentName(n));
-    if (n === last) cutTornTail(path);
     const bytes = readFileSync(path);
-    if (n === last) lastSize = bytes.length;
+    const end = dataEnd(path, bytes);
+    if (n === last) lastSize = end;
     if (from !== undefined && n < from.segment) continue;
     // Positions are byte offsets: lines are cut from the bytes, then decoded.
     let at = from !== undefined && n === from.segment ? from.offset : 0;
     let run: StintEvent[] = [];
-    while (at < bytes.length) {
-      const end = bytes.indexOf(0x0a, at);
-      const next = end < 0 ? bytes.length : end + 1;
+    while (at < end) {
+      const next = bytes.indexOf(0x0a, at) + 1;
       try {
         run.push(decodeLine(bytes.subarray(at, next)));
       } catch {
@@ -109,7 +114,7 @@ export async function openEventLog(
         );
       }
       at = next;
-      if (run.length === runEvents || at >= bytes.length) {
+      if (run.length === runEvents || at >= end) {
         recovered.push({ events: run, end: { segment: n, offset: at } });
         run = [];
       }
@@ -121,18 +126,26 @@ export async function openEventLog(
   let segment = beyond ? from.segment + 1 : (last ?? 1);
   /** The lowest segment that may still be on disk. */
   let oldest = segments[0] ?? segment;
+  const pathOf = (n: number): string => join(dir, segmentName(n));
   // O_DSYNC: each write returns once its bytes are on disk, in one call (no separate fdatasync).
-  const openSegment = (n: number): Promise<FileHandle> =>
-    open(
-      join(dir, segmentName(n)),
-      constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_DSYNC,
-      0o600,
-    );
+  // Writes go to the position after the data (no O_APPEND: the zeros are part of the file).
+  const openSegment = async (n: number): Promise<FileHandle> => {
+    await prepareSegment(pathOf(n), segmentBytes);
+    return open(pathOf(n), constants.O_WRONLY | constants.O_DSYNC);
+  };
   let handle: FileHandle = await openSegment(segment);
-  let size = (await handle.stat()).size;
-  /** A failed append's bytes could not be cut off: the file holds more than `size` bytes. */
-  let dirty = false;
+  let size = segment === last ? lastSize : 0;
+  /** The next segment, made ready while this one fills (a failure is retried at the switch). */
+  let spare = prepareSegment(pathOf(segment + 1), segmentBytes).catch(() => {});
+  /** A failed append's bytes that could not be zeroed: the file holds that many past `size`. */
+  let dirty = 0;
   let chain: Promise<unknown> = Promise.resolve();
+  const zero = async (length: number): Promise<void> => {
+    const zeros = Buffer.alloc(length);
+    let written = 0;
+    while (written < length)
+      written += (await handle.write(zeros, written, length - written, size + written)).bytesWritten;
+  };
 
   const log: EventLog = {
     append(events) {
@@ -143,26 +156,30 @@ export async function openEventLog(
       const done = chain.then(async () => {
         // Nothing follows bytes that were never acknowledged (not even a new segment): they would
         // be read back at a restart, beside their retry, and every later position would be off.
-        if (dirty) {
-          await handle.truncate(size);
-          dirty = false;
+        if (dirty > 0) {
+          await zero(dirty);
+          dirty = 0;
         }
         if (size > 0 && size + body.length > segmentBytes) {
           // The next segment is open before this one is let go: a failure leaves a usable handle.
+          await spare;
           const next = await openSegment(segment + 1);
           await handle.close().catch(() => {});
           handle = next;
           segment++;
           size = 0;
+          spare = prepareSegment(pathOf(segment + 1), segmentBytes).catch(() => {});
         }
         try {
           let written = 0;
-          while (written < body.length) written += (await handle.write(body, written)).bytesWritten;
+          while (written < body.length)
+            written += (await handle.write(body, written, body.length - written, size + written))
+              .bytesWritten;
         } catch (err) {
-          // Not acknowledged, so not kept: cut what part of it reached the file, or the next
-          // append would follow half a line. If that fails too, the next append tries again first.
-          await handle.truncate(size).catch(() => {
-            dirty = true;
+          // Not acknowledged, so not kept: zero what part of it may have reached the file, or the
+          // next (shorter) append could leave some of it behind. If that fails too, the next append zeroes it first.
+          await zero(body.length).catch(() => {
+            dirty = body.length;
           });
           throw err;
         }
@@ -183,26 +200,58 @@ export async function openEventLog(
     },
     async close() {
       await chain;
-      if (dirty) await handle.truncate(size).catch(() => {});
+      if (dirty > 0) await zero(dirty).catch(() => {});
+      await spare;
       await handle.close();
     },
   };
   return { log, recovered };
 }
 
-/** Cuts a half-written last line (a crash during a write) off the file. */
-function cutTornTail(path: string): void {
-  const size = statSync(path).size;
-  if (size === 0) return;
-  const text = readFileSync(path);
-  const end = text.lastIndexOf(0x0a) + 1;
-  if (end === size) return;
-  const fd = openSync(path, 'r+');
+/**
+ * Makes a segment file of `bytes` zeros, on disk, unless the file is there already. A crash
+ * while it is made leaves a shorter file of zeros: writes past its end make it longer.
+ */
+async function prepareSegment(path: string, bytes: number): Promise<void> {
+  let h: FileHandle;
   try {
-    ftruncateSync(fd, end);
-  } finally {
-    closeSync(fd);
+    h = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return;
+    throw err;
   }
+  try {
+    const zeros = Buffer.alloc(Math.min(bytes, 1 << 20));
+    for (let at = 0; at < bytes; )
+      at += (await h.write(zeros, 0, Math.min(zeros.length, bytes - at), at)).bytesWritten;
+    await h.datasync();
+  } finally {
+    await h.close();
+  }
+}
+
+/**
+ * Where a segment's data ends: after its last whole line before the first zero byte. Anything
+ * after that was never acknowledged (a crash during a write, in pieces maybe); it is zeroed, so
+ * that no part of it follows the new lines written there.
+ */
+function dataEnd(path: string, bytes: Buffer): number {
+  const firstZero = bytes.indexOf(0);
+  const limit = firstZero < 0 ? bytes.length : firstZero;
+  const end = limit === 0 ? 0 : bytes.lastIndexOf(0x0a, limit - 1) + 1;
+  let lastData = bytes.length - 1;
+  while (lastData >= end && bytes[lastData] === 0) lastData--;
+  if (lastData >= end) {
+    const fd = openSync(path, 'r+');
+    try {
+      const zeros = Buffer.alloc(lastData + 1 - end);
+      for (let at = 0; at < zeros.length; ) at += writeSync(fd, zeros, at, zeros.length - at, end + at);
+      fdatasyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return end;
 }
 
 /** The events as log lines, one per event. */
