@@ -30,7 +30,7 @@ import { buildReport, parseInterval } from '../cli/report.ts';
 import { StintError } from '../core/errors.ts';
 import type { StintEvent } from '../core/event.ts';
 import { createRules } from '../core/rules.ts';
-import { type Collected, createCollector } from './collect.ts';
+import { type CollectContext, type Collected, createCollector } from './collect.ts';
 import type { ServerConfig } from './config.ts';
 import { createMetrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
@@ -51,6 +51,8 @@ export interface StintServer {
 interface OpenSite {
   readonly store: SiteStore;
   readonly writer: SiteWriter;
+  /** The salted visitor id of an address and agent at a time (made once: requests make no closure). */
+  readonly visitorId: CollectContext['visitorId'];
 }
 
 class HttpError extends Error {
@@ -114,7 +116,12 @@ export async function createServer(
             'recovered logged events not yet stored; sessionizing them',
           );
         }
-        const s = { store, writer };
+        const isActive = (identity: string): boolean => writer.isActive(identity);
+        const s: OpenSite = {
+          store,
+          writer,
+          visitorId: (ip, ua, atMs) => salts.visitorId(site.name, ip, ua, atMs, isActive),
+        };
         ready.set(site.name, s);
         return s;
       })();
@@ -333,8 +340,7 @@ export async function createServer(
       userAgent: trusted ? '' : (headerOf(req, 'user-agent') ?? ''),
       receivedAtMs,
       trusted,
-      visitorId: (ip: string, ua: string) =>
-        salts.visitorId(site.name, ip, ua, receivedAtMs, (id) => s.writer.isActive(id)),
+      visitorId: s.visitorId,
     };
     const rejected: { index: number; code: string; message: string }[] = [];
     const warnings: { index: number; code: string; message: string }[] = [];

@@ -64,7 +64,8 @@ export interface CollectContext {
   readonly receivedAtMs: number;
   /** Whether the sender may set `ip` on events (a write key or admin token: a server-side sender). */
   readonly trusted: boolean;
-  readonly visitorId: (ip: string, userAgent: string) => string;
+  /** The visitor id of an address and agent at a time (salts.ts). */
+  readonly visitorId: (ip: string, userAgent: string, atMs: number) => string;
 }
 
 export type Collected =
@@ -113,7 +114,8 @@ export function createCollector(options: CollectorOptions): (raw: unknown, ctx: 
       typeof record.user_agent === 'string' && record.user_agent !== '' ? record.user_agent : ctx.userAgent;
     if (isBotAgent(ua)) return { kind: 'bot' };
     record.user_agent = ua;
-    if (empty(record.anonymous_id) && empty(record.user_id)) record.anonymous_id = ctx.visitorId(ip, ua);
+    if (empty(record.anonymous_id) && empty(record.user_id))
+      record.anonymous_id = ctx.visitorId(ip, ua, ctx.receivedAtMs);
     if (empty(record.event_id)) record.event_id = randomUUID();
     if (record.timestamp === undefined || record.timestamp === null || record.timestamp === '')
       record.timestamp = ctx.receivedAtMs;
