@@ -1007,7 +1007,14 @@ describe('shutdown and restart', () => {
     await log.close();
 
     const again = await reopen(t.dir);
-    await again.settle();
+    // Only /metrics is asked (it opens no site): the events are stored on their own.
+    await vi.waitFor(
+      async () => {
+        const m = await again.app.inject({ url: '/metrics', headers: t.auth(t.admin) });
+        expect(m.body).toContain('stint_events_sessionized_total{site="shop"} 2');
+      },
+      { timeout: 10_000, interval: 50 },
+    );
     await again.close();
     const store = await openDuckDBStore(join(t.dir, 'sites', 'shop.duckdb'));
     try {

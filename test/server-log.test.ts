@@ -23,6 +23,17 @@ import { ev } from './helpers/store.ts';
 /** The recovered events, runs joined. */
 const events = (runs: readonly { events: StintEvent[] }[]): StintEvent[] => runs.flatMap((r) => r.events);
 
+/** What a start from `from` recovers (the log closed again: it makes its spare segment meanwhile). */
+async function recoveredFrom(
+  dir: string,
+  from: LogPosition,
+  options?: Parameters<typeof openEventLog>[2],
+): Promise<StintEvent[]> {
+  const { log, recovered } = await openEventLog(dir, from, options);
+  await log.close();
+  return events(recovered);
+}
+
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
@@ -76,7 +87,7 @@ describe('event log', () => {
     const next = ev('b', '2026-11-20T10:05:00Z', { eventId: 'e2' });
     await again.log.append([next]);
     await again.log.close();
-    expect(events((await openEventLog(dir, end)).recovered)).toEqual([next]);
+    expect(await recoveredFrom(dir, end)).toEqual([next]);
   });
 
   it('zeroes the pieces of a torn write, so that a shorter line written there is not followed by them', async () => {
@@ -95,12 +106,33 @@ describe('event log', () => {
     const next = ev('c', '2026-11-20T10:05:00Z', { eventId: 'e2' });
     await again.log.append([next]);
     await again.log.close();
-    expect(events((await openEventLog(dir, end)).recovered)).toEqual([next]);
+    expect(await recoveredFrom(dir, end)).toEqual([next]);
     expect(
       readFileSync(file)
         .subarray(end.offset)
         .some((b, i) => b !== 0 && i > 200),
     ).toBe(false);
+  });
+
+  it('does not grow at restarts that write nothing: the spare made by one start is used by the next', async () => {
+    const dir = fresh();
+    const opts = { segmentBytes: 4096 };
+    for (let i = 0; i < 5; i++) await (await openEventLog(dir, undefined, opts)).log.close();
+    expect(readdirSync(dir)).toHaveLength(2); // the segment and its spare
+    // Now with everything stored: a position at the end of the data.
+    const { log } = await openEventLog(dir, undefined, opts);
+    const end = await log.append([ev('a', '2026-11-20T10:00:00Z', { eventId: 'e1' })]);
+    await log.close();
+    for (let i = 0; i < 5; i++) {
+      const again = await openEventLog(dir, end, opts);
+      expect(events(again.recovered)).toEqual([]);
+      await again.log.close();
+    }
+    expect(readdirSync(dir)).toHaveLength(2);
+    const next = await openEventLog(dir, end, opts);
+    await next.log.append([ev('b', '2026-11-20T10:01:00Z', { eventId: 'e2' })]);
+    await next.log.close();
+    expect((await recoveredFrom(dir, end, opts)).map((e) => e.eventId)).toEqual(['e2']);
   });
 
   it('starts a new segment when one is full, and deletes the segments before a stored position', async () => {

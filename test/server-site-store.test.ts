@@ -74,6 +74,16 @@ describe('site store in a worker thread', () => {
     await expect(store.transaction(async () => undefined)).rejects.toThrow('only through storeLogged');
   });
 
+  it('stores a batch sent twice once (its first answer lost with a worker that stopped)', async () => {
+    const store = await siteStore(join(tempDir(), 'site.duckdb'));
+    const rules = await store.ensureRules(createRules());
+    await store.storeLogged(encodeLines(EVENTS.slice(0, 2)), '1:200', rules);
+    await store.storeLogged(encodeLines(EVENTS.slice(0, 2)), '1:200', rules);
+    await store.storeLogged(encodeLines(EVENTS.slice(2)), '1:400', rules);
+    expect(await store.query({ sql: STORED, params: [] })).toHaveLength(4);
+    expect(await store.meta('log_position')).toBe('1:400');
+  });
+
   it('gives the store’s errors with their code, and goes on after a failed call', async () => {
     const dir = tempDir();
     const notAStore = join(dir, 'notes.duckdb');
@@ -93,7 +103,7 @@ describe('site store in a worker thread', () => {
     expect(await store.query({ sql: 'SELECT 1 AS one', params: [] })).toEqual([{ one: 1 }]);
   });
 
-  it('fails the calls of a worker that dies, and starts a new one on the same file for the next', async () => {
+  it('fails the calls of a worker that stops before answering, and starts a new one on the same file for the next', async () => {
     const dir = tempDir();
     const workers: Worker[] = [];
     const store = await siteStore(join(dir, 'site.duckdb'), { onStart: (w) => workers.push(w) });
@@ -109,6 +119,15 @@ describe('site store in a worker thread', () => {
       { n: 2 },
     ]);
     expect(workers).toHaveLength(2);
+  });
+
+  it('refuses calls made while it closes, and answers those made before', async () => {
+    const store = await openSiteStore(join(tempDir(), 'site.duckdb'));
+    const before = store.query({ sql: 'SELECT count(*)::INTEGER AS n FROM range(3000000)', params: [] });
+    const closing = store.close();
+    await expect(store.meta('log_position')).rejects.toThrow('closed');
+    expect(await before).toEqual([{ n: 3_000_000 }]);
+    await closing;
   });
 
   it('closes: later calls are refused, and the file opens in this thread', async () => {

@@ -109,6 +109,10 @@ export async function createServer(
               app.log.error({ err: r.error, site: site.name }, 'sessionizing failed; retrying in 1 s');
             else metrics.sessionized(site.name, r.events, r.ms);
           },
+        }).catch(async (err: unknown) => {
+          // The next try opens the store again: this one must not stay open beside it.
+          await store.close().catch(() => {});
+          throw err;
         });
         if (writer.unsessionized > 0) {
           app.log.info(

@@ -30,10 +30,11 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  unlinkSync,
   writeSync,
 } from 'node:fs';
 import { type FileHandle, open, readdir, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { StintError } from '../core/errors.ts';
 import type { StintEvent } from '../core/event.ts';
 
@@ -91,14 +92,23 @@ export async function openEventLog(
     .map((f) => Number(f.slice(0, 12)))
     .sort((a, b) => a - b);
   const recovered: LoggedRun[] = [];
-  const last = segments.at(-1);
-  let lastSize = 0;
+  /** The last segment with data, and where its data ends (those before `from` are not read). */
+  let lastData: number | undefined;
+  let lastDataEnd = 0;
+  /** Segments holding zeros only. */
+  const empty = new Set<number>();
   for (const n of segments) {
+    if (from !== undefined && n < from.segment) {
+      lastData = n;
+      continue;
+    }
     const path = join(dir, segmentName(n));
     const bytes = readFileSync(path);
     const end = dataEnd(path, bytes);
-    if (n === last) lastSize = end;
-    if (from !== undefined && n < from.segment) continue;
+    if (end > 0) {
+      lastData = n;
+      lastDataEnd = end;
+    } else empty.add(n);
     // Positions are byte offsets: lines are cut from the bytes, then decoded.
     let at = from !== undefined && n === from.segment ? from.offset : 0;
     let run: StintEvent[] = [];
@@ -122,8 +132,14 @@ export async function openEventLog(
   }
   const beyond =
     from !== undefined &&
-    (last === undefined || last < from.segment || (last === from.segment && lastSize < from.offset));
-  let segment = beyond ? from.segment + 1 : (last ?? 1);
+    (lastData === undefined ||
+      lastData < from.segment ||
+      (lastData === from.segment && lastDataEnd < from.offset));
+  // Appends go on after the last data (into the spare made last time, when that one is full).
+  let segment = beyond ? from.segment + 1 : (lastData ?? segments[0] ?? 1);
+  let size = segment === lastData ? lastDataEnd : 0;
+  // Empty segments past the spare (from starts that wrote nothing) are not kept piling up.
+  for (const n of empty) if (n > segment + 1) unlinkSync(join(dir, segmentName(n)));
   /** The lowest segment that may still be on disk. */
   let oldest = segments[0] ?? segment;
   const pathOf = (n: number): string => join(dir, segmentName(n));
@@ -134,7 +150,6 @@ export async function openEventLog(
     return open(pathOf(n), constants.O_WRONLY | constants.O_DSYNC);
   };
   let handle: FileHandle = await openSegment(segment);
-  let size = segment === last ? lastSize : 0;
   /** The next segment, made ready while this one fills (a failure is retried at the switch). */
   let spare = prepareSegment(pathOf(segment + 1), segmentBytes).catch(() => {});
   /** A failed append's bytes that could not be zeroed: the file holds that many past `size`. */
@@ -227,6 +242,13 @@ async function prepareSegment(path: string, bytes: number): Promise<void> {
     await h.datasync();
   } finally {
     await h.close();
+  }
+  // The file's name on disk too: what is written into it later must not vanish with its entry.
+  const d = await open(dirname(path), 'r');
+  try {
+    await d.sync();
+  } finally {
+    await d.close();
   }
 }
 

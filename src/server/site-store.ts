@@ -6,8 +6,10 @@
  * `@duckdb/node-api` does not share instances between threads.
  *
  * Each call is one message and one answer; rows, rules and errors come back as copies (a
- * StintError as a StintError). A worker that dies (DuckDB aborting, say) fails the calls it
- * had, and the next call starts a new one on the same file.
+ * StintError as a StintError). A worker that stops (an error in its JavaScript) fails the calls
+ * it had, and the next call starts a new one on the same file. One that dies inside a DuckDB
+ * call takes the process with it: DuckDB's native layer aborts. (Nothing is lost either way:
+ * what is not stored is in the site's log.)
  *
  *   const store = await openSiteStore('data/sites/shop.duckdb');
  *   const rows = await store.query(q); // the Store's reads
@@ -76,8 +78,10 @@ export async function openSiteStore(
   hooks: SiteStoreHooks = {},
 ): Promise<SiteStore> {
   let worker: Promise<Worker> | undefined;
-  const waiting = new Map<number, Waiting>();
+  /** Calls waiting for their answer, each with the worker it was posted to. */
+  const waiting = new Map<number, Waiting & { readonly worker: Worker }>();
   let next = 1;
+  /** Set when `close` begins: calls after it are refused, not run on a closing store. */
   let closed = false;
 
   /** The worker, once it has the store open; a new one after a crash. */
@@ -85,10 +89,14 @@ export async function openSiteStore(
     const w = new Worker(new URL('./site-store-worker.mjs', import.meta.url), {
       workerData: { path, memoryLimit: options.memoryLimit },
     });
+    const settled = (id: number): void => {
+      waiting.delete(id);
+      // A worker with nothing to do does not keep the process alive (it is ref'd while a call waits).
+      if (![...waiting.values()].some((c) => c.worker === w)) w.unref();
+    };
     const ready = new Promise<Worker>((resolve, reject) => {
       w.on('message', (reply: Reply) => {
         if (reply.id === 0) {
-          // A worker with nothing to do does not keep the process alive (it is ref'd while a call waits).
           w.unref();
           if (reply.error === undefined) resolve(w);
           else reject(asError(reply.error));
@@ -100,16 +108,19 @@ export async function openSiteStore(
           (call.each as ((chunk: unknown) => void) | undefined)?.(reply.chunk);
           return;
         }
-        waiting.delete(reply.id);
-        if (waiting.size === 0) w.unref();
+        settled(reply.id);
         if (reply.error === undefined) call.resolve(reply.value);
         else call.reject(asError(reply.error));
       });
       const died = (err: Error): void => {
         reject(err);
         if (worker !== undefined && ready === worker) worker = undefined;
-        for (const call of waiting.values()) call.reject(err);
-        waiting.clear();
+        // Only this worker's calls: a later worker's may be waiting already.
+        for (const [id, call] of waiting) {
+          if (call.worker !== w) continue;
+          waiting.delete(id);
+          call.reject(err);
+        }
       };
       w.on('error', died);
       w.on('exit', (code) => died(new Error(`the store worker of ${path} stopped (exit code ${code})`)));
@@ -118,17 +129,24 @@ export async function openSiteStore(
     return ready;
   };
 
-  const call = async <T>(op: Op, args: readonly unknown[], each?: Waiting['each']): Promise<T> => {
-    if (closed) throw new Error(`the store ${path} is closed`);
+  const post = async <T>(op: Op, args: readonly unknown[], each?: Waiting['each']): Promise<T> => {
     worker ??= start();
     const w = await worker;
     const id = next++;
     return new Promise<T>((resolve, reject) => {
-      waiting.set(id, { resolve: resolve as (v: unknown) => void, reject, each });
+      waiting.set(id, { resolve: resolve as (v: unknown) => void, reject, each, worker: w });
       w.ref();
-      w.postMessage({ id, op, args } satisfies Call);
+      try {
+        w.postMessage({ id, op, args } satisfies Call);
+      } catch (err) {
+        // An argument that cannot be copied to the worker (nothing of stint's sends one).
+        waiting.delete(id);
+        reject(err);
+      }
     });
   };
+  const call = <T>(op: Op, args: readonly unknown[], each?: Waiting['each']): Promise<T> =>
+    closed ? Promise.reject(new Error(`the store ${path} is closed`)) : post<T>(op, args, each);
 
   worker = start();
   await worker;
@@ -149,15 +167,13 @@ export async function openSiteStore(
       Promise.reject(new Error('a site store writes only through storeLogged, in its worker thread')),
     async close() {
       if (closed) return;
+      closed = true;
       const running = worker;
-      if (running === undefined) {
-        closed = true;
-        return;
-      }
+      if (running === undefined) return;
       try {
-        await call<void>('close', []);
+        // The worker answers the calls posted before this one first, then closes the store.
+        await post<void>('close', []);
       } finally {
-        closed = true;
         await (await running).terminate();
       }
     },

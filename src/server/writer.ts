@@ -132,8 +132,10 @@ export function localWriterStore(store: Store): WriterStore {
     async ensureRules(rules) {
       return (await store.rules()) ?? (await store.transaction((tx) => tx.saveRules(rules, Date.now())));
     },
-    storeLogged: (lines, position, rules) =>
-      store.transaction(async (tx) => {
+    async storeLogged(lines, position, rules) {
+      // A batch stored before (its answer lost with a worker that stopped) is not stored twice.
+      if (!isBefore(parsePosition(await store.meta(POSITION_KEY)), parsePosition(position))) return;
+      await store.transaction(async (tx) => {
         const events = decodeLines(lines);
         // The log holds no retry (each commit checked its event_ids against the log and the
         // store), so neither the staged events nor their columns are checked for one again.
@@ -145,9 +147,17 @@ export function localWriterStore(store: Store): WriterStore {
         await resessionizeAffected(tx, rules.rules, rules.version, columns);
         await tx.commitEvents(0);
         await tx.setMeta(POSITION_KEY, position);
-      }),
+      });
+    },
   };
 }
+
+/** Whether the log position `a` (none: the log's start) comes before `b`. */
+const isBefore = (a: LogPosition | undefined, b: LogPosition | undefined): boolean =>
+  a === undefined ||
+  b === undefined ||
+  a.segment < b.segment ||
+  (a.segment === b.segment && a.offset < b.offset);
 
 /** A group commit's events in the log, waiting to be sessionized: their lines and event_ids, and the log position after them. */
 interface Logged {
