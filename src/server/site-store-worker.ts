@@ -31,58 +31,38 @@ const writer = localWriterStore(store);
 /** Calls being answered: `close` waits for them. */
 const running = new Set<Promise<void>>();
 
+/** Each call's answer; `id` for the calls that stream chunks before it. */
+const answers = {
+  rules: () => store.rules(),
+  findImport: ([fingerprint]) => store.findImport(fingerprint as string),
+  imports: () => store.imports(),
+  meta: ([key]) => store.meta(key as string),
+  eachEventId: (_, id) => store.eachEventId((ids) => post({ id, chunk: ids as string[] })),
+  eachEventIdHash: (_, id) =>
+    writer.eachEventIdHash((pairs) =>
+      port.postMessage({ id, chunk: pairs } satisfies Reply, [pairs.buffer as ArrayBuffer]),
+    ),
+  storedEventIds: async ([ids]) => [...(await store.storedEventIds(ids as string[]))],
+  query: ([q]) => store.query(q as Parameters<Store['query']>[0]),
+  ensureRules: ([rules]) => writer.ensureRules(rules as Parameters<typeof writer.ensureRules>[0]),
+  storeLogged: (args) => writer.storeLogged(...(args as Parameters<typeof writer.storeLogged>)),
+  close: async () => {
+    // The calls before it first (this one is not in `running` yet: it is added once it waits).
+    await Promise.allSettled([...running]);
+    store.close();
+  },
+} satisfies Record<Call['op'], (args: Call['args'], id: number) => unknown>;
+
+async function answerCall({ id, op, args }: Call): Promise<void> {
+  try {
+    post({ id, value: await answers[op](args, id) });
+  } catch (err) {
+    post({ id, error: failure(err) });
+  }
+}
+
 port.on('message', (call: Call) => {
   const answer = answerCall(call);
   running.add(answer);
   void answer.finally(() => running.delete(answer));
 });
-
-async function answerCall({ id, op, args }: Call): Promise<void> {
-  try {
-    let value: unknown;
-    switch (op) {
-      case 'rules':
-        value = await store.rules();
-        break;
-      case 'findImport':
-        value = await store.findImport(args[0] as string);
-        break;
-      case 'imports':
-        value = await store.imports();
-        break;
-      case 'meta':
-        value = await store.meta(args[0] as string);
-        break;
-      case 'eachEventId':
-        await store.eachEventId((ids) => post({ id, chunk: ids as string[] }));
-        break;
-      case 'eachEventIdHash':
-        await writer.eachEventIdHash((pairs) =>
-          port.postMessage({ id, chunk: pairs } satisfies Reply, [pairs.buffer as ArrayBuffer]),
-        );
-        break;
-      case 'storedEventIds':
-        value = [...(await store.storedEventIds(args[0] as string[]))];
-        break;
-      case 'query':
-        value = await store.query(args[0] as Parameters<Store['query']>[0]);
-        break;
-      case 'ensureRules':
-        value = await writer.ensureRules(args[0] as Parameters<typeof writer.ensureRules>[0]);
-        break;
-      case 'storeLogged': {
-        const [lines, position, rules] = args as Parameters<typeof writer.storeLogged>;
-        await writer.storeLogged(lines, position, rules);
-        break;
-      }
-      case 'close':
-        // The calls before it first (this one is not in `running` yet: it is added once it waits).
-        await Promise.allSettled([...running]);
-        store.close();
-        break;
-    }
-    post({ id, value });
-  } catch (err) {
-    post({ id, error: failure(err) });
-  }
-}
