@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StintEvent } from '../src/core/event.ts';
-import { type LogPosition, openEventLog } from '../src/server/event-log.ts';
+import { encodeLines, type LogPosition, openEventLog } from '../src/server/event-log.ts';
 import { ev } from './helpers/store.ts';
 
 /** The recovered events, runs joined. */
@@ -67,6 +67,8 @@ describe('event log', () => {
 
     const all = await openEventLog(dir, undefined);
     expect(events(all.recovered)).toEqual([a, b, c]);
+    // And each run's lines as they were written (the writer keeps them for the store).
+    expect(Buffer.concat(all.recovered.map((r) => r.lines))).toEqual(encodeLines([a, b, c]));
     await all.log.close();
     // From the position after a: b and c only (the offset counts bytes, not characters).
     const rest = await openEventLog(dir, afterA);

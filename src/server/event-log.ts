@@ -67,6 +67,8 @@ const segmentName = (n: number): string => `${String(n).padStart(12, '0')}.ndjso
 /** Recovered events, a run of lines at a time, with the log position after the run's last line. */
 export interface LoggedRun {
   readonly events: StintEvent[];
+  /** The run's lines as the log holds them (`encodeLines` of `events`). */
+  readonly lines: Buffer;
   readonly end: LogPosition;
 }
 
@@ -111,6 +113,7 @@ export async function openEventLog(
     } else empty.add(n);
     // Positions are byte offsets: lines are cut from the bytes, then decoded.
     let at = from !== undefined && n === from.segment ? from.offset : 0;
+    let runStart = at;
     let run: StintEvent[] = [];
     while (at < end) {
       const next = bytes.indexOf(0x0a, at) + 1;
@@ -125,8 +128,10 @@ export async function openEventLog(
       }
       at = next;
       if (run.length === runEvents || at >= end) {
-        recovered.push({ events: run, end: { segment: n, offset: at } });
+        const lines = Buffer.from(bytes.subarray(runStart, at));
+        recovered.push({ events: run, lines, end: { segment: n, offset: at } });
         run = [];
+        runStart = at;
       }
     }
   }
@@ -155,12 +160,7 @@ export async function openEventLog(
   /** A failed append's bytes that could not be zeroed: the file holds that many past `size`. */
   let dirty = 0;
   let chain: Promise<unknown> = Promise.resolve();
-  const zero = async (length: number): Promise<void> => {
-    const zeros = Buffer.alloc(length);
-    let written = 0;
-    while (written < length)
-      written += (await handle.write(zeros, written, length - written, size + written)).bytesWritten;
-  };
+  const zero = (length: number): Promise<void> => writeZeros(handle, size, length);
 
   const log: EventLog = {
     append(events) {
@@ -236,9 +236,7 @@ async function prepareSegment(path: string, bytes: number): Promise<void> {
     throw err;
   }
   try {
-    const zeros = Buffer.alloc(Math.min(bytes, 1 << 20));
-    for (let at = 0; at < bytes; )
-      at += (await h.write(zeros, 0, Math.min(zeros.length, bytes - at), at)).bytesWritten;
+    await writeZeros(h, 0, bytes);
     await h.datasync();
   } finally {
     await h.close();
@@ -250,6 +248,13 @@ async function prepareSegment(path: string, bytes: number): Promise<void> {
   } finally {
     await d.close();
   }
+}
+
+/** Writes `length` zero bytes at `from`, a megabyte at a time at most. */
+async function writeZeros(h: FileHandle, from: number, length: number): Promise<void> {
+  const zeros = Buffer.alloc(Math.min(length, 1 << 20));
+  for (let at = 0; at < length; )
+    at += (await h.write(zeros, 0, Math.min(zeros.length, length - at), from + at)).bytesWritten;
 }
 
 /**

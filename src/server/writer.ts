@@ -198,7 +198,7 @@ export async function openSiteWriter(
       const claim = ids.claim(e.eventId);
       return claim === 'new' || (claim === 'suspect' && ids.claimUnstored(e.eventId));
     });
-    addLogged(once, encodeLines(once), run.end);
+    addLogged(once, once.length === run.events.length ? run.lines : encodeLines(once), run.end);
   }
 
   const active = new Map<string, number>();
