@@ -15,9 +15,10 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StintEvent } from '../src/core/event.ts';
-import { encodeLines, type LogPosition, openEventLog } from '../src/server/event-log.ts';
+import { decodeLines, encodeLines, type LogPosition, openEventLog } from '../src/server/event-log.ts';
 import { ev } from './helpers/store.ts';
 
 /** The recovered events, runs joined. */
@@ -68,12 +69,97 @@ describe('event log', () => {
     const all = await openEventLog(dir, undefined);
     expect(events(all.recovered)).toEqual([a, b, c]);
     // And each run's lines as they were written (the writer keeps them for the store).
-    expect(Buffer.concat(all.recovered.map((r) => r.lines))).toEqual(encodeLines([a, b, c]));
+    expect(Buffer.concat(all.recovered.map((r) => r.lines))).toEqual(
+      Buffer.concat([encodeLines([a]), encodeLines([b, c])]),
+    );
     await all.log.close();
     // From the position after a: b and c only (the offset counts bytes, not characters).
     const rest = await openEventLog(dir, afterA);
     expect(events(rest.recovered)).toEqual([b, c]);
     await rest.log.close();
+  });
+
+  it('encodes any events as a line and decodes them to the same events', () => {
+    // Few values per field, so that columns are often one value and often not; any text at all.
+    const text = fc.oneof(fc.constantFrom('', 'a', 'b'), fc.string(), fc.string({ unit: 'grapheme' }));
+    const event = fc.record({
+      tsMs: fc.integer({ min: 0, max: 4_102_444_800_000 }),
+      anonymousId: text,
+      userId: text,
+      name: fc.constantFrom('pageview', 'click'),
+      url: text,
+      referrer: text,
+      utmSource: text,
+      utmMedium: text,
+      utmCampaign: text,
+      utmTerm: text,
+      utmContent: text,
+      sessionKey: text,
+      timezone: text,
+      userAgent: text,
+      value: fc.oneof(
+        fc.constant(0),
+        fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e12, max: 1e12 }),
+      ),
+      eventId: text,
+      properties: fc.option(fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.integer(), fc.boolean())), {
+        nil: undefined,
+      }),
+    });
+    fc.assert(
+      fc.property(fc.array(fc.array(event, { minLength: 1, maxLength: 8 }), { maxLength: 4 }), (appends) => {
+        const bytes = Buffer.concat(appends.map((events) => encodeLines(events)));
+        expect(bytes.filter((b) => b === 0x0a)).toHaveLength(appends.length); // a line each
+        expect(bytes.includes(0)).toBe(false); // the log's data ends at its first zero byte
+        const noNegativeZero = (e: StintEvent) => ({ ...e, value: e.value === 0 ? 0 : e.value }); // JSON has no -0
+        expect(decodeLines(bytes)).toEqual(appends.flat().map(noNegativeZero));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps an append in one line, and gives runs back in whole lines', async () => {
+    const dir = fresh();
+    const first = await openEventLog(dir, undefined);
+    const batch = (n: number, from: number) =>
+      Array.from({ length: n }, (_, i) =>
+        ev(`v${from + i}`, '2026-11-20T10:00:00Z', { eventId: `e${from + i}` }),
+      );
+    const ends = [
+      await first.log.append(batch(3, 0)),
+      await first.log.append(batch(2, 3)),
+      await first.log.append(batch(4, 5)),
+    ];
+    await first.log.close();
+    const text = readFileSync(join(dir, readdirSync(dir).sort()[0]!), 'utf8').replace(/\0+$/, '');
+    expect(text.split('\n')).toHaveLength(4); // three lines and what follows the last
+    // A run ends at the first line that brings it to runEvents or more: 3 + 2, then 4.
+    const again = await openEventLog(dir, undefined, { runEvents: 4 });
+    expect(again.recovered.map((r) => r.events.length)).toEqual([5, 4]);
+    expect(again.recovered.map((r) => r.end)).toEqual([ends[1], ends[2]]);
+    expect(events(again.recovered).map((e) => e.eventId)).toEqual(batch(9, 0).map((e) => e.eventId));
+    await again.log.close();
+  });
+
+  it('reads lines of one event each, as earlier versions wrote them', async () => {
+    const dir = fresh();
+    const a = ev('a', '2026-11-20T10:00:00Z', { eventId: 'e1', properties: { plan: 'pro' } });
+    const b = ev('b', '2026-11-20T10:01:00Z', { eventId: 'e2' });
+    // An event's fields in a JSON array, properties last when there are any.
+    const perEvent = (e: StintEvent) =>
+      JSON.stringify([
+        ...[e.tsMs, e.anonymousId, e.userId, e.name, e.url, e.referrer, e.utmSource, e.utmMedium],
+        ...[e.utmCampaign, e.utmTerm, e.utmContent, e.sessionKey, e.timezone, e.userAgent, e.value],
+        e.eventId,
+        ...(e.properties === undefined ? [] : [e.properties]),
+      ]);
+    appendFileSync(join(dir, '000000000001.ndjson'), `${perEvent(a)}\n${perEvent(b)}\n`);
+    const { log, recovered } = await openEventLog(dir, undefined);
+    expect(events(recovered)).toEqual([a, b]);
+    const c = ev('c', '2026-11-20T10:02:00Z', { eventId: 'e3' });
+    await log.append([c]);
+    await log.close();
+    expect(await recoveredFrom(dir, recovered.at(-1)!.end)).toEqual([c]);
   });
 
   it('cuts off a half-written last line, which was never acknowledged', async () => {

@@ -93,12 +93,13 @@ export function createCollector(options: CollectorOptions): (raw: unknown, ctx: 
     if (typeof record === 'string') return { kind: 'rejected', code: 'invalid', message: record };
     if (!validate(record))
       return { kind: 'rejected', code: 'invalid', message: describe(validate.errors ?? []) };
+    // (Deleted only when there: a delete costs a runtime call even for a name the object lacks.)
     const { properties } = record;
-    delete record.properties;
+    if (properties !== undefined) delete record.properties;
     // The visitor's address is for the hash only, never kept: whoever sent it, in whatever case.
     const ip = ctx.trusted && typeof record.ip === 'string' ? record.ip : ctx.ip;
-    delete record.ip;
-    delete record.site;
+    if (record.ip !== undefined) delete record.ip;
+    if (record.site !== undefined) delete record.site;
     if (properties !== undefined) {
       for (const [k, v] of Object.entries(properties as Record<string, unknown>)) {
         if (RESERVED.has(k.toLowerCase()))
