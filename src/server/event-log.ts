@@ -320,13 +320,35 @@ interface Line {
  * were not acknowledged.
  */
 export function encodeLines(events: readonly StintEvent[]): Buffer {
-  const columns = FIELDS.map((field) => {
-    const first = events[0]?.[field];
-    for (let i = 1; i < events.length; i++)
-      if (events[i]![field] !== first) return events.map((e) => e[field] ?? null);
-    return first ?? null;
+  const n = events.length;
+  const values: unknown[][] = FIELDS.map(() => new Array(n));
+  for (let i = 0; i < n; i++) {
+    const e = events[i]!;
+    // In the order of FIELDS, each read by its name: reading by a computed name costs more.
+    values[0]![i] = e.tsMs;
+    values[1]![i] = e.anonymousId;
+    values[2]![i] = e.userId;
+    values[3]![i] = e.name;
+    values[4]![i] = e.url;
+    values[5]![i] = e.referrer;
+    values[6]![i] = e.utmSource;
+    values[7]![i] = e.utmMedium;
+    values[8]![i] = e.utmCampaign;
+    values[9]![i] = e.utmTerm;
+    values[10]![i] = e.utmContent;
+    values[11]![i] = e.sessionKey;
+    values[12]![i] = e.timezone;
+    values[13]![i] = e.userAgent;
+    values[14]![i] = e.value;
+    values[15]![i] = e.eventId;
+    values[16]![i] = e.properties ?? null;
+  }
+  const columns = values.map((column) => {
+    const first = column[0] ?? null;
+    for (let i = 1; i < n; i++) if (column[i] !== first) return column;
+    return first;
   });
-  const text = `${JSON.stringify({ n: events.length, columns } satisfies Line)}\n`;
+  const text = `${JSON.stringify({ n, columns } satisfies Line)}\n`;
   // Mostly all ASCII (as many bytes as characters): then Latin-1 gives the same bytes by a plain
   // copy, where encoding UTF-8 costs five times as much.
   return Buffer.byteLength(text) === text.length ? Buffer.from(text, 'latin1') : Buffer.from(text);
@@ -352,38 +374,39 @@ export function decodeLines(lines: Uint8Array): StintEvent[] {
 function decodeLine(line: Buffer, into: StintEvent[]): void {
   const value = JSON.parse(line.toString('utf8')) as Line | unknown[];
   if (Array.isArray(value)) {
-    into.push(eventOf((k) => value[k]));
+    into.push(
+      eventAt(
+        FIELDS.map((_, k) => [value[k]]),
+        0,
+      ),
+    );
     return;
   }
   const { n, columns } = value;
   if (!Number.isInteger(n) || !Array.isArray(columns) || columns.length !== FIELDS.length)
     throw new SyntaxError('not a line of events');
-  let i = 0;
-  const at = (k: number): unknown => {
-    const column = columns[k];
-    return Array.isArray(column) ? column[i] : column;
-  };
-  for (; i < n; i++) into.push(eventOf(at));
+  const values = columns.map((c) => (Array.isArray(c) ? c : new Array(n).fill(c)));
+  for (let i = 0; i < n; i++) into.push(eventAt(values, i));
 }
 
-/** An event from its fields, by their place in `FIELDS`. */
-const eventOf = (field: (k: number) => unknown): StintEvent =>
+/** The `i`th event of columns of values in the order of `FIELDS`. */
+const eventAt = (values: readonly (readonly unknown[])[], i: number): StintEvent =>
   ({
-    tsMs: field(0),
-    anonymousId: field(1),
-    userId: field(2),
-    name: field(3),
-    url: field(4),
-    referrer: field(5),
-    utmSource: field(6),
-    utmMedium: field(7),
-    utmCampaign: field(8),
-    utmTerm: field(9),
-    utmContent: field(10),
-    sessionKey: field(11),
-    timezone: field(12),
-    userAgent: field(13),
-    value: field(14),
-    eventId: field(15),
-    properties: field(16) ?? undefined,
+    tsMs: values[0]![i],
+    anonymousId: values[1]![i],
+    userId: values[2]![i],
+    name: values[3]![i],
+    url: values[4]![i],
+    referrer: values[5]![i],
+    utmSource: values[6]![i],
+    utmMedium: values[7]![i],
+    utmCampaign: values[8]![i],
+    utmTerm: values[9]![i],
+    utmContent: values[10]![i],
+    sessionKey: values[11]![i],
+    timezone: values[12]![i],
+    userAgent: values[13]![i],
+    value: values[14]![i],
+    eventId: values[15]![i],
+    properties: values[16]![i] ?? undefined,
   }) as StintEvent;
