@@ -44,13 +44,12 @@ export class EventIdIndex {
     this.#mask = bits >= 32 ? 0xffffffff : 2 ** bits - 1;
   }
 
-  /** Enters an id stored before this index was made. */
+  /** Enters an id stored before this index was made (the server enters them by `addStoredHashes`). */
   addStored(id: string): void {
-    hash(id, this.#mask);
-    this.#hashes.setIfAbsent(lo, hi, STORED);
+    this.addStoredHashes(eventIdHashes([id]));
   }
 
-  /** Enters stored ids by their `eventIdHashes`, as `addStored` enters them one by one. */
+  /** Enters stored ids by their `eventIdHashes`. */
   addStoredHashes(pairs: Uint32Array): void {
     for (let i = 0; i < pairs.length; i += 2) {
       this.#hashes.setIfAbsent((pairs[i]! & this.#mask) >>> 0, (pairs[i + 1]! & this.#mask) >>> 0, STORED);
