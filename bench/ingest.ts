@@ -11,7 +11,11 @@
  * It prints events/s and p50/p99 for each, and the single-event ratio against the baseline.
  * Beside that, each server's CPU time (all its threads, from /proc) per event: for stint
  * including sessionizing that run's events into the store. autocannon shares the machine's
- * cores with the servers; this says what an event costs the server itself.
+ * cores with the servers; this says what an event costs the server itself. Under each stint run,
+ * what explains a slow p99: the server's group commits (how many over 50 ms), its event loop's
+ * longest delay, the sessionizing transactions that ran beside it (all from its /metrics), this
+ * process's own event-loop delay (autocannon measures from here), and the share of the
+ * machine's CPU its host took ("stolen"; this VM also slows down without any stolen).
  * Then, in this process, the memory of open sessions: a server takes N events of N visitors
  * (all sessions stay open), sessionizes them, and the heap and RSS growth per open session is
  * printed (after a full GC, against the same server before the events).
@@ -24,6 +28,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import autocannon from 'autocannon';
@@ -56,6 +61,10 @@ interface Run {
   readonly non2xx: number;
   /** Server CPU time per acknowledged event, in microseconds. */
   cpuUs?: number;
+  /** The share of the machine's CPU time its host took during the run (see `machineTicks`). */
+  stolen?: number;
+  /** What the server and this process saw during the run: where a slow p99 came from. */
+  seen?: string;
 }
 
 async function main(): Promise<void> {
@@ -96,7 +105,12 @@ async function throughput(): Promise<void> {
       // Each run's CPU includes storing its events: the backlog is drained before it is read.
       const stint = (label: string, perRequest: number, rate?: number): Promise<Run> =>
         measured(server, async () => {
+          const before = await metrics(18182, admin);
+          const loop = monitorEventLoopDelay({ resolution: 10 });
+          loop.enable();
           const run = await load(label, 18182, perRequest, auth, rate);
+          loop.disable();
+          run.seen = `${serverSaw(before, await metrics(18182, admin))}; this process's event-loop delay max ${(loop.max / 1e6).toFixed(0)} ms`;
           await drained(18182, admin);
           return run;
         });
@@ -116,9 +130,11 @@ async function throughput(): Promise<void> {
   console.log(`\n${connections} connections, ${seconds} s each, 127.0.0.1, ${new Date().toISOString()}`);
   for (const r of results) {
     const cpu = r.cpuUs === undefined ? '' : `  CPU ${r.cpuUs.toFixed(0)} µs/event`;
+    const stolen = r.stolen === undefined ? '' : `, ${(r.stolen * 100).toFixed(0)}% stolen`;
     console.log(
-      `${r.label.padEnd(62)} ${fmt(r.eventsPerSecond).padStart(9)} events/s  p50 ${r.p50} ms  p99 ${r.p99} ms${cpu}  (${fmt(r.requests)} requests, ${r.errors} errors, ${r.non2xx} non-2xx)`,
+      `${r.label.padEnd(62)} ${fmt(r.eventsPerSecond).padStart(9)} events/s  p50 ${r.p50} ms  p99 ${r.p99} ms${cpu}  (${fmt(r.requests)} requests, ${r.errors} errors, ${r.non2xx} non-2xx${stolen})`,
     );
+    if (r.seen !== undefined) console.log(`    ${r.seen}`);
   }
   const [base, single, batch, half, again] = results as [Run, Run, Run, Run, Run];
   const minimalRate = (base.eventsPerSecond + again.eventsPerSecond) / 2;
@@ -258,13 +274,50 @@ function load(
   });
 }
 
+const metrics = async (port: number, token: string): Promise<string> =>
+  (await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
+
+/**
+ * The server's side of a run, from its /metrics before and after: its group commits and how
+ * many took over 50 ms, its event loop's longest delay (prom-client resets it at each read),
+ * and the sessionizing transactions that ran beside the collector.
+ */
+function serverSaw(before: string, after: string): string {
+  const commits = histogram(after, 'stint_commit_seconds', before);
+  const stored = histogram(after, 'stint_sessionize_seconds', before);
+  const over50 = commits.count - (commits.le.get(0.05) ?? 0);
+  const bounds = [...commits.le];
+  const under = bounds.find(([, n]) => n === commits.count)?.[0];
+  const slowest = under === undefined ? `over ${bounds.at(-1)?.[0] ?? '?'} s` : `under ${under} s`;
+  const loopMax = Number(/^stint_nodejs_eventloop_lag_max_seconds (\S+)/m.exec(after)?.[1] ?? Number.NaN);
+  return [
+    `server: ${commits.count.toLocaleString('en-US')} commits, ${over50} over 50 ms (slowest ${slowest})`,
+    `event-loop delay max ${(loopMax * 1000).toFixed(0)} ms`,
+    `${stored.count} sessionizing transactions (${stored.sum.toFixed(1)} s)`,
+  ].join(', ');
+}
+
+/** A histogram's count, sum and cumulative bucket counts (by upper bound), minus those in `minus`. */
+function histogram(
+  text: string,
+  name: string,
+  minus?: string,
+): { count: number; sum: number; le: Map<number, number> } {
+  const value = (suffix: string): number =>
+    Number(new RegExp(`^${name}_${suffix}(?:\\{[^}]*\\})? (\\S+)`, 'm').exec(text)?.[1] ?? 0);
+  const le = new Map<number, number>();
+  for (const m of text.matchAll(new RegExp(`^${name}_bucket\\{[^}]*le="([^"]+)"[^}]*\\} (\\S+)`, 'gm')))
+    if (m[1] !== '+Inf') le.set(Number(m[1]), Number(m[2]));
+  const base = minus === undefined ? undefined : histogram(minus, name);
+  for (const [k, n] of le) le.set(k, n - (base?.le.get(k) ?? 0));
+  return { count: value('count') - (base?.count ?? 0), sum: value('sum') - (base?.sum ?? 0), le };
+}
+
 /** Waits until the server has sessionized every event it accepted (steady state for the next phase). */
 async function drained(port: number, token: string): Promise<void> {
   const t0 = performance.now();
   for (;;) {
-    const text = await (
-      await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${token}` } })
-    ).text();
+    const text = await metrics(port, token);
     const m = /^stint_unsessionized_events\{[^}]*\} (\d+)/m.exec(text);
     if (m === null || m[1] === '0') break;
     await new Promise((r) => setTimeout(r, 200));
@@ -275,11 +328,30 @@ async function drained(port: number, token: string): Promise<void> {
 /** Runs `work` and sets the server's CPU time per acknowledged event on its result (Linux /proc). */
 async function measured(child: ChildProcess, work: () => Promise<Run>): Promise<Run> {
   const before = cpuSeconds(child.pid);
+  const machine = machineTicks();
   const run = await work();
   const after = cpuSeconds(child.pid);
   if (before !== undefined && after !== undefined && run.events > 0)
     run.cpuUs = ((after - before) * 1e6) / run.events;
+  const ticks = machineTicks();
+  if (machine !== undefined && ticks !== undefined) {
+    const total = ticks.total - machine.total;
+    if (total > 0) run.stolen = (ticks.steal - machine.steal) / total;
+  }
   return run;
+}
+
+/**
+ * The machine's CPU ticks, all and stolen (a VM's time taken by its host for others: a run
+ * with much of it stolen is slower for reasons outside this machine); undefined without /proc.
+ */
+function machineTicks(): { total: number; steal: number } | undefined {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1, 9).map(Number);
+    return { total: cpu.reduce((a, b) => a + b, 0), steal: cpu[7]! };
+  } catch {
+    return undefined;
+  }
 }
 
 /** A process's user and system CPU seconds, all threads; undefined where /proc is not there. */

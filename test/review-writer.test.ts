@@ -103,4 +103,41 @@ describe('site writer (review)', () => {
     expect(rows.map((r) => r.event_id)).toEqual(['e1', 'e2']);
     expect((await writer.submit([a])).duplicate).toEqual([true]);
   });
+
+  it('tells retries from new events while a batch of many thousand ids leaves the index', async () => {
+    const { dir, store } = await fixture();
+    const writer = await openSiteWriter(localWriterStore(store), createRules(), join(dir, 'site.log'), {
+      ...OPTIONS,
+      maxBatchEvents: 50_000,
+      maxPendingEvents: 100_000,
+      sessionizeDelayMs: 0,
+    });
+    cleanups.push(() => writer.close());
+    const base = Date.parse('2026-11-20T10:00:00Z');
+    const events = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) =>
+        ev(`v${(from + i) % 700}`, new Date(base + (from + i) * 1000).toISOString(), {
+          eventId: `e${from + i}`,
+        }),
+      );
+    for (let k = 0; k < 10; k++) await writer.submit(events(k * 2000, 2000));
+    // Retries go on arriving while the 20,000 events are stored and their ids leave the index
+    // (thousands at a time, between requests): every one is a duplicate, whenever it comes.
+    const settled = writer.settle();
+    let done = false;
+    void settled.then(() => {
+      done = true;
+    });
+    const answers: boolean[] = [];
+    for (let k = 0; !done || k < 20; k = (k + 1) % 200) {
+      answers.push(...(await writer.submit(events(k * 100, 100))).duplicate);
+      await new Promise(setImmediate);
+    }
+    await settled;
+    expect(answers.length).toBeGreaterThan(0);
+    expect(answers.every((d) => d)).toBe(true);
+    const [row] = await store.query({ sql: 'SELECT count(*) AS n FROM events', params: [] });
+    expect(Number(row?.n)).toBe(20_000);
+    expect((await writer.submit(events(20_000, 1))).duplicate).toEqual([false]);
+  });
 });

@@ -167,6 +167,8 @@ interface Logged {
 }
 
 const RECENT = 50;
+/** How many stored ids the index takes in one go (a few milliseconds). */
+const STORED_SLICE = 8192;
 const POSITION_KEY = 'log_position';
 
 export async function openSiteWriter(
@@ -350,7 +352,17 @@ export async function openSiteWriter(
     await store.storeLogged(Buffer.concat(chunks.map((c) => c.lines)), formatPosition(position), storedRules);
     logged.splice(0, k);
     unsessionized -= n;
-    ids.stored(chunks.flatMap((c) => c.ids));
+    // The ids leave the index a few thousand at a time, between requests: a whole batch at once
+    // held the collector up for about 100 ms. Meanwhile a retry of one is still a duplicate.
+    let since = 0;
+    for (const c of chunks) {
+      ids.stored(c.ids);
+      since += c.ids.length;
+      if (since >= STORED_SLICE) {
+        since = 0;
+        await new Promise(setImmediate);
+      }
+    }
     // Old segments that cannot be deleted now are deleted after a later batch.
     await log.release(position).catch(() => {});
     report(() => options.onSessionize?.({ events: n, ms: performance.now() - started }));
