@@ -33,6 +33,8 @@ export class EventIdIndex {
   /** Logged ids in the order of their claims, from sequence number `#head` on; undefined once stored or released. */
   #pending: (string | undefined)[] = [];
   #head = 0;
+  /** How many claims at the front of `#pending` are over (stored or released) and not yet dropped. */
+  #over = 0;
   /** Logged ids whose hash slot another id holds. */
   readonly #aside = new Set<string>();
   /** Slot values (claims) under which an id went aside: that id may be stored while the claim waits. */
@@ -98,12 +100,15 @@ export class EventIdIndex {
 
   /** Drops the claims at the front that are over (stored or released). */
   #trim(): void {
-    let drop = 0;
-    while (drop < this.#pending.length && this.#pending[drop] === undefined) drop++;
-    // Shifted in bulk now and then, not per batch: the front may hold many stored ids.
-    if (drop > 0 && (drop === this.#pending.length || drop > 4096)) {
-      this.#pending = this.#pending.slice(drop);
-      this.#head = (this.#head + drop) % WRAP;
+    const pending = this.#pending;
+    while (this.#over < pending.length && pending[this.#over] === undefined) this.#over++;
+    // Dropped in bulk once they are half of what is kept: each claim is copied once at most, so a
+    // backlog of a million logged ids costs no more per stored batch than a small one.
+    const all = this.#over === pending.length;
+    if (all || (this.#over > 4096 && this.#over * 2 >= pending.length)) {
+      this.#pending = all ? [] : pending.slice(this.#over);
+      this.#head = (this.#head + this.#over) % WRAP;
+      this.#over = 0;
     }
   }
 
