@@ -43,6 +43,28 @@ const SESSIONS = 'SELECT * FROM sessions ORDER BY session_id';
 const STORED = 'SELECT event_id, session_id, ts_ms FROM events ORDER BY event_id';
 
 describe('site store in a worker thread', () => {
+  it('hands a batch of lines that owns its memory over to the worker instead of copying it', async () => {
+    const store = await siteStore(join(tempDir(), 'site.duckdb'));
+    const rules = await store.ensureRules(createRules());
+    // Megabytes, as a sessionizing batch under load: its own ArrayBuffer, moved to the worker.
+    const many = Array.from({ length: 20_000 }, (_, i) =>
+      ev(`v${i % 500}`, new Date(Date.parse('2026-11-20T10:00:00Z') + i * 1000).toISOString(), {
+        eventId: `m${i}`,
+      }),
+    );
+    const big = Buffer.concat([encodeLines(many.slice(0, 10_000)), encodeLines(many.slice(10_000))]);
+    expect(big.byteOffset === 0 && big.byteLength === big.buffer.byteLength).toBe(true);
+    await store.storeLogged(big, '1:1', rules);
+    expect(big.byteLength).toBe(0); // detached: it was moved, not copied
+    // A few events' lines are a slice of Node's shared pool: copied, the pool left alone.
+    const small = encodeLines(EVENTS);
+    expect(small.byteLength).toBeLessThan(small.buffer.byteLength);
+    await store.storeLogged(small, '1:2', rules);
+    expect(small.byteLength).toBeGreaterThan(0);
+    const [row] = await store.query({ sql: 'SELECT count(*) AS n FROM events', params: [] });
+    expect(Number(row?.n)).toBe(20_000 + EVENTS.length);
+  });
+
   it('stores logged lines as the writer does in its own thread, and reads them back alike', async () => {
     const dir = tempDir();
     const rules = createRules();

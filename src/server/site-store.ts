@@ -129,7 +129,12 @@ export async function openSiteStore(
     return ready;
   };
 
-  const post = async <T>(op: Op, args: readonly unknown[], each?: Waiting['each']): Promise<T> => {
+  const post = async <T>(
+    op: Op,
+    args: readonly unknown[],
+    each?: Waiting['each'],
+    transfer: ArrayBuffer[] = [],
+  ): Promise<T> => {
     worker ??= start();
     const w = await worker;
     const id = next++;
@@ -137,7 +142,7 @@ export async function openSiteStore(
       waiting.set(id, { resolve: resolve as (v: unknown) => void, reject, each, worker: w });
       w.ref();
       try {
-        w.postMessage({ id, op, args } satisfies Call);
+        w.postMessage({ id, op, args } satisfies Call, transfer);
       } catch (err) {
         // An argument that cannot be copied to the worker (nothing of stint's sends one).
         waiting.delete(id);
@@ -145,8 +150,13 @@ export async function openSiteStore(
       }
     });
   };
-  const call = <T>(op: Op, args: readonly unknown[], each?: Waiting['each']): Promise<T> =>
-    closed ? Promise.reject(new Error(`the store ${path} is closed`)) : post<T>(op, args, each);
+  const call = <T>(
+    op: Op,
+    args: readonly unknown[],
+    each?: Waiting['each'],
+    transfer?: ArrayBuffer[],
+  ): Promise<T> =>
+    closed ? Promise.reject(new Error(`the store ${path} is closed`)) : post<T>(op, args, each, transfer);
 
   worker = start();
   await worker;
@@ -162,7 +172,10 @@ export async function openSiteStore(
     storedEventIds: async (ids) => new Set(await call<string[]>('storedEventIds', [ids])),
     query: (q: CompiledQuery) => call<Record<string, unknown>[]>('query', [q]),
     ensureRules: (rules: SessionRules) => call<StoredRules>('ensureRules', [rules]),
-    storeLogged: (lines, position, rules) => call<void>('storeLogged', [lines, position, rules]),
+    // A batch's lines (megabytes) move to the worker instead of being copied, when they are an
+    // ArrayBuffer of their own: copying 13 MB held the collector up for 60 ms under load.
+    storeLogged: (lines, position, rules) =>
+      call<void>('storeLogged', [lines, position, rules], undefined, ownBuffer(lines)),
     transaction: () =>
       Promise.reject(new Error('a site store writes only through storeLogged, in its worker thread')),
     async close() {
@@ -178,4 +191,12 @@ export async function openSiteStore(
       }
     },
   };
+}
+
+/** The bytes' ArrayBuffer, to hand over, when they are all of it (not a slice of Node's pool). */
+function ownBuffer(bytes: Uint8Array): ArrayBuffer[] {
+  const buffer = bytes.buffer;
+  return buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength
+    ? [buffer]
+    : [];
 }

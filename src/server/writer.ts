@@ -117,7 +117,8 @@ export interface WriterStore extends Pick<Store, 'rules' | 'meta' | 'storedEvent
   ensureRules(rules: SessionRules): Promise<StoredRules>;
   /**
    * In one transaction: stores the events of these log lines (`encodeLines`) in their
-   * sessions, and records `position` as how far the log is stored.
+   * sessions, and records `position` as how far the log is stored. The lines may be handed over
+   * to another thread: the caller does not use them again.
    */
   storeLogged(lines: Uint8Array, position: string, rules: StoredRules): Promise<void>;
 }
