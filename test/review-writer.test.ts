@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { deviceIdentity } from '../src/core/event.ts';
 import { createRules } from '../src/core/rules.ts';
 import { openEventLog } from '../src/server/event-log.ts';
 import { localWriterStore, openSiteWriter, type WriterOptions } from '../src/server/writer.ts';
@@ -139,5 +140,30 @@ describe('site writer (review)', () => {
     const [row] = await store.query({ sql: 'SELECT count(*) AS n FROM events', params: [] });
     expect(Number(row?.n)).toBe(20_000);
     expect((await writer.submit(events(20_000, 1))).duplicate).toEqual([false]);
+  });
+
+  it('counts open sessions from the front of the visitors in order of activity, and a late one within a second', async () => {
+    const { dir, store } = await fixture();
+    const writer = await openSiteWriter(localWriterStore(store), createRules(), join(dir, 'site.log'), {
+      ...OPTIONS,
+      maxBatchEvents: 1000,
+    });
+    cleanups.push(() => writer.close());
+    const at = (minutes: number) =>
+      new Date(Date.parse('2026-11-20T10:00:00Z') + minutes * 60_000).toISOString();
+    await writer.submit([ev('a', at(0)), ev('a', at(2)), ev('b', at(10)), ev('c', at(40))]);
+    // Latest event at 40 min: a (last at 2) is over, b (10) and c (40) are open (30 min timeout).
+    expect(writer.openSessions()).toBe(2);
+    // b comes back: moved behind c, still counted once.
+    await writer.submit([ev('b', at(41))]);
+    expect(writer.openSessions()).toBe(2);
+    // A late first event of d, already over: behind open visitors, so counted at first, and
+    // forgotten by the sweep within a second. Whether d is active is exact at once.
+    await writer.submit([ev('d', at(5))]);
+    expect(writer.isActive(deviceIdentity(ev('d', at(5))))).toBe(false);
+    expect(writer.isActive(deviceIdentity(ev('c', at(5))))).toBe(true);
+    expect(writer.openSessions()).toBeGreaterThanOrEqual(2);
+    await sleep(1100);
+    expect(writer.openSessions()).toBe(2);
   });
 });

@@ -168,6 +168,8 @@ interface Logged {
 }
 
 const RECENT = 50;
+/** Visitors looked at each second for sessions that are over, wherever they are in the order (a millisecond or two). */
+const SWEEP_PER_SECOND = 20_000;
 /** How many stored ids the index takes in one go (a few milliseconds). */
 const STORED_SLICE = 8192;
 const POSITION_KEY = 'log_position';
@@ -204,11 +206,16 @@ export async function openSiteWriter(
     addLogged(once, once.length === run.events.length ? run.lines : encodeLines(once), run.end);
   }
 
+  /**
+   * Each visitor's latest event time, by device identity, in the order they were last active:
+   * so counting the open ones drops the over ones from the front and stops at the first still
+   * open, instead of walking a million visitors each second a live view asks.
+   */
   const active = new Map<string, number>();
   let latestTsMs = Number.NEGATIVE_INFINITY;
   // A restart picks up where the store left off: the open sessions and the latest event time.
   for (const row of await store.query({
-    sql: `SELECT identity, end_ms FROM sessions WHERE end_reason = 'open'`,
+    sql: `SELECT identity, end_ms FROM sessions WHERE end_reason = 'open' ORDER BY end_ms`,
     params: [],
   })) {
     active.set(String(row.identity), Number(row.end_ms));
@@ -216,8 +223,13 @@ export async function openSiteWriter(
   const [latest] = await store.query({ sql: 'SELECT max(ts_ms) AS ts FROM events', params: [] });
   if (latest?.ts !== null && latest?.ts !== undefined) latestTsMs = Number(latest.ts);
   for (const run of recovered) for (const e of run.events) noteActive(e);
-  // Visitors whose sessions are over are forgotten now and then, even when nobody asks.
-  const pruner = setInterval(() => pruneActive(), 30_000);
+  // Visitors whose sessions are over are forgotten even when nobody asks, and a slice of all of
+  // them is looked at each second: a late event can leave one behind others still open.
+  let sweep: Iterator<[string, number]> | undefined;
+  const pruner = setInterval(() => {
+    pruneActive();
+    sweep = sweepActive(sweep ?? active.entries(), SWEEP_PER_SECOND);
+  }, 1000);
   pruner.unref();
 
   const recent: StintEvent[] = [];
@@ -229,13 +241,33 @@ export async function openSiteWriter(
   let stopped = false;
 
   function pruneActive(): void {
-    for (const [id, ts] of active) if (expired(ts)) active.delete(id);
+    for (const [id, ts] of active) {
+      if (!expired(ts)) break;
+      active.delete(id);
+    }
+  }
+
+  /** Forgets the over visitors among the next `count` of `entries`; gives it back unless at its end. */
+  function sweepActive(
+    entries: Iterator<[string, number]>,
+    count: number,
+  ): Iterator<[string, number]> | undefined {
+    for (let i = 0; i < count; i++) {
+      const next = entries.next();
+      if (next.done) return undefined;
+      if (expired(next.value[1])) active.delete(next.value[0]);
+    }
+    return entries;
   }
 
   function noteActive(e: StintEvent): void {
     latestTsMs = Math.max(latestTsMs, e.tsMs);
     const id = deviceIdentity(e);
-    active.set(id, Math.max(active.get(id) ?? Number.NEGATIVE_INFINITY, e.tsMs));
+    const last = active.get(id);
+    if (last !== undefined && last >= e.tsMs) return;
+    // To the end: the map stays in the order of the visitors' latest activity.
+    if (last !== undefined) active.delete(id);
+    active.set(id, e.tsMs);
   }
 
   /**
