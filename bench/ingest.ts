@@ -147,7 +147,7 @@ async function throughput(): Promise<void> {
   const [base, single, batch, half, again] = results as [Run, Run, Run, Run, Run];
   const minimalRate = (base.eventsPerSecond + again.eventsPerSecond) / 2;
   console.log(
-    `single-event throughput / minimal endpoint (mean of its two runs): ${(single.eventsPerSecond / minimalRate).toFixed(2)}x (target >= 0.5x)`,
+    `single-event throughput / minimal endpoint (mean of its two runs): ${(single.eventsPerSecond / minimalRate).toFixed(3)}x (target >= 0.5x)`,
   );
   if (single.cpuUs !== undefined && base.cpuUs !== undefined && again.cpuUs !== undefined)
     console.log(
