@@ -911,6 +911,29 @@ describe('header injection', () => {
 });
 
 describe('collector fuzz', () => {
+  it('stores an event whose strings hold a lone surrogate, with U+FFFD in its place, and goes on storing', async () => {
+    // Found by the fuzz below: "\ud800" is valid JSON but no character, and JSON.stringify writes
+    // it back as an escape DuckDB's JSON refuses, so the whole sessionizing transaction failed.
+    const t = await startTestServer(NO_LIMITS);
+    const bodies = [
+      String.raw`{"anonymous_id":"s1","timestamp":"2026-11-20T10:00:00Z","url":"/a\ud800b","properties":{"k\ud800":"v\udc00"}}`,
+      String.raw`{"anonymous_id":"s1","timestamp":"2026-11-20T10:01:00Z","url":"/next","event":"x\udfff"}`,
+      '{"anonymous_id":"s1","timestamp":"2026-11-20T10:02:00Z","url":"/last"}',
+    ];
+    for (const body of bodies)
+      expect((await t.post(body)).json()).toMatchObject({ accepted: 1, rejected: [] });
+    await t.settle();
+    const list = await get(t, '/api/v1/sessions?site=shop', t.auth(t.admin));
+    const session = list.json().sessions.find((x: { identity: string }) => x.identity.includes('s1'));
+    const journey = (
+      await get(t, `/api/v1/sessions/${session.session_id}?site=shop`, t.auth(t.admin))
+    ).json();
+    expect(journey.events.map((e: { url: string }) => e.url)).toEqual(['/a\ufffdb', '/next', '/last']);
+    expect(journey.events[0].properties).toEqual({ 'k\ufffd': 'v\ufffd' });
+    expect(journey.events[1].event).toBe('x\ufffd');
+    expect([journey.session.entry_page, journey.session.exit_page]).toEqual(['/a\ufffdb', '/last']);
+  });
+
   const CONTENT_TYPES = [
     'application/json',
     'application/json; charset=utf-8',

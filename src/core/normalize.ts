@@ -9,6 +9,7 @@
 import { type EventInput, PAGEVIEW, type StintEvent } from './event.ts';
 import { parseTimestamp } from './timestamp.ts';
 import { utmFromUrl } from './url.ts';
+import { wellFormedJson, wellFormedText } from './well-formed.ts';
 import { isTimeZone } from './zone.ts';
 
 export type RejectReason = 'bad_timestamp' | 'no_identity' | 'bad_value' | 'bad_timezone';
@@ -107,9 +108,9 @@ function text(record: EventInput, key: string | undefined): string {
 export function fieldText(v: unknown): string {
   if (v === undefined || v === null) return '';
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? '' : v.toISOString();
-  if (typeof v === 'string') return v;
+  if (typeof v === 'string') return wellFormedText(v);
   if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
-  return JSON.stringify(v);
+  return wellFormedJson(v);
 }
 
 /** The `value` field as a number: 0 when absent or '', NaN when it is not a number (blanks included). */
