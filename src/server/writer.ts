@@ -99,6 +99,12 @@ export class WriterBusyError extends Error {
   }
 }
 
+/** A walk over the active visitors, a slice a second: where it is, and how many it has left. */
+interface Sweep {
+  readonly entries: Iterator<[string, number]>;
+  left: number;
+}
+
 interface Pending {
   readonly events: readonly StintEvent[];
   readonly resolve: (r: { duplicate: boolean[] }) => void;
@@ -225,10 +231,11 @@ export async function openSiteWriter(
   for (const run of recovered) for (const e of run.events) noteActive(e);
   // Visitors whose sessions are over are forgotten even when nobody asks, and a slice of all of
   // them is looked at each second: a late event can leave one behind others still open.
-  let sweep: Iterator<[string, number]> | undefined;
+  let sweep: Sweep | undefined;
   const pruner = setInterval(() => {
     pruneActive();
-    sweep = sweepActive(sweep ?? active.entries(), SWEEP_PER_SECOND);
+    sweep ??= { entries: active.entries(), left: active.size };
+    if (!sweepActive(sweep, SWEEP_PER_SECOND)) sweep = undefined;
   }, 1000);
   pruner.unref();
 
@@ -247,17 +254,19 @@ export async function openSiteWriter(
     }
   }
 
-  /** Forgets the over visitors among the next `count` of `entries`; gives it back unless at its end. */
-  function sweepActive(
-    entries: Iterator<[string, number]>,
-    count: number,
-  ): Iterator<[string, number]> | undefined {
+  /**
+   * Forgets the over visitors among the sweep's next `count`; false once it has looked at as many
+   * as there were when it began. Visitors active since then are at the end, and still open: a
+   * sweep ends even while new ones keep coming, and the next one begins at the front.
+   */
+  function sweepActive(sweep: Sweep, count: number): boolean {
     for (let i = 0; i < count; i++) {
-      const next = entries.next();
-      if (next.done) return undefined;
+      if (sweep.left-- <= 0) return false;
+      const next = sweep.entries.next();
+      if (next.done) return false;
       if (expired(next.value[1])) active.delete(next.value[0]);
     }
-    return entries;
+    return true;
   }
 
   function noteActive(e: StintEvent): void {
