@@ -9,7 +9,7 @@
 import { type EventInput, PAGEVIEW, type StintEvent } from './event.ts';
 import { parseTimestamp } from './timestamp.ts';
 import { utmFromUrl } from './url.ts';
-import { wellFormedJson, wellFormedText } from './well-formed.ts';
+import { wellFormedText, wellFormedValue } from './well-formed.ts';
 import { isTimeZone } from './zone.ts';
 
 export type RejectReason = 'bad_timestamp' | 'no_identity' | 'bad_value' | 'bad_timezone';
@@ -110,7 +110,7 @@ export function fieldText(v: unknown): string {
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? '' : v.toISOString();
   if (typeof v === 'string') return wellFormedText(v);
   if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
-  return wellFormedJson(v);
+  return JSON.stringify(wellFormedValue(v));
 }
 
 /** The `value` field as a number: 0 when absent or '', NaN when it is not a number (blanks included). */
@@ -165,7 +165,8 @@ function normalizeWithPlan(record: EventInput, plan: KeyPlan, inputTz: string): 
     const v = record[key];
     if (v === undefined || v === null || v === '') continue;
     properties ??= {};
-    properties[key] = v;
+    // Well-formed, as the fields are: the store writes them as JSON (see well-formed.ts).
+    properties[wellFormedText(key)] = wellFormedValue(v);
   }
   const name = text(record, f.event).trim();
   return {

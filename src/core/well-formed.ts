@@ -2,10 +2,10 @@
  * Text that is well-formed Unicode. A JSON body may hold a lone surrogate ("\ud800"): valid
  * JSON, but no character. Such a string cannot be UTF-8, and JSON.stringify writes it back as an
  * escape that DuckDB's JSON refuses, so one event held the whole sessionizing transaction of its
- * site (found by the collector's fuzz test). Lone surrogates become U+FFFD, as a browser's
- * TextEncoder makes them.
+ * site (found by the collector's fuzz test). Events are made well-formed where their fields are
+ * read (core/normalize.ts): lone surrogates become U+FFFD, as a browser's TextEncoder makes them.
  *
- *   wellFormedText('a\ud800b') === 'a\ufffdb'; wellFormedJson({ k: '\ud800' }) === '{"k":"\ufffd"}'
+ *   wellFormedText('a\ud800b') === 'a\ufffdb'; wellFormedValue({ k: ['\ud800'] }) → { k: ['\ufffd'] }
  */
 
 interface WellFormed {
@@ -19,20 +19,25 @@ export function wellFormedText(text: string): string {
     : (text as unknown as WellFormed).toWellFormed();
 }
 
-/** JSON text of the value with every string and key well-formed. */
-export function wellFormedJson(value: unknown): string {
-  const text = JSON.stringify(value);
-  // JSON.stringify writes a lone surrogate, and only that, as a \ud800–\udfff escape.
-  return LONE_SURROGATE_ESCAPE.test(text) ? JSON.stringify(wellFormedValue(value)) : text;
+/** The value itself when its strings and keys are all well-formed (most are), else a copy in which they are. */
+export function wellFormedValue(value: unknown): unknown {
+  return isWellFormedValue(value) ? value : copyWellFormed(value);
 }
 
-const LONE_SURROGATE_ESCAPE = /\\ud[89a-f][0-9a-f]{2}/;
+function isWellFormedValue(value: unknown): boolean {
+  if (typeof value === 'string') return (value as unknown as WellFormed).isWellFormed();
+  if (Array.isArray(value)) return value.every(isWellFormedValue);
+  if (value === null || typeof value !== 'object' || value instanceof Date) return true;
+  for (const [k, v] of Object.entries(value))
+    if (!(k as unknown as WellFormed).isWellFormed() || !isWellFormedValue(v)) return false;
+  return true;
+}
 
-function wellFormedValue(value: unknown): unknown {
+function copyWellFormed(value: unknown): unknown {
   if (typeof value === 'string') return wellFormedText(value);
-  if (Array.isArray(value)) return value.map(wellFormedValue);
+  if (Array.isArray(value)) return value.map(copyWellFormed);
   if (value === null || typeof value !== 'object' || value instanceof Date) return value;
   return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).map(([k, v]) => [wellFormedText(k), wellFormedValue(v)]),
+    Object.entries(value as Record<string, unknown>).map(([k, v]) => [wellFormedText(k), copyWellFormed(v)]),
   );
 }

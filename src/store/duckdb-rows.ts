@@ -12,7 +12,6 @@ import { DOUBLE, type DuckDBConnection, INTEGER, VARCHAR } from '@duckdb/node-ap
 import { campaignParts, type EventColumns } from '../core/columns.ts';
 import { Dictionary } from '../core/dictionary.ts';
 import type { StintEvent } from '../core/event.ts';
-import { wellFormedJson } from '../core/well-formed.ts';
 import { appendColumns, appendRows, appendTexts, dropTables, positions } from '../io/duckdb-append.ts';
 import { ATTR_TEXTS, PAGE_TEXTS, type ParquetRows } from '../io/parquet-columns.ts';
 
@@ -139,7 +138,7 @@ export async function stageEventColumns(
     (_, k) => k,
     (e) => e.eventId,
     (e) => e.url,
-    (e) => (e.properties === undefined ? '' : wellFormedJson(e.properties)),
+    (e) => (e.properties === undefined ? '' : JSON.stringify(e.properties)),
   ]);
   const one = (d: Dictionary) => d.values.map((v) => [v]);
   const dicts: [string, readonly string[], readonly (readonly string[])[]][] = [

@@ -25,7 +25,6 @@ import type { IdentityMode, SessionRules } from '../core/rules.ts';
 import type { SessionColumns } from '../core/session-columns.ts';
 import { sessionPages } from '../core/session-pages.ts';
 import { pathOf } from '../core/url.ts';
-import { wellFormedJson } from '../core/well-formed.ts';
 import { appendColumns, appendRows, appendTexts, dropTables } from '../io/duckdb-append.ts';
 import type { ParquetRows } from '../io/parquet-columns.ts';
 import { stageSessions } from '../io/write-session-parquet.ts';
@@ -72,7 +71,7 @@ const EVENT_COLUMNS: readonly {
     name: 'properties',
     type: VARCHAR,
     sql: 'VARCHAR',
-    of: (e) => (e.properties === undefined ? '' : wellFormedJson(e.properties)),
+    of: (e) => (e.properties === undefined ? '' : JSON.stringify(e.properties)),
   },
 ];
 
