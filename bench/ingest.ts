@@ -286,8 +286,8 @@ function load(
  * A steady load of one-event requests: `rate` a second, evenly spaced (sent from a 1 ms tick),
  * over up to `connections` keep-alive connections (undici's pool). autocannon cannot do this: its rate limit lets
  * each connection send its share of a second at once and then wait (autocannon issue #174), so
- * "half load" was full load half of each second; and it corrects for coordinated omission with
- * an expected interval of 1 ms whatever the rate, so that one slow answer weighed as a hundred.
+ * "half load" was full load part of each second; and it corrects for coordinated omission with
+ * an expected interval of 1 ms whatever the rate, so that an answer of L ms weighed as L answers.
  *
  * A request's latency counts from when it was due, so waiting for a free connection behind a
  * slow answer counts too (no coordinated omission); `seen` adds the p99 from when it was sent.
@@ -342,10 +342,8 @@ function steady(label: string, port: number, rate: number, headers: Record<strin
           },
           onResponseEnd() {
             const end = performance.now();
-            if (!counted) {
-              // warm-up
-            } else if (status >= 300) non2xx++;
-            else {
+            if (counted && status >= 300) non2xx++;
+            else if (counted) {
               fromDue.push(end - dueAt);
               fromSend.push(end - sentAt);
             }
