@@ -295,7 +295,7 @@ function load(
 function steady(label: string, port: number, rate: number, headers: Record<string, string>): Promise<Run> {
   const pool = new Pool(`http://127.0.0.1:${port}`, { connections, pipelining: 1 });
   const requestHeaders = { 'content-type': 'application/json', ...headers };
-  // The first second opens the connections and warms both sides up; it is not counted.
+  // The first second opens the connections and warms both sides up: its latencies are not counted.
   const warmUp = Math.round(rate);
   const total = warmUp + Math.round(rate * seconds);
   const fromDue: number[] = [];
@@ -342,7 +342,8 @@ function steady(label: string, port: number, rate: number, headers: Record<strin
           },
           onResponseEnd() {
             const end = performance.now();
-            if (counted && status >= 300) non2xx++;
+            // Failures count in the first second too: only latencies wait for the warm-up to end.
+            if (status >= 300) non2xx++;
             else if (counted) {
               fromDue.push(end - dueAt);
               fromSend.push(end - sentAt);
@@ -350,7 +351,7 @@ function steady(label: string, port: number, rate: number, headers: Record<strin
             finish();
           },
           onResponseError() {
-            if (counted) errors++;
+            errors++;
             finish();
           },
         },
