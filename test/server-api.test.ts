@@ -1024,4 +1024,40 @@ describe('shutdown and restart', () => {
       store.close();
     }
   });
+
+  it('sets aside an event its store refuses, counted in /metrics, and stores the rest', async () => {
+    const t = await startTestServer();
+    await t.server.close();
+    // An older version logged lone surrogates as they came; DuckDB refuses them in a session's pages.
+    const { log } = await openEventLog(join(t.dir, 'sites', 'shop.log'), undefined);
+    await log.appendLines(
+      encodeLines([
+        ev('v', '2026-11-20T10:00:00Z', { eventId: 'ok-1', url: '/a' }),
+        ev('v', '2026-11-20T10:01:00Z', { eventId: 'bad', url: '/\ud800' }),
+        ev('v', '2026-11-20T10:02:00Z', { eventId: 'ok-2', url: '/b' }),
+      ]),
+    );
+    await log.close();
+
+    const again = await reopen(t.dir);
+    await vi.waitFor(
+      async () => {
+        const m = await again.app.inject({ url: '/metrics', headers: t.auth(t.admin) });
+        expect(m.body).toContain('stint_events_set_aside_total{site="shop"} 1');
+        expect(m.body).toContain('stint_events_sessionized_total{site="shop"} 2');
+        expect(m.body).toContain('stint_unsessionized_events{site="shop"} 0');
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    await again.close();
+    const store = await openDuckDBStore(join(t.dir, 'sites', 'shop.duckdb'));
+    try {
+      const events = await store.query({ sql: 'SELECT event_id FROM events ORDER BY event_id', params: [] });
+      expect(events.map((r) => r.event_id)).toEqual(['ok-1', 'ok-2']);
+      const rejects = await store.query({ sql: 'SELECT reason, raw FROM rejects', params: [] });
+      expect(rejects).toEqual([{ reason: 'unstorable', raw: expect.stringContaining('"event_id":"bad"') }]);
+    } finally {
+      store.close();
+    }
+  });
 });

@@ -32,5 +32,58 @@ export const PAGEVIEW = 'pageview';
 /** The event's identity in device mode (SESSIONS.md section 2): its anonymous_id, else its user_id. */
 export const deviceIdentity = (e: StintEvent): string => (e.anonymousId === '' ? e.userId : e.anonymousId);
 
+/** A page view of `anonymousId` at `tsMs`, every other field empty but those in `fields`. */
+export const pageview = (
+  anonymousId: string,
+  tsMs: number,
+  fields: Partial<StintEvent> = {},
+): StintEvent => ({
+  tsMs,
+  anonymousId,
+  userId: '',
+  name: PAGEVIEW,
+  url: '',
+  referrer: '',
+  utmSource: '',
+  utmMedium: '',
+  utmCampaign: '',
+  utmTerm: '',
+  utmContent: '',
+  sessionKey: '',
+  timezone: '',
+  userAgent: '',
+  value: 0,
+  eventId: '',
+  properties: undefined,
+  ...fields,
+});
+
 /** A raw event as a library user or a reader hands it in: canonical keys, any case. */
 export type EventInput = Record<string, unknown>;
+
+/**
+ * The event as an input record with the canonical fields of SESSIONS.md (empty ones left out,
+ * the time in ISO-8601 UTC): normalized again, it gives the same event.
+ */
+export function eventRecord(e: StintEvent): EventInput {
+  const record: EventInput = { ...e.properties, timestamp: new Date(e.tsMs).toISOString() };
+  const texts: [string, string][] = [
+    ['event_id', e.eventId],
+    ['anonymous_id', e.anonymousId],
+    ['user_id', e.userId],
+    ['event', e.name],
+    ['url', e.url],
+    ['referrer', e.referrer],
+    ['utm_source', e.utmSource],
+    ['utm_medium', e.utmMedium],
+    ['utm_campaign', e.utmCampaign],
+    ['utm_term', e.utmTerm],
+    ['utm_content', e.utmContent],
+    ['session_id', e.sessionKey],
+    ['timezone', e.timezone],
+    ['user_agent', e.userAgent],
+  ];
+  for (const [key, text] of texts) if (text !== '') record[key] = text;
+  if (e.value !== 0) record.value = e.value;
+  return record;
+}

@@ -105,9 +105,19 @@ export async function createServer(
           sessionizeDelayMs: config.sessionizeDelayMs,
           onCommit: (c) => metrics.commit(site.name, c),
           onSessionize: (r) => {
-            if ('error' in r)
-              app.log.error({ err: r.error, site: site.name }, 'sessionizing failed; retrying in 1 s');
-            else metrics.sessionized(site.name, r.events, r.ms);
+            if ('error' in r) {
+              app.log.error(
+                { err: r.error, site: site.name },
+                'sessionizing failed; retrying in 1 s, a logged commit at a time, setting aside any event the store refuses',
+              );
+              return;
+            }
+            metrics.sessionized(site.name, r.events, r.ms, r.setAside.length);
+            for (const { eventId, reason } of r.setAside)
+              app.log.error(
+                { site: site.name, event_id: eventId, reason },
+                "the store refused an accepted event: it is kept in the store's rejects table, reason 'unstorable'",
+              );
           },
         }).catch(async (err: unknown) => {
           // The next try opens the store again: this one must not stay open beside it.

@@ -1,8 +1,8 @@
 /**
  * What `/metrics` shows, in Prometheus format (prom-client): events accepted, rejected (by
- * code), duplicates, bots, clamped, late and very late; open sessions and queue depth per site;
- * commit latency and size; and the process's own metrics. One registry per server, so two
- * servers in one process (tests) do not share counters.
+ * code), duplicates, set aside by the store, bots, clamped, late and very late; open sessions
+ * and queue depth per site; commit latency and size; and the process's own metrics. One
+ * registry per server, so two servers in one process (tests) do not share counters.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { CommitStats } from './writer.ts';
@@ -25,6 +25,10 @@ export function createMetrics(sites: () => Iterable<[string, SiteGauges]>) {
   const duplicates = counter(
     'stint_events_duplicates_total',
     'Retried events already stored (counted once).',
+  );
+  const setAsideEvents = counter(
+    'stint_events_set_aside_total',
+    "Accepted events the store refused, kept in its rejects table (reason 'unstorable').",
   );
   const bots = counter('stint_events_bots_total', 'Events from known bots, left out.');
   const clamped = counter(
@@ -93,8 +97,9 @@ export function createMetrics(sites: () => Iterable<[string, SiteGauges]>) {
   });
   return {
     registry,
-    sessionized(site: string, events: number, ms: number) {
+    sessionized(site: string, events: number, ms: number, setAside: number) {
       sessionized.inc({ site }, events);
+      setAsideEvents.inc({ site }, setAside);
       sessionizeSeconds.observe({ site }, ms / 1000);
     },
     rejected: (site: string, code: string, n = 1) => rejected.inc({ site, code }, n),

@@ -21,7 +21,7 @@ import type { CompiledQuery } from '../analysis/sql.ts';
 import { StintError, type StintErrorCode } from '../core/errors.ts';
 import type { SessionRules } from '../core/rules.ts';
 import type { ImportRecord, Store, StoredRules } from '../store/store.ts';
-import type { WriterStore } from './writer.ts';
+import type { SetAside, WriterStore } from './writer.ts';
 
 export interface SiteStoreOptions {
   /** DuckDB's memory_limit for the store, e.g. '1GB'. */
@@ -174,8 +174,8 @@ export async function openSiteStore(
     ensureRules: (rules: SessionRules) => call<StoredRules>('ensureRules', [rules]),
     // A batch's lines (megabytes) move to the worker instead of being copied, when they are an
     // ArrayBuffer of their own: copying 13 MB held the collector up for 60 ms under load.
-    storeLogged: (lines, position, rules) =>
-      call<void>('storeLogged', [lines, position, rules], undefined, ownBuffer(lines)),
+    storeLogged: (lines, position, rules, setAside) =>
+      call<SetAside[]>('storeLogged', [lines, position, rules, setAside], undefined, ownBuffer(lines)),
     transaction: () =>
       Promise.reject(new Error('a site store writes only through storeLogged, in its worker thread')),
     async close() {

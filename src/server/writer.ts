@@ -23,11 +23,11 @@
  *   const { duplicate } = await writer.submit(events); // resolves once on disk
  */
 import { EventColumnsBuilder } from '../core/columns.ts';
-import { deviceIdentity, type StintEvent } from '../core/event.ts';
+import { deviceIdentity, eventRecord, pageview, type StintEvent } from '../core/event.ts';
 import type { SessionRules } from '../core/rules.ts';
 import { pathOf } from '../core/url.ts';
 import { resessionizeAffected } from '../store/ingest.ts';
-import type { Store, StoredRules } from '../store/store.ts';
+import type { Store, StoredRules, StoreTransaction } from '../store/store.ts';
 import { EventIdIndex, eventIdHashes } from './event-ids.ts';
 import {
   decodeLines,
@@ -37,6 +37,7 @@ import {
   openEventLog,
   parsePosition,
 } from './event-log.ts';
+import { partitionStorable } from './unstorable.ts';
 
 export interface WriterOptions {
   /** How far behind the latest event time an event still counts as merely out of order. */
@@ -49,8 +50,13 @@ export interface WriterOptions {
   readonly sessionizeDelayMs: number;
   /** Called after each commit, for metrics. */
   readonly onCommit?: (c: CommitStats) => void;
-  /** Called after each sessionizing transaction, or with its error (it is retried). */
-  readonly onSessionize?: (s: { events: number; ms: number } | { error: unknown }) => void;
+  /**
+   * Called after each sessionizing transaction with the events stored and those set aside, or
+   * with its error (it is retried).
+   */
+  readonly onSessionize?: (
+    s: { events: number; ms: number; setAside: readonly SetAside[] } | { error: unknown },
+  ) => void;
 }
 
 export interface CommitStats {
@@ -125,8 +131,23 @@ export interface WriterStore extends Pick<Store, 'rules' | 'meta' | 'storedEvent
    * In one transaction: stores the events of these log lines (`encodeLines`) in their
    * sessions, and records `position` as how far the log is stored. The lines may be handed over
    * to another thread: the caller does not use them again.
+   *
+   * With `setAside`, when storing them all fails, the events the store refuses (unstorable.ts)
+   * go to its `rejects` table instead, with the store's message, and the others are stored:
+   * gives those set aside.
    */
-  storeLogged(lines: Uint8Array, position: string, rules: StoredRules): Promise<void>;
+  storeLogged(
+    lines: Uint8Array,
+    position: string,
+    rules: StoredRules,
+    setAside?: boolean,
+  ): Promise<SetAside[]>;
+}
+
+/** An accepted event the store refused, kept in its `rejects` table (reason `unstorable`). */
+export interface SetAside {
+  readonly eventId: string;
+  readonly reason: string;
 }
 
 export function localWriterStore(store: Store): WriterStore {
@@ -139,25 +160,82 @@ export function localWriterStore(store: Store): WriterStore {
     async ensureRules(rules) {
       return (await store.rules()) ?? (await store.transaction((tx) => tx.saveRules(rules, Date.now())));
     },
-    async storeLogged(lines, position, rules) {
+    async storeLogged(lines, position, rules, setAside = false) {
       // A batch stored before (its answer lost with a worker that stopped) is not stored twice.
-      if (!isBefore(parsePosition(await store.meta(POSITION_KEY)), parsePosition(position))) return;
+      if (!isBefore(parsePosition(await store.meta(POSITION_KEY)), parsePosition(position))) return [];
+      const events = decodeLines(lines);
+      try {
+        await store.transaction(async (tx) => {
+          await storeEvents(tx, events, rules);
+          await tx.setMeta(POSITION_KEY, position);
+        });
+        return [];
+      } catch (err) {
+        if (!setAside) throw err;
+      }
+      const { kept, refused } = await partitionStorable(
+        events,
+        (some) => triedInRollback(store, (tx) => storeEvents(tx, some, rules)),
+        async () =>
+          (await triedInRollback(store, (tx) => storeEvents(tx, [canary(events[0]!)], rules))) === undefined,
+      );
       await store.transaction(async (tx) => {
-        const events = decodeLines(lines);
-        // The log holds no retry (each commit checked its event_ids against the log and the
-        // store), so neither the staged events nor their columns are checked for one again.
-        const builder = new EventColumnsBuilder(events.length, { dedupe: false });
-        for (const e of events) builder.append(e);
-        const columns = builder.finish();
-        // Staged from the columns: far fewer texts per event through the appender.
-        await tx.stageColumns(columns, events);
-        await resessionizeAffected(tx, rules.rules, rules.version, columns);
-        await tx.commitEvents(0);
+        await storeEvents(tx, kept, rules);
+        await tx.addRejects(
+          0,
+          refused.map(({ item, reason }) => ({
+            file: 'collector',
+            line: 0,
+            reason: 'unstorable',
+            detail: reason,
+            raw: JSON.stringify(eventRecord(item)),
+          })),
+        );
         await tx.setMeta(POSITION_KEY, position);
       });
+      return refused.map(({ item, reason }) => ({ eventId: item.eventId, reason }));
     },
   };
 }
+
+/** Stages logged events and puts them in their sessions. */
+async function storeEvents(
+  tx: StoreTransaction,
+  events: readonly StintEvent[],
+  rules: StoredRules,
+): Promise<void> {
+  if (events.length === 0) return;
+  // The log holds no retry (each commit checked its event_ids against the log and the
+  // store), so neither the staged events nor their columns are checked for one again.
+  const builder = new EventColumnsBuilder(events.length, { dedupe: false });
+  for (const e of events) builder.append(e);
+  const columns = builder.finish();
+  // Staged from the columns: far fewer texts per event through the appender.
+  await tx.stageColumns(columns, events);
+  await resessionizeAffected(tx, rules.rules, rules.version, columns);
+  await tx.commitEvents(0);
+}
+
+const ROLLED_BACK = new Error('rolled back');
+
+/** Runs `work` in a transaction that is rolled back: its error message, or undefined when it worked. */
+async function triedInRollback(
+  store: Store,
+  work: (tx: StoreTransaction) => Promise<void>,
+): Promise<string | undefined> {
+  try {
+    await store.transaction(async (tx) => {
+      await work(tx);
+      throw ROLLED_BACK;
+    });
+  } catch (err) {
+    if (err !== ROLLED_BACK) return err instanceof Error ? err.message : String(err);
+  }
+  return undefined;
+}
+
+/** An event any working store takes: a page view of a visitor of its own, at `like`'s time. */
+const canary = (like: StintEvent): StintEvent => pageview('stint-canary', like.tsMs, { url: '/' });
 
 /** Whether the log position `a` (none: the log's start) comes before `b`. */
 const isBefore = (a: LogPosition | undefined, b: LogPosition | undefined): boolean =>
@@ -382,16 +460,35 @@ export async function openSiteWriter(
     });
   };
 
+  /**
+   * After a failed transaction, how far it reached in the log. Up to there the log is stored a
+   * chunk (one commit's events) at a time, each setting aside the events the store refuses: one
+   * such event holds up nothing but its own chunk, and a failing store sets nothing aside.
+   */
+  let carefulUntil: LogPosition | undefined;
+
   /** One transaction: the log's oldest events become stored events in their sessions. */
   const sessionizeBatch = async (): Promise<void> => {
     const started = performance.now();
+    const careful = carefulUntil !== undefined;
     let n = 0;
     let k = 0;
-    while (k < logged.length && (k === 0 || n + logged[k]!.ids.length <= options.maxBatchEvents))
+    while (
+      k < logged.length &&
+      (k === 0 || (!careful && n + logged[k]!.ids.length <= options.maxBatchEvents))
+    )
       n += logged[k++]!.ids.length;
     const chunks = logged.slice(0, k);
     const position = chunks.at(-1)!.end;
-    await store.storeLogged(Buffer.concat(chunks.map((c) => c.lines)), formatPosition(position), storedRules);
+    let setAside: SetAside[];
+    try {
+      const lines = Buffer.concat(chunks.map((c) => c.lines));
+      setAside = await store.storeLogged(lines, formatPosition(position), storedRules, careful);
+    } catch (err) {
+      carefulUntil ??= position;
+      throw err;
+    }
+    if (careful && !isBefore(position, carefulUntil)) carefulUntil = undefined;
     logged.splice(0, k);
     unsessionized -= n;
     // The ids leave the index a few thousand at a time, between requests: a whole batch at once
@@ -407,7 +504,9 @@ export async function openSiteWriter(
     }
     // Old segments that cannot be deleted now are deleted after a later batch.
     await log.release(position).catch(() => {});
-    report(() => options.onSessionize?.({ events: n, ms: performance.now() - started }));
+    report(() =>
+      options.onSessionize?.({ events: n - setAside.length, ms: performance.now() - started, setAside }),
+    );
   };
 
   let sessionizing: Promise<void> | undefined;

@@ -6,35 +6,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StintEvent } from '../../src/core/event.ts';
+import { pageview, type StintEvent } from '../../src/core/event.ts';
 import { createRules, type SessionRules } from '../../src/core/rules.ts';
 import { openDuckDBStore } from '../../src/store/duckdb-store.ts';
 import { resessionizeAffected } from '../../src/store/ingest.ts';
 import type { Store } from '../../src/store/store.ts';
 
 /** A validated event of `who` at an ISO time; every other field empty unless given. */
-export function ev(who: string, at: string, fields: Partial<StintEvent> = {}): StintEvent {
-  return {
-    tsMs: Date.parse(at),
-    anonymousId: who,
-    userId: '',
-    name: 'pageview',
-    url: '',
-    referrer: '',
-    utmSource: '',
-    utmMedium: '',
-    utmCampaign: '',
-    utmTerm: '',
-    utmContent: '',
-    sessionKey: '',
-    timezone: '',
-    userAgent: '',
-    value: 0,
-    eventId: '',
-    properties: undefined,
-    ...fields,
-  };
-}
+export const ev = (who: string, at: string, fields: Partial<StintEvent> = {}): StintEvent =>
+  pageview(who, Date.parse(at), fields);
 
 const dirs: string[] = [];
 const stores: Store[] = [];
