@@ -1,12 +1,13 @@
 /**
  * Review findings on a site's write path (src/server/writer.ts): a failing sessionizing
- * transaction is retried after a pause, no transaction is larger than `maxBatchEvents`, and an
- * event the log holds twice is stored once.
+ * transaction is retried after a pause, no transaction is larger than `maxBatchEvents`, an
+ * event the log holds twice is stored once, and a batch starts before the delay only while the
+ * collector has room.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { deviceIdentity } from '../src/core/event.ts';
 import { createRules } from '../src/core/rules.ts';
 import { openEventLog } from '../src/server/event-log.ts';
@@ -140,6 +141,52 @@ describe('site writer (review)', () => {
     const [row] = await store.query({ sql: 'SELECT count(*) AS n FROM events', params: [] });
     expect(Number(row?.n)).toBe(20_000);
     expect((await writer.submit(events(20_000, 1))).duplicate).toEqual([false]);
+  });
+
+  it('starts a batch once quietBatchEvents wait while the collector has room, not after the delay', async () => {
+    const { dir, store } = await fixture();
+    const batches: number[] = [];
+    const writer = await openSiteWriter(localWriterStore(store), createRules(), join(dir, 'site.log'), {
+      ...OPTIONS,
+      maxBatchEvents: 10_000,
+      sessionizeDelayMs: 60_000,
+      quietBatchEvents: 100,
+      onSessionize: (s) => {
+        if ('events' in s) batches.push(s.events);
+      },
+    });
+    cleanups.push(() => writer.close());
+    const at = (i: number) => new Date(Date.parse('2026-11-20T10:00:00Z') + i * 1000).toISOString();
+    await writer.submit(Array.from({ length: 60 }, (_, i) => ev(`v${i % 7}`, at(i))));
+    await sleep(300);
+    expect(batches).toEqual([]); // fewer than 100 wait: the delay (a minute) applies
+    await writer.submit(Array.from({ length: 60 }, (_, i) => ev(`v${i % 7}`, at(60 + i))));
+    await vi.waitFor(() => expect(batches).toEqual([120]), { timeout: 5000, interval: 20 });
+  });
+
+  it('lets batches wait for the delay while the collector is busy', async () => {
+    const { dir, store } = await fixture();
+    const batches: number[] = [];
+    const writer = await openSiteWriter(localWriterStore(store), createRules(), join(dir, 'site.log'), {
+      ...OPTIONS,
+      maxBatchEvents: 10_000,
+      sessionizeDelayMs: 60_000,
+      quietBatchEvents: 100,
+      onSessionize: (s) => {
+        if ('events' in s) batches.push(s.events);
+      },
+    });
+    cleanups.push(() => writer.close());
+    // The collector's thread busy for a whole second (the writer looks once a second).
+    const until = performance.now() + 1100;
+    while (performance.now() < until) {
+      // busy
+    }
+    await sleep(20);
+    await writer.submit(Array.from({ length: 150 }, (_, i) => ev(`v${i % 7}`, '2026-11-20T10:00:00Z')));
+    await sleep(500);
+    expect(batches).toEqual([]);
+    expect(writer.unsessionized).toBe(150);
   });
 
   it('counts open sessions from the front of the visitors in order of activity, and a late one within a second', async () => {

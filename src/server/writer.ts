@@ -22,6 +22,7 @@
  *   const writer = await openSiteWriter(store, rules, 'stint-data/sites/shop.log', options);
  *   const { duplicate } = await writer.submit(events); // resolves once on disk
  */
+import { performance } from 'node:perf_hooks';
 import { EventColumnsBuilder } from '../core/columns.ts';
 import { deviceIdentity, eventRecord, pageview, type StintEvent } from '../core/event.ts';
 import type { SessionRules } from '../core/rules.ts';
@@ -48,6 +49,13 @@ export interface WriterOptions {
   readonly maxPendingEvents: number;
   /** How long accepted events may wait before they are sessionized (they wait to form larger batches). */
   readonly sessionizeDelayMs: number;
+  /**
+   * While the collector's thread has room (it was busy under 75 % of the last second), a batch
+   * starts once this many events wait, before the delay is up (default 5,000): smaller
+   * transactions hold the collector's answers up less. When it is busy, batches wait for the
+   * delay and grow, which costs less per event.
+   */
+  readonly quietBatchEvents?: number;
   /** Called after each commit, for metrics. */
   readonly onCommit?: (c: CommitStats) => void;
   /**
@@ -252,6 +260,9 @@ interface Logged {
 }
 
 const RECENT = 50;
+const QUIET_BATCH_EVENTS = 5000;
+/** The share of a second the collector's thread is busy from which it counts as busy. */
+const BUSY_SHARE = 0.75;
 /** Visitors looked at each second for sessions that are over, wherever they are in the order (a millisecond or two). */
 const SWEEP_PER_SECOND = 20_000;
 /** How many stored ids the index takes in one go (a few milliseconds). */
@@ -310,7 +321,12 @@ export async function openSiteWriter(
   // Visitors whose sessions are over are forgotten even when nobody asks, and a slice of all of
   // them is looked at each second: a late event can leave one behind others still open.
   let sweep: Sweep | undefined;
+  /** Whether the collector's thread was busy in the last second (event-loop utilization). */
+  let busy = false;
+  let utilization = performance.eventLoopUtilization();
   const pruner = setInterval(() => {
+    busy = performance.eventLoopUtilization(utilization).utilization >= BUSY_SHARE;
+    utilization = performance.eventLoopUtilization();
     pruneActive();
     sweep ??= { entries: active.entries(), left: active.size };
     if (!sweepActive(sweep, SWEEP_PER_SECOND)) sweep = undefined;
@@ -442,7 +458,7 @@ export async function openSiteWriter(
         requests: batch.length,
       }),
     );
-    sessionizeSoon(unsessionized >= options.maxBatchEvents ? 0 : options.sessionizeDelayMs);
+    sessionizeSoon(batchWaits() ? 0 : options.sessionizeDelayMs);
   };
 
   const take = (): Pending[] => {
@@ -509,6 +525,11 @@ export async function openSiteWriter(
     );
   };
 
+  /** Whether a batch is due before the delay: a full one, or a quiet one while the collector has room. */
+  const batchWaits = (): boolean =>
+    unsessionized >= options.maxBatchEvents ||
+    (!busy && unsessionized >= (options.quietBatchEvents ?? QUIET_BATCH_EVENTS));
+
   let sessionizing: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
   /** The error of the last failed sessionizing, for `settle`. */
@@ -535,10 +556,8 @@ export async function openSiteWriter(
       })().finally(() => {
         sessionizing = undefined;
         // After a failure, wait a second whatever waits (a failing store is not hammered);
-        // else go on at once while a full batch waits.
-        sessionizeSoon(
-          failed ? 1000 : unsessionized >= options.maxBatchEvents ? 0 : options.sessionizeDelayMs,
-        );
+        // else go on at once while a batch waits.
+        sessionizeSoon(failed ? 1000 : batchWaits() ? 0 : options.sessionizeDelayMs);
       });
     };
     if (delayMs <= 0) run();
