@@ -7,13 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { eventRecord } from '../src/core/event.ts';
 import { createNormalizer } from '../src/core/normalize.ts';
 import { createRules } from '../src/core/rules.ts';
 import { openEventLog } from '../src/server/event-log.ts';
 import { partitionStorable } from '../src/server/unstorable.ts';
-import { localWriterStore, openSiteWriter, type SetAside } from '../src/server/writer.ts';
+import { localWriterStore, openSiteWriter, type SetAside, type WriterOptions } from '../src/server/writer.ts';
 import { openDuckDBStore } from '../src/store/duckdb-store.ts';
 import { ev } from './helpers/store.ts';
 
@@ -76,6 +76,15 @@ describe('partitionStorable', () => {
     );
   });
 
+  it('throws and refuses nothing when the store refuses any try past some size', async () => {
+    // As a memory limit or a full temp disk would: small tries pass, large ones fail.
+    const bySize = async (items: readonly number[]) =>
+      items.length > 5 ? 'Out of Memory Error: failed to allocate' : undefined;
+    const works = async (kept: readonly number[]) => (await bySize([...kept, -1])) === undefined;
+    const items = Array.from({ length: 12 }, (_, i) => i);
+    await expect(partitionStorable(items, bySize, works)).rejects.toThrow('Out of Memory');
+  });
+
   it('keeps an item the store refused only for a moment', async () => {
     let failures = 1;
     const flaky = async (items: readonly number[]) =>
@@ -117,7 +126,10 @@ describe('site writer with an event the store refuses', () => {
   const rows = (store: Awaited<ReturnType<typeof fixture>>['store'], sql: string) =>
     store.query({ sql, params: [] });
   /** A writer on the store, with what its sessionizing reported. */
-  async function openWriter({ logDir, store }: Awaited<ReturnType<typeof fixture>>) {
+  async function openWriter(
+    { logDir, store }: Awaited<ReturnType<typeof fixture>>,
+    options: Partial<WriterOptions> = {},
+  ) {
     const errors: unknown[] = [];
     const setAside: SetAside[] = [];
     const writer = await openSiteWriter(localWriterStore(store), createRules(), logDir, {
@@ -129,6 +141,7 @@ describe('site writer with an event the store refuses', () => {
         if ('error' in s) errors.push(s.error);
         else setAside.push(...s.setAside);
       },
+      ...options,
     });
     cleanups.push(() => writer.close());
     return { writer, errors, setAside };
@@ -181,7 +194,8 @@ describe('site writer with an event the store refuses', () => {
 
   it('sets nothing aside while the store refuses every event, and stores them all once it works again', async () => {
     const { logDir, store } = await fixture();
-    const { writer, errors, setAside } = await openWriter({ logDir, store });
+    // Any waiting event makes a quiet batch: commits must still not hurry the retries.
+    const { writer, errors, setAside } = await openWriter({ logDir, store }, { quietBatchEvents: 1 });
     // A real transaction on the store (BEGIN … ROLLBACK) whose work fails, as a full disk would.
     const transaction = store.transaction.bind(store);
     store.transaction = () =>
@@ -193,14 +207,63 @@ describe('site writer with an event the store refuses', () => {
       ev('a', '2026-11-20T10:01:00Z', { eventId: 'a2' }),
       ev('b', '2026-11-20T10:01:00Z', { eventId: 'b1' }),
     ]);
-    // The first try, and the careful one a second later: both fail whole.
-    await new Promise((r) => setTimeout(r, 1500));
+    // Commits go on arriving. The first try, and the careful one a second later: both fail
+    // whole, and no commit brings a retry forward.
+    for (let i = 0; i < 60; i++) {
+      await writer.submit([ev('c', new Date(Date.parse('2026-11-20T10:02:00Z') + i * 1000).toISOString())]);
+      await new Promise((r) => setTimeout(r, 25));
+    }
     expect(errors.length).toBeGreaterThanOrEqual(2);
+    expect(errors.length).toBeLessThanOrEqual(3);
     expect(String(errors.at(-1))).toMatch(/No space left/);
     store.transaction = transaction;
     await writer.settle();
     expect(setAside).toEqual([]);
     expect(await rows(store, 'SELECT count(*) AS n FROM rejects')).toEqual([{ n: 0 }]);
-    expect(await rows(store, 'SELECT count(*) AS n FROM events')).toEqual([{ n: 3 }]);
+    expect(await rows(store, 'SELECT count(*) AS n FROM events')).toEqual([{ n: 63 }]);
+  });
+
+  it('sets nothing aside while the store refuses transactions past some size', async () => {
+    const { logDir, store } = await fixture();
+    const { log } = await openEventLog(logDir, undefined);
+    await log.append(Array.from({ length: 50 }, (_, i) => ev(`v${i % 5}`, '2026-11-20T10:00:00Z')));
+    await log.close();
+    // Staging more than 30 events fails, as DuckDB's memory limit would under a heavy query.
+    const transaction = store.transaction.bind(store);
+    store.transaction = (work) =>
+      transaction((tx) => {
+        const stage = tx.stageColumns.bind(tx);
+        tx.stageColumns = (columns, events) => {
+          if (columns.length > 30) throw new Error('Out of Memory Error: failed to allocate');
+          return stage(columns, events);
+        };
+        return work(tx);
+      });
+    const { writer, errors, setAside } = await openWriter({ logDir, store });
+    // The first try, then the careful one a second later: it fails too, with the store's error.
+    await vi.waitFor(() => expect(errors.length).toBeGreaterThanOrEqual(2), { timeout: 5000, interval: 50 });
+    expect(String(errors[1])).toMatch(/Out of Memory/);
+    expect(setAside).toEqual([]);
+    expect(writer.unsessionized).toBe(50);
+    store.transaction = transaction;
+    await writer.settle();
+    expect(await rows(store, 'SELECT count(*) AS n FROM rejects')).toEqual([{ n: 0 }]);
+    expect(await rows(store, 'SELECT count(*) AS n FROM events')).toEqual([{ n: 50 }]);
+  });
+
+  it("stores a failed batch's commits back to back, not one per sessionize_delay", async () => {
+    const { logDir, store } = await fixture();
+    // A minute's delay; a batch starts once 11 events wait: the poison's commit and ten more.
+    const { writer, setAside } = await openWriter(
+      { logDir, store },
+      { sessionizeDelayMs: 60_000, quietBatchEvents: 11 },
+    );
+    await writer.submit([ev('a', '2026-11-20T10:00:00Z', { eventId: 'p1', url: '/\ud800' })]);
+    for (let i = 0; i < 10; i++)
+      await writer.submit([ev(`v${i}`, '2026-11-20T10:01:00Z', { eventId: `e${i}` })]);
+    // That batch fails; a second later its commits are stored one at a time, one after the other.
+    await vi.waitFor(() => expect(writer.unsessionized).toBe(0), { timeout: 6000, interval: 50 });
+    expect(setAside.map((s) => s.eventId)).toEqual(['p1']);
+    expect(await rows(store, 'SELECT count(*) AS n FROM events')).toEqual([{ n: 10 }]);
   });
 });

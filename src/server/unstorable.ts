@@ -19,14 +19,15 @@ export interface Refused<T> {
  * refused beside them. About 2·log2(n) tries per refused item, each of the items kept so far
  * and a block (so an item refused only beside an earlier one is caught too).
  *
- * A single refused item is the item's fault only when the store works (`storeWorks`: it takes
- * an item known to be fine) and the item is refused again. Else the store is failing, whatever it
- * is given: this throws the store's error, and nothing is set aside.
+ * A single refused item is the item's fault only when the store works (`storeWorks(kept)`: it
+ * takes the items kept so far and an item known to be fine, as many as the try that refused it)
+ * and the item is refused again. Else the store is failing, whatever it is given or past some
+ * size: this throws the store's error, and nothing is set aside.
  */
 export async function partitionStorable<T>(
   items: readonly T[],
   tryStore: (items: readonly T[]) => Promise<string | undefined>,
-  storeWorks: () => Promise<boolean>,
+  storeWorks: (kept: readonly T[]) => Promise<boolean>,
 ): Promise<{ kept: T[]; refused: Refused<T>[] }> {
   const kept: T[] = [];
   const refused: Refused<T>[] = [];
@@ -40,7 +41,7 @@ export async function partitionStorable<T>(
     } else if (block.length > 1) {
       const half = block.length >> 1;
       blocks.push(block.slice(half), block.slice(0, half));
-    } else if (!(await storeWorks())) {
+    } else if (!(await storeWorks(kept))) {
       throw new Error(reason);
     } else if ((await tryStore([...kept, ...block])) === undefined) {
       kept.push(...block); // refused for a moment only

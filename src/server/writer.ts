@@ -184,8 +184,9 @@ export function localWriterStore(store: Store): WriterStore {
       const { kept, refused } = await partitionStorable(
         events,
         (some) => triedInRollback(store, (tx) => storeEvents(tx, some, rules)),
-        async () =>
-          (await triedInRollback(store, (tx) => storeEvents(tx, [canary(events[0]!)], rules))) === undefined,
+        async (kept) =>
+          (await triedInRollback(store, (tx) => storeEvents(tx, [...kept, canary(events[0]!)], rules))) ===
+          undefined,
       );
       await store.transaction(async (tx) => {
         await storeEvents(tx, kept, rules);
@@ -458,7 +459,8 @@ export async function openSiteWriter(
         requests: batch.length,
       }),
     );
-    sessionizeSoon(batchWaits() ? 0 : options.sessionizeDelayMs);
+    // A failing store waits for its retry (a second), however much waits.
+    sessionizeSoon(!failed && batchWaits() ? 0 : options.sessionizeDelayMs);
   };
 
   const take = (): Pending[] => {
@@ -556,8 +558,10 @@ export async function openSiteWriter(
       })().finally(() => {
         sessionizing = undefined;
         // After a failure, wait a second whatever waits (a failing store is not hammered);
-        // else go on at once while a batch waits.
-        sessionizeSoon(failed ? 1000 : batchWaits() ? 0 : options.sessionizeDelayMs);
+        // else go on at once with the rest of a failed batch, or while a batch waits.
+        sessionizeSoon(
+          failed ? 1000 : carefulUntil !== undefined || batchWaits() ? 0 : options.sessionizeDelayMs,
+        );
       });
     };
     if (delayMs <= 0) run();
