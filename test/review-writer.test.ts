@@ -143,7 +143,8 @@ describe('site writer (review)', () => {
     expect((await writer.submit(events(20_000, 1))).duplicate).toEqual([false]);
   });
 
-  it('starts a batch once quietBatchEvents wait while the collector has room, not after the delay', async () => {
+  /** A writer with a minute's delay that starts a batch once 100 events wait, while it has room; with the size of each batch it stored. */
+  async function quietWriter() {
     const { dir, store } = await fixture();
     const batches: number[] = [];
     const writer = await openSiteWriter(localWriterStore(store), createRules(), join(dir, 'site.log'), {
@@ -156,6 +157,11 @@ describe('site writer (review)', () => {
       },
     });
     cleanups.push(() => writer.close());
+    return { writer, batches };
+  }
+
+  it('starts a batch once quietBatchEvents wait while the collector has room, not after the delay', async () => {
+    const { writer, batches } = await quietWriter();
     const at = (i: number) => new Date(Date.parse('2026-11-20T10:00:00Z') + i * 1000).toISOString();
     await writer.submit(Array.from({ length: 60 }, (_, i) => ev(`v${i % 7}`, at(i))));
     await sleep(300);
@@ -165,18 +171,7 @@ describe('site writer (review)', () => {
   });
 
   it('lets batches wait for the delay while the collector is busy', async () => {
-    const { dir, store } = await fixture();
-    const batches: number[] = [];
-    const writer = await openSiteWriter(localWriterStore(store), createRules(), join(dir, 'site.log'), {
-      ...OPTIONS,
-      maxBatchEvents: 10_000,
-      sessionizeDelayMs: 60_000,
-      quietBatchEvents: 100,
-      onSessionize: (s) => {
-        if ('events' in s) batches.push(s.events);
-      },
-    });
-    cleanups.push(() => writer.close());
+    const { writer, batches } = await quietWriter();
     // The collector's thread busy for a whole second (the writer looks once a second).
     const until = performance.now() + 1100;
     while (performance.now() < until) {

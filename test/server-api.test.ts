@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ANALYSES } from '../src/cli/analyses.ts';
+import type { StintEvent } from '../src/core/event.ts';
 import { createRules } from '../src/core/rules.ts';
 import { sessionize } from '../src/core/sessionize.ts';
 import { createServer, type StintServer } from '../src/server/app.ts';
@@ -110,6 +111,26 @@ async function reopen(dir: string, settings: Record<string, string> = {}): Promi
   const server = await createServer(config, { logger: false });
   reopened.push(server);
   return server;
+}
+
+/** A site's store, read after its server has stopped: the rows of `sql`. */
+async function storedRows(dir: string, sql: string, site = 'shop'): Promise<Record<string, unknown>[]> {
+  const store = await openDuckDBStore(join(dir, 'sites', `${site}.duckdb`));
+  try {
+    return await store.query({ sql, params: [] });
+  } finally {
+    store.close();
+  }
+}
+
+/** A test server stopped with `events` in site shop's log only (as a crash before they were stored), then started again. */
+async function restartWithLogged(events: StintEvent[]): Promise<{ t: TestServer; again: StintServer }> {
+  const t = await startTestServer();
+  await t.server.close();
+  const { log } = await openEventLog(join(t.dir, 'sites', 'shop.log'), undefined);
+  await log.appendLines(encodeLines(events));
+  await log.close();
+  return { t, again: await reopen(t.dir) };
 }
 
 describe('collector answers', () => {
@@ -938,26 +959,18 @@ describe('shutdown and restart', () => {
       .catch((err: Error) => err);
     if (!(after instanceof Error)) expect(after.statusCode).toBeGreaterThanOrEqual(300);
 
-    const store = await openDuckDBStore(join(t.dir, 'sites', 'shop.duckdb'));
-    try {
-      const events = await store.query({
-        sql: 'SELECT event_id, session_id FROM events ORDER BY ts_ms',
-        params: [],
-      });
-      expect(events.map((r) => r.event_id)).toEqual(['g-1', 'g-2', 'g-3']);
-      const sessions = await store.query({
-        sql: 'SELECT session_id, identity, events FROM sessions ORDER BY identity',
-        params: [],
-      });
-      expect(sessions.map((r) => [r.identity, Number(r.events)])).toEqual([
-        ['s1', 2],
-        ['s2', 1],
-      ]);
-      const ids = new Set(sessions.map((r) => r.session_id));
-      for (const e of events) expect(ids.has(e.session_id)).toBe(true);
-    } finally {
-      store.close();
-    }
+    const events = await storedRows(t.dir, 'SELECT event_id, session_id FROM events ORDER BY ts_ms');
+    expect(events.map((r) => r.event_id)).toEqual(['g-1', 'g-2', 'g-3']);
+    const sessions = await storedRows(
+      t.dir,
+      'SELECT session_id, identity, events FROM sessions ORDER BY identity',
+    );
+    expect(sessions.map((r) => [r.identity, Number(r.events)])).toEqual([
+      ['s1', 2],
+      ['s2', 1],
+    ]);
+    const ids = new Set(sessions.map((r) => r.session_id));
+    for (const e of events) expect(ids.has(e.session_id)).toBe(true);
   });
 
   it('keeps recognising retries of events stored before a restart', async () => {
@@ -994,19 +1007,11 @@ describe('shutdown and restart', () => {
   });
 
   it("stores what a site's log holds beyond its store when it starts, before any request", async () => {
-    const t = await startTestServer();
-    await t.server.close();
     // A crash after these were acknowledged, before they were stored: only the log has them.
-    const { log } = await openEventLog(join(t.dir, 'sites', 'shop.log'), undefined);
-    await log.appendLines(
-      encodeLines([
-        ev('crash', '2026-11-20T10:00:00Z', { eventId: 'c-1' }),
-        ev('crash', '2026-11-20T10:02:00Z', { eventId: 'c-2' }),
-      ]),
-    );
-    await log.close();
-
-    const again = await reopen(t.dir);
+    const { t, again } = await restartWithLogged([
+      ev('crash', '2026-11-20T10:00:00Z', { eventId: 'c-1' }),
+      ev('crash', '2026-11-20T10:02:00Z', { eventId: 'c-2' }),
+    ]);
     // Only /metrics is asked (it opens no site): the events are stored on their own.
     await vi.waitFor(
       async () => {
@@ -1016,30 +1021,17 @@ describe('shutdown and restart', () => {
       { timeout: 10_000, interval: 50 },
     );
     await again.close();
-    const store = await openDuckDBStore(join(t.dir, 'sites', 'shop.duckdb'));
-    try {
-      const rows = await store.query({ sql: 'SELECT event_id FROM events ORDER BY event_id', params: [] });
-      expect(rows.map((r) => r.event_id)).toEqual(['c-1', 'c-2']);
-    } finally {
-      store.close();
-    }
+    const rows = await storedRows(t.dir, 'SELECT event_id FROM events ORDER BY event_id');
+    expect(rows.map((r) => r.event_id)).toEqual(['c-1', 'c-2']);
   });
 
   it('sets aside an event its store refuses, counted in /metrics, and stores the rest', async () => {
-    const t = await startTestServer();
-    await t.server.close();
     // An older version logged lone surrogates as they came; DuckDB refuses them in a session's pages.
-    const { log } = await openEventLog(join(t.dir, 'sites', 'shop.log'), undefined);
-    await log.appendLines(
-      encodeLines([
-        ev('v', '2026-11-20T10:00:00Z', { eventId: 'ok-1', url: '/a' }),
-        ev('v', '2026-11-20T10:01:00Z', { eventId: 'bad', url: '/\ud800' }),
-        ev('v', '2026-11-20T10:02:00Z', { eventId: 'ok-2', url: '/b' }),
-      ]),
-    );
-    await log.close();
-
-    const again = await reopen(t.dir);
+    const { t, again } = await restartWithLogged([
+      ev('v', '2026-11-20T10:00:00Z', { eventId: 'ok-1', url: '/a' }),
+      ev('v', '2026-11-20T10:01:00Z', { eventId: 'bad', url: '/\ud800' }),
+      ev('v', '2026-11-20T10:02:00Z', { eventId: 'ok-2', url: '/b' }),
+    ]);
     await vi.waitFor(
       async () => {
         const m = await again.app.inject({ url: '/metrics', headers: t.auth(t.admin) });
@@ -1050,14 +1042,9 @@ describe('shutdown and restart', () => {
       { timeout: 10_000, interval: 50 },
     );
     await again.close();
-    const store = await openDuckDBStore(join(t.dir, 'sites', 'shop.duckdb'));
-    try {
-      const events = await store.query({ sql: 'SELECT event_id FROM events ORDER BY event_id', params: [] });
-      expect(events.map((r) => r.event_id)).toEqual(['ok-1', 'ok-2']);
-      const rejects = await store.query({ sql: 'SELECT reason, raw FROM rejects', params: [] });
-      expect(rejects).toEqual([{ reason: 'unstorable', raw: expect.stringContaining('"event_id":"bad"') }]);
-    } finally {
-      store.close();
-    }
+    const events = await storedRows(t.dir, 'SELECT event_id FROM events ORDER BY event_id');
+    expect(events.map((r) => r.event_id)).toEqual(['ok-1', 'ok-2']);
+    const rejects = await storedRows(t.dir, 'SELECT reason, raw FROM rejects');
+    expect(rejects).toEqual([{ reason: 'unstorable', raw: expect.stringContaining('"event_id":"bad"') }]);
   });
 });

@@ -459,8 +459,7 @@ export async function openSiteWriter(
         requests: batch.length,
       }),
     );
-    // A failing store waits for its retry (a second), however much waits.
-    sessionizeSoon(!failed && batchWaits() ? 0 : options.sessionizeDelayMs);
+    sessionizeSoon(nextDelay());
   };
 
   const take = (): Pending[] => {
@@ -527,16 +526,25 @@ export async function openSiteWriter(
     );
   };
 
-  /** Whether a batch is due before the delay: a full one, or a quiet one while the collector has room. */
-  const batchWaits = (): boolean =>
-    unsessionized >= options.maxBatchEvents ||
-    (!busy && unsessionized >= (options.quietBatchEvents ?? QUIET_BATCH_EVENTS));
-
   let sessionizing: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
   /** The error of the last failed sessionizing, for `settle`. */
   let failure: unknown;
   let failed = false;
+  /**
+   * When the next batch is due. After a failure, in a second, whatever waits (a failing store is
+   * not hammered, and new commits do not bring its retry forward); else at once with the rest of
+   * a failed batch, with a full batch, or with a quiet one while the collector has room; else
+   * after the delay.
+   */
+  const nextDelay = (): number =>
+    failed
+      ? 1000
+      : carefulUntil !== undefined ||
+          unsessionized >= options.maxBatchEvents ||
+          (!busy && unsessionized >= (options.quietBatchEvents ?? QUIET_BATCH_EVENTS))
+        ? 0
+        : options.sessionizeDelayMs;
   /** Sessionizes after the delay (or at once when a full batch waits), until the log is stored. */
   const sessionizeSoon = (delayMs = options.sessionizeDelayMs): void => {
     if (delayMs <= 0 && timer !== undefined) {
@@ -557,11 +565,7 @@ export async function openSiteWriter(
         }
       })().finally(() => {
         sessionizing = undefined;
-        // After a failure, wait a second whatever waits (a failing store is not hammered);
-        // else go on at once with the rest of a failed batch, or while a batch waits.
-        sessionizeSoon(
-          failed ? 1000 : carefulUntil !== undefined || batchWaits() ? 0 : options.sessionizeDelayMs,
-        );
+        sessionizeSoon(nextDelay());
       });
     };
     if (delayMs <= 0) run();
