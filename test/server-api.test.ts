@@ -559,6 +559,10 @@ describe('query API', () => {
     // The query string as a user writes it (CLI defaults left out), and with the CLI's defaults spelled out.
     const cases: [string[], string[]][] = [
       [[`report?${range}`, `report?${range}&interval=day`], ['report']],
+      [
+        [`report?${range}&funnel=/a,/b&funnel=/,event:purchase`],
+        ['report', '--funnel', '/a,/b', '--funnel', '/,event:purchase'],
+      ],
       [[`overview?${range}`], ['overview']],
       [
         [`breakdown?${range}&by=traffic_source`, `breakdown?${range}&by=traffic_source&limit=20`],

@@ -23,6 +23,7 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import secureJson from 'secure-json-parse';
+import { parseSteps } from '../analysis/funnel.ts';
 import { parseQueryOptions } from '../analysis/query-options.ts';
 import { listSessions, sessionJourney } from '../analysis/sessions.ts';
 import { ANALYSES, type AnalysisFlags, analysisOptions } from '../cli/analyses.ts';
@@ -91,13 +92,19 @@ export async function createServer(
   /** Open live streams per credential. */
   const liveStreams = new Map<string, number>();
 
+  /** Each opening's first step, the store's file (a second server on the same data fails there). */
+  const storesOpening = new Map<string, Promise<unknown>>();
+  /** Sites whose last opening failed: /healthz answers 503 while there are any. */
+  const failing = new Set<string>();
   const siteStore = (site: Site): Promise<OpenSite> => {
     let opening = open.get(site.name);
     if (opening === undefined) {
       opening = (async () => {
-        const store = await openSiteStore(join(config.data, 'sites', `${site.name}.duckdb`), {
+        const storeOpening = openSiteStore(join(config.data, 'sites', `${site.name}.duckdb`), {
           ...(config.storeMemory === undefined ? {} : { memoryLimit: config.storeMemory }),
         });
+        storesOpening.set(site.name, storeOpening);
+        const store = await storeOpening;
         const writer = await openSiteWriter(store, rules, join(config.data, 'sites', `${site.name}.log`), {
           latenessMs: config.latenessMs,
           maxBatchEvents: config.sessionizeEvents,
@@ -137,9 +144,13 @@ export async function createServer(
           visitorId: (ip, ua, atMs) => salts.visitorId(site.name, ip, ua, atMs, isActive),
         };
         ready.set(site.name, s);
+        failing.delete(site.name);
         return s;
       })();
-      opening.catch(() => open.delete(site.name));
+      opening.catch(() => {
+        open.delete(site.name);
+        failing.add(site.name);
+      });
       open.set(site.name, opening);
     }
     return opening;
@@ -155,7 +166,7 @@ export async function createServer(
             serializers: {
               req: (req: { method: string; url: string }) => ({
                 method: req.method,
-                url: req.url.replace(/([?&](?:access_token|key)=)[^&]*/g, '$1[redacted]'),
+                url: redactedUrl(req.url),
               }),
             },
           },
@@ -238,7 +249,20 @@ export async function createServer(
         .code(status)
         .send({ error: { code: 'internal', message: 'Internal error; the server log has the details' } });
     }
-    return reply.code(status).send({ error: { code: errorCode(err), message: err.message } });
+    // A browser reads a refusal of its events only with the CORS header: give it to an origin its
+    // site key allows, also when the body was refused before the key was read.
+    const origin = headerOf(req, 'origin');
+    const key = queryText(req, 'key') ?? headerOf(req, 'x-stint-key');
+    if (
+      origin !== undefined &&
+      key !== undefined &&
+      req.url.startsWith('/api/v1/events') &&
+      registry.siteByPublicKey(key)?.origins.includes(origin) === true
+    )
+      reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+    const code = errorCode(err);
+    if (req.url.startsWith('/api/v1/events')) metrics.refusedRequest(code);
+    return reply.code(status).send({ error: { code, message: messageOf(err, req) } });
   });
   app.setNotFoundHandler((req, reply) =>
     reply
@@ -291,9 +315,22 @@ export async function createServer(
   ): { site: Site; trusted: boolean } => {
     const bearer = bearerOf(req);
     const query = req.query as Record<string, unknown>;
+    // A key implies its site: a sender naming another one is mistaken, and its events must not
+    // land quietly in the key's site.
+    const sameSite = (site: Site): void => {
+      for (const named of [query.site, bodySite]) {
+        if (named !== undefined && named !== site.name)
+          throw new HttpError(
+            400,
+            'site_mismatch',
+            `This key is site "${site.name}"'s, but the request names site ${JSON.stringify(named)}; use that site's key, or leave "site" out`,
+          );
+      }
+    };
     if (bearer?.startsWith('sk_')) {
       const site = registry.siteByWriteKey(bearer);
       if (site === undefined) throw new HttpError(401, 'unauthorized', 'Unknown write key');
+      sameSite(site);
       limitKey(`sk:${site.name}`, reply);
       return { site, trusted: true };
     }
@@ -330,6 +367,7 @@ export async function createServer(
       );
     }
     reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+    sameSite(site);
     // The public key is in every page: one bucket per site and visitor address, not one per site.
     limitKey(`pk:${site.name}:${req.ip}`, reply);
     return { site, trusted: false };
@@ -491,13 +529,17 @@ export async function createServer(
   // Credentials first: a caller without them learns nothing, not even the parameters.
   app.get('/api/v1/report', async (req, reply) => {
     const { store } = await readSite(req, reply);
-    const flags = flagsOf(req, new Map([...QUERY_PARAMS, ['interval', 'interval']]), [
+    const flags = flagsOf(req, new Map([...QUERY_PARAMS, ['interval', 'interval'], ['funnel', 'funnel']]), [
       'site',
       'access_token',
     ]);
     const options = parseQueryOptions(flags);
     const interval = parseInterval(flags.interval as string | undefined);
-    return buildReport(store, options, interval);
+    // As `stint report --funnel`: each `funnel` is one funnel's comma-separated steps.
+    const funnels = ((flags.funnel as string[] | undefined) ?? []).map((steps) => ({
+      steps: parseSteps(steps.split(',')),
+    }));
+    return buildReport(store, options, interval, funnels);
   });
   app.get('/api/v1/sessions', async (req, reply) => {
     const { store } = await readSite(req, reply);
@@ -525,10 +567,11 @@ export async function createServer(
     if (closing) throw new HttpError(503, 'shutting_down', 'The server is shutting down; retry shortly');
     const streams = liveStreams.get(who.id) ?? 0;
     if (streams >= MAX_LIVE_STREAMS) {
+      reply.header('retry-after', 30);
       throw new HttpError(
         429,
         'too_many_streams',
-        `At most ${MAX_LIVE_STREAMS} live streams per token at once`,
+        `At most ${MAX_LIVE_STREAMS} live streams per token at once; close one first`,
       );
     }
     liveStreams.set(who.id, streams + 1);
@@ -598,6 +641,17 @@ export async function createServer(
   );
   app.get('/healthz', async (_req, reply) => {
     if (closing) return reply.code(503).send({ status: 'shutting down' });
+    if (failing.size > 0) {
+      // Try them again, so that a site that can be opened now is healthy at the next check.
+      for (const name of failing) {
+        const site = registry.site(name);
+        if (site === undefined) failing.delete(name);
+        else siteStore(site).catch(() => {});
+      }
+      // Which sites and why is in the server's log (this route needs no token).
+      if (failing.size > 0)
+        return reply.code(503).send({ status: 'degraded', sites: ready.size, failing: failing.size });
+    }
     return { status: 'ok', sites: ready.size };
   });
   app.get('/metrics', async (req, reply) => {
@@ -609,8 +663,43 @@ export async function createServer(
 
   // Every site opens now, not at its first request: what its log holds beyond its store (a
   // crash before it was stored) is stored at once, and no request waits for a store to open.
-  for (const site of registry.sites()) {
+  // A store in use means another server has this data directory: this one must not start.
+  const stores = registry.sites().map((site) => {
     siteStore(site).catch((err: unknown) => app.log.error({ err, site: site.name }, 'cannot open the site'));
+    return storesOpening.get(site.name)!.then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+  });
+  const locked = (await Promise.all(stores)).find(
+    (err) => err instanceof StintError && err.code === 'STINT_STORE_LOCKED',
+  );
+  if (locked !== undefined) {
+    await close();
+    throw new StintError(
+      'STINT_STORE_LOCKED',
+      `The data directory ${config.data} is in use by another process (${(locked as StintError).message})`,
+      'Stop the other stint serve first, or give this one a --data directory of its own',
+    );
+  }
+
+  async function close(): Promise<void> {
+    closing = true;
+    for (const stop of [...live]) stop();
+    await app.close();
+    for (const [name, opening] of open) {
+      const s = await opening.catch(() => undefined);
+      if (s === undefined) continue;
+      try {
+        await s.writer.close();
+      } catch (err) {
+        // What is not stored yet stays in the site's log for the next start.
+        app.log.error({ err, site: name }, 'could not store all logged events before stopping');
+      }
+      await s.store
+        .close()
+        .catch((err: unknown) => app.log.error({ err, site: name }, 'closing the store failed'));
+    }
   }
 
   return {
@@ -619,24 +708,7 @@ export async function createServer(
     async settle() {
       for (const s of await Promise.all(open.values())) await s.writer.settle();
     },
-    async close() {
-      closing = true;
-      for (const stop of [...live]) stop();
-      await app.close();
-      for (const [name, opening] of open) {
-        const s = await opening.catch(() => undefined);
-        if (s === undefined) continue;
-        try {
-          await s.writer.close();
-        } catch (err) {
-          // What is not stored yet stays in the site's log for the next start.
-          app.log.error({ err, site: name }, 'could not store all logged events before stopping');
-        }
-        await s.store
-          .close()
-          .catch((err: unknown) => app.log.error({ err, site: name }, 'closing the store failed'));
-      }
-    },
+    close,
   };
 }
 
@@ -679,7 +751,7 @@ function analysisParams(def: (typeof ANALYSES)[number]): {
   return { names, defaults };
 }
 
-const REPEATED = new Set(['filter', 'step']);
+const REPEATED = new Set(['filter', 'step', 'funnel']);
 
 /** Query parameters as the CLI's flag values; an unknown or oversized one is a 400. */
 function flagsOf(
@@ -723,6 +795,45 @@ function headerOf(req: FastifyRequest, name: string): string | undefined {
 function queryText(req: FastifyRequest, name: string): string | undefined {
   const v = (req.query as Record<string, unknown>)[name];
   return typeof v === 'string' ? v : undefined;
+}
+
+/**
+ * The URL with the value of every credential parameter replaced, however its name is written
+ * (`access_token`, `ACCESS_TOKEN`, `access%5Ftoken`): a log line never holds a secret.
+ */
+export function redactedUrl(url: string): string {
+  const at = url.indexOf('?');
+  if (at < 0) return url;
+  const parts = url
+    .slice(at + 1)
+    .split('&')
+    .map((part) => {
+      const eq = part.indexOf('=');
+      const rawName = eq < 0 ? part : part.slice(0, eq);
+      let name = rawName;
+      try {
+        name = decodeURIComponent(rawName.replaceAll('+', ' '));
+      } catch {
+        // Malformed escapes: judge the name as written.
+      }
+      return CREDENTIAL_PARAMS.has(name.trim().toLowerCase()) ? `${rawName}=[redacted]` : part;
+    });
+  return `${url.slice(0, at)}?${parts.join('&')}`;
+}
+
+const CREDENTIAL_PARAMS = new Set(['access_token', 'key']);
+
+/** Fastify's own refusals say what would be taken. */
+function messageOf(err: Error & { statusCode?: number }, req: FastifyRequest): string {
+  if (err instanceof HttpError) return err.message;
+  if (err.statusCode === 413) {
+    const limit = req.routeOptions.bodyLimit;
+    const setting = req.url.startsWith('/api/v1/events/ndjson') ? 'ndjson_body_limit' : 'body_limit';
+    return `The body is larger than this route takes (${limit} bytes, the server's ${setting}); send fewer events a request`;
+  }
+  if (err.statusCode === 415)
+    return `Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')} is not taken here: send application/json (or text/plain holding JSON), or application/x-ndjson to /api/v1/events/ndjson`;
+  return err.message;
 }
 
 function errorCode(err: Error & { code?: string; statusCode?: number }): string {

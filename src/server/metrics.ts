@@ -1,6 +1,7 @@
 /**
  * What `/metrics` shows, in Prometheus format (prom-client): events accepted, rejected (by
- * code), duplicates, set aside by the store, bots, clamped, late and very late; open sessions
+ * code), duplicates, set aside by the store, bots, clamped, late and very late; collector
+ * requests refused whole (by code); open sessions
  * and queue depth per site; commit latency and size; and the process's own metrics. One
  * registry per server, so two servers in one process (tests) do not share counters.
  */
@@ -31,9 +32,15 @@ export function createMetrics(sites: () => Iterable<[string, SiteGauges]>) {
     "Accepted events the store refused, kept in its rejects table (reason 'unstorable').",
   );
   const bots = counter('stint_events_bots_total', 'Events from known bots, left out.');
+  // Before the site is known (the key is read after the body), so by code only.
+  const refusedRequests = counter(
+    'stint_requests_refused_total',
+    'Requests to the collector refused whole, before their events were read (body too large, wrong content type, invalid JSON, no key, rate limited), by code.',
+    ['code'],
+  );
   const clamped = counter(
     'stint_events_clamped_total',
-    'Events whose future timestamp was clamped to receive time.',
+    'Events whose timestamp was clamped to receive time: too far in the future, or (from a browser) in the past.',
   );
   const late = counter(
     'stint_events_late_total',
@@ -104,6 +111,7 @@ export function createMetrics(sites: () => Iterable<[string, SiteGauges]>) {
     },
     rejected: (site: string, code: string, n = 1) => rejected.inc({ site, code }, n),
     bots: (site: string, n: number) => n > 0 && bots.inc({ site }, n),
+    refusedRequest: (code: string) => refusedRequests.inc({ code }),
     clamped: (site: string, n: number) => n > 0 && clamped.inc({ site }, n),
     commit(site: string, c: CommitStats) {
       accepted.inc({ site }, c.events);

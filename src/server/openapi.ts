@@ -41,7 +41,7 @@ const param = (name: string, description: string, required = false) => ({
   schema: REPEATED.has(name) ? { type: 'array', items: { type: 'string' } } : { type: 'string' },
   ...(REPEATED.has(name) ? { style: 'form', explode: true } : {}),
 });
-const REPEATED = new Set(['filter', 'step']);
+const REPEATED = new Set(['filter', 'step', 'funnel']);
 const SITE = param('site', 'the site; read-only tokens and share links default to their own');
 const QUERY = [
   param('from', 'first day (2026-10-01) or ISO instant'),
@@ -50,7 +50,7 @@ const QUERY = [
   param('filter', 'dim=value, dim!=value or dim~text; repeatable'),
 ];
 const READ = {
-  security: [{ bearer: [] }],
+  security: [{ bearer: [] }, { accessToken: [] }],
   responses: {
     200: { description: 'the result, as the CLI prints with --json' },
     ...errors(400, 401, 403, 404, 429),
@@ -58,34 +58,43 @@ const READ = {
 };
 
 export function openApiDocument(analyses: readonly DocumentedAnalysis[]) {
+  const perEvent = {
+    type: 'array',
+    items: {
+      type: 'object',
+      properties: { index: { type: 'integer' }, code: { type: 'string' }, message: { type: 'string' } },
+    },
+  };
   const accepted = {
     type: 'object',
     properties: {
       accepted: { type: 'integer' },
       duplicates: { type: 'integer' },
       bots: { type: 'integer' },
-      rejected: {
-        type: 'array',
-        items: {
-          type: 'object',
-          properties: { index: { type: 'integer' }, code: { type: 'string' }, message: { type: 'string' } },
-        },
-      },
+      rejected: perEvent,
+      warnings: { ...perEvent, description: 'accepted events whose timestamp was clamped' },
     },
   };
-  const ingest = (contentType: string, schema: object) => ({
-    security: [{ siteKey: [] }, { bearer: [] }],
+  const ingest = (contentTypes: readonly string[], schema: object) => ({
+    security: [{ siteKey: [] }, { siteKeyHeader: [] }, { bearer: [] }],
     parameters: [
       param('key', "the site's public key (browsers, from an allowed origin)"),
-      param('site', 'the site, with an admin token'),
+      param('site', 'the site, with an admin token (a key implies its own)'),
     ],
-    requestBody: { required: true, content: { [contentType]: { schema } } },
+    requestBody: {
+      required: true,
+      content: Object.fromEntries(contentTypes.map((type) => [type, { schema }])),
+    },
     responses: {
       200: {
         description: 'stored (answered only after commit)',
         content: { 'application/json': { schema: accepted } },
       },
-      ...errors(400, 401, 403, 413, 415, 429, 503),
+      400: {
+        description: 'every event refused (the reasons per event), or a bad request',
+        content: { 'application/json': { schema: { oneOf: [accepted, ERROR] } } },
+      },
+      ...errors(401, 403, 413, 415, 429, 503),
     },
   });
   return {
@@ -103,6 +112,13 @@ export function openApiDocument(analyses: readonly DocumentedAnalysis[]) {
           description: 'st_… token, sh_… share link, or sk_… write key for the collector',
         },
         siteKey: { type: 'apiKey', in: 'query', name: 'key' },
+        siteKeyHeader: { type: 'apiKey', in: 'header', name: 'X-Stint-Key' },
+        accessToken: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'access_token',
+          description: 'a token or share link in the URL (for EventSource and shared links)',
+        },
       },
       schemas: { Event: EVENT_SCHEMA },
     },
@@ -110,7 +126,7 @@ export function openApiDocument(analyses: readonly DocumentedAnalysis[]) {
       '/api/v1/events': {
         post: {
           summary: 'store one event or {"events": [...]}',
-          ...ingest('application/json', {
+          ...ingest(['application/json', 'text/plain'], {
             oneOf: [
               { $ref: '#/components/schemas/Event' },
               {
@@ -127,13 +143,18 @@ export function openApiDocument(analyses: readonly DocumentedAnalysis[]) {
       '/api/v1/events/ndjson': {
         post: {
           summary: 'store events, one JSON object a line',
-          ...ingest('application/x-ndjson', { type: 'string' }),
+          ...ingest(['application/x-ndjson', 'application/jsonl'], { type: 'string' }),
         },
       },
       '/api/v1/report': {
         get: {
           summary: 'the report, as stint report --json',
-          parameters: [SITE, ...QUERY, param('interval', 'hour, day, week or month')],
+          parameters: [
+            SITE,
+            ...QUERY,
+            param('interval', 'hour, day, week or month'),
+            param('funnel', 'a funnel: comma-separated steps, as --funnel of stint report; repeatable'),
+          ],
           ...READ,
         },
       },
@@ -182,7 +203,10 @@ export function openApiDocument(analyses: readonly DocumentedAnalysis[]) {
       '/healthz': {
         get: {
           summary: 'liveness',
-          responses: { 200: { description: 'ok' }, 503: { description: 'shutting down' } },
+          responses: {
+            200: { description: 'ok' },
+            503: { description: 'shutting down, or a site cannot be opened (the log says why)' },
+          },
         },
       },
       '/metrics': {

@@ -1,0 +1,236 @@
+/**
+ * What an audit of `stint serve` as a user found, each held here: a key that names another site,
+ * the report's funnels, refusals a browser can read and that say what would be taken, refused
+ * requests in /metrics, credentials kept out of the request log, a second server on the same
+ * data refused, and /healthz when a site cannot be opened.
+ */
+import { spawn } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServer, redactedUrl, type StintServer } from '../src/server/app.ts';
+import { resolveConfig } from '../src/server/config.ts';
+import { ROOT } from './helpers/cli.ts';
+import { closeServers, startTestServer, type TestServer } from './helpers/server.ts';
+
+const SHOP = 'https://shop.example';
+const own: StintServer[] = [];
+
+afterEach(async () => {
+  for (const s of own.splice(0)) await s.close();
+  await closeServers();
+});
+
+const event = (n: number) => ({
+  anonymous_id: 'a',
+  event_id: `a-${n}`,
+  timestamp: `2026-11-20T10:0${n}:00Z`,
+  url: `${SHOP}/${['', 'pricing', 'signup'][n % 3]}`,
+});
+
+async function sessionCount(t: TestServer, site: 'shop' | 'blog'): Promise<number> {
+  await t.settle();
+  const res = await t.app.inject({ url: `/api/v1/sessions?site=${site}`, headers: t.auth(t.admin) });
+  return (res.json() as { sessions: unknown[] }).sessions.length;
+}
+
+/** A browser's POST with shop's public key from `origin`. */
+const browser = (t: TestServer, payload: string, contentType = 'application/json', origin = SHOP) =>
+  t.app.inject({
+    method: 'POST',
+    url: `/api/v1/events?key=${t.sites.shop.publicKey}`,
+    headers: { 'content-type': contentType, origin },
+    payload,
+  });
+
+describe('a key implies its site', () => {
+  it('refuses a write key whose request names another site, and stores nothing for either', async () => {
+    const t = await startTestServer();
+    const body = await t.post({ ...event(0), site: 'blog' });
+    expect(body.statusCode, body.body).toBe(400);
+    expect(body.json()).toMatchObject({ error: { code: 'site_mismatch' } });
+    expect(body.json().error.message).toContain('"shop"');
+    const query = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/events?site=blog',
+      headers: { 'content-type': 'application/json', ...t.auth(t.sites.shop.writeKey) },
+      payload: JSON.stringify({ events: [event(1)] }),
+    });
+    expect(query.statusCode, query.body).toBe(400);
+    expect(await sessionCount(t, 'shop')).toBe(0);
+    expect(await sessionCount(t, 'blog')).toBe(0);
+    // Naming its own site is fine.
+    expect((await t.post({ events: [event(2)], site: 'shop' })).json()).toMatchObject({ accepted: 1 });
+  });
+
+  it("refuses a public key whose body names another site, readable by the key's origin", async () => {
+    const t = await startTestServer();
+    const res = await browser(t, JSON.stringify({ ...event(0), site: 'blog' }));
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json()).toMatchObject({ error: { code: 'site_mismatch' } });
+    expect(res.headers['access-control-allow-origin']).toBe(SHOP);
+    expect(await sessionCount(t, 'blog')).toBe(0);
+  });
+});
+
+describe('the report over HTTP', () => {
+  // That the funnels equal `stint report --funnel`'s is in server-api.test.ts, with every analysis.
+  it('takes one funnel per parameter, and refuses one without steps as the CLI does', async () => {
+    const t = await startTestServer();
+    expect((await t.post({ events: [0, 1, 2].map(event) })).json()).toMatchObject({ accepted: 3 });
+    await t.settle();
+    const res = await t.app.inject({
+      url: '/api/v1/report?site=shop&funnel=/,/pricing,/signup&funnel=/pricing,/nowhere',
+      headers: t.auth(t.admin),
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const { funnels } = res.json() as { funnels: { steps: string[]; rows: { entered: number }[] }[] };
+    expect(funnels.map((f) => f.steps)).toEqual([
+      ['/', '/pricing', '/signup'],
+      ['/pricing', '/nowhere'],
+    ]);
+    expect(funnels.map((f) => f.rows.map((r) => r.entered))).toEqual([
+      [1, 1, 1],
+      [1, 0],
+    ]);
+    const none = await t.app.inject({ url: '/api/v1/report?site=shop', headers: t.auth(t.admin) });
+    expect(none.json()).not.toHaveProperty('funnels');
+    const empty = await t.app.inject({ url: '/api/v1/report?site=shop&funnel=,', headers: t.auth(t.admin) });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json()).toMatchObject({ error: { code: 'STINT_BAD_FLAG' } });
+  });
+});
+
+describe('refusals of a whole request', () => {
+  it('let the browser read them and say what would be taken', async () => {
+    const t = await startTestServer({ STINT_BODY_LIMIT: '2kb' });
+    const badJson = await browser(t, '{"url": ');
+    expect(badJson.statusCode).toBe(400);
+    expect(badJson.headers['access-control-allow-origin']).toBe(SHOP);
+
+    const xml = await browser(t, '<event/>', 'application/xml');
+    expect(xml.statusCode).toBe(415);
+    expect(xml.headers['access-control-allow-origin']).toBe(SHOP);
+    expect(xml.json().error.message).toMatch(/application\/xml.*application\/json.*application\/x-ndjson/);
+
+    const big = await browser(t, JSON.stringify({ ...event(0), properties: { note: 'x'.repeat(3000) } }));
+    expect(big.statusCode).toBe(413);
+    expect(big.json().error.message).toMatch(/2048 bytes.*body_limit/);
+
+    // Another site's origin, or no key: no CORS header, as before.
+    const elsewhere = await browser(t, '{"url": ', 'application/json', 'https://blog.example');
+    expect(elsewhere.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('are counted in /metrics by code', async () => {
+    const t = await startTestServer();
+    await browser(t, '{"url": ');
+    await browser(t, '{"url": ');
+    await browser(t, '<event/>', 'application/xml');
+    await t.post(event(0), { authorization: 'Bearer sk_unknown' });
+    const text = (await t.app.inject({ url: '/metrics', headers: t.auth(t.admin) })).body;
+    expect(text).toMatch(/^stint_requests_refused_total\{code="invalid_json"\} 2$/m);
+    expect(text).toMatch(/^stint_requests_refused_total\{code="bad_content_type"\} 1$/m);
+    expect(text).toMatch(/^stint_requests_refused_total\{code="unauthorized"\} 1$/m);
+  });
+});
+
+describe('the request log', () => {
+  it('never holds a credential, however its parameter is spelled', () => {
+    expect(redactedUrl('/api/v1/sites?access_token=st_1&site=shop')).toBe(
+      '/api/v1/sites?access_token=[redacted]&site=shop',
+    );
+    expect(redactedUrl('/api/v1/sites?access%5Ftoken=st_2')).toBe('/api/v1/sites?access%5Ftoken=[redacted]');
+    expect(redactedUrl('/api/v1/sites?ACCESS_TOKEN=st_3')).toBe('/api/v1/sites?ACCESS_TOKEN=[redacted]');
+    expect(redactedUrl('/api/v1/events?site=a&%6Bey=pk_4')).toBe('/api/v1/events?site=a&%6Bey=[redacted]');
+    expect(redactedUrl('/api/v1/events?key')).toBe('/api/v1/events?key=[redacted]');
+    expect(redactedUrl('/api/v1/events?%zz=1&monkey=2')).toBe('/api/v1/events?%zz=1&monkey=2');
+    expect(redactedUrl('/healthz')).toBe('/healthz');
+  });
+});
+
+describe('the data directory', () => {
+  it('is refused to a second server while another one has it, with what to do', async () => {
+    const t = await startTestServer();
+    // The first server has the sites' stores open; a second process must not start on them.
+    expect((await t.post(event(0))).json()).toMatchObject({ accepted: 1 });
+    expect((await t.post(event(0), t.auth(t.sites.blog.writeKey))).json()).toMatchObject({ accepted: 1 });
+    const second = spawn(
+      process.execPath,
+      [join(ROOT, 'bin/stint.js'), 'serve', '--data', t.dir, '--port', '0'],
+      {
+        env: { ...process.env, NO_COLOR: '1', STINT_LOG_LEVEL: 'silent' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    second.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await new Promise<number | null>((done) => {
+      const timer = setTimeout(() => {
+        second.kill('SIGKILL');
+        done(null);
+      }, 60_000);
+      second.on('exit', (c) => {
+        clearTimeout(timer);
+        done(c);
+      });
+    });
+    expect(code, stderr).toBe(2);
+    expect(stderr).toContain(`The data directory ${t.dir} is in use by another process`);
+    expect(stderr).toContain('--data directory of its own');
+    expect(stderr).not.toMatch(/bug in stint/i);
+    // The first one goes on serving.
+    expect((await t.post(event(1))).json()).toMatchObject({ accepted: 1 });
+  }, 90_000);
+
+  it('/healthz says 503 while a site cannot be opened, and ok once it can', async () => {
+    const t2 = await startTestServer();
+    await t2.settle();
+    await t2.server.close();
+    const broken = join(t2.dir, 'sites', 'blog.duckdb');
+    rmSync(`${broken}.wal`, { force: true });
+    writeFileSync(broken, 'not a database');
+    const server = await createServer(resolveConfig({ data: t2.dir }, { STINT_LOG_LEVEL: 'silent' }), {
+      logger: false,
+    });
+    own.push(server);
+    const sick = await server.app.inject({ url: '/healthz' });
+    expect(sick.statusCode).toBe(503);
+    expect(sick.json()).toMatchObject({ status: 'degraded', failing: 1 });
+    expect(sick.body).not.toContain(broken);
+    // The other site is served meanwhile.
+    const shop = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/events',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${t2.sites.shop.writeKey}` },
+      payload: JSON.stringify(event(0)),
+    });
+    expect(shop.json()).toMatchObject({ accepted: 1 });
+    // Once the file is gone, the next check opens the site (a new store) and is healthy again.
+    rmSync(broken);
+    await server.app.inject({ url: '/healthz' });
+    await expect
+      .poll(async () => (await server.app.inject({ url: '/healthz' })).statusCode, { timeout: 20_000 })
+      .toBe(200);
+  }, 60_000);
+});
+
+describe('the OpenAPI document', () => {
+  it('lists the warnings of an answer, the content types, the key header and the report funnels', async () => {
+    const t = await startTestServer();
+    const doc = (await t.app.inject({ url: '/api/v1/openapi.json' })).json();
+    const events = doc.paths['/api/v1/events'].post;
+    expect(Object.keys(events.requestBody.content)).toEqual(['application/json', 'text/plain']);
+    expect(events.responses['200'].content['application/json'].schema.properties).toHaveProperty('warnings');
+    expect(Object.keys(doc.paths['/api/v1/events/ndjson'].post.requestBody.content)).toEqual([
+      'application/x-ndjson',
+      'application/jsonl',
+    ]);
+    expect(doc.components.securitySchemes.siteKeyHeader).toMatchObject({ in: 'header', name: 'X-Stint-Key' });
+    expect(doc.components.securitySchemes.accessToken).toMatchObject({ in: 'query', name: 'access_token' });
+    const report = doc.paths['/api/v1/report'].get.parameters.map((p: { name: string }) => p.name);
+    expect(report).toContain('funnel');
+  });
+});
