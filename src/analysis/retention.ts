@@ -20,6 +20,9 @@ import { SESSION_DIMENSIONS, sessionQuery, type TimeUnit } from './sql.ts';
 export const COHORT_KINDS = ['day', 'week', 'month', 'source', 'device', 'engagement'] as const;
 export type CohortKind = (typeof COHORT_KINDS)[number];
 
+/** Periods after the first at most: ten years of months. */
+export const MAX_PERIODS = 120;
+
 export interface RetentionSpec {
   readonly cohort: CohortKind;
   /** Period length for non-calendar cohorts (default week); calendar cohorts use their own unit. */
@@ -54,10 +57,10 @@ export async function retention(
   const calendar = spec.cohort === 'day' || spec.cohort === 'week' || spec.cohort === 'month';
   const period = calendar ? (spec.cohort as Exclude<TimeUnit, 'hour'>) : (spec.period ?? 'week');
   const periods = spec.periods ?? 8;
-  if (!Number.isInteger(periods) || periods < 1 || periods > 120) {
+  if (!Number.isInteger(periods) || periods < 1 || periods > MAX_PERIODS) {
     throw new StintError(
       'STINT_BAD_FLAG',
-      `--periods must be a whole number from 1 to 120, got ${periods}`,
+      `--periods must be a whole number from 1 to ${MAX_PERIODS}, got ${periods}`,
       'For example --periods 8',
     );
   }

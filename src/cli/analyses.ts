@@ -10,9 +10,9 @@ import { OVERVIEW_METRICS, type OverviewMetric, overview } from '../analysis/ove
 import { pages } from '../analysis/pages.ts';
 import { around, sankey, topPaths } from '../analysis/paths.ts';
 import { parseQueryOptions, type QueryFlags } from '../analysis/query-options.ts';
-import { COHORT_KINDS, type RetentionSpec, retention } from '../analysis/retention.ts';
+import { COHORT_KINDS, MAX_PERIODS, type RetentionSpec, retention } from '../analysis/retention.ts';
 import { type GroupKey, SESSION_DIMENSIONS, type SessionDimension } from '../analysis/sql.ts';
-import { parseDuration } from '../core/duration.ts';
+import { formatDuration, MAX_DURATION_MS, parseDuration } from '../core/duration.ts';
 import { StintError } from '../core/errors.ts';
 import type { Store } from '../store/store.ts';
 import { oneOf, wholeNumber } from './flag-values.ts';
@@ -37,6 +37,14 @@ export interface AnalysisFlags extends QueryFlags {
   by?: string;
   limit?: string;
 }
+
+/**
+ * The numeric flags' bounds, for the CLI and the query API alike: past them an answer is no
+ * longer an analysis, and a number sent on to SQL could leave int64.
+ */
+const LIMIT = { min: 1, max: 100_000, example: 10 } as const;
+const STEPS = { min: 1, max: 100, example: 3 } as const;
+const PERIODS = { min: 1, max: MAX_PERIODS, example: 8 } as const;
 
 const BREAKDOWNS = [
   ...Object.keys(SESSION_DIMENSIONS),
@@ -73,7 +81,7 @@ function defineAnalyses(): AnalysisDef[] {
     'click-through rate per element: clicks with an element (or link) property over the pageviews of their pages',
     (flags) => {
       const options = parseQueryOptions(flags);
-      const limit = wholeNumber(flags.limit, '--limit', 1, 10);
+      const limit = wholeNumber(flags.limit, '--limit', LIMIT);
       return async (store) => {
         const rows = await ctr(store, options, limit, flags.clickEvent ?? 'click');
         const width = Math.max(7, ...rows.map((r) => label(r.element).length));
@@ -90,7 +98,7 @@ function defineAnalyses(): AnalysisDef[] {
     (cmd) =>
       cmd
         .option('--click-event <name>', 'the event name of clicks', 'click')
-        .option('--limit <n>', 'rows at most', '20'),
+        .option('--limit <n>', `rows at most (up to ${LIMIT.max})`, '20'),
   );
   return defs;
 }
@@ -125,7 +133,7 @@ function registerRetention(defs: AnalysisDef[]): void {
           'period length for source, device and engagement cohorts: day, week, month',
           'week',
         )
-        .option('--periods <n>', 'periods after the first', '8'),
+        .option('--periods <n>', `periods after the first (up to ${PERIODS.max})`, '8'),
   );
 }
 
@@ -137,7 +145,7 @@ export function retentionSpecFromFlags(flags: {
   return {
     cohort: oneOf(flags.cohort ?? 'week', COHORT_KINDS, '--cohort'),
     period: oneOf(flags.period ?? 'week', ['day', 'week', 'month'] as const, '--period'),
-    periods: wholeNumber(flags.periods ?? '8', '--periods', 1, 10),
+    periods: wholeNumber(flags.periods ?? '8', '--periods', PERIODS),
   };
 }
 
@@ -185,7 +193,7 @@ function registerSessionAnalyses(defs: AnalysisDef[]): void {
     (flags) => {
       const options = parseQueryOptions(flags);
       const by = parseBy(flags.by, options.tz);
-      const limit = wholeNumber(flags.limit, '--limit', 1, 10);
+      const limit = wholeNumber(flags.limit, '--limit', LIMIT);
       return async (store) => {
         const rows = await breakdown(store, options, by, limit);
         const width = Math.max(8, ...rows.map((r) => printable(r.key).length));
@@ -202,7 +210,7 @@ function registerSessionAnalyses(defs: AnalysisDef[]): void {
     (cmd) =>
       cmd
         .requiredOption('--by <dimension>', `one of: ${BREAKDOWNS.join(', ')}`)
-        .option('--limit <n>', 'rows at most', '20'),
+        .option('--limit <n>', `rows at most (up to ${LIMIT.max})`, '20'),
   );
 }
 
@@ -213,7 +221,7 @@ function registerPathAnalyses(defs: AnalysisDef[]): void {
     'per page: pageviews, sessions, entries, exits, exit rate and time on page',
     (flags) => {
       const options = parseQueryOptions(flags);
-      const limit = wholeNumber(flags.limit, '--limit', 1, 10);
+      const limit = wholeNumber(flags.limit, '--limit', LIMIT);
       return async (store) => {
         const rows = await pages(store, options, limit);
         const width = Math.max(4, ...rows.map((r) => printable(r.page).length));
@@ -227,7 +235,7 @@ function registerPathAnalyses(defs: AnalysisDef[]): void {
         return { json: { rows }, text };
       };
     },
-    (cmd) => cmd.option('--limit <n>', 'rows at most', '20'),
+    (cmd) => cmd.option('--limit <n>', `rows at most (up to ${LIMIT.max})`, '20'),
   );
   analysis(
     defs,
@@ -235,8 +243,8 @@ function registerPathAnalyses(defs: AnalysisDef[]): void {
     'top page sequences, the pages before and after one page, and Sankey data',
     (flags) => {
       const options = parseQueryOptions(flags);
-      const steps = wholeNumber(flags.steps, '--steps', 1, 10);
-      const limit = wholeNumber(flags.limit, '--limit', 1, 10);
+      const steps = wholeNumber(flags.steps, '--steps', STEPS);
+      const limit = wholeNumber(flags.limit, '--limit', LIMIT);
       return async (store) => {
         if (flags.page !== undefined) {
           const a = await around(store, options, flags.page, limit);
@@ -264,9 +272,9 @@ function registerPathAnalyses(defs: AnalysisDef[]): void {
     },
     (cmd) =>
       cmd
-        .option('--steps <k>', 'pages per sequence (and Sankey steps)', '3')
+        .option('--steps <k>', `pages per sequence and Sankey steps (up to ${STEPS.max})`, '3')
         .option('--page <path>', 'show the pages viewed right before and after this one')
-        .option('--limit <n>', 'rows at most', '10'),
+        .option('--limit <n>', `rows at most (up to ${LIMIT.max})`, '10'),
   );
 }
 
@@ -308,7 +316,7 @@ function registerFunnel(defs: AnalysisDef[]): void {
         .option('--any-order', 'count a step wherever it happens, not only after the previous one', false)
         .option(
           '--window <duration>',
-          'across sessions: steps within this time of the first (e.g. 7d); default: within a session',
+          `across sessions: steps within this time of the first (e.g. 7d, at most ${formatDuration(MAX_DURATION_MS)}); default: within a session`,
         )
         .option(
           '--by <dimension>',

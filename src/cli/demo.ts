@@ -8,14 +8,18 @@ import { createRules } from '../core/rules.ts';
 import { toSessionRecord } from '../core/session.ts';
 import { sessionize } from '../core/sessionize.ts';
 import { generateTraffic, TRAFFIC_COLUMNS } from '../sample/traffic.ts';
+import { wholeNumber } from './flag-values.ts';
+
+/** The demo holds every event in memory, about 1 KB each: a million stays inside Node's heap. */
+const MAX_DEMO_EVENTS = 1_000_000;
 
 export function registerDemo(program: Command): void {
   program
     .command('demo')
     .summary('sessionize a generated sample and print what stint found')
-    .option('--events <n>', 'how many events to generate', '200000')
+    .option('--events <n>', `how many events to generate (up to ${MAX_DEMO_EVENTS})`, '200000')
     .action((flags: { events: string }) => {
-      runDemo(Math.max(1, Number.parseInt(flags.events, 10) || 200_000));
+      runDemo(wholeNumber(flags.events, '--events', { min: 1, max: MAX_DEMO_EVENTS, example: 200_000 }));
     });
 }
 

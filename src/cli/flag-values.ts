@@ -2,8 +2,9 @@
  * Flag values that are a choice from a list or a whole number, read the same way by every
  * command: a bad one is a usage error naming the flag, with the valid values as the hint.
  *
- *   oneOf('week', ['day', 'week'], '--interval') // 'week'
- *   wholeNumber('10', '--limit', 1)               // 10
+ *   oneOf('week', ['day', 'week'], '--interval')                          // 'week'
+ *   wholeNumber(' 10 ', '--limit', { min: 1, max: 100_000, example: 10 }) // 10
+ *   wholeNumber('1e3', '--limit', { min: 1, max: 100_000, example: 10 }) // STINT_BAD_FLAG: digits only
  */
 import { StintError } from '../core/errors.ts';
 import { INPUT_FORMATS, type InputFormatName } from '../io/open-input.ts';
@@ -15,14 +16,27 @@ export function oneOf<T extends string>(value: string, choices: readonly T[], fl
   return value as T;
 }
 
-/** A whole number ≥ `min`; the hint shows `example`. */
-export function wholeNumber(text: string | undefined, flag: string, min = 0, example = 100): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min) {
+/** What a whole-number flag accepts; `max` keeps it far from where numbers stop being exact. */
+export interface WholeNumberBounds {
+  readonly min: number;
+  readonly max: number;
+  /** Shown in the hint. */
+  readonly example: number;
+}
+
+/** A whole number in decimal digits (spaces around it allowed), from `min` to `max`. */
+export function wholeNumber(
+  text: string | undefined,
+  flag: string,
+  { min, max, example }: WholeNumberBounds,
+): number {
+  const digits = text?.trim() ?? '';
+  const n = /^\d+$/.test(digits) ? Number(digits) : Number.NaN;
+  if (!(n >= min && n <= max)) {
     throw new StintError(
       'STINT_BAD_FLAG',
-      `${flag} needs a whole number ≥ ${min}, got "${text}"`,
-      `For example ${flag} ${example}`,
+      `${flag} needs a whole number from ${min} to ${max}, got "${text}"`,
+      `Write digits only, at most ${max}: for example ${flag} ${example}`,
     );
   }
   return n;
@@ -31,4 +45,11 @@ export function wholeNumber(text: string | undefined, flag: string, min = 0, exa
 /** `--input-format`, when given. */
 export function inputFormatFlag(value: string | undefined): InputFormatName | undefined {
   return value === undefined ? undefined : oneOf(value, INPUT_FORMATS, '--input-format');
+}
+
+/** `--max-rejects`, when given: from 0 to a billion rows. */
+export function maxRejectsFlag(value: string | undefined): number | undefined {
+  return value === undefined
+    ? undefined
+    : wholeNumber(value, '--max-rejects', { min: 0, max: 1_000_000_000, example: 100 });
 }

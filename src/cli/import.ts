@@ -20,7 +20,7 @@ import { openDuckDBStore } from '../store/duckdb-store.ts';
 import { addUntouched, type Resessionized, resessionizeAffected } from '../store/ingest.ts';
 import { sameRules } from '../store/rules-json.ts';
 import type { ImportRecord, Store, StoredRules } from '../store/store.ts';
-import { inputFormatFlag, wholeNumber } from './flag-values.ts';
+import { inputFormatFlag, maxRejectsFlag } from './flag-values.ts';
 import { assertWritable } from './output-path.ts';
 import { createProgress, createStatus, type Progress, type Status } from './progress.ts';
 import {
@@ -125,8 +125,7 @@ async function runImport(inputs: string[], flags: ImportFlags, command: Command)
   // Reader options are checked before the store is opened (or created).
   parseMap(flags.map ?? []);
   inputZoneFromFlags(flags);
-  const maxRejects =
-    flags.maxRejects === undefined ? undefined : wholeNumber(flags.maxRejects, '--max-rejects');
+  const maxRejects = maxRejectsFlag(flags.maxRejects);
   if (flags.rejects !== undefined) assertWritable(flags.rejects, '--rejects');
   const rejectsOut =
     flags.rejects === undefined ? undefined : createRejectsWriter(createWriteStream(flags.rejects));

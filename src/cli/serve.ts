@@ -76,12 +76,12 @@ export function registerServe(program: Command): void {
         address = await server.app.listen({ port: config.port, host: config.host });
       } catch (err) {
         await server.close();
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw err;
+        const why = LISTEN_ERRORS[(err as NodeJS.ErrnoException).code ?? ''];
+        if (why === undefined) throw err;
         throw new StintError(
           'STINT_BAD_CONFIG',
-          `Cannot listen on ${config.host}:${config.port}: ${code === 'EADDRINUSE' ? 'the port is in use' : code === 'EACCES' ? 'not allowed' : 'no such address here'}`,
-          'Pick another --port (or STINT_PORT), or stop what uses this one',
+          `Cannot listen on ${config.host}:${config.port}: ${why.reason}`,
+          why.hint,
         );
       }
       if (demo) await startDemo(server, address, config.adminToken!);
@@ -97,6 +97,30 @@ export function registerServe(program: Command): void {
   registerTokens(program);
   registerShares(program);
 }
+
+/** Why listening failed, by error code, and the setting to change. */
+const LISTEN_ERRORS: Record<string, { reason: string; hint: string } | undefined> = {
+  EADDRINUSE: {
+    reason: 'the port is in use',
+    hint: 'Pick another --port (or STINT_PORT, "port"), or stop what uses this one',
+  },
+  EACCES: {
+    reason: 'not allowed',
+    hint: 'Pick a --port (or STINT_PORT, "port") from 1024 up, or run with the right to bind this one',
+  },
+  EADDRNOTAVAIL: {
+    reason: 'no such address here',
+    hint: 'Give --host (or STINT_HOST, "host") an address of this machine, such as 127.0.0.1 or 0.0.0.0',
+  },
+  ENOTFOUND: {
+    reason: 'no such host name',
+    hint: 'Give --host (or STINT_HOST, "host") an address such as 127.0.0.1 or 0.0.0.0, or a name that resolves here',
+  },
+  EAI_AGAIN: {
+    reason: 'the host name could not be resolved now (DNS did not answer)',
+    hint: 'Give --host (or STINT_HOST, "host") an IP address such as 127.0.0.1 or 0.0.0.0, or retry when DNS works',
+  },
+};
 
 function registerSites(program: Command): void {
   const sites = program.command('sites').summary('add and list the sites the server collects for');

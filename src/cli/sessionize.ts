@@ -20,7 +20,7 @@ import {
   type OutputFormat,
   writeSessionColumns,
 } from '../io/write-sessions.ts';
-import { inputFormatFlag, oneOf, wholeNumber } from './flag-values.ts';
+import { inputFormatFlag, maxRejectsFlag, oneOf } from './flag-values.ts';
 import { assertWritable } from './output-path.ts';
 import { createProgress, createStatus, type Status } from './progress.ts';
 import { addRuleFlags, inputZoneFromFlags, parseMap, type RuleFlags, rulesFromFlags } from './rule-flags.ts';
@@ -131,8 +131,7 @@ async function readAndSessionize(
   const map = parseMap(flags.map ?? []);
   const inputTz = inputZoneFromFlags(flags);
   const inputFormat = inputFormatFlag(flags.inputFormat);
-  const maxRejects =
-    flags.maxRejects === undefined ? undefined : wholeNumber(flags.maxRejects, '--max-rejects');
+  const maxRejects = maxRejectsFlag(flags.maxRejects);
   const paths = await expandInputs(inputs);
   const totalBytes = (await Promise.all(paths.map(async (p) => (await stat(p)).size))).reduce(
     (a, b) => a + b,

@@ -1,14 +1,22 @@
 /**
- * Durations as people write them: `90s`, `30m`, `1h30m`, `24h`, `500ms`, `2d`.
+ * Durations as people write them: `90s`, `30m`, `1h30m`, `24h`, `500ms`, `2d`, at most 100 years.
  *
  *   parseDuration('1h30m') === 5_400_000
+ *   parseDuration('36501d') // STINT_BAD_DURATION: longer than 36500d
  */
 import { StintError } from './errors.ts';
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
 
-export function parseDuration(text: string, flag = 'duration'): number {
+/**
+ * The longest duration read: 100 years. A time plus or minus it stays an exact integer of
+ * milliseconds (far inside 2^53, and so inside SQL's int64), whatever the store does with it.
+ */
+export const MAX_DURATION_MS = 36_500 * 86_400_000;
+
+/** `maxMs` lowers the bound for a setting that cannot use 100 years (a timer, say). */
+export function parseDuration(text: string, flag = 'duration', maxMs = MAX_DURATION_MS): number {
   const trimmed = text.trim().toLowerCase();
   let totalMs = 0;
   let consumed = 0;
@@ -22,6 +30,13 @@ export function parseDuration(text: string, flag = 'duration'): number {
       'STINT_BAD_DURATION',
       `Cannot read ${flag} "${text}"`,
       'Write a number with a unit (ms, s, m, h, d), alone or combined: 90s, 30m, 1h30m, 24h',
+    );
+  }
+  if (!(totalMs <= maxMs)) {
+    throw new StintError(
+      'STINT_BAD_DURATION',
+      `${flag} "${text}" is too long: at most ${formatDuration(maxMs)}`,
+      `Give ${flag} a duration of at most ${formatDuration(maxMs)}`,
     );
   }
   return Math.round(totalMs);

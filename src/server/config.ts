@@ -60,12 +60,23 @@ const whole =
     return n;
   };
 const duration: Parse = (text, name) => parseDuration(text, name);
+/** A duration a timer waits: Node's timers fire at once past 2^31 ms (24.8 days). */
+const delay: Parse = (text, name) => parseDuration(text, name, 86_400_000);
 const bytes: Parse = (text, name) => {
   const m = /^(\d+)\s*(b|kb|kib|mb|mib)?$/i.exec(text.trim());
   if (m === null) bad(name, text, 'a size such as 1mb or 512kb');
   const unit = (m![2] ?? 'b').toLowerCase();
-  return Number(m![1]) * (unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 * 1024 : 1);
+  const n = Number(m![1]) * (unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 * 1024 : 1);
+  if (!(n >= 1 && n <= 1024 ** 3)) bad(name, text, 'a size from 1b to 1024mb, such as 1mb or 512kb');
+  return n;
 };
+const choice =
+  (choices: readonly string[]): Parse =>
+  (text, name) => {
+    const value = text.trim().toLowerCase();
+    if (!choices.includes(value)) bad(name, text, `one of: ${choices.join(', ')}`);
+    return value;
+  };
 const plain: Parse = (text) => text;
 const memory: Parse = (text, name) => {
   if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(text.trim()))
@@ -82,6 +93,8 @@ const proxies: Parse = (text, name) => {
     bad(name, text, 'false, a number of proxies, or their addresses such as 10.0.0.1,10.0.0.2');
   return list;
 };
+/** pino's levels; `silent` logs nothing. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const list: Parse = (text) =>
   text
     .split(',')
@@ -204,9 +217,9 @@ export const SETTINGS = [
     key: 'logLevel',
     file: 'log_level',
     env: 'STINT_LOG_LEVEL',
-    parse: plain,
+    parse: choice(LOG_LEVELS),
     fallback: 'info',
-    about: 'pino log level: fatal, error, warn, info, debug, trace, silent',
+    about: `pino log level: ${LOG_LEVELS.join(', ')}`,
   },
   {
     key: 'sessionizeEvents',
@@ -220,7 +233,7 @@ export const SETTINGS = [
     key: 'sessionizeDelayMs',
     file: 'sessionize_delay',
     env: 'STINT_SESSIONIZE_DELAY',
-    parse: duration,
+    parse: delay,
     fallback: 5000,
     about:
       'how long accepted events may wait in the log before they are sessionized into the store (larger batches are cheaper)',
