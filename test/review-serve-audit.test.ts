@@ -135,6 +135,42 @@ describe('refusals of a whole request', () => {
   });
 });
 
+describe('a refused credential', () => {
+  it('is told when it was revoked or has expired, and a made-up one is told to send a token', async () => {
+    const t = await startTestServer();
+    const overview = (token: string) =>
+      t.app.inject({ url: '/api/v1/overview?site=shop', headers: t.auth(token) });
+    const reader = t.server.registry.tokens().find((x) => x.site === 'shop')!;
+    t.server.registry.revokeToken(reader.id);
+    const revoked = await overview(t.sites.shop.reader);
+    expect(revoked.statusCode).toBe(401);
+    expect(revoked.json().error.message).toMatch(/was revoked/);
+    const { secret } = t.server.registry.createShare('shop', Date.now() - 1000, Date.now() - 60_000);
+    const expired = await overview(secret);
+    expect(expired.statusCode).toBe(401);
+    expect(expired.json().error.message).toMatch(/has expired/);
+    const unknown = await overview('st_not-a-token');
+    expect(unknown.statusCode).toBe(401);
+    expect(unknown.json().error.message).toMatch(/^Send a token/);
+  });
+});
+
+describe('the sessions list', () => {
+  it('takes a page size in digits from 1 to 1000 only', async () => {
+    const t = await startTestServer();
+    for (const limit of ['0', '1001', '0x10', '1e2', '99999999999999999999', ' ']) {
+      const res = await t.app.inject({
+        url: `/api/v1/sessions?site=shop&limit=${encodeURIComponent(limit)}`,
+        headers: t.auth(t.admin),
+      });
+      expect(res.statusCode, limit).toBe(400);
+      expect(res.json().error.message, limit).toMatch(/^limit needs a whole number from 1 to 1000/);
+    }
+    const ok = await t.app.inject({ url: '/api/v1/sessions?site=shop&limit=1000', headers: t.auth(t.admin) });
+    expect(ok.statusCode).toBe(200);
+  });
+});
+
 describe('the request log', () => {
   it('never holds a credential, however its parameter is spelled', () => {
     expect(redactedUrl('/api/v1/sites?access_token=st_1&site=shop')).toBe(

@@ -27,6 +27,7 @@ import { parseSteps } from '../analysis/funnel.ts';
 import { parseQueryOptions } from '../analysis/query-options.ts';
 import { listSessions, sessionJourney } from '../analysis/sessions.ts';
 import { ANALYSES, type AnalysisFlags, analysisOptions } from '../cli/analyses.ts';
+import { wholeNumber } from '../cli/flag-values.ts';
 import { buildReport, parseInterval } from '../cli/report.ts';
 import { StintError } from '../core/errors.ts';
 import type { StintEvent } from '../core/event.ts';
@@ -495,12 +496,18 @@ export async function createServer(
     const bearer = bearerOf(req) ?? queryText(req, 'access_token');
     const who =
       bearer === undefined ? undefined : registry.authenticate(bearer, Date.now(), config.adminToken);
-    if (who === undefined)
+    if (who === undefined) {
+      const why = bearer === undefined ? undefined : registry.refusal(bearer, Date.now());
       throw new HttpError(
         401,
         'unauthorized',
-        'Send a token: Authorization: Bearer st_… (stint tokens create), or a share link',
+        why === 'revoked'
+          ? 'This token or share link was revoked; ask for a new one (stint tokens create, stint share create)'
+          : why === 'expired'
+            ? 'This share link has expired; ask for a new one (stint share create)'
+            : 'Send a token: Authorization: Bearer st_… (stint tokens create), or a share link',
       );
+    }
     limitKey(`${who.kind}:${who.id}`, reply);
     return who;
   };
@@ -548,9 +555,10 @@ export async function createServer(
       'access_token',
     ]);
     const options = parseQueryOptions(flags);
-    const limit = flags.limit === undefined ? 50 : Number(flags.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
-      throw new HttpError(400, 'bad_param', 'limit must be a whole number from 1 to 1000');
+    const limit =
+      flags.limit === undefined
+        ? 50
+        : wholeNumber(flags.limit as string, 'limit', { min: 1, max: 1000, example: 50 });
     return listSessions(store, options, { limit, cursor: flags.cursor as string | undefined });
   });
   app.get('/api/v1/sessions/:id', async (req, reply) => {

@@ -98,6 +98,8 @@ export interface Registry {
   revokeShare(id: string, nowMs?: number): ShareLink;
   /** The principal a bearer secret stands for, or undefined. `adminToken` is STINT_ADMIN_TOKEN. */
   authenticate(secret: string, nowMs: number, adminToken?: string): Principal | undefined;
+  /** Why a known token or share link no longer opens anything; undefined for one never issued. */
+  refusal(secret: string, nowMs: number): 'revoked' | 'expired' | undefined;
 }
 
 export function openRegistry(dir: string): Registry {
@@ -260,6 +262,20 @@ export function openRegistry(dir: string): Registry {
         return { kind: 'share', id: s.id, site: s.site };
       }
       return undefined;
+    },
+    refusal(secretText, nowMs) {
+      const hash = sha256(secretText);
+      const file = read();
+      const known = secretText.startsWith('st_')
+        ? file.tokens.find((x) => sameHash(x.hash, hash))
+        : secretText.startsWith('sh_')
+          ? file.shares.find((x) => sameHash(x.hash, hash))
+          : undefined;
+      if (known === undefined) return undefined;
+      if (known.revokedAtMs !== undefined) return 'revoked';
+      return 'expiresAtMs' in known && known.expiresAtMs !== undefined && nowMs >= known.expiresAtMs
+        ? 'expired'
+        : undefined;
     },
   };
 }
