@@ -135,6 +135,56 @@ describe('refusals of a whole request', () => {
   });
 });
 
+describe('NDJSON, the bulk route', () => {
+  const ndjson = (
+    t: TestServer,
+    lines: string[],
+    url = '/api/v1/events/ndjson',
+    auth = t.sites.shop.writeKey,
+  ) =>
+    t.app.inject({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/x-ndjson', ...t.auth(auth) },
+      payload: lines.join('\n'),
+    });
+  const lines = (n: number) =>
+    Array.from({ length: n }, (_, i) =>
+      JSON.stringify({
+        anonymous_id: `b${i % 50}`,
+        event_id: `b-${i}`,
+        timestamp: 1_763_600_000_000 + i * 1000,
+        url: '/b',
+      }),
+    );
+
+  it('takes many more events a request than the JSON route, up to its own setting', async () => {
+    const t = await startTestServer();
+    const json = await t.post({ events: lines(1001).map((l) => JSON.parse(l)) });
+    expect(json.statusCode).toBe(413);
+    expect(json.json().error.message).toMatch(
+      /at most 1000 \(the server's batch_size\).*\/api\/v1\/events\/ndjson/,
+    );
+    const bulk = await ndjson(t, lines(5000));
+    expect(bulk.statusCode, bulk.body).toBe(200);
+    expect(bulk.json()).toMatchObject({ accepted: 5000, rejected: [] });
+  });
+
+  it('refuses past ndjson_batch_size, and asks an admin for ?site= only', async () => {
+    const t = await startTestServer({ STINT_NDJSON_BATCH_SIZE: '10' });
+    const over = await ndjson(t, lines(11));
+    expect(over.statusCode).toBe(413);
+    expect(over.json().error.message).toMatch(
+      /11 events in one request; at most 10 \(the server's ndjson_batch_size\)$/,
+    );
+    const admin = await ndjson(t, lines(1), '/api/v1/events/ndjson', t.admin);
+    expect(admin.statusCode).toBe(400);
+    expect(admin.json().error.message).toBe('Name the site: ?site=NAME');
+    const named = await ndjson(t, lines(1), '/api/v1/events/ndjson?site=blog', t.admin);
+    expect(named.json()).toMatchObject({ accepted: 1 });
+  });
+});
+
 describe('a refused credential', () => {
   it('is told when it was revoked or has expired, and a made-up one is told to send a token', async () => {
     const t = await startTestServer();
@@ -152,6 +202,33 @@ describe('a refused credential', () => {
     const unknown = await overview('st_not-a-token');
     expect(unknown.statusCode).toBe(401);
     expect(unknown.json().error.message).toMatch(/^Send a token/);
+  });
+});
+
+describe('an analysis without a parameter it requires', () => {
+  it('is told which, with the values it takes', async () => {
+    const t = await startTestServer();
+    const res = await t.app.inject({ url: '/api/v1/breakdown?site=shop', headers: t.auth(t.admin) });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toMatch(/^Parameter "by" is required: one of: .*traffic_source/);
+  });
+});
+
+describe('a property of a kind not taken', () => {
+  it('is refused naming every kind it may be', async () => {
+    const t = await startTestServer();
+    const res = await t.post({
+      events: [
+        { ...event(0), plan: { tier: 'gold' } },
+        { ...event(1), note: 'x'.repeat(1025) },
+      ],
+    });
+    expect(res.statusCode).toBe(400);
+    const messages = (res.json() as { rejected: { message: string }[] }).rejected.map((r) => r.message);
+    expect(messages).toEqual([
+      'plan must be a string, a number, a boolean or null',
+      'note must be a string of at most 1024 characters, a number, a boolean or null',
+    ]);
   });
 });
 

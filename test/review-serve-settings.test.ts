@@ -87,6 +87,25 @@ describe('host', () => {
   });
 });
 
+describe('whole numbers', () => {
+  it('are decimal digits: a port or batch size in hex, exponent or empty is refused', () => {
+    expect(resolveConfig({}, { STINT_PORT: ' 8081 ', STINT_BATCH_SIZE: '500' })).toMatchObject({
+      port: 8081,
+      batchSize: 500,
+    });
+    for (const [name, text] of [
+      ['STINT_PORT', '0x50'],
+      ['STINT_PORT', '80.0'],
+      ['STINT_BATCH_SIZE', '1e3'],
+      ['STINT_NDJSON_BATCH_SIZE', '-1'],
+    ] as const) {
+      const err = stintErrorOf(() => resolveConfig({}, { [name]: text }));
+      expect(err.code, `${name}=${text}`).toBe('STINT_BAD_CONFIG');
+      expect(err.message, `${name}=${text}`).toContain(name);
+    }
+  });
+});
+
 describe('sizes and delays', () => {
   it('refuses a body limit of 0 or past 1024mb, naming the setting', () => {
     for (const text of ['0', '0mb', '1025mb', '99999999999999999999mb']) {

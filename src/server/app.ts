@@ -313,6 +313,7 @@ export async function createServer(
     req: FastifyRequest,
     reply: FastifyReply,
     bodySite: unknown,
+    ndjson = false,
   ): { site: Site; trusted: boolean } => {
     const bearer = bearerOf(req);
     const query = req.query as Record<string, unknown>;
@@ -346,7 +347,11 @@ export async function createServer(
       const name = typeof query.site === 'string' ? query.site : bodySite;
       const site = typeof name === 'string' ? registry.site(name) : undefined;
       if (site === undefined)
-        throw new HttpError(400, 'no_site', 'Name the site: ?site=NAME or "site" in the body');
+        throw new HttpError(
+          400,
+          'no_site',
+          ndjson ? 'Name the site: ?site=NAME' : 'Name the site: ?site=NAME or "site" in the body',
+        );
       limitKey(`admin:${who.id}`, reply);
       return { site, trusted: true };
     }
@@ -374,14 +379,21 @@ export async function createServer(
     return { site, trusted: false };
   };
 
-  const ingest = async (req: FastifyRequest, reply: FastifyReply, raw: unknown[], bodySite: unknown) => {
+  const ingest = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    raw: unknown[],
+    bodySite: unknown,
+    ndjson = false,
+  ) => {
     if (closing) throw new HttpError(503, 'shutting_down', 'The server is shutting down; retry shortly');
-    const { site, trusted } = ingestSite(req, reply, bodySite);
-    if (raw.length > config.batchSize) {
+    const { site, trusted } = ingestSite(req, reply, bodySite, ndjson);
+    const most = ndjson ? config.ndjsonBatchSize : config.batchSize;
+    if (raw.length > most) {
       throw new HttpError(
         413,
         'batch_too_large',
-        `${raw.length} events in one request; at most ${config.batchSize}`,
+        `${raw.length} events in one request; at most ${most} (the server's ${ndjson ? 'ndjson_batch_size' : 'batch_size'})${ndjson ? '' : ': send more at once to /api/v1/events/ndjson'}`,
       );
     }
     const s = await siteStore(site);
@@ -473,7 +485,7 @@ export async function createServer(
         throw new HttpError(400, 'invalid_json', `Line ${i + 1} is not valid JSON`);
       }
     }
-    return ingest(req, reply, raw, undefined);
+    return ingest(req, reply, raw, undefined, true);
   });
   app.options('/api/v1/events', preflight);
   app.options('/api/v1/events/ndjson', preflight);
@@ -526,10 +538,14 @@ export async function createServer(
   };
 
   for (const def of ANALYSES) {
-    const { names, defaults } = analysisParams(def);
+    const { names, defaults, required } = analysisParams(def);
     app.get(`/api/v1/${def.name}`, async (req, reply) => {
       const { store } = await readSite(req, reply);
       const flags = flagsOf(req, names, ['site', 'access_token'], defaults);
+      for (const [name, about] of required) {
+        if (flags[names.get(name)!] === undefined)
+          throw new HttpError(400, 'bad_param', `Parameter "${name}" is required: ${about}`);
+      }
       return (await def.plan(flags as unknown as AnalysisFlags)(store)).json;
     });
   }
@@ -747,16 +763,21 @@ const QUERY_PARAMS = new Map([
 function analysisParams(def: (typeof ANALYSES)[number]): {
   names: Map<string, string>;
   defaults: Record<string, unknown>;
+  /** The parameters the command requires, each with its help text. */
+  required: Map<string, string>;
 } {
   const names = new Map<string, string>();
   const defaults: Record<string, unknown> = {};
+  const required = new Map<string, string>();
   for (const o of analysisOptions(def)) {
     const long = o.long?.replace(/^--/, '');
     if (long === undefined || long === 'db' || long === 'json') continue;
-    names.set(long.replaceAll('-', '_'), o.attributeName());
+    const name = long.replaceAll('-', '_');
+    names.set(name, o.attributeName());
     if (o.defaultValue !== undefined) defaults[o.attributeName()] = o.defaultValue;
+    if (o.mandatory) required.set(name, o.description);
   }
-  return { names, defaults };
+  return { names, defaults, required };
 }
 
 const REPEATED = new Set(['filter', 'step', 'funnel']);

@@ -188,8 +188,25 @@ function fieldsByName(raw: unknown): Record<string, unknown> | string {
 }
 
 function describe(errors: readonly ErrorObject[]): string {
-  const e = errors[0];
+  // A field that may be one of several kinds (a property: text, number, boolean or null) names
+  // them all, not only the first it failed.
+  const anyOf = errors.find((e) => e.keyword === 'anyOf');
+  const e = anyOf ?? errors[0];
   if (e === undefined) return 'not a valid event';
   const where = e.instancePath === '' ? 'the event' : e.instancePath.slice(1).replaceAll('/', '.');
+  if (anyOf !== undefined) {
+    const kinds = errors
+      .filter((x) => x !== anyOf && x.schemaPath.startsWith(`${anyOf.schemaPath}/`))
+      .map((x) =>
+        x.keyword === 'type'
+          ? x.params.type === 'null'
+            ? 'null'
+            : `a ${x.params.type}`
+          : x.keyword === 'maxLength'
+            ? `a string of at most ${x.params.limit} characters`
+            : `a value that ${x.message ?? 'is valid'}`,
+      );
+    if (kinds.length > 1) return `${where} must be ${kinds.slice(0, -1).join(', ')} or ${kinds.at(-1)}`;
+  }
   return `${where} ${e.message ?? 'is not valid'}`;
 }

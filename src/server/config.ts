@@ -20,6 +20,8 @@ export interface ServerConfig {
   readonly maxPastMs: number;
   /** Events in one request at most. */
   readonly batchSize: number;
+  /** Events in one NDJSON request at most (the bulk route). */
+  readonly ndjsonBatchSize: number;
   readonly bodyLimit: number;
   readonly ndjsonBodyLimit: number;
   /** Requests per minute per client address; 0 turns the limit off. */
@@ -55,8 +57,9 @@ interface Setting {
 const whole =
   (min: number, max: number): Parse =>
   (text, name) => {
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < min || n > max) bad(name, text, `a whole number from ${min} to ${max}`);
+    // Decimal digits only: Number() also reads '0x50', '1e3' and '' (as 0).
+    const n = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+    if (!(n >= min && n <= max)) bad(name, text, `a whole number from ${min} to ${max}`);
     return n;
   };
 const duration: Parse = (text, name) => parseDuration(text, name);
@@ -162,6 +165,14 @@ export const SETTINGS = [
     parse: whole(1, 100_000),
     fallback: 1000,
     about: 'events in one request at most',
+  },
+  {
+    key: 'ndjsonBatchSize',
+    file: 'ndjson_batch_size',
+    env: 'STINT_NDJSON_BATCH_SIZE',
+    parse: whole(1, 1_000_000),
+    fallback: 50_000,
+    about: 'events in one NDJSON request at most (the bulk route)',
   },
   {
     key: 'bodyLimit',
