@@ -39,6 +39,36 @@ const OPTIONS: WriterOptions = {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('site writer (review)', () => {
+  it("counts a request's own events against maxPendingEvents, and takes a large one when nothing waits", async () => {
+    const waitingWriter = async () => {
+      const { dir, store } = await fixture();
+      // A minute's delay: what is accepted stays unsessionized during the test.
+      const writer = await openSiteWriter(localWriterStore(store), createRules(), join(dir, 'site.log'), {
+        ...OPTIONS,
+        maxPendingEvents: 10,
+        sessionizeDelayMs: 60_000,
+        quietBatchEvents: 1_000_000,
+      });
+      cleanups.push(() => writer.close());
+      return writer;
+    };
+    let serial = 0;
+    const events = (n: number) =>
+      Array.from({ length: n }, () => {
+        const i = serial++;
+        return ev('p', new Date(Date.UTC(2026, 10, 20, 10, 0, i)).toISOString(), { eventId: `p${i}` });
+      });
+    const writer = await waitingWriter();
+    await writer.submit(events(8));
+    await expect(writer.submit(events(5))).rejects.toMatchObject({ reason: 'busy' });
+    await writer.submit(events(2));
+    expect(writer.unsessionized + writer.queued).toBe(10);
+    // Nothing waits: even 25, more than the allowance, are taken.
+    const fresh = await waitingWriter();
+    await fresh.submit(events(25));
+    await expect(fresh.submit(events(1))).rejects.toMatchObject({ reason: 'busy' });
+  });
+
   it('waits before it retries a failed sessionizing transaction, also with a full batch waiting', async () => {
     const { dir, store } = await fixture();
     const errors: unknown[] = [];

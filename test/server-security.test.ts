@@ -650,6 +650,7 @@ describe('hostile bodies', () => {
       STINT_BODY_LIMIT: '2kb',
       STINT_NDJSON_BODY_LIMIT: '4kb',
       STINT_BATCH_SIZE: '5',
+      STINT_NDJSON_BATCH_SIZE: '5',
     });
     // Under the limits: taken.
     const small = { ...event(0), p1: 'x'.repeat(750), p2: 'x'.repeat(750) };

@@ -95,8 +95,8 @@ export async function createServer(
 
   /** Each opening's first step, the store's file (a second server on the same data fails there). */
   const storesOpening = new Map<string, Promise<unknown>>();
-  /** Sites whose last opening failed: /healthz answers 503 while there are any. */
-  const failing = new Set<string>();
+  /** Sites whose last opening failed, with when it began: /healthz answers 503 while there are any. */
+  const failing = new Map<string, number>();
   const siteStore = (site: Site): Promise<OpenSite> => {
     let opening = open.get(site.name);
     if (opening === undefined) {
@@ -148,9 +148,10 @@ export async function createServer(
         failing.delete(site.name);
         return s;
       })();
+      const began = Date.now();
       opening.catch(() => {
         open.delete(site.name);
-        failing.add(site.name);
+        failing.set(site.name, began);
       });
       open.set(site.name, opening);
     }
@@ -308,20 +309,24 @@ export async function createServer(
 
   // ---- collector ------------------------------------------------------------------------
 
-  /** The site a write is for, and whether the sender is a server (may set `ip`). */
+  /**
+   * The site a write is for, and whether the sender is a server (may set `ip`). `bodySite` is
+   * the body's `site`: beside `events` in a batch, the event's own in a single event (which the
+   * collector checks as it checks each event's).
+   */
   const ingestSite = (
     req: FastifyRequest,
     reply: FastifyReply,
+    form: IngestForm,
     bodySite: unknown,
-    ndjson = false,
   ): { site: Site; trusted: boolean } => {
     const bearer = bearerOf(req);
     const query = req.query as Record<string, unknown>;
     // A key implies its site: a sender naming another one is mistaken, and its events must not
     // land quietly in the key's site.
     const sameSite = (site: Site): void => {
-      for (const named of [query.site, bodySite]) {
-        if (named !== undefined && named !== site.name)
+      for (const named of [query.site, form === 'batch' ? bodySite : undefined]) {
+        if (named !== undefined && named !== null && named !== '' && named !== site.name)
           throw new HttpError(
             400,
             'site_mismatch',
@@ -350,7 +355,7 @@ export async function createServer(
         throw new HttpError(
           400,
           'no_site',
-          ndjson ? 'Name the site: ?site=NAME' : 'Name the site: ?site=NAME or "site" in the body',
+          form === 'ndjson' ? 'Name the site: ?site=NAME' : 'Name the site: ?site=NAME or "site" in the body',
         );
       limitKey(`admin:${who.id}`, reply);
       return { site, trusted: true };
@@ -383,11 +388,12 @@ export async function createServer(
     req: FastifyRequest,
     reply: FastifyReply,
     raw: unknown[],
-    bodySite: unknown,
-    ndjson = false,
+    form: IngestForm,
+    bodySite?: unknown,
   ) => {
     if (closing) throw new HttpError(503, 'shutting_down', 'The server is shutting down; retry shortly');
-    const { site, trusted } = ingestSite(req, reply, bodySite, ndjson);
+    const { site, trusted } = ingestSite(req, reply, form, bodySite);
+    const ndjson = form === 'ndjson';
     const most = ndjson ? config.ndjsonBatchSize : config.batchSize;
     if (raw.length > most) {
       throw new HttpError(
@@ -467,9 +473,9 @@ export async function createServer(
     if ('events' in body) {
       if (!Array.isArray(body.events))
         throw new HttpError(400, 'bad_body', '"events" must be an array of event objects');
-      return ingest(req, reply, body.events, body.site);
+      return ingest(req, reply, body.events, 'batch', body.site);
     }
-    return ingest(req, reply, [body], body.site);
+    return ingest(req, reply, [body], 'single', body.site);
   });
   app.post('/api/v1/events/ndjson', { bodyLimit: config.ndjsonBodyLimit }, async (req, reply) => {
     const body = req.body as { ndjson?: string[] } | null;
@@ -485,7 +491,7 @@ export async function createServer(
         throw new HttpError(400, 'invalid_json', `Line ${i + 1} is not valid JSON`);
       }
     }
-    return ingest(req, reply, raw, undefined, true);
+    return ingest(req, reply, raw, 'ndjson');
   });
   app.options('/api/v1/events', preflight);
   app.options('/api/v1/events/ndjson', preflight);
@@ -666,11 +672,16 @@ export async function createServer(
   app.get('/healthz', async (_req, reply) => {
     if (closing) return reply.code(503).send({ status: 'shutting down' });
     if (failing.size > 0) {
-      // Try them again, so that a site that can be opened now is healthy at the next check.
-      for (const name of failing) {
+      // Try them again (each at most every HEALTH_RETRY_MS: this route needs no token), so that
+      // a site that can be opened now is healthy at a later check.
+      const now = Date.now();
+      for (const [name, began] of failing) {
         const site = registry.site(name);
         if (site === undefined) failing.delete(name);
-        else siteStore(site).catch(() => {});
+        else if (now - began >= HEALTH_RETRY_MS && !open.has(name))
+          siteStore(site).catch((err: unknown) =>
+            app.log.error({ err, site: name }, 'the site still cannot be opened'),
+          );
       }
       // Which sites and why is in the server's log (this route needs no token).
       if (failing.size > 0)
@@ -736,11 +747,17 @@ export async function createServer(
   };
 }
 
+/** How a request holds its events: one object, `{"events": [...]}`, or NDJSON lines. */
+type IngestForm = 'single' | 'batch' | 'ndjson';
+
 /** JSON, refusing prototype poisoning (`__proto__`, `constructor.prototype`). */
 const parseJson = (text: string): unknown =>
   secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
 
 const MAX_LIVE_STREAMS = 20;
+
+/** How often /healthz tries a site that could not be opened again, at most. */
+const HEALTH_RETRY_MS = 10_000;
 
 /** Errors about the server's own files, never the request's. */
 const SERVER_SIDE = new Set<string>([

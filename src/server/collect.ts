@@ -104,7 +104,16 @@ export function createCollector(options: CollectorOptions): (raw: unknown, ctx: 
     // The visitor's address is for the hash only, never kept: whoever sent it, in whatever case.
     const ip = ctx.trusted && typeof record.ip === 'string' ? record.ip : ctx.ip;
     if (record.ip !== undefined) delete record.ip;
-    if (record.site !== undefined) delete record.site;
+    if (record.site !== undefined) {
+      // A request's events are all its site's: one naming another is refused, not moved.
+      if (!empty(record.site) && record.site !== ctx.site)
+        return {
+          kind: 'rejected',
+          code: 'site_mismatch',
+          message: `site ${JSON.stringify(record.site)} is not this request's site "${ctx.site}": send each site's events with its own key, or leave "site" out`,
+        };
+      delete record.site;
+    }
     if (properties !== undefined) {
       for (const [k, v] of Object.entries(properties as Record<string, unknown>)) {
         if (RESERVED.has(k.toLowerCase()))
@@ -195,17 +204,12 @@ function describe(errors: readonly ErrorObject[]): string {
   if (e === undefined) return 'not a valid event';
   const where = e.instancePath === '' ? 'the event' : e.instancePath.slice(1).replaceAll('/', '.');
   if (anyOf !== undefined) {
-    const kinds = errors
-      .filter((x) => x !== anyOf && x.schemaPath.startsWith(`${anyOf.schemaPath}/`))
-      .map((x) =>
-        x.keyword === 'type'
-          ? x.params.type === 'null'
-            ? 'null'
-            : `a ${x.params.type}`
-          : x.keyword === 'maxLength'
-            ? `a string of at most ${x.params.limit} characters`
-            : `a value that ${x.message ?? 'is valid'}`,
-      );
+    const branches = errors.filter((x) => x !== anyOf && x.schemaPath.startsWith(`${anyOf.schemaPath}/`));
+    // A branch of the right kind that failed on its bounds (a number too large, a text too
+    // long) says why on its own.
+    const bound = branches.find((x) => x.keyword !== 'type');
+    if (bound !== undefined) return `${where} ${bound.message ?? 'is not valid'}`;
+    const kinds = branches.map((x) => (x.params.type === 'null' ? 'null' : `a ${x.params.type}`));
     if (kinds.length > 1) return `${where} must be ${kinds.slice(0, -1).join(', ')} or ${kinds.at(-1)}`;
   }
   return `${where} ${e.message ?? 'is not valid'}`;

@@ -578,7 +578,10 @@ export async function openSiteWriter(
   return {
     submit(events) {
       if (closed) return Promise.reject(new WriterBusyError('closing'));
-      if (unsessionized + queued > options.maxPendingEvents)
+      // The request's own events count too (an NDJSON request may hold 50,000); one larger than
+      // the whole allowance is still taken when nothing else waits, or it could never be.
+      const pending = unsessionized + queued;
+      if (pending > 0 && pending + events.length > options.maxPendingEvents)
         return Promise.reject(new WriterBusyError('busy'));
       if (events.length === 0) return Promise.resolve({ duplicate: [] });
       return new Promise((resolve, reject) => {

@@ -195,10 +195,13 @@ async function upgradeFrom1(c: DuckDBConnection): Promise<void> {
 /** DuckDB's refusals to open a file, as one clear line. */
 function storeError(path: string, err: unknown): StintError {
   const message = err instanceof Error ? err.message : String(err);
-  if (/lock/i.test(message)) {
+  // DuckDB: 'Could not set lock on file "…": Conflicting lock is held in … (PID n)'. Not any
+  // message with "lock" in it: a corrupt file's says "block".
+  if (/could not set lock|conflicting lock/i.test(message)) {
+    const pid = /\(PID (\d+)\)/.exec(message)?.[1];
     return new StintError(
       'STINT_STORE_LOCKED',
-      `The store ${path} is in use by another process`,
+      `The store ${path} is in use by another process${pid === undefined ? '' : ` (PID ${pid})`}`,
       'Stop the other stint (or DuckDB) process using it, or pass another --db file',
     );
   }
