@@ -709,6 +709,8 @@ export async function createServer(
   const locked = (await Promise.all(stores)).find(
     (err) => err instanceof StintError && err.code === 'STINT_STORE_LOCKED',
   );
+  /** Opens a site added while the server runs (stint sites add) within about a second. */
+  let watcher: NodeJS.Timeout | undefined;
   if (locked !== undefined) {
     await close();
     throw new StintError(
@@ -717,9 +719,21 @@ export async function createServer(
       'Stop the other stint serve first, or give this one a --data directory of its own',
     );
   }
+  // So that it is this server's from then on (a second server on the directory finds its store
+  // taken), and its first request does not wait for it. A site that failed waits for its retry.
+  watcher = setInterval(() => {
+    for (const site of registry.sites()) {
+      if (open.has(site.name) || failing.has(site.name)) continue;
+      siteStore(site).catch((err: unknown) =>
+        app.log.error({ err, site: site.name }, 'cannot open the site'),
+      );
+    }
+  }, 1000);
+  watcher.unref();
 
   async function close(): Promise<void> {
     closing = true;
+    clearInterval(watcher);
     for (const stop of [...live]) stop();
     await app.close();
     for (const [name, opening] of open) {
