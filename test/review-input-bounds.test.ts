@@ -116,14 +116,14 @@ describe('the query API', () => {
     expect(ok.json().rows).toHaveLength(2);
 
     const cases: [string, string][] = [
-      [`pages?site=shop&limit=${HUGE}`, '--limit'],
-      [`breakdown?site=shop&by=browser&limit=${HUGE}`, '--limit'],
-      [`ctr?site=shop&limit=${HUGE}`, '--limit'],
-      [`paths?site=shop&limit=${HUGE}`, '--limit'],
-      ['paths?site=shop&steps=1e20', '--steps'],
-      [`paths?site=shop&steps=${HUGE}`, '--steps'],
-      [`funnel?site=shop&step=/a&step=/b&window=${HUGE}d`, '--window'],
-      ['pages?site=shop&limit=0x10', '--limit'],
+      [`pages?site=shop&limit=${HUGE}`, 'limit '],
+      [`breakdown?site=shop&by=browser&limit=${HUGE}`, 'limit '],
+      [`ctr?site=shop&limit=${HUGE}`, 'limit '],
+      [`paths?site=shop&limit=${HUGE}`, 'limit '],
+      ['paths?site=shop&steps=1e20', 'steps '],
+      [`paths?site=shop&steps=${HUGE}`, 'steps '],
+      [`funnel?site=shop&step=/a&step=/b&window=${HUGE}d`, 'window '],
+      ['pages?site=shop&limit=0x10', 'limit '],
     ];
     for (const [url, param] of cases) {
       const r = await get(url);

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createServer, redactedUrl, type StintServer } from '../src/server/app.ts';
+import { asParameters, createServer, redactedUrl, type StintServer } from '../src/server/app.ts';
 import { resolveConfig } from '../src/server/config.ts';
 import { ROOT } from './helpers/cli.ts';
 import { closeServers, startTestServer, type TestServer } from './helpers/server.ts';
@@ -258,6 +258,24 @@ describe('a property of a kind not taken', () => {
       'timestamp must be <= 1000000000000000',
       'value must be <= 1000000000000',
     ]);
+  });
+});
+
+describe("the analyses' errors over HTTP", () => {
+  it('name query parameters, not the CLI flags', async () => {
+    expect(asParameters('--limit needs a whole number from 1 to 100000, got "0x10"')).toBe(
+      'limit needs a whole number from 1 to 100000, got "0x10"',
+    );
+    expect(asParameters('Write digits only, at most 100: for example --steps 3')).toBe(
+      'Write digits only, at most 100: for example steps=3',
+    );
+    expect(asParameters('Use --from and --to (--click-event /a)')).toBe('Use from and to (click_event=/a)');
+    expect(asParameters('a --x-y b--c')).toBe('a x_y b--c');
+    const t = await startTestServer();
+    const res = await t.app.inject({ url: '/api/v1/paths?site=shop&steps=0', headers: t.auth(t.admin) });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toMatch(/^steps needs a whole number/);
+    expect(res.json().error.hint).toMatch(/steps=\d/);
   });
 });
 

@@ -227,8 +227,13 @@ export async function createServer(
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
-    if (err instanceof StintError && !SERVER_SIDE.has(err.code))
-      return reply.code(400).send({ error: { code: err.code, message: err.message, hint: err.hint } });
+    if (err instanceof StintError && !SERVER_SIDE.has(err.code)) {
+      // The analyses' errors name the CLI's flags: a caller of the API sees its parameters.
+      const says = req.method === 'GET' && req.url.startsWith('/api/v1/') ? asParameters : (t: string) => t;
+      return reply.code(400).send({
+        error: { code: err.code, message: says(err.message), hint: err.hint && says(err.hint) },
+      });
+    }
     if (err instanceof StintError) {
       // The server's own files (registry, stores): the operator's business, not the client's.
       req.log.error({ err }, 'request failed');
@@ -882,6 +887,20 @@ export function redactedUrl(url: string): string {
 }
 
 const CREDENTIAL_PARAMS = new Set(['access_token', 'key']);
+
+/**
+ * A message about CLI flags, as one about query parameters: `--click-event` is `click_event`,
+ * and `--limit 10` (an example: a number, a path or a date) is `limit=10`.
+ */
+export function asParameters(text: string): string {
+  return text.replace(
+    /(^|[\s("'])--([a-z][a-z0-9-]*)(?:( )([0-9/][^\s,;)"']*))?/g,
+    (_, before, flag, space, value) => {
+      const name = flag.replaceAll('-', '_');
+      return `${before}${name}${space === undefined ? '' : `=${value}`}`;
+    },
+  );
+}
 
 /** Fastify's own refusals say what would be taken. */
 function messageOf(err: Error & { statusCode?: number }, req: FastifyRequest): string {
