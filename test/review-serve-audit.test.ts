@@ -340,7 +340,11 @@ describe('the data directory', () => {
       });
     });
     expect(code, stderr).toBe(2);
-    expect(stderr).toContain(`The data directory ${t.dir} is in use by another process`);
+    expect(stderr).toMatch(
+      new RegExp(
+        `The data directory ${t.dir} is in use: the store .*shop\\.duckdb is in use by another process \\(PID ${process.pid}\\)`,
+      ),
+    );
     expect(stderr).toContain('--data directory of its own');
     expect(stderr).not.toMatch(/bug in stint/i);
     // The first one goes on serving.

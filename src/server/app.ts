@@ -705,7 +705,11 @@ export async function createServer(
   // crash before it was stored) is stored at once, and no request waits for a store to open.
   // A store in use means another server has this data directory: this one must not start.
   const stores = registry.sites().map((site) => {
-    siteStore(site).catch((err: unknown) => app.log.error({ err, site: site.name }, 'cannot open the site'));
+    siteStore(site).catch((err: unknown) => {
+      // A store in use stops the start below, with its own message.
+      if (!(err instanceof StintError && err.code === 'STINT_STORE_LOCKED'))
+        app.log.error({ err, site: site.name }, 'cannot open the site');
+    });
     return storesOpening.get(site.name)!.then(
       () => undefined,
       (err: unknown) => err,
@@ -718,9 +722,10 @@ export async function createServer(
   let watcher: NodeJS.Timeout | undefined;
   if (locked !== undefined) {
     await close();
+    const { message } = locked as StintError;
     throw new StintError(
       'STINT_STORE_LOCKED',
-      `The data directory ${config.data} is in use by another process (${(locked as StintError).message})`,
+      `The data directory ${config.data} is in use: ${message.charAt(0).toLowerCase()}${message.slice(1)}`,
       'Stop the other stint serve first, or give this one a --data directory of its own',
     );
   }
