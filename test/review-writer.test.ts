@@ -36,22 +36,25 @@ const OPTIONS: WriterOptions = {
   sessionizeDelayMs: 10,
 };
 
+/** A writer on a fresh store and log with OPTIONS and `options`, closed after the test. */
+async function siteWriter(options: Partial<WriterOptions> = {}) {
+  const { dir, store } = await fixture();
+  const writer = await openSiteWriter(localWriterStore(store), createRules(), join(dir, 'site.log'), {
+    ...OPTIONS,
+    ...options,
+  });
+  cleanups.push(() => writer.close());
+  return { store, writer };
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('site writer (review)', () => {
   it("counts a request's own events against maxPendingEvents, and takes a large one when nothing waits", async () => {
-    const waitingWriter = async () => {
-      const { dir, store } = await fixture();
-      // A minute's delay: what is accepted stays unsessionized during the test.
-      const writer = await openSiteWriter(localWriterStore(store), createRules(), join(dir, 'site.log'), {
-        ...OPTIONS,
-        maxPendingEvents: 10,
-        sessionizeDelayMs: 60_000,
-        quietBatchEvents: 1_000_000,
-      });
-      cleanups.push(() => writer.close());
-      return writer;
-    };
+    // A minute's delay: what is accepted stays unsessionized during the test.
+    const waitingWriter = async () =>
+      (await siteWriter({ maxPendingEvents: 10, sessionizeDelayMs: 60_000, quietBatchEvents: 1_000_000 }))
+        .writer;
     let serial = 0;
     const events = (n: number) =>
       Array.from({ length: n }, () => {
@@ -137,14 +140,11 @@ describe('site writer (review)', () => {
   });
 
   it('tells retries from new events while a batch of many thousand ids leaves the index', async () => {
-    const { dir, store } = await fixture();
-    const writer = await openSiteWriter(localWriterStore(store), createRules(), join(dir, 'site.log'), {
-      ...OPTIONS,
+    const { store, writer } = await siteWriter({
       maxBatchEvents: 50_000,
       maxPendingEvents: 100_000,
       sessionizeDelayMs: 0,
     });
-    cleanups.push(() => writer.close());
     const base = Date.parse('2026-11-20T10:00:00Z');
     const events = (from: number, n: number) =>
       Array.from({ length: n }, (_, i) =>
@@ -175,10 +175,8 @@ describe('site writer (review)', () => {
 
   /** A writer with a minute's delay that starts a batch once 100 events wait, while it has room; with the size of each batch it stored. */
   async function quietWriter() {
-    const { dir, store } = await fixture();
     const batches: number[] = [];
-    const writer = await openSiteWriter(localWriterStore(store), createRules(), join(dir, 'site.log'), {
-      ...OPTIONS,
+    const { writer } = await siteWriter({
       maxBatchEvents: 10_000,
       sessionizeDelayMs: 60_000,
       quietBatchEvents: 100,
@@ -186,7 +184,6 @@ describe('site writer (review)', () => {
         if ('events' in s) batches.push(s.events);
       },
     });
-    cleanups.push(() => writer.close());
     return { writer, batches };
   }
 
@@ -215,12 +212,7 @@ describe('site writer (review)', () => {
   });
 
   it('counts open sessions from the front of the visitors in order of activity, and a late one within a second', async () => {
-    const { dir, store } = await fixture();
-    const writer = await openSiteWriter(localWriterStore(store), createRules(), join(dir, 'site.log'), {
-      ...OPTIONS,
-      maxBatchEvents: 1000,
-    });
-    cleanups.push(() => writer.close());
+    const { writer } = await siteWriter({ maxBatchEvents: 1000 });
     const at = (minutes: number) =>
       new Date(Date.parse('2026-11-20T10:00:00Z') + minutes * 60_000).toISOString();
     await writer.submit([ev('a', at(0)), ev('a', at(2)), ev('b', at(10)), ev('c', at(40))]);

@@ -30,8 +30,7 @@ export function wholeNumber(
   flag: string,
   { min, max, example }: WholeNumberBounds,
 ): number {
-  const digits = text?.trim() ?? '';
-  const n = /^\d+$/.test(digits) ? Number(digits) : Number.NaN;
+  const n = decimalDigits(text);
   if (!(n >= min && n <= max)) {
     throw new StintError(
       'STINT_BAD_FLAG',
@@ -45,6 +44,15 @@ export function wholeNumber(
 /** `--input-format`, when given. */
 export function inputFormatFlag(value: string | undefined): InputFormatName | undefined {
   return value === undefined ? undefined : oneOf(value, INPUT_FORMATS, '--input-format');
+}
+
+/**
+ * A number written in decimal digits only, with spaces around it allowed; NaN for anything else
+ * (Number() would also read '0x10', '1e3', '5.0' and '' as numbers).
+ */
+export function decimalDigits(text: string | undefined): number {
+  const digits = text?.trim() ?? '';
+  return /^\d+$/.test(digits) ? Number(digits) : Number.NaN;
 }
 
 /** `--max-rejects`, when given: from 0 to a billion rows. */

@@ -32,7 +32,7 @@ import { buildReport, parseInterval } from '../cli/report.ts';
 import { StintError } from '../core/errors.ts';
 import type { StintEvent } from '../core/event.ts';
 import { createRules } from '../core/rules.ts';
-import { type CollectContext, type Collected, createCollector } from './collect.ts';
+import { type CollectContext, type Collected, createCollector, namesAnotherSite } from './collect.ts';
 import type { ServerConfig } from './config.ts';
 import { createMetrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
@@ -157,6 +157,10 @@ export async function createServer(
     }
     return opening;
   };
+  /** Opens a site without a request waiting for it; a failure is logged (as `why`). */
+  const openInBackground = (site: Site, why = 'cannot open the site'): void => {
+    siteStore(site).catch((err: unknown) => app.log.error({ err, site: site.name }, why));
+  };
 
   const app = Fastify({
     logger:
@@ -256,19 +260,20 @@ export async function createServer(
         .code(status)
         .send({ error: { code: 'internal', message: 'Internal error; the server log has the details' } });
     }
-    // A browser reads a refusal of its events only with the CORS header: give it to an origin its
-    // site key allows, also when the body was refused before the key was read.
-    const origin = headerOf(req, 'origin');
-    const key = queryText(req, 'key') ?? headerOf(req, 'x-stint-key');
-    if (
-      origin !== undefined &&
-      key !== undefined &&
-      req.url.startsWith('/api/v1/events') &&
-      registry.siteByPublicKey(key)?.origins.includes(origin) === true
-    )
-      reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
     const code = errorCode(err);
-    if (req.url.startsWith('/api/v1/events')) metrics.refusedRequest(code);
+    if (req.url.startsWith('/api/v1/events')) {
+      metrics.refusedRequest(code);
+      // A browser reads a refusal of its events only with the CORS header: give it to an origin
+      // its site key allows, also when the body was refused before the key was read.
+      const origin = headerOf(req, 'origin');
+      const key = queryText(req, 'key') ?? headerOf(req, 'x-stint-key');
+      if (
+        origin !== undefined &&
+        key !== undefined &&
+        registry.siteByPublicKey(key)?.origins.includes(origin) === true
+      )
+        reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+    }
     return reply.code(status).send({ error: { code, message: messageOf(err, req) } });
   });
   app.setNotFoundHandler((req, reply) =>
@@ -331,7 +336,7 @@ export async function createServer(
     // land quietly in the key's site.
     const sameSite = (site: Site): void => {
       for (const named of [query.site, form === 'batch' ? bodySite : undefined]) {
-        if (named !== undefined && named !== null && named !== '' && named !== site.name)
+        if (namesAnotherSite(named, site.name))
           throw new HttpError(
             400,
             'site_mismatch',
@@ -684,9 +689,7 @@ export async function createServer(
         const site = registry.site(name);
         if (site === undefined) failing.delete(name);
         else if (now - began >= HEALTH_RETRY_MS && !open.has(name))
-          siteStore(site).catch((err: unknown) =>
-            app.log.error({ err, site: name }, 'the site still cannot be opened'),
-          );
+          openInBackground(site, 'the site still cannot be opened');
       }
       // Which sites and why is in the server's log (this route needs no token).
       if (failing.size > 0)
@@ -732,12 +735,8 @@ export async function createServer(
   // So that it is this server's from then on (a second server on the directory finds its store
   // taken), and its first request does not wait for it. A site that failed waits for its retry.
   watcher = setInterval(() => {
-    for (const site of registry.sites()) {
-      if (open.has(site.name) || failing.has(site.name)) continue;
-      siteStore(site).catch((err: unknown) =>
-        app.log.error({ err, site: site.name }, 'cannot open the site'),
-      );
-    }
+    for (const site of registry.sites())
+      if (!open.has(site.name) && !failing.has(site.name)) openInBackground(site);
   }, 1000);
   watcher.unref();
 

@@ -106,7 +106,7 @@ export function createCollector(options: CollectorOptions): (raw: unknown, ctx: 
     if (record.ip !== undefined) delete record.ip;
     if (record.site !== undefined) {
       // A request's events are all its site's: one naming another is refused, not moved.
-      if (!empty(record.site) && record.site !== ctx.site)
+      if (namesAnotherSite(record.site, ctx.site))
         return {
           kind: 'rejected',
           code: 'site_mismatch',
@@ -168,6 +168,9 @@ const ajvLogger = {
 };
 
 const empty = (v: unknown): boolean => v === undefined || v === null || v === '';
+
+/** Whether a `site` a sender gave (in the query, the body or an event) names another than `site`. */
+export const namesAnotherSite = (named: unknown, site: string): boolean => !empty(named) && named !== site;
 
 /** Names that are fields, not properties: the canonical ones, and what the collector reads itself. */
 const RESERVED = new Set<string>([...CANONICAL_FIELDS, 'ip', 'site', 'properties']);

@@ -6,6 +6,7 @@
  *   resolveConfig({ port: '8080' }, process.env) // { port: 8080, host: '127.0.0.1', … }
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { decimalDigits } from '../cli/flag-values.ts';
 import { parseDuration } from '../core/duration.ts';
 import { StintError } from '../core/errors.ts';
 
@@ -57,8 +58,7 @@ interface Setting {
 const whole =
   (min: number, max: number): Parse =>
   (text, name) => {
-    // Decimal digits only: Number() also reads '0x50', '1e3' and '' (as 0).
-    const n = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+    const n = decimalDigits(text);
     if (!(n >= min && n <= max)) bad(name, text, `a whole number from ${min} to ${max}`);
     return n;
   };

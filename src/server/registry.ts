@@ -131,6 +131,13 @@ export function openRegistry(dir: string): Registry {
     cachedStamp = s;
     return cached;
   };
+  /** The token or share link a secret was issued as, whether or not it still opens anything. */
+  const issued = (secretText: string): ApiToken | ShareLink | undefined => {
+    const hash = sha256(secretText);
+    if (secretText.startsWith('st_')) return read().tokens.find((x) => sameHash(x.hash, hash));
+    if (secretText.startsWith('sh_')) return read().shares.find((x) => sameHash(x.hash, hash));
+    return undefined;
+  };
   /** Read, change and replace the file under the lock, so two writers never lose each other's change. */
   const update = <T>(change: (file: RegistryFile) => T): T => {
     return withLock(join(dir, '.registry.lock'), () => {
@@ -248,34 +255,15 @@ export function openRegistry(dir: string): Registry {
     authenticate(secretText, nowMs, adminToken) {
       if (adminToken !== undefined && adminToken !== '' && sameText(secretText, adminToken))
         return { kind: 'admin', id: 'env' };
-      const hash = sha256(secretText);
-      const file = read();
-      if (secretText.startsWith('st_')) {
-        const t = file.tokens.find((x) => sameHash(x.hash, hash));
-        if (t === undefined || t.revokedAtMs !== undefined) return undefined;
-        return t.role === 'admin' ? { kind: 'admin', id: t.id } : { kind: 'read', id: t.id, site: t.site! };
-      }
-      if (secretText.startsWith('sh_')) {
-        const s = file.shares.find((x) => sameHash(x.hash, hash));
-        if (s === undefined || s.revokedAtMs !== undefined) return undefined;
-        if (s.expiresAtMs !== undefined && nowMs >= s.expiresAtMs) return undefined;
-        return { kind: 'share', id: s.id, site: s.site };
-      }
-      return undefined;
+      const c = issued(secretText);
+      if (c === undefined || lapsed(c, nowMs) !== undefined) return undefined;
+      if ('role' in c)
+        return c.role === 'admin' ? { kind: 'admin', id: c.id } : { kind: 'read', id: c.id, site: c.site! };
+      return { kind: 'share', id: c.id, site: c.site };
     },
     refusal(secretText, nowMs) {
-      const hash = sha256(secretText);
-      const file = read();
-      const known = secretText.startsWith('st_')
-        ? file.tokens.find((x) => sameHash(x.hash, hash))
-        : secretText.startsWith('sh_')
-          ? file.shares.find((x) => sameHash(x.hash, hash))
-          : undefined;
-      if (known === undefined) return undefined;
-      if (known.revokedAtMs !== undefined) return 'revoked';
-      return 'expiresAtMs' in known && known.expiresAtMs !== undefined && nowMs >= known.expiresAtMs
-        ? 'expired'
-        : undefined;
+      const c = issued(secretText);
+      return c === undefined ? undefined : lapsed(c, nowMs);
     },
   };
 }
@@ -374,4 +362,10 @@ function withLock<T>(lockPath: string, work: () => T): T {
     closeSync(fd);
     unlinkSync(lockPath);
   }
+}
+
+/** Why an issued token or share link opens nothing now: revoked, or (a share link) expired. */
+function lapsed(c: ApiToken | ShareLink, nowMs: number): 'revoked' | 'expired' | undefined {
+  if (c.revokedAtMs !== undefined) return 'revoked';
+  return 'expiresAtMs' in c && c.expiresAtMs !== undefined && nowMs >= c.expiresAtMs ? 'expired' : undefined;
 }
