@@ -69,8 +69,10 @@ class HttpError extends Error {
 
 export async function createServer(
   config: ServerConfig,
-  options: { logger?: boolean } = {},
+  options: { logger?: boolean; now?: () => number } = {},
 ): Promise<StintServer> {
+  /** The server's clock (tests pass their own: nothing may depend on today's date). */
+  const now = options.now ?? Date.now;
   const registry = openRegistry(config.data);
   const salts = openSalts(config.data);
   mkdirSync(join(config.data, 'sites'), { recursive: true, mode: 0o700 });
@@ -148,7 +150,7 @@ export async function createServer(
         failing.delete(site.name);
         return s;
       })();
-      const began = Date.now();
+      const began = now();
       opening.catch(() => {
         open.delete(site.name);
         failing.set(site.name, began);
@@ -300,15 +302,15 @@ export async function createServer(
   const keyBuckets = new Map<string, { count: number; resetAtMs: number }>();
   const limitKey = (key: string, reply: FastifyReply): void => {
     if (config.rateLimitKey <= 0) return;
-    const now = Date.now();
+    const nowMs = now();
     let b = keyBuckets.get(key);
-    if (b === undefined || now >= b.resetAtMs) {
+    if (b === undefined || nowMs >= b.resetAtMs) {
       if (keyBuckets.size > 100_000) keyBuckets.clear();
-      b = { count: 0, resetAtMs: now + 60_000 };
+      b = { count: 0, resetAtMs: nowMs + 60_000 };
       keyBuckets.set(key, b);
     }
     if (++b.count > config.rateLimitKey) {
-      reply.header('retry-after', Math.ceil((b.resetAtMs - now) / 1000));
+      reply.header('retry-after', Math.ceil((b.resetAtMs - nowMs) / 1000));
       throw new HttpError(
         429,
         'rate_limited',
@@ -352,7 +354,7 @@ export async function createServer(
       return { site, trusted: true };
     }
     if (bearer !== undefined) {
-      const who = registry.authenticate(bearer, Date.now(), config.adminToken);
+      const who = registry.authenticate(bearer, now(), config.adminToken);
       if (who?.kind !== 'admin')
         throw new HttpError(
           401,
@@ -413,7 +415,7 @@ export async function createServer(
       );
     }
     const s = await siteStore(site);
-    const receivedAtMs = Date.now();
+    const receivedAtMs = now();
     const ctx = {
       site: site.name,
       ip: req.ip,
@@ -522,10 +524,9 @@ export async function createServer(
   /** The principal behind a read request: 401 without valid credentials. */
   const principalOf = (req: FastifyRequest, reply: FastifyReply): Principal => {
     const bearer = bearerOf(req) ?? queryText(req, 'access_token');
-    const who =
-      bearer === undefined ? undefined : registry.authenticate(bearer, Date.now(), config.adminToken);
+    const who = bearer === undefined ? undefined : registry.authenticate(bearer, now(), config.adminToken);
     if (who === undefined) {
-      const why = bearer === undefined ? undefined : registry.refusal(bearer, Date.now());
+      const why = bearer === undefined ? undefined : registry.refusal(bearer, now());
       throw new HttpError(
         401,
         'unauthorized',
@@ -627,13 +628,13 @@ export async function createServer(
     const samples: { ms: number; accepted: number }[] = [];
     const send = () => {
       // A revoked or expired credential ends the stream, as it ends any other read.
-      if (registry.authenticate(secret, Date.now(), config.adminToken)?.id !== who.id) return stop();
-      const now = { ms: performance.now(), accepted: writer.accepted };
-      samples.push(now);
+      if (registry.authenticate(secret, now(), config.adminToken)?.id !== who.id) return stop();
+      const sample = { ms: performance.now(), accepted: writer.accepted };
+      samples.push(sample);
       if (samples.length > 11) samples.shift();
       const first = samples[0]!;
       const perSecond =
-        now.ms > first.ms ? ((now.accepted - first.accepted) * 1000) / (now.ms - first.ms) : 0;
+        sample.ms > first.ms ? ((sample.accepted - first.accepted) * 1000) / (sample.ms - first.ms) : 0;
       const latest = Number.isFinite(writer.latestTsMs) ? new Date(writer.latestTsMs).toISOString() : null;
       const update = {
         open_sessions: writer.openSessions(),
@@ -684,11 +685,11 @@ export async function createServer(
     if (failing.size > 0) {
       // Try them again (each at most every HEALTH_RETRY_MS: this route needs no token), so that
       // a site that can be opened now is healthy at a later check.
-      const now = Date.now();
+      const nowMs = now();
       for (const [name, began] of failing) {
         const site = registry.site(name);
         if (site === undefined) failing.delete(name);
-        else if (now - began >= HEALTH_RETRY_MS && !open.has(name))
+        else if (nowMs - began >= HEALTH_RETRY_MS && !open.has(name))
           openInBackground(site, 'the site still cannot be opened');
       }
       // Which sites and why is in the server's log (this route needs no token).

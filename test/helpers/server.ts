@@ -38,13 +38,14 @@ const dirs: string[] = [];
 export async function startTestServer(
   settings: Record<string, string> = {},
   dir: string = mkdtempSync(join(tmpdir(), 'stint-serve-')),
+  options: { now?: () => number } = {},
 ): Promise<TestServer> {
   if (!dirs.includes(dir)) dirs.push(dir);
   const config = resolveConfig(
     { data: dir },
     { STINT_LOG_LEVEL: 'silent', STINT_SESSIONIZE_DELAY: '10ms', ...settings },
   );
-  const server = await createServer(config, { logger: false });
+  const server = await createServer(config, { logger: false, ...options });
   const { registry, app } = server;
   const site = (name: 'shop' | 'blog', origin: string) => {
     const existing = registry.site(name);
