@@ -10,8 +10,16 @@ import type { StintServer } from '../server/app.ts';
 const SITE = 'demo';
 const EVENTS = 100_000;
 
-export async function startDemo(server: StintServer, address: string, adminToken: string): Promise<void> {
+/** The admin token the demo uses: one it made for this run, or the operator's own. */
+export interface DemoToken {
+  readonly secret: string;
+  /** True when the demo made it (it is printed); false for the operator's STINT_ADMIN_TOKEN (never printed). */
+  readonly generated: boolean;
+}
+
+export async function startDemo(server: StintServer, address: string, token: DemoToken): Promise<void> {
   const { app, registry } = server;
+  const adminToken = token.secret;
   if (registry.site(SITE) === undefined) registry.addSite(SITE, [address]);
   const post = async (events: Record<string, unknown>[]): Promise<void> => {
     const res = await app.inject({
@@ -58,19 +66,29 @@ export async function startDemo(server: StintServer, address: string, adminToken
   }, 2000);
   timer.unref();
   const c = process.stdout.isTTY === true ? pc : pc.createColors(false);
-  const auth = `-H "authorization: Bearer ${adminToken}"`;
-  process.stdout.write(
-    [
-      '',
-      c.bold(`stint serve: demo site "${SITE}" at ${address}`),
-      `  admin token (this run only)  ${adminToken}`,
-      `  report       curl ${auth} '${address}/api/v1/report?site=${SITE}'`,
-      `  sessions     curl ${auth} '${address}/api/v1/sessions?site=${SITE}&limit=5'`,
-      `  live         curl -N '${address}/api/v1/live?site=${SITE}&access_token=${adminToken}'`,
-      `  API          ${address}/api/v1/openapi.json     health ${address}/healthz`,
-      `  Send events  curl -X POST ${auth} -H 'content-type: application/json' '${address}/api/v1/events?site=${SITE}' -d '{"url":"/hello"}'`,
-      '  Stop with Ctrl-C. Docs: docs/operations.md',
-      '',
-    ].join('\n'),
-  );
+  process.stdout.write(demoBanner(address, token, c.bold));
+}
+
+/**
+ * What the demo prints: where it is and the commands to look at it. A token the demo made is
+ * printed (it lives for this run only); the operator's own STINT_ADMIN_TOKEN never is: the
+ * commands read it from the shell's variable instead.
+ */
+export function demoBanner(address: string, token: DemoToken, bold: (s: string) => string = (s) => s): string {
+  const secret = token.generated ? token.secret : '$STINT_ADMIN_TOKEN';
+  const auth = `-H "authorization: Bearer ${secret}"`;
+  return [
+    '',
+    bold(`stint serve: demo site "${SITE}" at ${address}`),
+    token.generated
+      ? `  admin token (this run only)  ${token.secret}`
+      : '  admin token  your STINT_ADMIN_TOKEN (not printed; the commands below read it from the shell)',
+    `  report       curl ${auth} '${address}/api/v1/report?site=${SITE}'`,
+    `  sessions     curl ${auth} '${address}/api/v1/sessions?site=${SITE}&limit=5'`,
+    `  live         curl -N "${address}/api/v1/live?site=${SITE}&access_token=${secret}"`,
+    `  API          ${address}/api/v1/openapi.json     health ${address}/healthz`,
+    `  Send events  curl -X POST ${auth} -H 'content-type: application/json' '${address}/api/v1/events?site=${SITE}' -d '{"url":"/hello"}'`,
+    '  Stop with Ctrl-C. Docs: docs/operations.md',
+    '',
+  ].join('\n');
 }

@@ -84,7 +84,11 @@ export function registerServe(program: Command): void {
           why.hint,
         );
       }
-      if (demo) await startDemo(server, address, config.adminToken!);
+      if (demo)
+        await startDemo(server, address, {
+          secret: config.adminToken!,
+          generated: resolved.adminToken === undefined,
+        });
       else if (server.registry.sites().length === 0) {
         server.app.log.warn(
           'no sites yet: add one with stint sites add NAME --origin https://… (same --data)',
