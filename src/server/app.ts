@@ -74,7 +74,7 @@ export async function createServer(
   /** The server's clock (tests pass their own: nothing may depend on today's date). */
   const now = options.now ?? Date.now;
   const registry = openRegistry(config.data);
-  const salts = openSalts(config.data);
+  const salts = openSalts(config.data, now);
   mkdirSync(join(config.data, 'sites'), { recursive: true, mode: 0o700 });
   const open = new Map<string, Promise<OpenSite>>();
   const ready = new Map<string, OpenSite>();
@@ -744,6 +744,7 @@ export async function createServer(
   async function close(): Promise<void> {
     closing = true;
     clearInterval(watcher);
+    salts.close();
     for (const stop of [...live]) stop();
     await app.close();
     for (const [name, opening] of open) {

@@ -3,9 +3,11 @@
  * its own random salt, kept only in `DATA/salts.json` (mode 0600) and dropped after the next
  * day, so an id cannot be traced back to an address once its salt is gone, and no salt can be
  * derived from the date. A visitor active before midnight keeps the previous day's id: that one
- * is tried first, so a visit does not split when the salt rotates.
+ * is tried first, so a visit does not split when the salt rotates. Salts older than yesterday
+ * (by the server's clock) are deleted when the salts are opened and every hour after, whether
+ * or not anyone visits.
  *
- *   const salts = openSalts('stint-data');
+ *   const salts = openSalts('stint-data', now);
  *   salts.visitorId('shop', '203.0.113.9', 'Mozilla/5.0 …', Date.now(), (id) => writer.isActive(id));
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -20,11 +22,14 @@ export interface Salts {
     nowMs: number,
     isActive: (id: string) => boolean,
   ): string;
+  /** Stops the hourly deletion of old salts. */
+  close(): void;
 }
 
 const DAY_MS = 86_400_000;
+const SWEEP_MS = 3_600_000;
 
-export function openSalts(dir: string): Salts {
+export function openSalts(dir: string, now: () => number = Date.now): Salts {
   const path = join(dir, 'salts.json');
   let days: Record<string, string> = {};
   try {
@@ -40,12 +45,34 @@ export function openSalts(dir: string): Salts {
       const previous = dayOf(Date.parse(`${day}T00:00:00Z`) - DAY_MS);
       days = Object.fromEntries(Object.entries(days).filter(([d]) => d === previous));
       days[day] = salt;
-      const tmp = `${path}.${process.pid}.tmp`;
-      writeFileSync(tmp, `${JSON.stringify({ days })}\n`, { mode: 0o600 });
-      renameSync(tmp, path);
+      save();
     }
     return salt;
   };
+  const save = (): void => {
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify({ days })}\n`, { mode: 0o600 });
+    renameSync(tmp, path);
+  };
+  /** Deletes the salts of days before yesterday. */
+  const sweep = (): void => {
+    const yesterday = dayOf(now() - DAY_MS);
+    const kept = Object.entries(days).filter(([d]) => d >= yesterday);
+    if (kept.length === Object.keys(days).length) return;
+    days = Object.fromEntries(kept);
+    save();
+  };
+  const sweepNow = (): void => {
+    try {
+      sweep();
+    } catch {
+      // A file that cannot be written now (a full disk) is written again at the next sweep or
+      // salt; the old salts are out of memory already.
+    }
+  };
+  sweepNow();
+  const sweeper = setInterval(sweepNow, SWEEP_MS);
+  sweeper.unref();
   const hash = (salt: string, site: string, ip: string, ua: string): string =>
     createHash('sha256')
       .update(`${salt}\u0000${site}\u0000${ip}\u0000${ua}`)
@@ -60,6 +87,7 @@ export function openSalts(dir: string): Salts {
       }
       return hash(saltOf(dayOf(nowMs), true)!, site, ip, userAgent);
     },
+    close: () => clearInterval(sweeper),
   };
 }
 
