@@ -114,6 +114,13 @@ export async function createServer(
           maxPendingEvents: config.maxPendingEvents,
           sessionizeDelayMs: config.sessionizeDelayMs,
           onCommit: (c) => metrics.commit(site.name, c),
+          onQuarantine: (q) => {
+            metrics.quarantined(site.name);
+            app.log.error(
+              { site: site.name, file: q.file, segment: q.segment, offset: q.offset, bytes: q.bytes },
+              'a corrupt record of the event log was set aside (its events are not stored); the rest of the log is read on',
+            );
+          },
           onSessionize: (r) => {
             if ('error' in r) {
               app.log.error(

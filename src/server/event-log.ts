@@ -11,8 +11,9 @@
  *
  * Segments are made full of zeros before they are written, a spare one ahead: a write into
  * blocks the file already has puts only its data on disk, not the file's new size and blocks
- * as well, and takes about half the time. The log's data ends at a segment's first zero byte
- * (no line holds one).
+ * as well, and takes about half the time. The log's data ends after a segment's last whole,
+ * readable line (no line holds a zero byte). A corrupt record before that is set aside
+ * (log-quarantine.ts) and the log read on past it.
  *
  * A crash can leave a half-written last line, or pieces of one further on. Its events were
  * never acknowledged (the answer waits for the whole write), so `openEventLog` zeroes
@@ -35,8 +36,8 @@ import {
 } from 'node:fs';
 import { type FileHandle, open, readdir, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { StintError } from '../core/errors.ts';
 import type { StintEvent } from '../core/event.ts';
+import { type Quarantined, quarantine } from './log-quarantine.ts';
 
 export interface LogPosition {
   readonly segment: number;
@@ -85,7 +86,12 @@ const RUN_EVENTS = 10_000;
 export async function openEventLog(
   dir: string,
   from: LogPosition | undefined,
-  options: { segmentBytes?: number; runEvents?: number } = {},
+  options: {
+    segmentBytes?: number;
+    runEvents?: number;
+    /** Called with each corrupt record set aside (quarantine), after its copy is on disk. */
+    onQuarantine?: (q: Quarantined) => void;
+  } = {},
 ): Promise<{ log: EventLog; recovered: LoggedRun[] }> {
   const segmentBytes = options.segmentBytes ?? SEGMENT_BYTES;
   const runEvents = options.runEvents ?? RUN_EVENTS;
@@ -100,6 +106,8 @@ export async function openEventLog(
   let lastDataEnd = 0;
   /** Segments holding zeros only. */
   const empty = new Set<number>();
+  /** Corrupt records found, set aside once the scan is done. */
+  const corrupt: { n: number; at: number; next: number; bytes: Buffer }[] = [];
   for (const n of segments) {
     if (from !== undefined && n < from.segment) {
       lastData = n;
@@ -107,34 +115,49 @@ export async function openEventLog(
     }
     const path = join(dir, segmentName(n));
     const bytes = readFileSync(path);
-    const end = dataEnd(path, bytes);
+    // Positions are byte offsets: lines are cut from the bytes, then decoded.
+    const start = from !== undefined && n === from.segment ? from.offset : 0;
+    let runStart = start;
+    let run: StintEvent[] = [];
+    const flush = (upTo: number): void => {
+      if (run.length > 0) {
+        const lines = Buffer.from(bytes.subarray(runStart, upTo));
+        recovered.push({ events: run, lines, end: { segment: n, offset: upTo } });
+      }
+      run = [];
+      runStart = upTo;
+    };
+    const end = scanSegment(path, bytes, start, (piece) => {
+      if (piece.next <= start) return;
+      if (piece.kind === 'bad') {
+        // A run holds whole good lines only: it ends before the record, the next begins after it.
+        flush(piece.at);
+        runStart = piece.next;
+        corrupt.push({
+          n,
+          at: piece.at,
+          next: piece.next,
+          bytes: Buffer.from(bytes.subarray(piece.at, piece.next)),
+        });
+        return;
+      }
+      for (const e of piece.events) run.push(e);
+      if (run.length >= runEvents) flush(piece.next);
+    });
+    flush(Math.max(end, runStart));
     if (end > 0) {
       lastData = n;
       lastDataEnd = end;
     } else empty.add(n);
-    // Positions are byte offsets: lines are cut from the bytes, then decoded.
-    let at = from !== undefined && n === from.segment ? from.offset : 0;
-    let runStart = at;
-    let run: StintEvent[] = [];
-    while (at < end) {
-      const next = bytes.indexOf(0x0a, at) + 1;
-      try {
-        decodeLine(bytes.subarray(at, next), run);
-      } catch {
-        throw new StintError(
-          'STINT_UNREADABLE',
-          `The line at byte ${at} of ${path} is not an event of the log`,
-          'The log was changed by something else than stint; restore it from a backup, or move the file away to drop its events',
-        );
-      }
-      at = next;
-      if (run.length >= runEvents || at >= end) {
-        const lines = Buffer.from(bytes.subarray(runStart, at));
-        recovered.push({ events: run, lines, end: { segment: n, offset: at } });
-        run = [];
-        runStart = at;
-      }
-    }
+  }
+  for (const c of corrupt) {
+    const q = quarantine(dir, segmentName(c.n), c.n, c.at, c.bytes);
+    // Mended in place once its copy is safe: blanks and a newline (a line of no events), so that
+    // a restart reads past it without setting it aside again.
+    const blank = Buffer.alloc(c.next - c.at, 0x20);
+    blank[blank.length - 1] = 0x0a;
+    writeAt(join(dir, segmentName(c.n)), blank, c.at);
+    options.onQuarantine?.(q);
   }
   const beyond =
     from !== undefined &&
@@ -258,28 +281,88 @@ async function writeZeros(h: FileHandle, from: number, length: number): Promise<
     at += (await h.write(zeros, 0, Math.min(zeros.length, length - at), from + at)).bytesWritten;
 }
 
+/** A piece of a segment: a good line with its events (none before where decoding starts), or a corrupt record. */
+type Piece =
+  | { readonly kind: 'line'; readonly at: number; readonly next: number; readonly events: StintEvent[] }
+  | { readonly kind: 'bad'; readonly at: number; readonly next: number };
+
 /**
- * Where a segment's data ends: after its last whole line before the first zero byte. Anything
- * after that was never acknowledged (a crash during a write, in pieces maybe); it is zeroed, so
- * that no part of it follows the new lines written there.
+ * Reads a segment's lines, in order, and gives where its data ends: after its last good line.
+ * A good line ends with a newline, holds no zero byte, and (from `decodeFrom` on, where it is
+ * read) decodes as events. Between good lines, whatever is not one (garbage, zeros) is a
+ * corrupt record, given as `bad` before the good line after it. What follows the last good
+ * line is a write a crash tore (never acknowledged): it is zeroed, so that no part of it
+ * follows the new lines written there. A tail that begins with a whole line (no zeros before
+ * its newline) that does not read is no torn write but corrupt records: given as `bad` (before
+ * it is zeroed) too.
  */
-function dataEnd(path: string, bytes: Buffer): number {
-  const firstZero = bytes.indexOf(0);
-  const limit = firstZero < 0 ? bytes.length : firstZero;
-  const end = limit === 0 ? 0 : bytes.lastIndexOf(0x0a, limit - 1) + 1;
-  let lastData = bytes.length - 1;
-  while (lastData >= end && bytes[lastData] === 0) lastData--;
-  if (lastData >= end) {
-    const fd = openSync(path, 'r+');
-    try {
-      const zeros = Buffer.alloc(lastData + 1 - end);
-      for (let at = 0; at < zeros.length; ) at += writeSync(fd, zeros, at, zeros.length - at, end + at);
-      fdatasyncSync(fd);
-    } finally {
-      closeSync(fd);
+function scanSegment(path: string, bytes: Buffer, decodeFrom: number, each: (p: Piece) => void): number {
+  let last = bytes.length - 1;
+  while (last >= 0 && bytes[last] === 0) last--;
+  const limit = last + 1;
+  let end = 0;
+  let badAt: number | undefined;
+  /** Whether the corrupt stretch so far holds zeros: a torn write's blocks that never reached the disk. */
+  let zeros = false;
+  let at = 0;
+  while (at < limit) {
+    if (bytes[at] === 0) {
+      badAt ??= at;
+      zeros = true;
+      while (at < limit && bytes[at] === 0) at++;
+      continue;
     }
+    const newline = bytes.indexOf(0x0a, at);
+    if (newline < 0) break;
+    const next = newline + 1;
+    const line = bytes.subarray(at, next);
+    const zero = line.indexOf(0);
+    if (zero >= 0) {
+      badAt ??= at;
+      at += zero;
+      continue;
+    }
+    const events: StintEvent[] = [];
+    // Lines of one event each (earlier versions) came many to a write: after zeros, such a line
+    // may be a later piece of a torn write, so only a line of today's form ends a corrupt stretch.
+    let good = !(zeros && line[0] === 0x5b);
+    if (good && at >= decodeFrom) {
+      try {
+        decodeLine(line, events);
+      } catch {
+        good = false;
+      }
+    }
+    if (!good) {
+      badAt ??= at;
+      at = next;
+      continue;
+    }
+    if (badAt !== undefined) each({ kind: 'bad', at: badAt, next: at });
+    badAt = undefined;
+    zeros = false;
+    each({ kind: 'line', at, next, events });
+    end = at = next;
+  }
+  if (limit > end) {
+    // A whole line there (no zeros before its newline) that does not read is no torn write.
+    const newline = bytes.indexOf(0x0a, end);
+    if (newline >= 0 && newline < limit && bytes.subarray(end, newline).indexOf(0) < 0 && limit > decodeFrom)
+      each({ kind: 'bad', at: end, next: limit });
+    writeAt(path, Buffer.alloc(limit - end), end);
   }
   return end;
+}
+
+/** Writes `data` into the file at `offset`, on disk before it returns. */
+function writeAt(path: string, data: Buffer, offset: number): void {
+  const fd = openSync(path, 'r+');
+  try {
+    for (let at = 0; at < data.length; ) at += writeSync(fd, data, at, data.length - at, offset + at);
+    fdatasyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The fields of an event, in the order of a line's columns. */
@@ -372,6 +455,8 @@ export function decodeLines(lines: Uint8Array): StintEvent[] {
  * of `FIELDS`, as earlier versions wrote them; it is read as well.
  */
 function decodeLine(line: Buffer, into: StintEvent[]): void {
+  // A corrupt record mended in place (blanks): no events.
+  if (line.every((b) => b === 0x20 || b === 0x0a)) return;
   const value = JSON.parse(line.toString('utf8')) as Line | unknown[];
   if (Array.isArray(value)) {
     into.push(
@@ -385,6 +470,7 @@ function decodeLine(line: Buffer, into: StintEvent[]): void {
   const { n, columns } = value;
   if (!Number.isInteger(n) || !Array.isArray(columns) || columns.length !== FIELDS.length)
     throw new SyntaxError('not a line of events');
+  if (columns.some((c) => Array.isArray(c) && c.length !== n)) throw new SyntaxError('not a line of events');
   const values = columns.map((c) => (Array.isArray(c) ? c : new Array(n).fill(c)));
   for (let i = 0; i < n; i++) into.push(eventAt(values, i));
 }

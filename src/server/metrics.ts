@@ -32,6 +32,10 @@ export function createMetrics(sites: () => Iterable<[string, SiteGauges]>) {
     "Accepted events the store refused, kept in its rejects table (reason 'unstorable').",
   );
   const bots = counter('stint_events_bots_total', 'Events from known bots, left out.');
+  const quarantined = counter(
+    'stint_log_records_quarantined_total',
+    "Corrupt records of the site's event log set aside in its quarantine directory (their events are not stored).",
+  );
   // Before the site is known (the key is read after the body), so by code only.
   const refusedRequests = counter(
     'stint_requests_refused_total',
@@ -111,6 +115,7 @@ export function createMetrics(sites: () => Iterable<[string, SiteGauges]>) {
     },
     rejected: (site: string, code: string, n = 1) => rejected.inc({ site, code }, n),
     bots: (site: string, n: number) => n > 0 && bots.inc({ site }, n),
+    quarantined: (site: string) => quarantined.inc({ site }),
     refusedRequest: (code: string) => refusedRequests.inc({ code }),
     clamped: (site: string, n: number) => n > 0 && clamped.inc({ site }, n),
     commit(site: string, c: CommitStats) {

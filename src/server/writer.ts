@@ -38,6 +38,7 @@ import {
   openEventLog,
   parsePosition,
 } from './event-log.ts';
+import type { Quarantined } from './log-quarantine.ts';
 import { partitionStorable } from './unstorable.ts';
 
 export interface WriterOptions {
@@ -56,6 +57,8 @@ export interface WriterOptions {
    * delay and grow, which costs less per event.
    */
   readonly quietBatchEvents?: number;
+  /** Called with each corrupt record of the log set aside when it is opened (log-quarantine.ts). */
+  readonly onQuarantine?: (q: Quarantined) => void;
   /** Called after each commit, for metrics. */
   readonly onCommit?: (c: CommitStats) => void;
   /**
@@ -280,6 +283,7 @@ export async function openSiteWriter(
   const { version: rulesVersion, rules: sessionRules } = storedRules;
   const { log, recovered } = await openEventLog(logDir, parsePosition(await store.meta(POSITION_KEY)), {
     runEvents: Math.min(options.maxBatchEvents, 10_000),
+    onQuarantine: (q) => report(() => options.onQuarantine?.(q)),
   });
 
   const ids = new EventIdIndex();
