@@ -91,10 +91,13 @@ export async function openEventLog(
     runEvents?: number;
     /** Called with each corrupt record set aside (quarantine), after its copy is on disk. */
     onQuarantine?: (q: Quarantined) => void;
+    /** How a segment file and the log's directory are synced (tests spy on it). */
+    sync?: SyncPath;
   } = {},
 ): Promise<{ log: EventLog; recovered: LoggedRun[] }> {
   const segmentBytes = options.segmentBytes ?? SEGMENT_BYTES;
   const runEvents = options.runEvents ?? RUN_EVENTS;
+  const sync = options.sync ?? fsyncPath;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const segments = readdirSync(dir)
     .filter((f) => /^\d{12}\.ndjson$/.test(f))
@@ -175,12 +178,12 @@ export async function openEventLog(
   // O_DSYNC: each write returns once its bytes are on disk, in one call (no separate fdatasync).
   // Writes go to the position after the data (no O_APPEND: the zeros are part of the file).
   const openSegment = async (n: number): Promise<FileHandle> => {
-    await prepareSegment(pathOf(n), segmentBytes);
+    await prepareSegment(pathOf(n), segmentBytes, sync);
     return open(pathOf(n), constants.O_WRONLY | constants.O_DSYNC);
   };
   let handle: FileHandle = await openSegment(segment);
   /** The next segment, made ready while this one fills (a failure is retried at the switch). */
-  let spare = prepareSegment(pathOf(segment + 1), segmentBytes).catch(() => {});
+  let spare = prepareSegment(pathOf(segment + 1), segmentBytes, sync).catch(() => {});
   /** A failed append's bytes that could not be zeroed: the file holds that many past `size`. */
   let dirty = 0;
   let chain: Promise<unknown> = Promise.resolve();
@@ -207,7 +210,7 @@ export async function openEventLog(
           handle = next;
           segment++;
           size = 0;
-          spare = prepareSegment(pathOf(segment + 1), segmentBytes).catch(() => {});
+          spare = prepareSegment(pathOf(segment + 1), segmentBytes, sync).catch(() => {});
         }
         try {
           let written = 0;
@@ -249,30 +252,41 @@ export async function openEventLog(
 
 /**
  * Makes a segment file of `bytes` zeros, on disk, unless the file is there already. A crash
- * while it is made leaves a shorter file of zeros: writes past its end make it longer.
+ * while it is made leaves a shorter file of zeros: writes past its end make it longer. One
+ * that is there already (a spare made in part before a full disk or a crash) may never have
+ * been synced: it is, with its directory, before it is used.
  */
-async function prepareSegment(path: string, bytes: number): Promise<void> {
+async function prepareSegment(path: string, bytes: number, sync: SyncPath): Promise<void> {
   let h: FileHandle;
   try {
     h = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return;
-    throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    await sync(path);
+    await sync(dirname(path));
+    return;
   }
   try {
     await writeZeros(h, 0, bytes);
-    await h.datasync();
   } finally {
     await h.close();
   }
+  await sync(path);
   // The file's name on disk too: what is written into it later must not vanish with its entry.
-  const d = await open(dirname(path), 'r');
-  try {
-    await d.sync();
-  } finally {
-    await d.close();
-  }
+  await sync(dirname(path));
 }
+
+/** fsync of a file or a directory, by its path. */
+export type SyncPath = (path: string) => Promise<void>;
+
+const fsyncPath: SyncPath = async (path) => {
+  const h = await open(path, 'r');
+  try {
+    await h.sync();
+  } finally {
+    await h.close();
+  }
+};
 
 /** Writes `length` zero bytes at `from`, a megabyte at a time at most. */
 async function writeZeros(h: FileHandle, from: number, length: number): Promise<void> {
