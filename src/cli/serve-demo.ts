@@ -74,7 +74,11 @@ export async function startDemo(server: StintServer, address: string, token: Dem
  * printed (it lives for this run only); the operator's own STINT_ADMIN_TOKEN never is: the
  * commands read it from the shell's variable instead.
  */
-export function demoBanner(address: string, token: DemoToken, bold: (s: string) => string = (s) => s): string {
+export function demoBanner(
+  address: string,
+  token: DemoToken,
+  bold: (s: string) => string = (s) => s,
+): string {
   const secret = token.generated ? token.secret : '$STINT_ADMIN_TOKEN';
   const auth = `-H "authorization: Bearer ${secret}"`;
   return [

@@ -34,6 +34,7 @@ import type { StintEvent } from '../core/event.ts';
 import { createRules } from '../core/rules.ts';
 import { type CollectContext, type Collected, createCollector, namesAnotherSite } from './collect.ts';
 import type { ServerConfig } from './config.ts';
+import { DiskFullError } from './disk-full.ts';
 import { createMetrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import { mayRead, openRegistry, type Principal, type Registry, type Site } from './registry.ts';
@@ -114,6 +115,10 @@ export async function createServer(
           maxPendingEvents: config.maxPendingEvents,
           sessionizeDelayMs: config.sessionizeDelayMs,
           onCommit: (c) => metrics.commit(site.name, c),
+          onDisk: (part, full) =>
+            full === undefined
+              ? app.log.info({ site: site.name, part }, 'the disk has room again: writes work')
+              : app.log.error({ site: site.name, part, path: full.path }, full.message),
           onQuarantine: (q) => {
             metrics.quarantined(site.name);
             app.log.error(
@@ -123,6 +128,8 @@ export async function createServer(
           },
           onSessionize: (r) => {
             if ('error' in r) {
+              // A full disk is logged once, by onDisk, not at each retry.
+              if (r.error instanceof DiskFullError) return;
               app.log.error(
                 { err: r.error, site: site.name },
                 'sessionizing failed; retrying in 1 s, a logged commit at a time, setting aside any event the store refuses',
@@ -461,6 +468,15 @@ export async function createServer(
       ({ duplicate } = await s.writer.submit(events));
     } catch (err) {
       reply.header('retry-after', 1);
+      if (err instanceof DiskFullError) {
+        // Logged once by the writer (onDisk); the path is the operator's business.
+        reply.header('retry-after', 30);
+        throw new HttpError(
+          503,
+          'disk_full',
+          "The server's disk is full: the events were not stored; retry later",
+        );
+      }
       if (err instanceof WriterBusyError) {
         throw err.reason === 'closing'
           ? new HttpError(503, 'shutting_down', 'The server is shutting down; retry shortly')
@@ -703,6 +719,14 @@ export async function createServer(
       if (failing.size > 0)
         return reply.code(503).send({ status: 'degraded', sites: ready.size, failing: failing.size });
     }
+    // A full disk, until the next write there works (which and where is in the server's log).
+    if ([...ready.values()].some((s) => s.writer.diskFull !== undefined))
+      return reply.code(503).send({
+        status: 'degraded',
+        sites: ready.size,
+        reason: 'disk_full',
+        message: "A disk of the server's data is full: free space there (the server's log names the file)",
+      });
     return { status: 'ok', sites: ready.size };
   });
   app.get('/metrics', async (req, reply) => {

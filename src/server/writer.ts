@@ -22,6 +22,7 @@
  *   const writer = await openSiteWriter(store, rules, 'stint-data/sites/shop.log', options);
  *   const { duplicate } = await writer.submit(events); // resolves once on disk
  */
+import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { EventColumnsBuilder } from '../core/columns.ts';
 import { deviceIdentity, eventRecord, pageview, type StintEvent } from '../core/event.ts';
@@ -29,6 +30,7 @@ import type { SessionRules } from '../core/rules.ts';
 import { pathOf } from '../core/url.ts';
 import { resessionizeAffected } from '../store/ingest.ts';
 import type { Store, StoredRules, StoreTransaction } from '../store/store.ts';
+import { asDiskFull, type DiskFullError, type DiskPart } from './disk-full.ts';
 import { EventIdIndex, eventIdHashes } from './event-ids.ts';
 import {
   decodeLines,
@@ -57,6 +59,11 @@ export interface WriterOptions {
    * delay and grow, which costs less per event.
    */
   readonly quietBatchEvents?: number;
+  /**
+   * Called when a part of the site (its log, its store) finds its disk full, once until a write
+   * there works again, and then with undefined.
+   */
+  readonly onDisk?: (part: DiskPart, full: DiskFullError | undefined) => void;
   /** Called with each corrupt record of the log set aside when it is opened (log-quarantine.ts). */
   readonly onQuarantine?: (q: Quarantined) => void;
   /** Called after each commit, for metrics. */
@@ -104,6 +111,8 @@ export interface SiteWriter {
   recentEvents(): readonly LiveEvent[];
   readonly latestTsMs: number;
   readonly rulesVersion: number;
+  /** The full disk the log or the store last found, until a write there works again. */
+  readonly diskFull: DiskFullError | undefined;
   /** Waits until everything accepted so far is sessionized into the store. */
   settle(): Promise<void>;
   /** Refuses new events, commits what is queued, stores what the log holds (within `budgetMs`), closes the log. */
@@ -338,6 +347,22 @@ export async function openSiteWriter(
   }, 1000);
   pruner.unref();
 
+  /** Per part, the full disk it found, until a write there works again (reported once each way). */
+  const full: Partial<Record<DiskPart, DiskFullError>> = {};
+  const noteDisk = (part: DiskPart, err: unknown): void => {
+    if ((err as Error | undefined)?.name !== 'DiskFullError') return;
+    const first = full[part] === undefined;
+    full[part] = err as DiskFullError;
+    if (first) report(() => options.onDisk?.(part, err as DiskFullError));
+  };
+  const diskWorks = (part: DiskPart): void => {
+    if (full[part] === undefined) return;
+    delete full[part];
+    report(() => options.onDisk?.(part, undefined));
+  };
+  /** The sites directory: the store's file is there (DuckDB names it in its own message). */
+  const storeDir = dirname(logDir);
+
   const recent: StintEvent[] = [];
   const queue: Pending[] = [];
   let queued = 0;
@@ -428,8 +453,11 @@ export async function openSiteWriter(
           end = await log.appendLines(lines);
         } catch (err) {
           unclaim(all, duplicate);
-          throw err;
+          const e = asDiskFull(err, 'log', logDir);
+          noteDisk('log', e);
+          throw e;
         }
+        diskWorks('log');
         addLogged(fresh, lines, end);
       }
     } catch (err) {
@@ -507,8 +535,9 @@ export async function openSiteWriter(
       setAside = await store.storeLogged(lines, formatPosition(position), storedRules, careful);
     } catch (err) {
       carefulUntil ??= position;
-      throw err;
+      throw asDiskFull(err, 'store', storeDir);
     }
+    diskWorks('store');
     if (careful && !isBefore(position, carefulUntil)) carefulUntil = undefined;
     logged.splice(0, k);
     unsessionized -= n;
@@ -565,6 +594,7 @@ export async function openSiteWriter(
         } catch (err) {
           failure = err;
           failed = true;
+          noteDisk('store', err);
           report(() => options.onSessionize?.({ error: err }));
         }
       })().finally(() => {
@@ -586,7 +616,8 @@ export async function openSiteWriter(
       // the whole allowance is still taken when nothing else waits, or it could never be.
       const pending = unsessionized + queued;
       if (pending > 0 && pending + events.length > options.maxPendingEvents)
-        return Promise.reject(new WriterBusyError('busy'));
+        // Waiting for a full disk, not for a busy store: say so.
+        return Promise.reject(full.store ?? new WriterBusyError('busy'));
       if (events.length === 0) return Promise.resolve({ duplicate: [] });
       return new Promise((resolve, reject) => {
         queue.push({ events, resolve, reject });
@@ -620,6 +651,9 @@ export async function openSiteWriter(
       })),
     get latestTsMs() {
       return latestTsMs;
+    },
+    get diskFull() {
+      return full.log ?? full.store;
     },
     rulesVersion,
     async settle() {

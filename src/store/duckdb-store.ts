@@ -319,9 +319,11 @@ class DuckDBStore implements Store {
       await c.run('COMMIT');
       return result;
     } catch (err) {
-      await c.run('ROLLBACK');
+      // A COMMIT that failed (a full disk) ended the transaction already, and the ROLLBACK fails
+      // with "no transaction is active": the error to give is the first one.
+      await c.run('ROLLBACK').catch(() => undefined);
       // A setting a failed statement left behind (settings outlive transactions).
-      await c.run('RESET disabled_optimizers');
+      await c.run('RESET disabled_optimizers').catch(() => undefined);
       throw err;
     }
   }
