@@ -1,11 +1,12 @@
 /**
  * The collector's promise under crashes: a load generator sends events (each with an event_id)
  * and retries every batch until it is acknowledged, while a loop kills the server with SIGKILL
- * at random moments and starts it again, more than ten times. At the end every event is stored
- * exactly once, and the stored sessions are those `sessionize` gives for the same events.
- * The server is the real `stint serve` in a child process; kills land during commits, during
- * sessionizing transactions and while accepted events wait in the log (sessionizing runs 200 ms
- * after events arrive here).
+ * at random moments and starts it again, a few times (bounded: well under a minute). At the end
+ * every event is stored exactly once, and the stored sessions are those `sessionize` gives for
+ * the same events. The server is the real `stint serve` in a child process; kills land during
+ * commits, during sessionizing transactions and while accepted events wait in the log
+ * (sessionizing runs a second after events arrive here). test/server-disk-full.test.ts does
+ * the same on a full disk.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,8 +25,8 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-const KILLS = 12;
-const EVENTS = 3000;
+const KILLS = 3;
+const EVENTS = 1000;
 const SENDERS = 4;
 
 describe('stint serve under SIGKILL', () => {
@@ -62,10 +63,9 @@ describe('stint serve under SIGKILL', () => {
     });
 
     let server = await startServer(dir, port);
-    let killing = true;
     let kills = 0;
     const killer = (async () => {
-      while (killing && kills < KILLS) {
+      while (kills < KILLS) {
         await sleep(150 + ((kills * 97) % 450));
         server.kill('SIGKILL');
         await new Promise((r) => server.once('exit', r));
@@ -116,9 +116,8 @@ describe('stint serve under SIGKILL', () => {
       }
     };
     await Promise.all(Array.from({ length: SENDERS }, send));
-    killing = false;
     await killer;
-    expect(kills).toBeGreaterThanOrEqual(10);
+    expect(kills).toBe(KILLS);
     expect(acknowledged).toBe(EVENTS);
     // The kills did hit: requests failed and were sent again, and some restarts found logged
     // events that were not stored yet. (Duplicates: a batch logged whose answer the kill cut off.)
@@ -169,7 +168,7 @@ describe('stint serve under SIGKILL', () => {
     } finally {
       store.close();
     }
-  }, 240_000);
+  }, 150_000);
 });
 
 function row(r: Record<string, unknown>) {
@@ -199,7 +198,7 @@ async function start(dir: string, port: number): Promise<ChildProcess> {
         STINT_LOG_LEVEL: 'info',
         STINT_RATE_LIMIT_IP: '0',
         STINT_RATE_LIMIT_KEY: '0',
-        STINT_SESSIONIZE_DELAY: '200ms',
+        STINT_SESSIONIZE_DELAY: '1s',
         STINT_LATENESS: '1m',
       },
     },
