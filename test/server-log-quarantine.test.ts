@@ -88,6 +88,36 @@ describe('a corrupt record in the event log', () => {
     });
   }
 
+  it('quarantines corrupt whole records at the end too, but not a torn write', async () => {
+    const dir = fresh();
+    mkdirSync(dir, { recursive: true });
+    const good = encodeLines(LINES[0]!);
+    const spoiled = Buffer.from('{"n":2,"columns":[1,2]}\n{"n":1,"col', 'latin1');
+    writeFileSync(join(dir, SEGMENT), Buffer.concat([good, spoiled, Buffer.alloc(1024)]));
+    const seen: unknown[] = [];
+    const first = await openEventLog(dir, undefined, { onQuarantine: (q) => seen.push(q) });
+    expect(ids(first.recovered.flatMap((r) => r.events))).toEqual(ids(LINES[0]!));
+    expect(seen).toEqual([expect.objectContaining({ offset: good.length, bytes: spoiled.length })]);
+    await first.log.append([ev('v9', '2031-03-10T11:00:00Z', { eventId: 'x1' })]);
+    await first.log.close();
+    const again: unknown[] = [];
+    const reopened = await openEventLog(dir, undefined, { onQuarantine: (q) => again.push(q) });
+    expect(ids(reopened.recovered.flatMap((r) => r.events))).toEqual([...ids(LINES[0]!), 'x1']);
+    expect(again).toEqual([]);
+    await reopened.log.close();
+    // A half-written last line (its newline never written) was a torn write: zeroed, not quarantined.
+    const torn = fresh();
+    writeFileSync(
+      join(torn, SEGMENT),
+      Buffer.concat([good, encodeLines(LINES[1]!).subarray(0, 30), Buffer.alloc(64)]),
+    );
+    const none: unknown[] = [];
+    const t = await openEventLog(torn, undefined, { onQuarantine: (q) => none.push(q) });
+    expect(ids(t.recovered.flatMap((r) => r.events))).toEqual(ids(LINES[0]!));
+    expect(none).toEqual([]);
+    await t.log.close();
+  });
+
   it('keeps the site online: the server starts, stores the events around it, counts it, and reads work', async () => {
     const dir = fresh();
     corruptLog(join(dir, 'sites', 'shop.log'), (n) => Buffer.from('x'.repeat(n)));

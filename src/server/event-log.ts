@@ -110,7 +110,7 @@ export async function openEventLog(
   /** Segments holding zeros only. */
   const empty = new Set<number>();
   /** Corrupt records found, set aside once the scan is done. */
-  const corrupt: { n: number; at: number; next: number; bytes: Buffer }[] = [];
+  const corrupt: { n: number; at: number; next: number; bytes: Buffer; tail: boolean }[] = [];
   for (const n of segments) {
     if (from !== undefined && n < from.segment) {
       lastData = n;
@@ -141,6 +141,7 @@ export async function openEventLog(
           at: piece.at,
           next: piece.next,
           bytes: Buffer.from(bytes.subarray(piece.at, piece.next)),
+          tail: piece.tail === true,
         });
         return;
       }
@@ -156,10 +157,12 @@ export async function openEventLog(
   for (const c of corrupt) {
     const q = quarantine(dir, segmentName(c.n), c.n, c.at, c.bytes);
     // Mended in place once its copy is safe: blanks and a newline (a line of no events), so that
-    // a restart reads past it without setting it aside again.
-    const blank = Buffer.alloc(c.next - c.at, 0x20);
-    blank[blank.length - 1] = 0x0a;
-    writeAt(join(dir, segmentName(c.n)), blank, c.at);
+    // a restart reads past it without setting it aside again. (One at the end is zeroed already.)
+    if (!c.tail) {
+      const blank = Buffer.alloc(c.next - c.at, 0x20);
+      blank[blank.length - 1] = 0x0a;
+      writeAt(join(dir, segmentName(c.n)), blank, c.at);
+    }
     options.onQuarantine?.(q);
   }
   const beyond =
@@ -298,7 +301,7 @@ async function writeZeros(h: FileHandle, from: number, length: number): Promise<
 /** A piece of a segment: a good line with its events (none before where decoding starts), or a corrupt record. */
 type Piece =
   | { readonly kind: 'line'; readonly at: number; readonly next: number; readonly events: StintEvent[] }
-  | { readonly kind: 'bad'; readonly at: number; readonly next: number };
+  | { readonly kind: 'bad'; readonly at: number; readonly next: number; readonly tail?: true };
 
 /**
  * Reads a segment's lines, in order, and gives where its data ends: after its last good line.
@@ -362,7 +365,7 @@ function scanSegment(path: string, bytes: Buffer, decodeFrom: number, each: (p: 
     // A whole line there (no zeros before its newline) that does not read is no torn write.
     const newline = bytes.indexOf(0x0a, end);
     if (newline >= 0 && newline < limit && bytes.subarray(end, newline).indexOf(0) < 0 && limit > decodeFrom)
-      each({ kind: 'bad', at: end, next: limit });
+      each({ kind: 'bad', at: end, next: limit, tail: true });
     writeAt(path, Buffer.alloc(limit - end), end);
   }
   return end;
