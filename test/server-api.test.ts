@@ -483,7 +483,7 @@ describe('visitor ids', () => {
     // The salts are kept (a restart gives the same ids), readable by the owner only.
     const path = join(dir, 'salts.json');
     expect(statSync(path).mode & 0o777).toBe(0o600);
-    expect(openSalts(dir).visitorId('shop', ip, CHROME_LINUX, day2, never)).toBe(id2);
+    expect(openSalts(dir, () => day2).visitorId('shop', ip, CHROME_LINUX, day2, never)).toBe(id2);
     const days = () => Object.keys((JSON.parse(readFileSync(path, 'utf8')) as { days: Json }).days).sort();
     expect(days()).toEqual(['2026-11-20', '2026-11-21']);
 
