@@ -186,13 +186,26 @@ function registerShares(program: Command): void {
     .command('create')
     .requiredOption('--site <name>', 'the site to share')
     .option('--expires <duration>', 'how long the link works (e.g. 7d); default: until revoked')
-    .action((flags: DataFlags & { site: string; expires?: string }) => {
+    .option(
+      '--visitors',
+      'also show per-visitor data: sessions, journeys, identities, event properties, live visitor ids',
+      false,
+    )
+    .action((flags: DataFlags & { site: string; expires?: string; visitors: boolean }) => {
       const expiresAtMs =
         flags.expires === undefined ? undefined : Date.now() + parseDuration(flags.expires, '--expires');
-      const { share: link, secret } = openRegistry(dataOf(flags)).createShare(flags.site, expiresAtMs);
+      const { share: link, secret } = openRegistry(dataOf(flags)).createShare(
+        flags.site,
+        expiresAtMs,
+        Date.now(),
+        { visitors: flags.visitors },
+      );
       process.stdout.write(`${secret}\n`);
+      const sees = link.visitors
+        ? 'it sees per-visitor data (sessions, journeys, user ids, event properties, live visitor ids)'
+        : 'it sees aggregates only (add --visitors for sessions, journeys and visitor ids)';
       process.stderr.write(
-        `share link ${link.id} for ${link.site}${expiresAtMs === undefined ? '' : `, until ${new Date(expiresAtMs).toISOString()}`}: use it as a bearer token or ?access_token=\n`,
+        `share link ${link.id} for ${link.site}${expiresAtMs === undefined ? '' : `, until ${new Date(expiresAtMs).toISOString()}`}: use it as a bearer token or ?access_token=; ${sees}\n`,
       );
     });
   share.command('list').action((flags: DataFlags) => {
@@ -204,7 +217,7 @@ function registerShares(program: Command): void {
             ? 'expired'
             : 'active';
       process.stdout.write(
-        `${s.id}\t${s.site}\t${state}\t${s.expiresAtMs === undefined ? 'no expiry' : new Date(s.expiresAtMs).toISOString()}\n`,
+        `${s.id}\t${s.site}\t${state}\t${s.expiresAtMs === undefined ? 'no expiry' : new Date(s.expiresAtMs).toISOString()}\t${s.visitors === true ? 'visitors' : 'aggregates'}\n`,
       );
     }
   });

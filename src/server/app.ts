@@ -39,6 +39,7 @@ import { openApiDocument } from './openapi.ts';
 import { mayRead, openRegistry, type Principal, type Registry, type Site } from './registry.ts';
 import { openSalts } from './salts.ts';
 import { openSiteStore, type SiteStore } from './site-store.ts';
+import { liveEventsFor, visitorRefusal } from './visitor-scope.ts';
 import { openSiteWriter, type SiteWriter, WriterBusyError } from './writer.ts';
 
 export interface StintServer {
@@ -551,6 +552,8 @@ export async function createServer(
     if (!mayRead(who, asked)) throw new HttpError(403, 'forbidden', 'This token may not read that site');
     const site = registry.site(asked);
     if (site === undefined) throw new HttpError(404, 'no_site', `No site named "${asked}"`);
+    const refusal = visitorRefusal(who, req.url.split('?')[0]!, req.query);
+    if (refusal !== undefined) throw new HttpError(403, 'visitors_not_shared', refusal);
     return { ...(await siteStore(site)), who };
   };
 
@@ -641,7 +644,7 @@ export async function createServer(
         events_per_second: Math.round(perSecond * 10) / 10,
         queued: writer.queued,
         latest_event_time: latest,
-        latest: writer.recentEvents().slice(-20),
+        latest: liveEventsFor(who, writer.recentEvents().slice(-20)),
       };
       res.write(`data: ${JSON.stringify(update)}\n\n`);
     };

@@ -55,6 +55,11 @@ export interface ShareLink {
   readonly createdAtMs: number;
   readonly expiresAtMs: number | undefined;
   readonly revokedAtMs: number | undefined;
+  /**
+   * Whether the link sees per-visitor data (sessions, journeys, identities, properties, live
+   * visitor ids); absent (a link made before this field) or false: aggregates only.
+   */
+  readonly visitors?: boolean;
 }
 
 interface RegistryFile {
@@ -68,7 +73,7 @@ interface RegistryFile {
 export type Principal =
   | { kind: 'admin'; id: string }
   | { kind: 'read'; id: string; site: string }
-  | { kind: 'share'; id: string; site: string };
+  | { kind: 'share'; id: string; site: string; visitors: boolean };
 
 const SITE_NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
 
@@ -94,6 +99,7 @@ export interface Registry {
     site: string,
     expiresAtMs: number | undefined,
     nowMs?: number,
+    options?: { visitors?: boolean },
   ): { share: ShareLink; secret: string };
   revokeShare(id: string, nowMs?: number): ShareLink;
   /** The principal a bearer secret stands for, or undefined. `adminToken` is STINT_ADMIN_TOKEN. */
@@ -236,7 +242,7 @@ export function openRegistry(dir: string): Registry {
     revokeToken: (id, nowMs = Date.now()) =>
       update((file) => revoke(file.tokens, id, nowMs, 'token', 'stint tokens list')),
     shares: () => read().shares,
-    createShare(site, expiresAtMs, nowMs = Date.now()) {
+    createShare(site, expiresAtMs, nowMs = Date.now(), options = {}) {
       findSite(site);
       const secretText = `sh_${secret()}`;
       const share: ShareLink = {
@@ -246,6 +252,7 @@ export function openRegistry(dir: string): Registry {
         createdAtMs: nowMs,
         expiresAtMs,
         revokedAtMs: undefined,
+        visitors: options.visitors === true,
       };
       update((file) => file.shares.push(share));
       return { share, secret: secretText };
@@ -259,7 +266,7 @@ export function openRegistry(dir: string): Registry {
       if (c === undefined || lapsed(c, nowMs) !== undefined) return undefined;
       if ('role' in c)
         return c.role === 'admin' ? { kind: 'admin', id: c.id } : { kind: 'read', id: c.id, site: c.site! };
-      return { kind: 'share', id: c.id, site: c.site };
+      return { kind: 'share', id: c.id, site: c.site, visitors: c.visitors === true };
     },
     refusal(secretText, nowMs) {
       const c = issued(secretText);
