@@ -6,8 +6,9 @@
  *
  *   const why = visitorRefusal(who, '/api/v1/sessions', req.query); // a message, or undefined
  */
-import type { LiveEvent } from './writer.ts';
+
 import type { Principal } from './registry.ts';
+import type { LiveEvent } from './writer.ts';
 
 /** Whether this principal may see per-visitor data. */
 export function seesVisitors(who: Principal): boolean {
