@@ -11,6 +11,7 @@ import { createServer } from '../server/app.ts';
 import { resolveConfig } from '../server/config.ts';
 import { openRegistry } from '../server/registry.ts';
 import { startDemo } from './serve-demo.ts';
+import { registerSiteLifecycle } from './sites.ts';
 
 interface DataFlags {
   data?: string;
@@ -123,7 +124,9 @@ const LISTEN_ERRORS: Record<string, { reason: string; hint: string } | undefined
 };
 
 function registerSites(program: Command): void {
-  const sites = program.command('sites').summary('add and list the sites the server collects for');
+  const sites = program
+    .command('sites')
+    .summary('add, list, change and remove the sites the server collects for');
   sites
     .command('add <name>')
     .description(
@@ -145,8 +148,9 @@ function registerSites(program: Command): void {
     });
   sites.command('list').action((flags: DataFlags) => {
     for (const s of openRegistry(dataOf(flags)).sites())
-      process.stdout.write(`${s.name}\t${s.publicKey}\t${s.origins.join(',')}\n`);
+      process.stdout.write(`${s.name}\t${s.publicKey}\t${s.origins.join(',')}\t${s.retention ?? 'kept'}\n`);
   });
+  registerSiteLifecycle(sites);
   withDataOptions(sites);
 }
 

@@ -34,9 +34,12 @@ import type { StintEvent } from '../core/event.ts';
 import { createRules } from '../core/rules.ts';
 import { type CollectContext, type Collected, createCollector, namesAnotherSite } from './collect.ts';
 import type { ServerConfig } from './config.ts';
+import { registerEraseRoutes } from './erase-routes.ts';
+import { createErasureMetrics } from './erasure-metrics.ts';
 import { createMetrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import { mayRead, openRegistry, type Principal, type Registry, type Site } from './registry.ts';
+import { applyRetention, startRetention } from './retention.ts';
 import { openSalts } from './salts.ts';
 import { openSiteStore, type SiteStore } from './site-store.ts';
 import { liveEventsFor, visitorRefusal } from './visitor-scope.ts';
@@ -47,6 +50,8 @@ export interface StintServer {
   readonly registry: Registry;
   /** Waits until every site has sessionized everything it accepted. */
   settle(): Promise<void>;
+  /** Applies every site's retention now, by the server's clock (it runs at start and every 24 h). */
+  applyRetention(): Promise<void>;
   /** Stops accepting, answers what is in flight, commits what is queued, closes the stores. */
   close(): Promise<void>;
 }
@@ -665,6 +670,16 @@ export async function createServer(
     timer = setInterval(send, 1000);
     send();
   });
+  const erasureMetrics = createErasureMetrics(metrics.registry);
+  registerEraseRoutes(app, {
+    registry,
+    now,
+    log: app.log,
+    metrics: erasureMetrics,
+    principalOf,
+    siteStore,
+    httpError: (status, code, message) => new HttpError(status, code, message),
+  });
   app.get('/api/v1/sites', async (req, reply) => {
     const who = principalOf(req, reply);
     return {
@@ -727,6 +742,10 @@ export async function createServer(
   );
   /** Opens a site added while the server runs (stint sites add) within about a second. */
   let watcher: NodeJS.Timeout | undefined;
+  /** Each site's retention, applied at start and every 24 h (retention.ts). */
+  let retention: ReturnType<typeof startRetention> | undefined;
+  /** Removed sites being closed: close() waits for them. */
+  const removing = new Set<Promise<void>>();
   if (locked !== undefined) {
     await close();
     const { message } = locked as StintError;
@@ -741,12 +760,44 @@ export async function createServer(
   watcher = setInterval(() => {
     for (const site of registry.sites())
       if (!open.has(site.name) && !failing.has(site.name)) openInBackground(site);
+    // A site taken out of the registry (stint sites remove) is closed, so its files can move.
+    for (const name of [...open.keys()]) if (registry.site(name) === undefined) closeRemoved(name);
   }, 1000);
   watcher.unref();
+  const retentionDeps = {
+    sites: () => registry.sites(),
+    siteStore,
+    now,
+    log: app.log,
+    metrics: erasureMetrics,
+  };
+  retention = startRetention(retentionDeps);
+
+  /** Closes a removed site's writer (storing its log) and store. */
+  function closeRemoved(name: string): void {
+    const opening = open.get(name);
+    open.delete(name);
+    ready.delete(name);
+    failing.delete(name);
+    const closed = opening
+      ?.then(async (s) => {
+        await s.writer.close();
+        await s.store.close();
+        app.log.info({ site: name }, 'the site was removed from the registry: its store is closed');
+      })
+      .catch((err: unknown) => app.log.error({ err, site: name }, 'closing a removed site failed'));
+    if (closed !== undefined) {
+      removing.add(closed);
+      void closed.finally(() => removing.delete(closed));
+    }
+  }
 
   async function close(): Promise<void> {
     closing = true;
     clearInterval(watcher);
+    retention?.stop();
+    await retention?.running();
+    await Promise.all(removing);
     for (const stop of [...live]) stop();
     await app.close();
     for (const [name, opening] of open) {
@@ -770,6 +821,7 @@ export async function createServer(
     async settle() {
       for (const s of await Promise.all(open.values())) await s.writer.settle();
     },
+    applyRetention: () => applyRetention(retentionDeps),
     close,
   };
 }

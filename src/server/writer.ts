@@ -99,6 +99,8 @@ export interface SiteWriter {
   /** Whether this visitor's last event is within the timeout of the latest event time. */
   isActive(identity: string): boolean;
   recentEvents(): readonly LiveEvent[];
+  /** Drops these anonymous or user ids from what the writer keeps in memory (live events, active visitors): erased visitors. */
+  forgetVisitors(ids: readonly string[]): void;
   readonly latestTsMs: number;
   readonly rulesVersion: number;
   /** Waits until everything accepted so far is sessionized into the store. */
@@ -614,6 +616,12 @@ export async function openSiteWriter(
         path: e.url === '' ? '' : pathOf(e.url),
         visitor: deviceIdentity(e),
       })),
+    forgetVisitors(list) {
+      const gone = new Set(list);
+      for (const id of gone) active.delete(id);
+      const kept = recent.filter((e) => !gone.has(e.anonymousId) && !gone.has(e.userId));
+      recent.splice(0, recent.length, ...kept);
+    },
     get latestTsMs() {
       return latestTsMs;
     },
