@@ -71,7 +71,7 @@ describe('stint forget', () => {
       what: createHash('sha256').update('alice').digest('hex'),
       events: 3,
     });
-    expect(String(erasure!.by)).toMatch(/^cli/);
+    expect(String(erasure!.actor)).toMatch(/^cli/);
   });
 
   it('counts with --dry-run and changes nothing; refuses a missing store name', async () => {

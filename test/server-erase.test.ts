@@ -86,7 +86,7 @@ describe('DELETE /api/v1/visitors/:id', () => {
         what: createHash('sha256').update('alice').digest('hex'),
         events: 3,
       });
-      expect(String(first!.by)).toMatch(/^token:st_/);
+      expect(String(first!.actor)).toMatch(/^token:st_/);
     } finally {
       store.close();
     }

@@ -738,7 +738,7 @@ class DuckDBTransaction implements StoreTransaction {
 
   async recordErasure(r: ErasureRecord): Promise<void> {
     await this.c.run(
-      `CREATE TABLE IF NOT EXISTS erasures (at_ms BIGINT, kind VARCHAR, "by" VARCHAR, what VARCHAR, events BIGINT, sessions BIGINT)`,
+      `CREATE TABLE IF NOT EXISTS erasures (at_ms BIGINT, kind VARCHAR, actor VARCHAR, what VARCHAR, events BIGINT, sessions BIGINT)`,
     );
     await this.c.run('INSERT INTO erasures VALUES (?, ?, ?, ?, ?, ?)', [
       BigInt(r.atMs),
