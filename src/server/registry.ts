@@ -272,9 +272,20 @@ export function openRegistry(dir: string): Registry {
         const i = siteIndex(file, name);
         const old = file.sites[i]!;
         const retired = old.retiredKeys ?? [];
-        const kept = retired.filter(
-          (r) => r.publicKey !== key && !(r.writeKeyHash !== undefined && sameHash(r.writeKeyHash, hash)),
-        );
+        // Only the key named: a public key retired with a write key keeps its grace.
+        let found = false;
+        const kept = retired.flatMap((r): RetiredKey[] => {
+          const { publicKey, writeKeyHash, untilMs } = r;
+          const dropPublic = publicKey === key;
+          const dropWrite = writeKeyHash !== undefined && sameHash(writeKeyHash, hash);
+          if (!dropPublic && !dropWrite) return [r];
+          found = true;
+          const left = {
+            ...(dropPublic || publicKey === undefined ? {} : { publicKey }),
+            ...(dropWrite || writeKeyHash === undefined ? {} : { writeKeyHash }),
+          };
+          return Object.keys(left).length === 0 ? [] : [{ ...left, untilMs }];
+        });
         let next: Site = { ...old, retiredKeys: kept };
         if (old.publicKey === key) {
           replacedBy = `pk_${secret(18)}`;
@@ -282,7 +293,7 @@ export function openRegistry(dir: string): Registry {
         } else if (sameHash(old.writeKeyHash, hash)) {
           replacedBy = `sk_${secret()}`;
           next = { ...next, writeKeyHash: sha256(replacedBy) };
-        } else if (kept.length === retired.length) {
+        } else if (!found) {
           throw new StintError(
             'STINT_NO_TOKEN',
             `Site "${name}" has no key ${key.slice(0, 6)}…`,
