@@ -5,9 +5,12 @@
  * recorded with the id's SHA-256 only. `delete --dry-run` counts and changes nothing.
  */
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { pageview } from '../src/core/event.ts';
+import { openEventLog } from '../src/server/event-log.ts';
+import { openRegistry } from '../src/server/registry.ts';
 import { openDuckDBStore } from '../src/store/duckdb-store.ts';
 import { stint, tempDir } from './helpers/cli.ts';
 
@@ -83,6 +86,23 @@ describe('stint forget', () => {
     const none = stint(['forget', '--identity', 'carol']);
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/--site NAME or --db FILE/);
+  });
+});
+
+describe('stint forget --site', () => {
+  it("refuses while the site's log holds events the store does not have yet", async () => {
+    const data = tempDir();
+    openRegistry(data).addSite('shop', []);
+    mkdirSync(join(data, 'sites'));
+    (await openDuckDBStore(join(data, 'sites', 'shop.duckdb'))).close();
+    // A server that stopped before storing what it had logged (a crash): it would store it at start.
+    const { log } = await openEventLog(join(data, 'sites', 'shop.log'), undefined);
+    await log.append([pageview('alice', Date.parse('2026-03-10T10:00:00Z'), { url: '/' })]);
+    await log.close();
+    const r = stint(['forget', '--site', 'shop', '--identity', 'alice', '--data', data]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/holds events not stored yet/);
+    expect(r.stderr).toMatch(/Start stint serve once/);
   });
 });
 

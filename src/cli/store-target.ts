@@ -11,6 +11,7 @@ import { resolveConfig } from '../server/config.ts';
 import { openRegistry } from '../server/registry.ts';
 import type { Store } from '../store/store.ts';
 import { openExistingStore } from './report.ts';
+import { logHoldsUnstored } from './unstored-log.ts';
 
 export interface TargetFlags {
   db?: string;
@@ -52,8 +53,9 @@ export async function openTarget(
   target: Target,
   whileServed: (site: { name: string; url: string }) => string,
 ): Promise<Store> {
+  let store: Store;
   try {
-    return await openExistingStore(target.path);
+    store = await openExistingStore(target.path);
   } catch (err) {
     if (err instanceof StintError && err.code === 'STINT_STORE_LOCKED' && target.site !== undefined)
       throw new StintError(
@@ -63,6 +65,19 @@ export async function openTarget(
       );
     throw err;
   }
+  const site = target.site;
+  if (site !== undefined) {
+    const logDir = target.path.replace(/\.duckdb$/, '.log');
+    if (logHoldsUnstored(logDir, await store.meta('log_position'))) {
+      store.close();
+      throw new StintError(
+        'STINT_STORE_LOCKED',
+        `Site "${site.name}"'s log (${logDir}) holds events not stored yet: the server stopped before storing them, and would store them at its next start`,
+        `Start stint serve once (it stores them at start), then ${whileServed(site).replace(/^./, (c) => c.toLowerCase())}`,
+      );
+    }
+  }
+  return store;
 }
 
 /** Who runs this command, for the store's record of erasures. */
