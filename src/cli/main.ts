@@ -4,8 +4,10 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerAnalyses } from './analyses.ts';
+import { registerDelete } from './delete.ts';
 import { registerDemo } from './demo.ts';
 import { reportError } from './errors.ts';
+import { registerForget } from './forget.ts';
 import { registerImport } from './import.ts';
 import { registerReport } from './report.ts';
 import { registerResessionize } from './resessionize.ts';
@@ -25,6 +27,8 @@ export function buildProgram(): Command {
   registerResessionize(program);
   registerAnalyses(program);
   registerServe(program);
+  registerForget(program);
+  registerDelete(program);
   registerDemo(program);
   const override = (cmd: Command): void => {
     for (const sub of cmd.commands) {

@@ -11,6 +11,7 @@ import { createServer } from '../server/app.ts';
 import { resolveConfig } from '../server/config.ts';
 import { openRegistry } from '../server/registry.ts';
 import { startDemo } from './serve-demo.ts';
+import { registerSiteLifecycle } from './sites.ts';
 
 interface DataFlags {
   data?: string;
@@ -127,7 +128,9 @@ const LISTEN_ERRORS: Record<string, { reason: string; hint: string } | undefined
 };
 
 function registerSites(program: Command): void {
-  const sites = program.command('sites').summary('add and list the sites the server collects for');
+  const sites = program
+    .command('sites')
+    .summary('add, list, change and remove the sites the server collects for');
   sites
     .command('add <name>')
     .description(
@@ -149,8 +152,9 @@ function registerSites(program: Command): void {
     });
   sites.command('list').action((flags: DataFlags) => {
     for (const s of openRegistry(dataOf(flags)).sites())
-      process.stdout.write(`${s.name}\t${s.publicKey}\t${s.origins.join(',')}\n`);
+      process.stdout.write(`${s.name}\t${s.publicKey}\t${s.origins.join(',')}\t${s.retention ?? 'kept'}\n`);
   });
+  registerSiteLifecycle(sites);
   withDataOptions(sites);
 }
 
@@ -190,13 +194,26 @@ function registerShares(program: Command): void {
     .command('create')
     .requiredOption('--site <name>', 'the site to share')
     .option('--expires <duration>', 'how long the link works (e.g. 7d); default: until revoked')
-    .action((flags: DataFlags & { site: string; expires?: string }) => {
+    .option(
+      '--visitors',
+      'also show per-visitor data: sessions, journeys, identities, event properties, live visitor ids',
+      false,
+    )
+    .action((flags: DataFlags & { site: string; expires?: string; visitors: boolean }) => {
       const expiresAtMs =
         flags.expires === undefined ? undefined : Date.now() + parseDuration(flags.expires, '--expires');
-      const { share: link, secret } = openRegistry(dataOf(flags)).createShare(flags.site, expiresAtMs);
+      const { share: link, secret } = openRegistry(dataOf(flags)).createShare(
+        flags.site,
+        expiresAtMs,
+        Date.now(),
+        { visitors: flags.visitors },
+      );
       process.stdout.write(`${secret}\n`);
+      const sees = link.visitors
+        ? 'it sees per-visitor data (sessions, journeys, user ids, event properties, live visitor ids)'
+        : 'it sees aggregates only (add --visitors for sessions, journeys and visitor ids)';
       process.stderr.write(
-        `share link ${link.id} for ${link.site}${expiresAtMs === undefined ? '' : `, until ${new Date(expiresAtMs).toISOString()}`}: use it as a bearer token or ?access_token=\n`,
+        `share link ${link.id} for ${link.site}${expiresAtMs === undefined ? '' : `, until ${new Date(expiresAtMs).toISOString()}`}: use it as a bearer token or ?access_token=; ${sees}\n`,
       );
     });
   share.command('list').action((flags: DataFlags) => {
@@ -208,7 +225,7 @@ function registerShares(program: Command): void {
             ? 'expired'
             : 'active';
       process.stdout.write(
-        `${s.id}\t${s.site}\t${state}\t${s.expiresAtMs === undefined ? 'no expiry' : new Date(s.expiresAtMs).toISOString()}\n`,
+        `${s.id}\t${s.site}\t${state}\t${s.expiresAtMs === undefined ? 'no expiry' : new Date(s.expiresAtMs).toISOString()}\t${s.visitors === true ? 'visitors' : 'aggregates'}\n`,
       );
     }
   });

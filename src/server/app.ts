@@ -35,11 +35,15 @@ import { createRules } from '../core/rules.ts';
 import { type CollectContext, type Collected, createCollector, namesAnotherSite } from './collect.ts';
 import type { ServerConfig } from './config.ts';
 import { DiskFullError } from './disk-full.ts';
+import { registerEraseRoutes } from './erase-routes.ts';
+import { createErasureMetrics } from './erasure-metrics.ts';
 import { createMetrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import { mayRead, openRegistry, type Principal, type Registry, type Site } from './registry.ts';
+import { applyRetention, startRetention } from './retention.ts';
 import { openSalts } from './salts.ts';
 import { openSiteStore, type SiteStore } from './site-store.ts';
+import { liveEventsFor, visitorRefusal } from './visitor-scope.ts';
 import { openSiteWriter, type SiteWriter, WriterBusyError } from './writer.ts';
 
 export interface StintServer {
@@ -47,6 +51,8 @@ export interface StintServer {
   readonly registry: Registry;
   /** Waits until every site has sessionized everything it accepted. */
   settle(): Promise<void>;
+  /** Applies every site's retention now, by the server's clock (it runs at start and every 24 h). */
+  applyRetention(): Promise<void>;
   /** Stops accepting, answers what is in flight, commits what is queued, closes the stores. */
   close(): Promise<void>;
 }
@@ -574,6 +580,8 @@ export async function createServer(
     if (!mayRead(who, asked)) throw new HttpError(403, 'forbidden', 'This token may not read that site');
     const site = registry.site(asked);
     if (site === undefined) throw new HttpError(404, 'no_site', `No site named "${asked}"`);
+    const refusal = visitorRefusal(who, req.url.split('?')[0]!, req.query);
+    if (refusal !== undefined) throw new HttpError(403, 'visitors_not_shared', refusal);
     return { ...(await siteStore(site)), who };
   };
 
@@ -664,7 +672,7 @@ export async function createServer(
         events_per_second: Math.round(perSecond * 10) / 10,
         queued: writer.queued,
         latest_event_time: latest,
-        latest: writer.recentEvents().slice(-20),
+        latest: liveEventsFor(who, writer.recentEvents().slice(-20)),
       };
       res.write(`data: ${JSON.stringify(update)}\n\n`);
     };
@@ -684,6 +692,16 @@ export async function createServer(
     req.raw.on('close', stop);
     timer = setInterval(send, 1000);
     send();
+  });
+  const erasureMetrics = createErasureMetrics(metrics.registry);
+  registerEraseRoutes(app, {
+    registry,
+    now,
+    log: app.log,
+    metrics: erasureMetrics,
+    principalOf,
+    siteStore,
+    httpError: (status, code, message) => new HttpError(status, code, message),
   });
   app.get('/api/v1/sites', async (req, reply) => {
     const who = principalOf(req, reply);
@@ -755,6 +773,10 @@ export async function createServer(
   );
   /** Opens a site added while the server runs (stint sites add) within about a second. */
   let watcher: NodeJS.Timeout | undefined;
+  /** Each site's retention, applied at start and every 24 h (retention.ts). */
+  let retention: ReturnType<typeof startRetention> | undefined;
+  /** Removed sites being closed: close() waits for them. */
+  const removing = new Set<Promise<void>>();
   if (locked !== undefined) {
     await close();
     const { message } = locked as StintError;
@@ -769,13 +791,45 @@ export async function createServer(
   watcher = setInterval(() => {
     for (const site of registry.sites())
       if (!open.has(site.name) && !failing.has(site.name)) openInBackground(site);
+    // A site taken out of the registry (stint sites remove) is closed, so its files can move.
+    for (const name of [...open.keys()]) if (registry.site(name) === undefined) closeRemoved(name);
   }, 1000);
   watcher.unref();
+  const retentionDeps = {
+    sites: () => registry.sites(),
+    siteStore,
+    now,
+    log: app.log,
+    metrics: erasureMetrics,
+  };
+  retention = startRetention(retentionDeps);
+
+  /** Closes a removed site's writer (storing its log) and store. */
+  function closeRemoved(name: string): void {
+    const opening = open.get(name);
+    open.delete(name);
+    ready.delete(name);
+    failing.delete(name);
+    const closed = opening
+      ?.then(async (s) => {
+        await s.writer.close();
+        await s.store.close();
+        app.log.info({ site: name }, 'the site was removed from the registry: its store is closed');
+      })
+      .catch((err: unknown) => app.log.error({ err, site: name }, 'closing a removed site failed'));
+    if (closed !== undefined) {
+      removing.add(closed);
+      void closed.finally(() => removing.delete(closed));
+    }
+  }
 
   async function close(): Promise<void> {
     closing = true;
     clearInterval(watcher);
     salts.close();
+    retention?.stop();
+    await retention?.running();
+    await Promise.all(removing);
     for (const stop of [...live]) stop();
     await app.close();
     for (const [name, opening] of open) {
@@ -799,6 +853,7 @@ export async function createServer(
     async settle() {
       for (const s of await Promise.all(open.values())) await s.writer.settle();
     },
+    applyRetention: () => applyRetention(retentionDeps),
     close,
   };
 }

@@ -200,6 +200,18 @@ export function openApiDocument(analyses: readonly DocumentedAnalysis[]) {
         },
       },
       '/api/v1/sites': { get: { summary: 'the sites this token may read', ...READ } },
+      '/api/v1/visitors/{id}': {
+        delete: {
+          summary:
+            'erase a visitor (a user_id or anonymous_id): their events and sessions; the answer counts them (admin token)',
+          parameters: [SITE, { name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          security: [{ bearer: [] }],
+          responses: {
+            200: { description: '{"events", "sessions", "resessionized"}' },
+            ...errors(400, 401, 403, 404, 429),
+          },
+        },
+      },
       '/healthz': {
         get: {
           summary: 'liveness',

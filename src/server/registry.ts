@@ -32,6 +32,17 @@ export interface Site {
   readonly publicKey: string;
   readonly writeKeyHash: string;
   readonly createdAtMs: number;
+  /** How long events are kept (`400d`); absent: for ever. */
+  readonly retention?: string | undefined;
+  /** Keys replaced by `stint sites rotate-key`, each working until its grace period ends. */
+  readonly retiredKeys?: readonly RetiredKey[];
+}
+
+/** A replaced public key or write key (SHA-256), and until when it still works. */
+export interface RetiredKey {
+  readonly publicKey?: string;
+  readonly writeKeyHash?: string;
+  readonly untilMs: number;
 }
 
 export type TokenRole = 'admin' | 'read';
@@ -55,6 +66,11 @@ export interface ShareLink {
   readonly createdAtMs: number;
   readonly expiresAtMs: number | undefined;
   readonly revokedAtMs: number | undefined;
+  /**
+   * Whether the link sees per-visitor data (sessions, journeys, identities, properties, live
+   * visitor ids); absent (a link made before this field) or false: aggregates only.
+   */
+  readonly visitors?: boolean;
 }
 
 interface RegistryFile {
@@ -68,7 +84,7 @@ interface RegistryFile {
 export type Principal =
   | { kind: 'admin'; id: string }
   | { kind: 'read'; id: string; site: string }
-  | { kind: 'share'; id: string; site: string };
+  | { kind: 'share'; id: string; site: string; visitors: boolean };
 
 const SITE_NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
 
@@ -81,6 +97,23 @@ export interface Registry {
   siteByPublicKey(key: string): Site | undefined;
   siteByWriteKey(key: string): Site | undefined;
   addSite(name: string, origins: readonly string[], nowMs?: number): { site: Site; writeKey: string };
+  /** Changes a site's record (origins, retention): `change` gives the fields to replace. */
+  updateSite(name: string, change: (site: Site) => Partial<Site>): Site;
+  /**
+   * New keys for a site (`which`: both by default); the old ones keep working for `graceMs`.
+   * Gives the new public key and, when rotated, the new write key (shown once).
+   */
+  rotateKeys(
+    name: string,
+    options: { publicKey: boolean; writeKey: boolean; graceMs: number; nowMs?: number },
+  ): { site: Site; writeKey: string | undefined };
+  /**
+   * Stops a key working now: a retired one is dropped; the site's current one is replaced by a new
+   * one (given, as `rotateKeys` with no grace).
+   */
+  revokeKey(name: string, key: string): { site: Site; replacedBy: string | undefined };
+  /** Takes a site out of the registry; its tokens and share links are revoked. */
+  removeSite(name: string, nowMs?: number): Site;
   tokens(): readonly ApiToken[];
   createToken(
     role: TokenRole,
@@ -94,6 +127,7 @@ export interface Registry {
     site: string,
     expiresAtMs: number | undefined,
     nowMs?: number,
+    options?: { visitors?: boolean },
   ): { share: ShareLink; secret: string };
   revokeShare(id: string, nowMs?: number): ShareLink;
   /** The principal a bearer secret stands for, or undefined. `adminToken` is STINT_ADMIN_TOKEN. */
@@ -108,7 +142,10 @@ export function openRegistry(dir: string): Registry {
   let cached: RegistryFile | undefined;
   let cachedStamp = '';
   let checkedAtMs = 0;
-  let byWriteKey: { file: RegistryFile | undefined; sites: Map<string, Site | null> } = {
+  let byWriteKey: {
+    file: RegistryFile | undefined;
+    sites: Map<string, { site: Site; untilMs: number } | null>;
+  } = {
     file: undefined,
     sites: new Map(),
   };
@@ -168,18 +205,115 @@ export function openRegistry(dir: string): Registry {
     dir,
     sites: () => read().sites,
     site: (name) => read().sites.find((s) => s.name === name),
-    siteByPublicKey: (key) => read().sites.find((s) => s.publicKey === key),
+    siteByPublicKey: (key) => {
+      const nowMs = Date.now();
+      return read().sites.find(
+        (s) =>
+          s.publicKey === key || (s.retiredKeys ?? []).some((r) => r.publicKey === key && nowMs < r.untilMs),
+      );
+    },
     siteByWriteKey: (key) => {
       const file = read();
       // A busy sender repeats its key on every request: hash it once per registry version.
       if (byWriteKey.file !== file) byWriteKey = { file, sites: new Map() };
-      let site = byWriteKey.sites.get(key);
-      if (site === undefined) {
+      let found = byWriteKey.sites.get(key);
+      if (found === undefined) {
         const hash = sha256(key);
-        site = file.sites.find((s) => sameHash(s.writeKeyHash, hash)) ?? null;
-        if (byWriteKey.sites.size < 1000) byWriteKey.sites.set(key, site);
+        const current = file.sites.find((s) => sameHash(s.writeKeyHash, hash));
+        const retired = file.sites
+          .flatMap((s) => (s.retiredKeys ?? []).map((r) => ({ site: s, r })))
+          .find(({ r }) => r.writeKeyHash !== undefined && sameHash(r.writeKeyHash, hash));
+        found =
+          current !== undefined
+            ? { site: current, untilMs: Number.POSITIVE_INFINITY }
+            : retired !== undefined
+              ? { site: retired.site, untilMs: retired.r.untilMs }
+              : null;
+        if (byWriteKey.sites.size < 1000) byWriteKey.sites.set(key, found);
       }
-      return site ?? undefined;
+      // A retired key stops at the end of its grace period, whatever the cache holds.
+      return found !== null && Date.now() < found.untilMs ? found.site : undefined;
+    },
+    updateSite(name, change) {
+      return update((file) => {
+        const i = siteIndex(file, name);
+        file.sites[i] = { ...file.sites[i]!, ...change(file.sites[i]!) };
+        return file.sites[i]!;
+      });
+    },
+    rotateKeys(name, { publicKey, writeKey, graceMs, nowMs = Date.now() }) {
+      const newWriteKey = writeKey ? `sk_${secret()}` : undefined;
+      const site = update((file) => {
+        const i = siteIndex(file, name);
+        const old = file.sites[i]!;
+        const retired: RetiredKey = {
+          ...(publicKey ? { publicKey: old.publicKey } : {}),
+          ...(writeKey ? { writeKeyHash: old.writeKeyHash } : {}),
+          untilMs: nowMs + graceMs,
+        };
+        file.sites[i] = {
+          ...old,
+          ...(publicKey ? { publicKey: `pk_${secret(18)}` } : {}),
+          ...(newWriteKey === undefined ? {} : { writeKeyHash: sha256(newWriteKey) }),
+          // Keys whose grace is over are dropped as new ones retire.
+          retiredKeys: [
+            ...(old.retiredKeys ?? []).filter((r) => r.untilMs > nowMs),
+            ...(graceMs > 0 ? [retired] : []),
+          ],
+        };
+        return file.sites[i]!;
+      });
+      return { site, writeKey: newWriteKey };
+    },
+    revokeKey(name, key) {
+      const hash = sha256(key);
+      let replacedBy: string | undefined;
+      const site = update((file) => {
+        const i = siteIndex(file, name);
+        const old = file.sites[i]!;
+        const retired = old.retiredKeys ?? [];
+        // Only the key named: a public key retired with a write key keeps its grace.
+        let found = false;
+        const kept = retired.flatMap((r): RetiredKey[] => {
+          const { publicKey, writeKeyHash, untilMs } = r;
+          const dropPublic = publicKey === key;
+          const dropWrite = writeKeyHash !== undefined && sameHash(writeKeyHash, hash);
+          if (!dropPublic && !dropWrite) return [r];
+          found = true;
+          const left = {
+            ...(dropPublic || publicKey === undefined ? {} : { publicKey }),
+            ...(dropWrite || writeKeyHash === undefined ? {} : { writeKeyHash }),
+          };
+          return Object.keys(left).length === 0 ? [] : [{ ...left, untilMs }];
+        });
+        let next: Site = { ...old, retiredKeys: kept };
+        if (old.publicKey === key) {
+          replacedBy = `pk_${secret(18)}`;
+          next = { ...next, publicKey: replacedBy };
+        } else if (sameHash(old.writeKeyHash, hash)) {
+          replacedBy = `sk_${secret()}`;
+          next = { ...next, writeKeyHash: sha256(replacedBy) };
+        } else if (!found) {
+          throw new StintError(
+            'STINT_NO_TOKEN',
+            `Site "${name}" has no key ${key.slice(0, 6)}…`,
+            'Give the full pk_… or sk_… key; stint sites list shows the public keys',
+          );
+        }
+        file.sites[i] = next;
+        return next;
+      });
+      return { site, replacedBy };
+    },
+    removeSite(name, nowMs = Date.now()) {
+      return update((file) => {
+        const [site] = file.sites.splice(siteIndex(file, name), 1);
+        for (const list of [file.tokens, file.shares] as (ApiToken | ShareLink)[][])
+          list.forEach((c, k) => {
+            if (c.site === name && c.revokedAtMs === undefined) list[k] = { ...c, revokedAtMs: nowMs };
+          });
+        return site!;
+      });
     },
     addSite(name, origins, nowMs = Date.now()) {
       if (!SITE_NAME.test(name)) {
@@ -236,7 +370,7 @@ export function openRegistry(dir: string): Registry {
     revokeToken: (id, nowMs = Date.now()) =>
       update((file) => revoke(file.tokens, id, nowMs, 'token', 'stint tokens list')),
     shares: () => read().shares,
-    createShare(site, expiresAtMs, nowMs = Date.now()) {
+    createShare(site, expiresAtMs, nowMs = Date.now(), options = {}) {
       findSite(site);
       const secretText = `sh_${secret()}`;
       const share: ShareLink = {
@@ -246,6 +380,7 @@ export function openRegistry(dir: string): Registry {
         createdAtMs: nowMs,
         expiresAtMs,
         revokedAtMs: undefined,
+        visitors: options.visitors === true,
       };
       update((file) => file.shares.push(share));
       return { share, secret: secretText };
@@ -259,13 +394,25 @@ export function openRegistry(dir: string): Registry {
       if (c === undefined || lapsed(c, nowMs) !== undefined) return undefined;
       if ('role' in c)
         return c.role === 'admin' ? { kind: 'admin', id: c.id } : { kind: 'read', id: c.id, site: c.site! };
-      return { kind: 'share', id: c.id, site: c.site };
+      return { kind: 'share', id: c.id, site: c.site, visitors: c.visitors === true };
     },
     refusal(secretText, nowMs) {
       const c = issued(secretText);
       return c === undefined ? undefined : lapsed(c, nowMs);
     },
   };
+}
+
+/** Where site `name` is in the file; a clear error when it is not. */
+function siteIndex(file: RegistryFile, name: string): number {
+  const i = file.sites.findIndex((s) => s.name === name);
+  if (i < 0)
+    throw new StintError(
+      'STINT_NO_SITE',
+      `No site named "${name}"`,
+      'List the sites with stint sites list (with --data DIR if the server uses another directory)',
+    );
+  return i;
 }
 
 /** Whether a principal may read a site's data. */
@@ -312,7 +459,8 @@ function parse(path: string): RegistryFile {
   }
 }
 
-function checkOrigin(text: string): string {
+/** An origin as stored (`https://shop.example`); a clear error for anything else. */
+export function checkOrigin(text: string): string {
   let url: URL;
   try {
     url = new URL(text);

@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { StintError } from '../core/errors.ts';
 import { openDuckDBStore } from '../store/duckdb-store.ts';
+import { deleteSelected, dropBefore, type EventSelection } from '../store/erase.ts';
 import type { Store } from '../store/store.ts';
 import type { Call, Reply, SiteStoreOptions } from './site-store.ts';
 import { localWriterStore } from './writer.ts';
@@ -46,6 +47,10 @@ const answers = {
   query: ([q]) => store.query(q as Parameters<Store['query']>[0]),
   ensureRules: ([rules]) => writer.ensureRules(rules as Parameters<typeof writer.ensureRules>[0]),
   storeLogged: (args) => writer.storeLogged(...(args as Parameters<typeof writer.storeLogged>)),
+  erase: ([sel, record]) =>
+    deleteSelected(store, sel as EventSelection, record as Parameters<typeof deleteSelected>[2]),
+  dropBefore: ([beforeMs, record]) =>
+    dropBefore(store, beforeMs as number, record as Parameters<typeof dropBefore>[2]),
   close: async () => {
     // The calls before it first (this one is not in `running` yet: it is added once it waits).
     await Promise.allSettled([...running]);

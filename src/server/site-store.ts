@@ -20,7 +20,8 @@ import { Worker } from 'node:worker_threads';
 import type { CompiledQuery } from '../analysis/sql.ts';
 import { StintError, type StintErrorCode } from '../core/errors.ts';
 import type { SessionRules } from '../core/rules.ts';
-import type { ImportRecord, Store, StoredRules } from '../store/store.ts';
+import type { Deleted, EventSelection } from '../store/erase.ts';
+import type { ErasureRecord, ImportRecord, Store, StoredRules } from '../store/store.ts';
 import type { SetAside, WriterStore } from './writer.ts';
 
 export interface SiteStoreOptions {
@@ -44,6 +45,8 @@ type Op =
   | 'query'
   | 'ensureRules'
   | 'storeLogged'
+  | 'erase'
+  | 'dropBefore'
   | 'close';
 
 export interface Call {
@@ -70,7 +73,16 @@ interface Waiting {
 const asError = (e: NonNullable<Reply['error']>): Error =>
   e.code === undefined ? new Error(e.message) : new StintError(e.code, e.message, e.hint);
 
-export type SiteStore = Omit<Store, 'close'> & WriterStore & { close(): Promise<void> };
+/** Erasing (store/erase.ts) in the store's own thread, in a transaction of its own. */
+export interface SiteEraser {
+  erase(sel: EventSelection, record: Omit<ErasureRecord, 'events' | 'sessions'>): Promise<Deleted>;
+  dropBefore(
+    beforeMs: number,
+    record: Omit<ErasureRecord, 'events' | 'sessions' | 'what'>,
+  ): Promise<{ events: number; sessions: number }>;
+}
+
+export type SiteStore = Omit<Store, 'close'> & WriterStore & SiteEraser & { close(): Promise<void> };
 
 export async function openSiteStore(
   path: string,
@@ -176,6 +188,9 @@ export async function openSiteStore(
     // ArrayBuffer of their own: copying 13 MB held the collector up for 60 ms under load.
     storeLogged: (lines, position, rules, setAside) =>
       call<SetAside[]>('storeLogged', [lines, position, rules, setAside], undefined, ownBuffer(lines)),
+    erase: (sel, record) => call<Deleted>('erase', [sel, record]),
+    dropBefore: (beforeMs, record) =>
+      call<{ events: number; sessions: number }>('dropBefore', [beforeMs, record]),
     transaction: () =>
       Promise.reject(new Error('a site store writes only through storeLogged, in its worker thread')),
     async close() {

@@ -109,6 +109,8 @@ export interface SiteWriter {
   /** Whether this visitor's last event is within the timeout of the latest event time. */
   isActive(identity: string): boolean;
   recentEvents(): readonly LiveEvent[];
+  /** Drops these anonymous or user ids from what the writer keeps in memory (live events, active visitors): erased visitors. */
+  forgetVisitors(ids: readonly string[]): void;
   readonly latestTsMs: number;
   readonly rulesVersion: number;
   /** The full disk the log or the store last found, until a write there works again. */
@@ -649,6 +651,12 @@ export async function openSiteWriter(
         path: e.url === '' ? '' : pathOf(e.url),
         visitor: deviceIdentity(e),
       })),
+    forgetVisitors(list) {
+      const gone = new Set(list);
+      for (const id of gone) active.delete(id);
+      const kept = recent.filter((e) => !gone.has(e.anonymousId) && !gone.has(e.userId));
+      recent.splice(0, recent.length, ...kept);
+    },
     get latestTsMs() {
       return latestTsMs;
     },

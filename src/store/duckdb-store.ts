@@ -29,9 +29,11 @@ import { appendColumns, appendRows, appendTexts, dropTables } from '../io/duckdb
 import type { ParquetRows } from '../io/parquet-columns.ts';
 import { stageSessions } from '../io/write-session-parquet.ts';
 import { readEventColumns } from './duckdb-columns.ts';
+import { deleteEventsWhere, finishDelete } from './duckdb-erase.ts';
 import { stageEventColumns, stageParquetRows } from './duckdb-rows.ts';
 import { rulesFromJson, rulesToJson } from './rules-json.ts';
 import type {
+  ErasureRecord,
   ImportRecord,
   ReadEvents,
   Store,
@@ -308,7 +310,16 @@ class DuckDBStore implements Store {
     return (await this.#read(`SELECT ${IMPORT_FIELDS} FROM imports ORDER BY id`)) as never;
   }
 
-  async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+  /** The transaction before this one: they share one connection, so they run one at a time. */
+  #transactions: Promise<unknown> = Promise.resolve();
+
+  transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    const run = this.#transactions.then(() => this.#transaction(work));
+    this.#transactions = run.catch(() => {});
+    return run;
+  }
+
+  async #transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
     const c = this.connection;
     await c.run('BEGIN TRANSACTION');
     try {
@@ -703,6 +714,42 @@ class DuckDBTransaction implements StoreTransaction {
       r.rulesVersion,
     ]);
     return id;
+  }
+
+  deleteEvents(
+    where: string,
+    params: readonly (string | number | bigint)[],
+  ): Promise<{ removed: number; keys: string[]; events: ReadEvents }> {
+    return deleteEventsWhere(this.c, where, params, EVENT_NAMES, KEYS);
+  }
+
+  finishDelete(): Promise<number> {
+    return finishDelete(this.c, KEYS);
+  }
+
+  async dropSessionsBefore(beforeMs: number): Promise<{ events: number; sessions: number }> {
+    const cutoff = BigInt(Math.trunc(beforeMs));
+    const events = await this.c.run(
+      'DELETE FROM events WHERE session_id IN (SELECT session_id FROM sessions WHERE end_ms < ?)',
+      [cutoff],
+    );
+    const sessions = await this.c.run('DELETE FROM sessions WHERE end_ms < ?', [cutoff]);
+    await this.c.run('DELETE FROM identities WHERE identity NOT IN (SELECT identity FROM sessions)');
+    return { events: events.rowsChanged, sessions: sessions.rowsChanged };
+  }
+
+  async recordErasure(r: ErasureRecord): Promise<void> {
+    await this.c.run(
+      `CREATE TABLE IF NOT EXISTS erasures (at_ms BIGINT, kind VARCHAR, actor VARCHAR, what VARCHAR, events BIGINT, sessions BIGINT)`,
+    );
+    await this.c.run('INSERT INTO erasures VALUES (?, ?, ?, ?, ?, ?)', [
+      BigInt(r.atMs),
+      r.kind,
+      r.by,
+      r.what,
+      BigInt(r.events),
+      BigInt(r.sessions),
+    ]);
   }
 
   async saveRules(rules: SessionRules, nowMs: number): Promise<StoredRules> {

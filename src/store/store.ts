@@ -118,6 +118,32 @@ export interface StoreTransaction {
   /** Records an import; gives its id. */
   recordImport(record: ImportRecord): Promise<number>;
   saveRules(rules: SessionRules, nowMs: number): Promise<StoredRules>;
+  /**
+   * Deletes the stored events `where` selects (a condition on the events table, its values
+   * `params`), and reads back the events left of every identity they touched, closed over
+   * device ↔ user links: `replaceSessions(keys, …)` then replaces exactly those identities'
+   * sessions, and `finishDelete` gives how many of their old sessions are gone.
+   */
+  deleteEvents(
+    where: string,
+    params: readonly (string | number | bigint)[],
+  ): Promise<{ removed: number; keys: string[]; events: ReadEvents }>;
+  finishDelete(): Promise<number>;
+  /** Drops whole sessions that ended before `beforeMs`, with their events (retention). */
+  dropSessionsBefore(beforeMs: number): Promise<{ events: number; sessions: number }>;
+  /** Records an erasure in the store's own log of them (table `erasures`). */
+  recordErasure(record: ErasureRecord): Promise<void>;
+}
+
+/** One erasure: a forgotten visitor (`what` is the SHA-256 of the id), a delete, or retention. */
+export interface ErasureRecord {
+  readonly atMs: number;
+  readonly kind: 'forget' | 'delete' | 'retention';
+  /** Who asked: `cli:USER`, `token:ID`, `server`. */
+  readonly by: string;
+  readonly what: string;
+  readonly events: number;
+  readonly sessions: number;
 }
 
 export interface Store {
