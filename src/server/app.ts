@@ -39,6 +39,7 @@ import { openApiDocument } from './openapi.ts';
 import { mayRead, openRegistry, type Principal, type Registry, type Site } from './registry.ts';
 import { openSalts } from './salts.ts';
 import { openSiteStore, type SiteStore } from './site-store.ts';
+import { capConnections, connectionOptions } from './timeouts.ts';
 import { openSiteWriter, type SiteWriter, WriterBusyError } from './writer.ts';
 
 export interface StintServer {
@@ -192,7 +193,10 @@ export async function createServer(
     logController: new LogController({
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
     }),
+    // Slow and idle connections are closed, and their number is capped (timeouts.ts).
+    ...connectionOptions(config),
   });
+  capConnections(app.server, config);
 
   // Bodies: UTF-8 checked, JSON parsed without prototype poisoning; NDJSON split into lines.
   app.removeAllContentTypeParsers();
