@@ -32,6 +32,7 @@ import { buildReport, parseInterval } from '../cli/report.ts';
 import { StintError } from '../core/errors.ts';
 import type { StintEvent } from '../core/event.ts';
 import { createRules } from '../core/rules.ts';
+import { type Budget, createEventBudgets, type Refusal } from './event-limits.ts';
 import { type CollectContext, type Collected, createCollector, namesAnotherSite } from './collect.ts';
 import type { ServerConfig } from './config.ts';
 import { createMetrics } from './metrics.ts';
@@ -326,36 +327,15 @@ export async function createServer(
   // ---- collector ------------------------------------------------------------------------
 
   /**
-   * The site a write is for, and whether the sender is a server (may set `ip`). `bodySite` is
-   * the body's `site`: beside `events` in a batch, the event's own in a single event (which the
-   * collector checks as it checks each event's).
+   * Who sends events, checked in the routes' onRequest hook: before any byte of the body is
+   * read, so a wrong key costs no parsing. A public key is refused on the bulk route.
    */
-  const ingestSite = (
-    req: FastifyRequest,
-    reply: FastifyReply,
-    form: IngestForm,
-    bodySite: unknown,
-  ): { site: Site; trusted: boolean } => {
+  const ingestCredential = (req: FastifyRequest, reply: FastifyReply, bulk: boolean): IngestCredential => {
     const bearer = bearerOf(req);
-    const query = req.query as Record<string, unknown>;
-    // A key implies its site: a sender naming another one is mistaken, and its events must not
-    // land quietly in the key's site.
-    const sameSite = (site: Site): void => {
-      for (const named of [query.site, form === 'batch' ? bodySite : undefined]) {
-        if (namesAnotherSite(named, site.name))
-          throw new HttpError(
-            400,
-            'site_mismatch',
-            `This key is site "${site.name}"'s, but the request names site ${JSON.stringify(named)}; use that site's key, or leave "site" out`,
-          );
-      }
-    };
     if (bearer?.startsWith('sk_')) {
       const site = registry.siteByWriteKey(bearer);
       if (site === undefined) throw new HttpError(401, 'unauthorized', 'Unknown write key');
-      sameSite(site);
-      limitKey(`sk:${site.name}`, reply);
-      return { site, trusted: true };
+      return { kind: 'write', site };
     }
     if (bearer !== undefined) {
       const who = registry.authenticate(bearer, now(), config.adminToken);
@@ -365,17 +345,9 @@ export async function createServer(
           'unauthorized',
           'Send events with a site key or write key, or an admin token',
         );
-      const name = typeof query.site === 'string' ? query.site : bodySite;
-      const site = typeof name === 'string' ? registry.site(name) : undefined;
-      if (site === undefined)
-        throw new HttpError(
-          400,
-          'no_site',
-          form === 'ndjson' ? 'Name the site: ?site=NAME' : 'Name the site: ?site=NAME or "site" in the body',
-        );
-      limitKey(`admin:${who.id}`, reply);
-      return { site, trusted: true };
+      return { kind: 'admin', id: who.id };
     }
+    const query = req.query as Record<string, unknown>;
     const key = typeof query.key === 'string' ? query.key : headerOf(req, 'x-stint-key');
     if (key === undefined)
       throw new HttpError(
@@ -394,10 +366,95 @@ export async function createServer(
       );
     }
     reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+    if (bulk) throw new HttpError(403, 'write_key_required', bulkNeedsWriteKey(config.browserBatchSize));
+    return { kind: 'public', site };
+  };
+  /** Each event request's credential, from its onRequest hook. */
+  const ingestCredentials = new WeakMap<FastifyRequest, IngestCredential>();
+  const eventBudgets = createEventBudgets(now);
+  /** The event budgets a request of `credential` to `site` takes from (event-limits.ts). */
+  const budgetsOf = (req: FastifyRequest, credential: IngestCredential, site: string): Budget[] => {
+    const key = (bucket: string, from: string): Budget => ({
+      bucket,
+      perMinute: config.eventRateLimitKey,
+      setting: 'event_rate_limit_key',
+      from,
+    });
+    if (credential.kind === 'write') return [key(`sk:${site}`, 'with this write key')];
+    if (credential.kind === 'admin')
+      return [key(`admin:${credential.id}:${site}`, 'with this token for this site')];
+    return [
+      key(`pk:${site}`, "with this site's key, from all its visitors"),
+      {
+        bucket: `ip:${req.ip}`,
+        perMinute: config.eventRateLimitIp,
+        setting: 'event_rate_limit_ip',
+        from: 'from this address',
+      },
+    ];
+  };
+  const refuseEvents = (reply: FastifyReply, refusal: Refusal | undefined): void => {
+    if (refusal === undefined) return;
+    reply.header('retry-after', refusal.retryAfterS);
+    throw new HttpError(429, 'event_rate_limited', refusal.message);
+  };
+  /** The routes' onRequest: the credential, the request limit, and a budget already spent. */
+  const checkSender = (bulk: boolean) => async (req: FastifyRequest, reply: FastifyReply) => {
+    const credential = ingestCredential(req, reply, bulk);
+    ingestCredentials.set(req, credential);
+    const named = queryText(req, 'site');
+    const site = credential.kind === 'admin' ? named : credential.site.name;
+    limitKey(
+      credential.kind === 'write'
+        ? `sk:${credential.site.name}`
+        : credential.kind === 'admin'
+          ? `admin:${credential.id}`
+          : // The public key is in every page: one bucket per site and visitor address, not one per site.
+            `pk:${credential.site.name}:${req.ip}`,
+      reply,
+    );
+    if (site !== undefined) refuseEvents(reply, eventBudgets.spent(budgetsOf(req, credential, site)));
+  };
+
+  /**
+   * The site a write is for, and whether the sender is a server (may set `ip`). `bodySite` is
+   * the body's `site`: beside `events` in a batch, the event's own in a single event (which the
+   * collector checks as it checks each event's).
+   */
+  const ingestSite = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    form: IngestForm,
+    bodySite: unknown,
+  ): { site: Site; trusted: boolean; budgets: Budget[] } => {
+    const credential = ingestCredentials.get(req) ?? ingestCredential(req, reply, form === 'ndjson');
+    const query = req.query as Record<string, unknown>;
+    // A key implies its site: a sender naming another one is mistaken, and its events must not
+    // land quietly in the key's site.
+    const sameSite = (site: Site): void => {
+      for (const named of [query.site, form === 'batch' ? bodySite : undefined]) {
+        if (namesAnotherSite(named, site.name))
+          throw new HttpError(
+            400,
+            'site_mismatch',
+            `This key is site "${site.name}"'s, but the request names site ${JSON.stringify(named)}; use that site's key, or leave "site" out`,
+          );
+      }
+    };
+    if (credential.kind === 'admin') {
+      const name = typeof query.site === 'string' ? query.site : bodySite;
+      const site = typeof name === 'string' ? registry.site(name) : undefined;
+      if (site === undefined)
+        throw new HttpError(
+          400,
+          'no_site',
+          form === 'ndjson' ? 'Name the site: ?site=NAME' : 'Name the site: ?site=NAME or "site" in the body',
+        );
+      return { site, trusted: true, budgets: budgetsOf(req, credential, site.name) };
+    }
+    const { site } = credential;
     sameSite(site);
-    // The public key is in every page: one bucket per site and visitor address, not one per site.
-    limitKey(`pk:${site.name}:${req.ip}`, reply);
-    return { site, trusted: false };
+    return { site, trusted: credential.kind === 'write', budgets: budgetsOf(req, credential, site.name) };
   };
 
   const ingest = async (
@@ -408,16 +465,22 @@ export async function createServer(
     bodySite?: unknown,
   ) => {
     if (closing) throw new HttpError(503, 'shutting_down', 'The server is shutting down; retry shortly');
-    const { site, trusted } = ingestSite(req, reply, form, bodySite);
+    const { site, trusted, budgets } = ingestSite(req, reply, form, bodySite);
     const ndjson = form === 'ndjson';
-    const most = ndjson ? config.ndjsonBatchSize : config.batchSize;
+    // A browser's requests are small (event-limits.ts); a server's go to the bulk route.
+    const [most, setting] = !trusted
+      ? [config.browserBatchSize, 'browser_batch_size']
+      : ndjson
+        ? [config.ndjsonBatchSize, 'ndjson_batch_size']
+        : [config.batchSize, 'batch_size'];
     if (raw.length > most) {
       throw new HttpError(
         413,
         'batch_too_large',
-        `${raw.length} events in one request; at most ${most} (the server's ${ndjson ? 'ndjson_batch_size' : 'batch_size'})${ndjson ? '' : ': send more at once to /api/v1/events/ndjson'}`,
+        `${raw.length} events in one request; at most ${most} (the server's ${setting})${trusted && !ndjson ? ': send more at once to /api/v1/events/ndjson' : ''}`,
       );
     }
+    refuseEvents(reply, eventBudgets.take(budgets, raw.length));
     const s = await siteStore(site);
     const receivedAtMs = now();
     const ctx = {
@@ -477,7 +540,7 @@ export async function createServer(
     return reply.code(rejected.length > 0 && events.length === 0 && bots === 0 ? 400 : 200).send(answer);
   };
 
-  app.post('/api/v1/events', async (req, reply) => {
+  app.post('/api/v1/events', { onRequest: checkSender(false) }, async (req, reply) => {
     const body = req.body as { ndjson?: unknown; events?: unknown; site?: unknown } | unknown[] | null;
     if (body === null || typeof body !== 'object' || Array.isArray(body) || 'ndjson' in body) {
       throw new HttpError(
@@ -493,22 +556,26 @@ export async function createServer(
     }
     return ingest(req, reply, [body], 'single', body.site);
   });
-  app.post('/api/v1/events/ndjson', { bodyLimit: config.ndjsonBodyLimit }, async (req, reply) => {
-    const body = req.body as { ndjson?: string[] } | null;
-    if (body === null || typeof body !== 'object' || !Array.isArray(body.ndjson)) {
-      throw new HttpError(415, 'bad_content_type', 'Send NDJSON with Content-Type: application/x-ndjson');
-    }
-    const raw: unknown[] = [];
-    for (const [i, line] of body.ndjson.entries()) {
-      if (line.trim() === '') continue;
-      try {
-        raw.push(parseJson(line));
-      } catch {
-        throw new HttpError(400, 'invalid_json', `Line ${i + 1} is not valid JSON`);
+  app.post(
+    '/api/v1/events/ndjson',
+    { bodyLimit: config.ndjsonBodyLimit, onRequest: checkSender(true) },
+    async (req, reply) => {
+      const body = req.body as { ndjson?: string[] } | null;
+      if (body === null || typeof body !== 'object' || !Array.isArray(body.ndjson)) {
+        throw new HttpError(415, 'bad_content_type', 'Send NDJSON with Content-Type: application/x-ndjson');
       }
-    }
-    return ingest(req, reply, raw, 'ndjson');
-  });
+      const raw: unknown[] = [];
+      for (const [i, line] of body.ndjson.entries()) {
+        if (line.trim() === '') continue;
+        try {
+          raw.push(parseJson(line));
+        } catch {
+          throw new HttpError(400, 'invalid_json', `Line ${i + 1} is not valid JSON`);
+        }
+      }
+      return ingest(req, reply, raw, 'ndjson');
+    },
+  );
   app.options('/api/v1/events', preflight);
   app.options('/api/v1/events/ndjson', preflight);
   function preflight(req: FastifyRequest, reply: FastifyReply): void {
@@ -777,6 +844,15 @@ export async function createServer(
 
 /** How a request holds its events: one object, `{"events": [...]}`, or NDJSON lines. */
 type IngestForm = 'single' | 'batch' | 'ndjson';
+
+/** Who sends events: a site's write key, an admin token (any site), or a site's public key. */
+type IngestCredential =
+  | { readonly kind: 'write'; readonly site: Site }
+  | { readonly kind: 'admin'; readonly id: string }
+  | { readonly kind: 'public'; readonly site: Site };
+
+const bulkNeedsWriteKey = (browserBatchSize: number): string =>
+  `The bulk route /api/v1/events/ndjson takes a write key (Authorization: Bearer sk_…) or an admin token, not a site key; from a browser, send up to ${browserBatchSize} events a request to /api/v1/events`;
 
 /** JSON, refusing prototype poisoning (`__proto__`, `constructor.prototype`). */
 const parseJson = (text: string): unknown =>
