@@ -23,16 +23,16 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import secureJson from 'secure-json-parse';
-import { parseSteps } from '../analysis/funnel.ts';
 import { parseQueryOptions } from '../analysis/query-options.ts';
 import { listSessions, sessionJourney } from '../analysis/sessions.ts';
 import { ANALYSES, type AnalysisFlags, analysisOptions } from '../cli/analyses.ts';
 import { wholeNumber } from '../cli/flag-values.ts';
-import { buildReport, parseInterval } from '../cli/report.ts';
+import { buildReport, parseFunnels, parseInterval } from '../cli/report.ts';
 import { StintError } from '../core/errors.ts';
 import type { StintEvent } from '../core/event.ts';
 import { createRules } from '../core/rules.ts';
 import { type Budget, createEventBudgets, type Refusal } from './event-limits.ts';
+import { createReadGate, type Entered, type ReadGate } from './read-limits.ts';
 import { type CollectContext, type Collected, createCollector, namesAnotherSite } from './collect.ts';
 import type { ServerConfig } from './config.ts';
 import { createMetrics } from './metrics.ts';
@@ -107,6 +107,7 @@ export async function createServer(
       opening = (async () => {
         const storeOpening = openSiteStore(join(config.data, 'sites', `${site.name}.duckdb`), {
           ...(config.storeMemory === undefined ? {} : { memoryLimit: config.storeMemory }),
+          readConnections: config.maxConcurrentReads,
         });
         storesOpening.set(site.name, storeOpening);
         const store = await storeOpening;
@@ -611,6 +612,61 @@ export async function createServer(
     limitKey(`${who.kind}:${who.id}`, reply);
     return who;
   };
+  // Reads take a slot of their site (read-limits.ts) at their first query, keep it until the
+  // route's handler is done, and stop at query_timeout from then, the wait for the slot included.
+  const readGates = new Map<string, ReadGate>();
+  const readSlots = new WeakMap<FastifyRequest, { deadlineMs: number; entered: Promise<Entered> }>();
+  const limitedStore = (req: FastifyRequest, store: SiteStore, site: string, who: string): SiteStore => {
+    const slot = (): Promise<number> => {
+      let held = readSlots.get(req);
+      if (held === undefined) {
+        let gate = readGates.get(site);
+        if (gate === undefined) {
+          gate = createReadGate({
+            maxConcurrent: config.maxConcurrentReads,
+            maxQueued: config.maxQueuedReads,
+          });
+          readGates.set(site, gate);
+        }
+        const deadlineMs = performance.now() + config.queryTimeoutMs;
+        held = { deadlineMs, entered: gate.enter(who, deadlineMs) };
+        readSlots.set(req, held);
+      }
+      const { deadlineMs, entered } = held;
+      return entered.then((e) => {
+        if (e.ok) return deadlineMs;
+        throw e.reason === 'full'
+          ? new HttpError(503, 'too_many_reads', tooManyReads(config))
+          : new HttpError(503, 'query_timeout', queryTimedOut(config.queryTimeoutMs));
+      });
+    };
+    return {
+      ...store,
+      query: async (q) => {
+        const deadlineMs = await slot();
+        try {
+          return await store.query(q, { timeoutMs: deadlineMs - performance.now() });
+        } catch (err) {
+          if (err instanceof StintError && err.code === 'STINT_QUERY_TIMEOUT')
+            throw new HttpError(503, 'query_timeout', queryTimedOut(config.queryTimeoutMs));
+          throw err;
+        }
+      },
+    };
+  };
+  // Every route that reads (GET and its HEAD) gives its slot back when its handler is done.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/v1/')) {
+      const handler = route.handler;
+      route.handler = async function (this: FastifyInstance, req, reply) {
+        try {
+          return await handler.call(this, req, reply);
+        } finally {
+          void readSlots.get(req)?.entered.then((e) => e.ok && e.release());
+        }
+      };
+    }
+  });
   /** The site a read is for, once the principal may read it: 403 otherwise, 404 if there is no such site. */
   const readSite = async (
     req: FastifyRequest,
@@ -622,7 +678,8 @@ export async function createServer(
     if (!mayRead(who, asked)) throw new HttpError(403, 'forbidden', 'This token may not read that site');
     const site = registry.site(asked);
     if (site === undefined) throw new HttpError(404, 'no_site', `No site named "${asked}"`);
-    return { ...(await siteStore(site)), who };
+    const opened = await siteStore(site);
+    return { ...opened, store: limitedStore(req, opened.store, site.name, who.id), who };
   };
 
   for (const def of ANALYSES) {
@@ -647,9 +704,7 @@ export async function createServer(
     const options = parseQueryOptions(flags);
     const interval = parseInterval(flags.interval as string | undefined);
     // As `stint report --funnel`: each `funnel` is one funnel's comma-separated steps.
-    const funnels = ((flags.funnel as string[] | undefined) ?? []).map((steps) => ({
-      steps: parseSteps(steps.split(',')),
-    }));
+    const funnels = parseFunnels((flags.funnel as string[] | undefined) ?? []);
     return buildReport(store, options, interval, funnels);
   });
   app.get('/api/v1/sessions', async (req, reply) => {
@@ -850,6 +905,12 @@ type IngestCredential =
   | { readonly kind: 'write'; readonly site: Site }
   | { readonly kind: 'admin'; readonly id: string }
   | { readonly kind: 'public'; readonly site: Site };
+
+const seconds = (ms: number): string => (ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`);
+const tooManyReads = (config: ServerConfig): string =>
+  `This site is answering ${config.maxConcurrentReads} reads and ${config.maxQueuedReads} more wait (the server's max_concurrent_reads and max_queued_reads); retry shortly`;
+const queryTimedOut = (ms: number): string =>
+  `The read took longer than the server's query_timeout (${seconds(ms)}), its wait for a read slot included, and was stopped; ask for less (a shorter period, fewer funnels) or retry later`;
 
 const bulkNeedsWriteKey = (browserBatchSize: number): string =>
   `The bulk route /api/v1/events/ndjson takes a write key (Authorization: Bearer sk_…) or an admin token, not a site key; from a browser, send up to ${browserBatchSize} events a request to /api/v1/events`;
