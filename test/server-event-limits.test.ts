@@ -16,7 +16,12 @@ const CHROME =
 const events = (n: number, tag = 'e') =>
   Array.from({ length: n }, (_, i) => ({ anonymous_id: `${tag}${i % 7}`, url: `/${tag}/${i}` }));
 
-function browser(t: TestServer, body: unknown, remoteAddress = '203.0.113.9', site: 'shop' | 'blog' = 'shop') {
+function browser(
+  t: TestServer,
+  body: unknown,
+  remoteAddress = '203.0.113.9',
+  site: 'shop' | 'blog' = 'shop',
+) {
   return t.app.inject({
     method: 'POST',
     url: `/api/v1/events?key=${t.sites[site].publicKey}`,
@@ -30,7 +35,12 @@ function browser(t: TestServer, body: unknown, remoteAddress = '203.0.113.9', si
   });
 }
 
-function ndjson(t: TestServer, lines: readonly unknown[], headers: Record<string, string>, url = '/api/v1/events/ndjson') {
+function ndjson(
+  t: TestServer,
+  lines: readonly unknown[],
+  headers: Record<string, string>,
+  url = '/api/v1/events/ndjson',
+) {
   return t.app.inject({
     method: 'POST',
     url,
@@ -62,7 +72,12 @@ describe('browser keys', () => {
 
   it('are refused on the bulk NDJSON route with a 403 that names the write key', async () => {
     const t = await startTestServer({}, undefined, { now: () => NOW });
-    const res = await ndjson(t, events(2), { origin: 'https://shop.example' }, `/api/v1/events/ndjson?key=${t.sites.shop.publicKey}`);
+    const res = await ndjson(
+      t,
+      events(2),
+      { origin: 'https://shop.example' },
+      `/api/v1/events/ndjson?key=${t.sites.shop.publicKey}`,
+    );
     expect(res.statusCode, res.body).toBe(403);
     expect(res.json().error.code).toBe('write_key_required');
     expect(res.json().error.message).toMatch(/write key \(Authorization: Bearer sk_…\)/);
@@ -80,7 +95,9 @@ describe('event budgets', () => {
     const over = await browser(t, { events: events(50) });
     expect(over.statusCode, over.body).toBe(429);
     expect(over.json().error.code).toBe('event_rate_limited');
-    expect(over.json().error.message).toMatch(/More than 120 events a minute from this address \(the server's event_rate_limit_ip\)/);
+    expect(over.json().error.message).toMatch(
+      /More than 120 events a minute from this address \(the server's event_rate_limit_ip\)/,
+    );
     expect(over.headers['retry-after']).toBe('15');
     expect(over.headers['access-control-allow-origin']).toBe('https://shop.example');
     expect((await browser(t, { events: events(20) })).statusCode).toBe(200);
@@ -97,9 +114,13 @@ describe('event budgets', () => {
   });
 
   it('count events per key, each site on its own: a flood of one site leaves the others alone', async () => {
-    const t = await startTestServer({ STINT_EVENT_RATE_LIMIT_KEY: '1000', STINT_EVENT_RATE_LIMIT_IP: '0' }, undefined, {
-      now: () => NOW,
-    });
+    const t = await startTestServer(
+      { STINT_EVENT_RATE_LIMIT_KEY: '1000', STINT_EVENT_RATE_LIMIT_IP: '0' },
+      undefined,
+      {
+        now: () => NOW,
+      },
+    );
     const shop = t.auth(t.sites.shop.writeKey);
     expect((await ndjson(t, events(1000), shop)).json()).toMatchObject({ accepted: 1000 });
     const flood = await ndjson(t, events(1), shop);
@@ -111,10 +132,13 @@ describe('event budgets', () => {
     expect(huge.statusCode).toBe(429);
     expect(huge.json().error.message).toMatch(/send fewer events a request/);
     // The other site's writes are taken.
-    expect((await ndjson(t, events(10), t.auth(t.sites.blog.writeKey))).json()).toMatchObject({ accepted: 10 });
+    expect((await ndjson(t, events(10), t.auth(t.sites.blog.writeKey))).json()).toMatchObject({
+      accepted: 10,
+    });
 
     // A site's public key is one budget, whatever the addresses: its flood stops there too.
-    for (let i = 0; i < 20; i++) expect((await browser(t, { events: events(50) }, `192.0.2.${i}`)).statusCode).toBe(200);
+    for (let i = 0; i < 20; i++)
+      expect((await browser(t, { events: events(50) }, `192.0.2.${i}`)).statusCode).toBe(200);
     expect((await browser(t, { events: events(1) }, '192.0.2.200')).statusCode).toBe(429);
     expect((await browser(t, { events: events(1) }, '192.0.2.200', 'blog')).statusCode).toBe(200);
   });

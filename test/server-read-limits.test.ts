@@ -39,7 +39,10 @@ async function seed(t: TestServer): Promise<void> {
   await t.settle();
 }
 
-const FUNNELS = Array.from({ length: 10 }, (_, i) => `funnel=${encodeURIComponent(`/,/pricing,/docs,/checkout${i}`)}`).join('&');
+const FUNNELS = Array.from(
+  { length: 10 },
+  (_, i) => `funnel=${encodeURIComponent(`/,/pricing,/docs,/checkout${i}`)}`,
+).join('&');
 
 describe('a report', () => {
   it(`takes at most ${MAX_REPORT_FUNNELS} funnels, in the API and the CLI, and says so`, async () => {
@@ -70,7 +73,9 @@ describe('the query time limit', () => {
       const err = await store.query(heavy, { timeoutMs: 100 }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(StintError);
       expect((err as StintError).code).toBe('STINT_QUERY_TIMEOUT');
-      expect(await store.query({ sql: 'SELECT 42 AS x', params: [] }, { timeoutMs: 60_000 })).toEqual([{ x: 42 }]);
+      expect(await store.query({ sql: 'SELECT 42 AS x', params: [] }, { timeoutMs: 60_000 })).toEqual([
+        { x: 42 },
+      ]);
       expect(await store.query({ sql: 'SELECT 7 AS y', params: [] })).toEqual([{ y: 7 }]);
     } finally {
       await store.close();

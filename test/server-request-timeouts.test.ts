@@ -4,7 +4,7 @@
  * `headers_timeout`, and connections past `max_connections` are closed at once, while /healthz
  * keeps answering. A real port on 127.0.0.1; no timed assertion, only a bounded overall wait.
  */
-import { type Socket, connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultMaxConnections } from '../src/server/timeouts.ts';
 import { closeServers, startTestServer } from './helpers/server.ts';
@@ -96,7 +96,7 @@ describe('request timeouts and the connection cap', () => {
     expect(status).toBe(200);
   });
 
-  it("defaults max_connections to half the open-file limit, at most 10,000", () => {
+  it('defaults max_connections to half the open-file limit, at most 10,000', () => {
     const limits = (n: string) =>
       `Limit                     Soft Limit           Hard Limit           Units\nMax open files            ${n}                 ${n}                 files\n`;
     expect(defaultMaxConnections(limits('256'))).toBe(128);

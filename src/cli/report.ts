@@ -65,7 +65,7 @@ export function registerReport(program: Command): void {
     .option('--json', 'print the report as one JSON object', false)
     .option(
       '--funnel <steps>',
-      'add a funnel: comma-separated steps (/path, /pattern/*, event:NAME), repeatable',
+      'add a funnel: comma-separated steps (/path, /pattern/*, event:NAME), repeatable, at most 10',
       (value: string, previous: string[]) => [...previous, value],
       [],
     )

@@ -230,7 +230,8 @@ export const SETTINGS = [
     env: 'STINT_BROWSER_BATCH_SIZE',
     parse: whole(1, 100_000),
     fallback: 50,
-    about: 'events in one request at most with a public key (a browser); the NDJSON route takes write keys only',
+    about:
+      'events in one request at most with a public key (a browser); the NDJSON route takes write keys only',
   },
   {
     key: 'eventRateLimitKey',

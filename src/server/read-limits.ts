@@ -40,8 +40,7 @@ export function createReadGate(limits: ReadLimits): ReadGate {
   let running = 0;
   const waiting: Waiter[] = [];
 
-  const mayRun = (who: string): boolean =>
-    running < limits.maxConcurrent && (holding.get(who) ?? 0) < perWho;
+  const mayRun = (who: string): boolean => running < limits.maxConcurrent && (holding.get(who) ?? 0) < perWho;
   const take = (who: string): Entered => {
     running++;
     holding.set(who, (holding.get(who) ?? 0) + 1);

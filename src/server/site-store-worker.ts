@@ -46,7 +46,8 @@ const answers = {
       port.postMessage({ id, chunk: pairs } satisfies Reply, [pairs.buffer as ArrayBuffer]),
     ),
   storedEventIds: async ([ids]) => [...(await store.storedEventIds(ids as string[]))],
-  query: ([q, options]) => store.query(q as Parameters<Store['query']>[0], options as Parameters<Store['query']>[1]),
+  query: ([q, options]) =>
+    store.query(q as Parameters<Store['query']>[0], options as Parameters<Store['query']>[1]),
   ensureRules: ([rules]) => writer.ensureRules(rules as Parameters<typeof writer.ensureRules>[0]),
   storeLogged: (args) => writer.storeLogged(...(args as Parameters<typeof writer.storeLogged>)),
   close: async () => {

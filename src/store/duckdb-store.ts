@@ -285,7 +285,11 @@ class ReadLane {
 }
 
 /** Runs `work` on `c`, interrupting it past `timeoutMs` (then it fails with STINT_QUERY_TIMEOUT). */
-async function withinTime<T>(c: DuckDBConnection, timeoutMs: number | undefined, work: () => Promise<T>): Promise<T> {
+async function withinTime<T>(
+  c: DuckDBConnection,
+  timeoutMs: number | undefined,
+  work: () => Promise<T>,
+): Promise<T> {
   if (timeoutMs === undefined) return work();
   const timedOut = () =>
     new StintError(
