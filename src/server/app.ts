@@ -36,7 +36,7 @@ import type { ServerConfig } from './config.ts';
 import { type Budget, createEventBudgets, type Refusal } from './event-limits.ts';
 import { createMetrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
-import { createReadGate, type Entered, type ReadGate } from './read-limits.ts';
+import { createSiteReads } from './read-limits.ts';
 import { mayRead, openRegistry, type Principal, type Registry, type Site } from './registry.ts';
 import { openSalts } from './salts.ts';
 import { openSiteStore, type SiteStore } from './site-store.ts';
@@ -557,26 +557,23 @@ export async function createServer(
     }
     return ingest(req, reply, [body], 'single', body.site);
   });
-  app.post(
-    '/api/v1/events/ndjson',
-    { bodyLimit: config.ndjsonBodyLimit, onRequest: checkSender(true) },
-    async (req, reply) => {
-      const body = req.body as { ndjson?: string[] } | null;
-      if (body === null || typeof body !== 'object' || !Array.isArray(body.ndjson)) {
-        throw new HttpError(415, 'bad_content_type', 'Send NDJSON with Content-Type: application/x-ndjson');
+  const bulk = { bodyLimit: config.ndjsonBodyLimit, onRequest: checkSender(true) };
+  app.post('/api/v1/events/ndjson', bulk, async (req, reply) => {
+    const body = req.body as { ndjson?: string[] } | null;
+    if (body === null || typeof body !== 'object' || !Array.isArray(body.ndjson)) {
+      throw new HttpError(415, 'bad_content_type', 'Send NDJSON with Content-Type: application/x-ndjson');
+    }
+    const raw: unknown[] = [];
+    for (const [i, line] of body.ndjson.entries()) {
+      if (line.trim() === '') continue;
+      try {
+        raw.push(parseJson(line));
+      } catch {
+        throw new HttpError(400, 'invalid_json', `Line ${i + 1} is not valid JSON`);
       }
-      const raw: unknown[] = [];
-      for (const [i, line] of body.ndjson.entries()) {
-        if (line.trim() === '') continue;
-        try {
-          raw.push(parseJson(line));
-        } catch {
-          throw new HttpError(400, 'invalid_json', `Line ${i + 1} is not valid JSON`);
-        }
-      }
-      return ingest(req, reply, raw, 'ndjson');
-    },
-  );
+    }
+    return ingest(req, reply, raw, 'ndjson');
+  });
   app.options('/api/v1/events', preflight);
   app.options('/api/v1/events/ndjson', preflight);
   function preflight(req: FastifyRequest, reply: FastifyReply): void {
@@ -612,60 +609,11 @@ export async function createServer(
     limitKey(`${who.kind}:${who.id}`, reply);
     return who;
   };
-  // Reads take a slot of their site (read-limits.ts) at their first query, keep it until the
-  // route's handler is done, and stop at query_timeout from then, the wait for the slot included.
-  const readGates = new Map<string, ReadGate>();
-  const readSlots = new WeakMap<FastifyRequest, { deadlineMs: number; entered: Promise<Entered> }>();
-  const limitedStore = (req: FastifyRequest, store: SiteStore, site: string, who: string): SiteStore => {
-    const slot = (): Promise<number> => {
-      let held = readSlots.get(req);
-      if (held === undefined) {
-        let gate = readGates.get(site);
-        if (gate === undefined) {
-          gate = createReadGate({
-            maxConcurrent: config.maxConcurrentReads,
-            maxQueued: config.maxQueuedReads,
-          });
-          readGates.set(site, gate);
-        }
-        const deadlineMs = performance.now() + config.queryTimeoutMs;
-        held = { deadlineMs, entered: gate.enter(who, deadlineMs) };
-        readSlots.set(req, held);
-      }
-      const { deadlineMs, entered } = held;
-      return entered.then((e) => {
-        if (e.ok) return deadlineMs;
-        throw e.reason === 'full'
-          ? new HttpError(503, 'too_many_reads', tooManyReads(config))
-          : new HttpError(503, 'query_timeout', queryTimedOut(config.queryTimeoutMs));
-      });
-    };
-    return {
-      ...store,
-      query: async (q) => {
-        const deadlineMs = await slot();
-        try {
-          return await store.query(q, { timeoutMs: deadlineMs - performance.now() });
-        } catch (err) {
-          if (err instanceof StintError && err.code === 'STINT_QUERY_TIMEOUT')
-            throw new HttpError(503, 'query_timeout', queryTimedOut(config.queryTimeoutMs));
-          throw err;
-        }
-      },
-    };
-  };
-  // Every route that reads (GET and its HEAD) gives its slot back when its handler is done.
+  // Reads take a slot of their site at their first query and stop at query_timeout; every
+  // route that reads gives its slot back when its handler is done (read-limits.ts).
+  const reads = createSiteReads(config, (code, message) => new HttpError(503, code, message));
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/api/v1/')) {
-      const handler = route.handler;
-      route.handler = async function (this: FastifyInstance, req, reply) {
-        try {
-          return await handler.call(this, req, reply);
-        } finally {
-          void readSlots.get(req)?.entered.then((e) => e.ok && e.release());
-        }
-      };
-    }
+    if (route.url.startsWith('/api/v1/')) route.handler = reads.releasing(route.handler);
   });
   /** The site a read is for, once the principal may read it: 403 otherwise, 404 if there is no such site. */
   const readSite = async (
@@ -679,7 +627,7 @@ export async function createServer(
     const site = registry.site(asked);
     if (site === undefined) throw new HttpError(404, 'no_site', `No site named "${asked}"`);
     const opened = await siteStore(site);
-    return { ...opened, store: limitedStore(req, opened.store, site.name, who.id), who };
+    return { ...opened, store: reads.limited(req, opened.store, site.name, who.id), who };
   };
 
   for (const def of ANALYSES) {
@@ -905,12 +853,6 @@ type IngestCredential =
   | { readonly kind: 'write'; readonly site: Site }
   | { readonly kind: 'admin'; readonly id: string }
   | { readonly kind: 'public'; readonly site: Site };
-
-const seconds = (ms: number): string => (ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`);
-const tooManyReads = (config: ServerConfig): string =>
-  `This site is answering ${config.maxConcurrentReads} reads and ${config.maxQueuedReads} more wait (the server's max_concurrent_reads and max_queued_reads); retry shortly`;
-const queryTimedOut = (ms: number): string =>
-  `The read took longer than the server's query_timeout (${seconds(ms)}), its wait for a read slot included, and was stopped; ask for less (a shorter period, fewer funnels) or retry later`;
 
 const bulkNeedsWriteKey = (browserBatchSize: number): string =>
   `The bulk route /api/v1/events/ndjson takes a write key (Authorization: Bearer sk_…) or an admin token, not a site key; from a browser, send up to ${browserBatchSize} events a request to /api/v1/events`;
