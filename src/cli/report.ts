@@ -65,7 +65,7 @@ export function registerReport(program: Command): void {
     .option('--json', 'print the report as one JSON object', false)
     .option(
       '--funnel <steps>',
-      'add a funnel: comma-separated steps (/path, /pattern/*, event:NAME), repeatable',
+      'add a funnel: comma-separated steps (/path, /pattern/*, event:NAME), repeatable, at most 10',
       (value: string, previous: string[]) => [...previous, value],
       [],
     )
@@ -93,6 +93,21 @@ export async function openExistingStore(path: string): Promise<Store> {
     );
   }
   return openDuckDBStore(path);
+}
+
+/** Funnels in one report at most: each is a query over the period's sessions. */
+export const MAX_REPORT_FUNNELS = 10;
+
+/** `--funnel` values (comma-separated steps each) as funnels; more than MAX_REPORT_FUNNELS is refused. */
+export function parseFunnels(texts: readonly string[]): FunnelSpec[] {
+  if (texts.length > MAX_REPORT_FUNNELS) {
+    throw new StintError(
+      'STINT_BAD_FLAG',
+      `A report has at most ${MAX_REPORT_FUNNELS} funnels (--funnel), got ${texts.length}`,
+      'Leave out funnels, or ask for the others in a second report',
+    );
+  }
+  return texts.map((steps) => ({ steps: parseSteps(steps.split(',')) }));
 }
 
 /** The report as `stint report --json` prints it (docs/store.md, "Report JSON"). */
@@ -139,7 +154,7 @@ async function runReport(flags: ReportFlags): Promise<void> {
   if (flags.html !== undefined) assertWritable(flags.html, '--html');
   const store = await openExistingStore(flags.db);
   try {
-    const funnels = (flags.funnel ?? []).map((steps) => ({ steps: parseSteps(steps.split(',')) }));
+    const funnels = parseFunnels(flags.funnel ?? []);
     const report = await buildReport(store, options, interval, funnels);
     if (flags.html !== undefined) {
       await writeFile(flags.html, renderHtmlReport(report, `stint report: ${basename(flags.db)}`));

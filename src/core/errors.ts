@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   STINT_REGISTRY_UNREADABLE: { exit: 2 },
   STINT_REGISTRY_LOCKED: { exit: 2 },
   STINT_BAD_CONFIG: { exit: 1 },
+  STINT_QUERY_TIMEOUT: { exit: 2 },
 } as const;
 
 export type StintErrorCode = keyof typeof ERROR_CODES;

@@ -23,12 +23,11 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import secureJson from 'secure-json-parse';
-import { parseSteps } from '../analysis/funnel.ts';
 import { parseQueryOptions } from '../analysis/query-options.ts';
 import { listSessions, sessionJourney } from '../analysis/sessions.ts';
 import { ANALYSES, type AnalysisFlags, analysisOptions } from '../cli/analyses.ts';
 import { wholeNumber } from '../cli/flag-values.ts';
-import { buildReport, parseInterval } from '../cli/report.ts';
+import { buildReport, parseFunnels, parseInterval } from '../cli/report.ts';
 import { StintError } from '../core/errors.ts';
 import type { StintEvent } from '../core/event.ts';
 import { createRules } from '../core/rules.ts';
@@ -37,12 +36,15 @@ import type { ServerConfig } from './config.ts';
 import { DiskFullError } from './disk-full.ts';
 import { registerEraseRoutes } from './erase-routes.ts';
 import { createErasureMetrics } from './erasure-metrics.ts';
+import { type Budget, createEventBudgets, type Refusal } from './event-limits.ts';
 import { createMetrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
+import { createSiteReads } from './read-limits.ts';
 import { mayRead, openRegistry, type Principal, type Registry, type Site } from './registry.ts';
 import { applyRetention, startRetention } from './retention.ts';
 import { openSalts } from './salts.ts';
 import { openSiteStore, type SiteStore } from './site-store.ts';
+import { capConnections, connectionOptions } from './timeouts.ts';
 import { liveEventsFor, visitorRefusal } from './visitor-scope.ts';
 import { openSiteWriter, type SiteWriter, WriterBusyError } from './writer.ts';
 
@@ -112,6 +114,7 @@ export async function createServer(
       opening = (async () => {
         const storeOpening = openSiteStore(join(config.data, 'sites', `${site.name}.duckdb`), {
           ...(config.storeMemory === undefined ? {} : { memoryLimit: config.storeMemory }),
+          readConnections: config.maxConcurrentReads,
         });
         storesOpening.set(site.name, storeOpening);
         const store = await storeOpening;
@@ -212,7 +215,10 @@ export async function createServer(
     logController: new LogController({
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
     }),
+    // Slow and idle connections are closed, and their number is capped (timeouts.ts).
+    ...connectionOptions(config),
   });
+  capConnections(app.server, config);
 
   // Bodies: UTF-8 checked, JSON parsed without prototype poisoning; NDJSON split into lines.
   app.removeAllContentTypeParsers();
@@ -342,36 +348,15 @@ export async function createServer(
   // ---- collector ------------------------------------------------------------------------
 
   /**
-   * The site a write is for, and whether the sender is a server (may set `ip`). `bodySite` is
-   * the body's `site`: beside `events` in a batch, the event's own in a single event (which the
-   * collector checks as it checks each event's).
+   * Who sends events, checked in the routes' onRequest hook: before any byte of the body is
+   * read, so a wrong key costs no parsing. A public key is refused on the bulk route.
    */
-  const ingestSite = (
-    req: FastifyRequest,
-    reply: FastifyReply,
-    form: IngestForm,
-    bodySite: unknown,
-  ): { site: Site; trusted: boolean } => {
+  const ingestCredential = (req: FastifyRequest, reply: FastifyReply, bulk: boolean): IngestCredential => {
     const bearer = bearerOf(req);
-    const query = req.query as Record<string, unknown>;
-    // A key implies its site: a sender naming another one is mistaken, and its events must not
-    // land quietly in the key's site.
-    const sameSite = (site: Site): void => {
-      for (const named of [query.site, form === 'batch' ? bodySite : undefined]) {
-        if (namesAnotherSite(named, site.name))
-          throw new HttpError(
-            400,
-            'site_mismatch',
-            `This key is site "${site.name}"'s, but the request names site ${JSON.stringify(named)}; use that site's key, or leave "site" out`,
-          );
-      }
-    };
     if (bearer?.startsWith('sk_')) {
       const site = registry.siteByWriteKey(bearer);
       if (site === undefined) throw new HttpError(401, 'unauthorized', 'Unknown write key');
-      sameSite(site);
-      limitKey(`sk:${site.name}`, reply);
-      return { site, trusted: true };
+      return { kind: 'write', site };
     }
     if (bearer !== undefined) {
       const who = registry.authenticate(bearer, now(), config.adminToken);
@@ -381,17 +366,9 @@ export async function createServer(
           'unauthorized',
           'Send events with a site key or write key, or an admin token',
         );
-      const name = typeof query.site === 'string' ? query.site : bodySite;
-      const site = typeof name === 'string' ? registry.site(name) : undefined;
-      if (site === undefined)
-        throw new HttpError(
-          400,
-          'no_site',
-          form === 'ndjson' ? 'Name the site: ?site=NAME' : 'Name the site: ?site=NAME or "site" in the body',
-        );
-      limitKey(`admin:${who.id}`, reply);
-      return { site, trusted: true };
+      return { kind: 'admin', id: who.id };
     }
+    const query = req.query as Record<string, unknown>;
     const key = typeof query.key === 'string' ? query.key : headerOf(req, 'x-stint-key');
     if (key === undefined)
       throw new HttpError(
@@ -410,10 +387,95 @@ export async function createServer(
       );
     }
     reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+    if (bulk) throw new HttpError(403, 'write_key_required', bulkNeedsWriteKey(config.browserBatchSize));
+    return { kind: 'public', site };
+  };
+  /** Each event request's credential, from its onRequest hook. */
+  const ingestCredentials = new WeakMap<FastifyRequest, IngestCredential>();
+  const eventBudgets = createEventBudgets(now);
+  /** The event budgets a request of `credential` to `site` takes from (event-limits.ts). */
+  const budgetsOf = (req: FastifyRequest, credential: IngestCredential, site: string): Budget[] => {
+    const key = (bucket: string, from: string): Budget => ({
+      bucket,
+      perMinute: config.eventRateLimitKey,
+      setting: 'event_rate_limit_key',
+      from,
+    });
+    if (credential.kind === 'write') return [key(`sk:${site}`, 'with this write key')];
+    if (credential.kind === 'admin')
+      return [key(`admin:${credential.id}:${site}`, 'with this token for this site')];
+    return [
+      key(`pk:${site}`, "with this site's key, from all its visitors"),
+      {
+        bucket: `ip:${req.ip}`,
+        perMinute: config.eventRateLimitIp,
+        setting: 'event_rate_limit_ip',
+        from: 'from this address',
+      },
+    ];
+  };
+  const refuseEvents = (reply: FastifyReply, refusal: Refusal | undefined): void => {
+    if (refusal === undefined) return;
+    reply.header('retry-after', refusal.retryAfterS);
+    throw new HttpError(429, 'event_rate_limited', refusal.message);
+  };
+  /** The routes' onRequest: the credential, the request limit, and a budget already spent. */
+  const checkSender = (bulk: boolean) => async (req: FastifyRequest, reply: FastifyReply) => {
+    const credential = ingestCredential(req, reply, bulk);
+    ingestCredentials.set(req, credential);
+    const named = queryText(req, 'site');
+    const site = credential.kind === 'admin' ? named : credential.site.name;
+    limitKey(
+      credential.kind === 'write'
+        ? `sk:${credential.site.name}`
+        : credential.kind === 'admin'
+          ? `admin:${credential.id}`
+          : // The public key is in every page: one bucket per site and visitor address, not one per site.
+            `pk:${credential.site.name}:${req.ip}`,
+      reply,
+    );
+    if (site !== undefined) refuseEvents(reply, eventBudgets.spent(budgetsOf(req, credential, site)));
+  };
+
+  /**
+   * The site a write is for, and whether the sender is a server (may set `ip`). `bodySite` is
+   * the body's `site`: beside `events` in a batch, the event's own in a single event (which the
+   * collector checks as it checks each event's).
+   */
+  const ingestSite = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    form: IngestForm,
+    bodySite: unknown,
+  ): { site: Site; trusted: boolean; budgets: Budget[] } => {
+    const credential = ingestCredentials.get(req) ?? ingestCredential(req, reply, form === 'ndjson');
+    const query = req.query as Record<string, unknown>;
+    // A key implies its site: a sender naming another one is mistaken, and its events must not
+    // land quietly in the key's site.
+    const sameSite = (site: Site): void => {
+      for (const named of [query.site, form === 'batch' ? bodySite : undefined]) {
+        if (namesAnotherSite(named, site.name))
+          throw new HttpError(
+            400,
+            'site_mismatch',
+            `This key is site "${site.name}"'s, but the request names site ${JSON.stringify(named)}; use that site's key, or leave "site" out`,
+          );
+      }
+    };
+    if (credential.kind === 'admin') {
+      const name = typeof query.site === 'string' ? query.site : bodySite;
+      const site = typeof name === 'string' ? registry.site(name) : undefined;
+      if (site === undefined)
+        throw new HttpError(
+          400,
+          'no_site',
+          form === 'ndjson' ? 'Name the site: ?site=NAME' : 'Name the site: ?site=NAME or "site" in the body',
+        );
+      return { site, trusted: true, budgets: budgetsOf(req, credential, site.name) };
+    }
+    const { site } = credential;
     sameSite(site);
-    // The public key is in every page: one bucket per site and visitor address, not one per site.
-    limitKey(`pk:${site.name}:${req.ip}`, reply);
-    return { site, trusted: false };
+    return { site, trusted: credential.kind === 'write', budgets: budgetsOf(req, credential, site.name) };
   };
 
   const ingest = async (
@@ -424,16 +486,22 @@ export async function createServer(
     bodySite?: unknown,
   ) => {
     if (closing) throw new HttpError(503, 'shutting_down', 'The server is shutting down; retry shortly');
-    const { site, trusted } = ingestSite(req, reply, form, bodySite);
+    const { site, trusted, budgets } = ingestSite(req, reply, form, bodySite);
     const ndjson = form === 'ndjson';
-    const most = ndjson ? config.ndjsonBatchSize : config.batchSize;
+    // A browser's requests are small (event-limits.ts); a server's go to the bulk route.
+    const [most, setting] = !trusted
+      ? [config.browserBatchSize, 'browser_batch_size']
+      : ndjson
+        ? [config.ndjsonBatchSize, 'ndjson_batch_size']
+        : [config.batchSize, 'batch_size'];
     if (raw.length > most) {
       throw new HttpError(
         413,
         'batch_too_large',
-        `${raw.length} events in one request; at most ${most} (the server's ${ndjson ? 'ndjson_batch_size' : 'batch_size'})${ndjson ? '' : ': send more at once to /api/v1/events/ndjson'}`,
+        `${raw.length} events in one request; at most ${most} (the server's ${setting})${trusted && !ndjson ? ': send more at once to /api/v1/events/ndjson' : ''}`,
       );
     }
+    refuseEvents(reply, eventBudgets.take(budgets, raw.length));
     const s = await siteStore(site);
     const receivedAtMs = now();
     const ctx = {
@@ -502,7 +570,7 @@ export async function createServer(
     return reply.code(rejected.length > 0 && events.length === 0 && bots === 0 ? 400 : 200).send(answer);
   };
 
-  app.post('/api/v1/events', async (req, reply) => {
+  app.post('/api/v1/events', { onRequest: checkSender(false) }, async (req, reply) => {
     const body = req.body as { ndjson?: unknown; events?: unknown; site?: unknown } | unknown[] | null;
     if (body === null || typeof body !== 'object' || Array.isArray(body) || 'ndjson' in body) {
       throw new HttpError(
@@ -518,7 +586,8 @@ export async function createServer(
     }
     return ingest(req, reply, [body], 'single', body.site);
   });
-  app.post('/api/v1/events/ndjson', { bodyLimit: config.ndjsonBodyLimit }, async (req, reply) => {
+  const bulk = { bodyLimit: config.ndjsonBodyLimit, onRequest: checkSender(true) };
+  app.post('/api/v1/events/ndjson', bulk, async (req, reply) => {
     const body = req.body as { ndjson?: string[] } | null;
     if (body === null || typeof body !== 'object' || !Array.isArray(body.ndjson)) {
       throw new HttpError(415, 'bad_content_type', 'Send NDJSON with Content-Type: application/x-ndjson');
@@ -569,6 +638,12 @@ export async function createServer(
     limitKey(`${who.kind}:${who.id}`, reply);
     return who;
   };
+  // Reads take a slot of their site at their first query and stop at query_timeout; every
+  // route that reads gives its slot back when its handler is done (read-limits.ts).
+  const reads = createSiteReads(config, (code, message) => new HttpError(503, code, message));
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/v1/')) route.handler = reads.releasing(route.handler);
+  });
   /** The site a read is for, once the principal may read it: 403 otherwise, 404 if there is no such site. */
   const readSite = async (
     req: FastifyRequest,
@@ -582,7 +657,8 @@ export async function createServer(
     if (site === undefined) throw new HttpError(404, 'no_site', `No site named "${asked}"`);
     const refusal = visitorRefusal(who, req.url.split('?')[0]!, req.query);
     if (refusal !== undefined) throw new HttpError(403, 'visitors_not_shared', refusal);
-    return { ...(await siteStore(site)), who };
+    const opened = await siteStore(site);
+    return { ...opened, store: reads.limited(req, opened.store, site.name, who.id), who };
   };
 
   for (const def of ANALYSES) {
@@ -607,9 +683,7 @@ export async function createServer(
     const options = parseQueryOptions(flags);
     const interval = parseInterval(flags.interval as string | undefined);
     // As `stint report --funnel`: each `funnel` is one funnel's comma-separated steps.
-    const funnels = ((flags.funnel as string[] | undefined) ?? []).map((steps) => ({
-      steps: parseSteps(steps.split(',')),
-    }));
+    const funnels = parseFunnels((flags.funnel as string[] | undefined) ?? []);
     return buildReport(store, options, interval, funnels);
   });
   app.get('/api/v1/sessions', async (req, reply) => {
@@ -860,6 +934,15 @@ export async function createServer(
 
 /** How a request holds its events: one object, `{"events": [...]}`, or NDJSON lines. */
 type IngestForm = 'single' | 'batch' | 'ndjson';
+
+/** Who sends events: a site's write key, an admin token (any site), or a site's public key. */
+type IngestCredential =
+  | { readonly kind: 'write'; readonly site: Site }
+  | { readonly kind: 'admin'; readonly id: string }
+  | { readonly kind: 'public'; readonly site: Site };
+
+const bulkNeedsWriteKey = (browserBatchSize: number): string =>
+  `The bulk route /api/v1/events/ndjson takes a write key (Authorization: Bearer sk_…) or an admin token, not a site key; from a browser, send up to ${browserBatchSize} events a request to /api/v1/events`;
 
 /** JSON, refusing prototype poisoning (`__proto__`, `constructor.prototype`). */
 const parseJson = (text: string): unknown =>

@@ -29,6 +29,23 @@ export interface ServerConfig {
   readonly rateLimitIp: number;
   /** Requests per minute per ingest key or token; 0 turns the limit off. */
   readonly rateLimitKey: number;
+  // ---- resource guards (docs/operations.md, "Limits") ----
+  /** Events per request at most with a public key (a browser). */
+  readonly browserBatchSize: number;
+  /** Events per minute per key (a site's public key as a whole, a write key, an admin token per site); 0: off. */
+  readonly eventRateLimitKey: number;
+  /** Events per minute per client address with public keys; 0: off. */
+  readonly eventRateLimitIp: number;
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  /** Open connections at most; undefined: from the process's open-file limit (timeouts.ts). */
+  readonly maxConnections: number | undefined;
+  /** How long a read request's queries may take, its wait for a read slot included. */
+  readonly queryTimeoutMs: number;
+  /** Reads of one site running at once, and waiting beyond them, at most. */
+  readonly maxConcurrentReads: number;
+  readonly maxQueuedReads: number;
   /** false, a number of proxy hops in front, or the proxies' addresses. */
   readonly trustProxy: false | number | string[];
   readonly logLevel: string;
@@ -205,6 +222,89 @@ export const SETTINGS = [
     parse: whole(0, 1e9),
     fallback: 60_000,
     about: 'requests per minute per ingest key or token (0: off)',
+  },
+  // ---- resource guards (docs/operations.md, "Limits") ----
+  {
+    key: 'browserBatchSize',
+    file: 'browser_batch_size',
+    env: 'STINT_BROWSER_BATCH_SIZE',
+    parse: whole(1, 100_000),
+    fallback: 50,
+    about:
+      'events in one request at most with a public key (a browser); the NDJSON route takes write keys only',
+  },
+  {
+    key: 'eventRateLimitKey',
+    file: 'event_rate_limit_key',
+    env: 'STINT_EVENT_RATE_LIMIT_KEY',
+    parse: whole(0, 1e9),
+    fallback: 1_200_000,
+    about:
+      "events per minute per key: a site's public key (all its visitors together), a write key, an admin token per site (0: off)",
+  },
+  {
+    key: 'eventRateLimitIp',
+    file: 'event_rate_limit_ip',
+    env: 'STINT_EVENT_RATE_LIMIT_IP',
+    parse: whole(0, 1e9),
+    fallback: 6000,
+    about: 'events per minute per client address sent with public keys (0: off)',
+  },
+  {
+    key: 'headersTimeoutMs',
+    file: 'headers_timeout',
+    env: 'STINT_HEADERS_TIMEOUT',
+    parse: delay,
+    fallback: 10_000,
+    about: "how long a connection may take to send a request's headers",
+  },
+  {
+    key: 'requestTimeoutMs',
+    file: 'request_timeout',
+    env: 'STINT_REQUEST_TIMEOUT',
+    parse: delay,
+    fallback: 30_000,
+    about: 'how long a connection may take to send a whole request, body included',
+  },
+  {
+    key: 'keepAliveTimeoutMs',
+    file: 'keep_alive_timeout',
+    env: 'STINT_KEEP_ALIVE_TIMEOUT',
+    parse: delay,
+    fallback: 72_000,
+    about: 'how long an idle keep-alive connection stays open between requests',
+  },
+  {
+    key: 'maxConnections',
+    file: 'max_connections',
+    env: 'STINT_MAX_CONNECTIONS',
+    parse: whole(1, 1_000_000),
+    fallback: undefined,
+    about: "open connections at most (default: half the process's open-file limit, at most 10000)",
+  },
+  {
+    key: 'queryTimeoutMs',
+    file: 'query_timeout',
+    env: 'STINT_QUERY_TIMEOUT',
+    parse: delay,
+    fallback: 30_000,
+    about: "how long a read request's queries may take, waiting for a read slot included (503 past it)",
+  },
+  {
+    key: 'maxConcurrentReads',
+    file: 'max_concurrent_reads',
+    env: 'STINT_MAX_CONCURRENT_READS',
+    parse: whole(1, 64),
+    fallback: 4,
+    about: 'read requests of one site answered at once',
+  },
+  {
+    key: 'maxQueuedReads',
+    file: 'max_queued_reads',
+    env: 'STINT_MAX_QUEUED_READS',
+    parse: whole(0, 10_000),
+    fallback: 16,
+    about: 'read requests of one site waiting for a slot at most; past it, 503 with Retry-After',
   },
   {
     key: 'maxPastMs',

@@ -31,7 +31,7 @@ const STATUS: Record<number, string> = {
   413: 'body or batch too large',
   415: 'wrong content type',
   429: 'rate limited; see Retry-After',
-  503: 'shutting down or the store is unavailable; retry after Retry-After',
+  503: 'shutting down, the store is unavailable, or the site is busy with reads (too_many_reads, query_timeout); retry after Retry-After',
 };
 const param = (name: string, description: string, required = false) => ({
   name,
@@ -53,7 +53,7 @@ const READ = {
   security: [{ bearer: [] }, { accessToken: [] }],
   responses: {
     200: { description: 'the result, as the CLI prints with --json' },
-    ...errors(400, 401, 403, 404, 429),
+    ...errors(400, 401, 403, 404, 429, 503),
   },
 };
 
@@ -142,8 +142,9 @@ export function openApiDocument(analyses: readonly DocumentedAnalysis[]) {
       },
       '/api/v1/events/ndjson': {
         post: {
-          summary: 'store events, one JSON object a line',
+          summary: 'store events, one JSON object a line (write keys and admin tokens only)',
           ...ingest(['application/x-ndjson', 'application/jsonl'], { type: 'string' }),
+          security: [{ bearer: [] }],
         },
       },
       '/api/v1/report': {

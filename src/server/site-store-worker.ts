@@ -12,7 +12,7 @@ import type { Call, Reply, SiteStoreOptions } from './site-store.ts';
 import { localWriterStore } from './writer.ts';
 
 const port = parentPort!;
-const { path, memoryLimit } = workerData as SiteStoreOptions & { path: string };
+const { path, memoryLimit, readConnections } = workerData as SiteStoreOptions & { path: string };
 const post = (reply: Reply): void => port.postMessage(reply);
 const failure = (err: unknown): Reply['error'] =>
   err instanceof StintError
@@ -21,7 +21,10 @@ const failure = (err: unknown): Reply['error'] =>
 
 let store: Store;
 try {
-  store = await openDuckDBStore(path, memoryLimit === undefined ? {} : { memoryLimit });
+  store = await openDuckDBStore(path, {
+    ...(memoryLimit === undefined ? {} : { memoryLimit }),
+    ...(readConnections === undefined ? {} : { readConnections }),
+  });
   post({ id: 0, value: null });
 } catch (err) {
   post({ id: 0, error: failure(err) });
@@ -44,7 +47,8 @@ const answers = {
       port.postMessage({ id, chunk: pairs } satisfies Reply, [pairs.buffer as ArrayBuffer]),
     ),
   storedEventIds: async ([ids]) => [...(await store.storedEventIds(ids as string[]))],
-  query: ([q]) => store.query(q as Parameters<Store['query']>[0]),
+  query: ([q, options]) =>
+    store.query(q as Parameters<Store['query']>[0], options as Parameters<Store['query']>[1]),
   ensureRules: ([rules]) => writer.ensureRules(rules as Parameters<typeof writer.ensureRules>[0]),
   storeLogged: (args) => writer.storeLogged(...(args as Parameters<typeof writer.storeLogged>)),
   erase: ([sel, record]) =>

@@ -21,12 +21,14 @@ import type { CompiledQuery } from '../analysis/sql.ts';
 import { StintError, type StintErrorCode } from '../core/errors.ts';
 import type { SessionRules } from '../core/rules.ts';
 import type { Deleted, EventSelection } from '../store/erase.ts';
-import type { ErasureRecord, ImportRecord, Store, StoredRules } from '../store/store.ts';
+import type { ErasureRecord, ImportRecord, QueryOptions, Store, StoredRules } from '../store/store.ts';
 import type { SetAside, WriterStore } from './writer.ts';
 
 export interface SiteStoreOptions {
   /** DuckDB's memory_limit for the store, e.g. '1GB'. */
   readonly memoryLimit?: string | undefined;
+  /** Queries that may run at once, each on a DuckDB connection of its own (default 1). */
+  readonly readConnections?: number | undefined;
 }
 
 /** `onStart`: called with each worker started (the first, and one after a crash); for tests. */
@@ -99,7 +101,7 @@ export async function openSiteStore(
   /** The worker, once it has the store open; a new one after a crash. */
   const start = (): Promise<Worker> => {
     const w = new Worker(new URL('./site-store-worker.mjs', import.meta.url), {
-      workerData: { path, memoryLimit: options.memoryLimit },
+      workerData: { path, memoryLimit: options.memoryLimit, readConnections: options.readConnections },
     });
     const settled = (id: number): void => {
       waiting.delete(id);
@@ -182,7 +184,8 @@ export async function openSiteStore(
     eachEventId: (each) => call<void>('eachEventId', [], each),
     eachEventIdHash: (each) => call<void>('eachEventIdHash', [], each),
     storedEventIds: async (ids) => new Set(await call<string[]>('storedEventIds', [ids])),
-    query: (q: CompiledQuery) => call<Record<string, unknown>[]>('query', [q]),
+    query: (q: CompiledQuery, options?: QueryOptions) =>
+      call<Record<string, unknown>[]>('query', options === undefined ? [q] : [q, options]),
     ensureRules: (rules: SessionRules) => call<StoredRules>('ensureRules', [rules]),
     // A batch's lines (megabytes) move to the worker instead of being copied, when they are an
     // ArrayBuffer of their own: copying 13 MB held the collector up for 60 ms under load.

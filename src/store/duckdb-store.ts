@@ -35,6 +35,7 @@ import { rulesFromJson, rulesToJson } from './rules-json.ts';
 import type {
   ErasureRecord,
   ImportRecord,
+  QueryOptions,
   ReadEvents,
   Store,
   StoredReject,
@@ -121,7 +122,10 @@ const PLACES = 'stint_places';
 const CHECKPOINT_THRESHOLD = '64MB';
 
 /** `memoryLimit`: DuckDB's `memory_limit` for this store (e.g. '1GB'); its default is 80 % of RAM. */
-export async function openDuckDBStore(path: string, options: { memoryLimit?: string } = {}): Promise<Store> {
+export async function openDuckDBStore(
+  path: string,
+  options: { memoryLimit?: string; readConnections?: number } = {},
+): Promise<Store> {
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(path, {
@@ -171,7 +175,7 @@ export async function openDuckDBStore(path: string, options: { memoryLimit?: str
     instance.closeSync();
     throw err;
   }
-  return new DuckDBStore(path, instance, connection);
+  return new DuckDBStore(path, instance, connection, options.readConnections);
 }
 
 /** Version 1 → 2: each identity gets a number (`identities`), kept on its sessions (`identity_no`). */
@@ -239,25 +243,74 @@ async function rowObjects(
 const IMPORT_FIELDS = `path, fingerprint, bytes, imported_at AS "importedAtMs", rows, accepted, duplicates,
   rejected, left_out AS "leftOut", rules_version AS "rulesVersion"`;
 
-/** A connection made when first needed, and the chain that runs its reads one after another. */
+/**
+ * Read connections, made when first needed, at most `size` of them: a read runs on a free one,
+ * or waits (first come, first served) until one is free. With one, reads run one after another.
+ */
 class ReadLane {
-  #connecting: Promise<DuckDBConnection> | undefined;
-  #connection: DuckDBConnection | undefined;
-  #chain: Promise<unknown> = Promise.resolve();
+  readonly #all: DuckDBConnection[] = [];
+  readonly #free: DuckDBConnection[] = [];
+  readonly #waiting: ((c: DuckDBConnection) => void)[] = [];
+  #made = 0;
 
-  run<T>(instance: DuckDBInstance, work: (c: DuckDBConnection) => Promise<T>): Promise<T> {
-    this.#connecting ??= instance.connect().then((c) => {
-      this.#connection = c;
+  constructor(readonly size = 1) {}
+
+  async run<T>(instance: DuckDBInstance, work: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    const c = await this.#take(instance);
+    try {
+      return await work(c);
+    } finally {
+      const next = this.#waiting.shift();
+      if (next === undefined) this.#free.push(c);
+      else next(c);
+    }
+  }
+
+  async #take(instance: DuckDBInstance): Promise<DuckDBConnection> {
+    const free = this.#free.pop();
+    if (free !== undefined) return free;
+    if (this.#made >= this.size) return new Promise((resolve) => this.#waiting.push(resolve));
+    this.#made++;
+    try {
+      const c = await instance.connect();
+      this.#all.push(c);
       return c;
-    });
-    const connecting = this.#connecting;
-    const run = this.#chain.then(async () => work(await connecting));
-    this.#chain = run.catch(() => {});
-    return run;
+    } catch (err) {
+      this.#made--;
+      throw err;
+    }
   }
 
   close(): void {
-    this.#connection?.closeSync();
+    for (const c of this.#all) c.closeSync();
+  }
+}
+
+/** Runs `work` on `c`, interrupting it past `timeoutMs` (then it fails with STINT_QUERY_TIMEOUT). */
+async function withinTime<T>(
+  c: DuckDBConnection,
+  timeoutMs: number | undefined,
+  work: () => Promise<T>,
+): Promise<T> {
+  if (timeoutMs === undefined) return work();
+  const timedOut = () =>
+    new StintError(
+      'STINT_QUERY_TIMEOUT',
+      `The query took longer than its time limit (${Math.max(0, Math.round(timeoutMs))} ms) and was stopped`,
+      'Ask for less (a shorter period, fewer funnels), or raise the limit',
+    );
+  if (timeoutMs <= 0) throw timedOut();
+  let fired = false;
+  const timer = setTimeout(() => {
+    fired = true;
+    c.interrupt();
+  }, timeoutMs);
+  try {
+    return await work();
+  } catch (err) {
+    throw fired ? timedOut() : err;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -269,13 +322,17 @@ class DuckDBStore implements Store {
    * interleave with an open transaction: analyses on one lane, the collector's quick checks
    * (`storedEventIds`) on another, so a slow report never holds up a commit.
    */
-  readonly #lanes = { queries: new ReadLane(), checks: new ReadLane() };
+  readonly #lanes: { readonly queries: ReadLane; readonly checks: ReadLane };
 
   constructor(
     readonly path: string,
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
-  ) {}
+    /** Analyses that may run at once, each on a connection of its own. */
+    readConnections = 1,
+  ) {
+    this.#lanes = { queries: new ReadLane(readConnections), checks: new ReadLane() };
+  }
 
   /** Runs `work` on a read connection once the reads before it (in its lane) are done. */
   #reading<T>(work: (c: DuckDBConnection) => Promise<T>, lane: ReadLane = this.#lanes.queries): Promise<T> {
@@ -366,11 +423,17 @@ class DuckDBStore implements Store {
     return new Set(rows.map((r) => String(r.event_id)));
   }
 
-  query(q: CompiledQuery): Promise<Record<string, unknown>[]> {
+  query(q: CompiledQuery, options: QueryOptions = {}): Promise<Record<string, unknown>[]> {
     const params = q.params.map(
       (p): DuckDBValue => (Array.isArray(p) ? listValue(p as DuckDBValue[]) : (p as DuckDBValue)),
     );
-    return this.#read(q.sql, params);
+    // The limit counts the wait for a connection: a deadline, fixed now.
+    const deadline = options.timeoutMs === undefined ? undefined : performance.now() + options.timeoutMs;
+    return this.#reading((c) =>
+      withinTime(c, deadline === undefined ? undefined : deadline - performance.now(), () =>
+        rowObjects(c, q.sql, params),
+      ),
+    );
   }
 
   close(): void {

@@ -146,6 +146,14 @@ export interface ErasureRecord {
   readonly sessions: number;
 }
 
+/**
+ * A query's time limit: past it the query is stopped and fails with STINT_QUERY_TIMEOUT
+ * (0 or less: fails at once, unrun). A query waiting for a read connection counts its wait.
+ */
+export interface QueryOptions {
+  readonly timeoutMs?: number | undefined;
+}
+
 export interface Store {
   readonly dialect: Dialect;
   readonly path: string;
@@ -161,6 +169,6 @@ export interface Store {
   /** Which of these event_ids are stored. */
   storedEventIds(ids: readonly string[]): Promise<Set<string>>;
   /** Runs a compiled analysis query; rows as plain objects. */
-  query(q: CompiledQuery): Promise<Record<string, unknown>[]>;
+  query(q: CompiledQuery, options?: QueryOptions): Promise<Record<string, unknown>[]>;
   close(): void;
 }
