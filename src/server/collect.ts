@@ -126,7 +126,9 @@ export function createCollector(options: CollectorOptions): (raw: unknown, ctx: 
       }
     }
     const ua =
-      typeof record.user_agent === 'string' && record.user_agent !== '' ? record.user_agent : ctx.userAgent;
+      typeof record.user_agent === 'string' && record.user_agent !== ''
+        ? record.user_agent
+        : headerText(ctx.userAgent, MAX_USER_AGENT);
     if (isBotAgent(ua)) return { kind: 'bot' };
     record.user_agent = ua;
     if (empty(record.anonymous_id) && empty(record.user_id))
@@ -166,6 +168,19 @@ const ajvLogger = {
   },
   error: console.error,
 };
+
+/** The bound of the `user_agent` field, which the request's User-Agent header gets too. */
+const MAX_USER_AGENT = EVENT_SCHEMA.properties.user_agent.maxLength;
+
+/**
+ * A header's text within a field's bound: cut, not refused, since a browser cannot choose its
+ * own header (a surrogate pair at the cut is left out whole).
+ */
+export function headerText(header: string, maxLength: number): string {
+  if (header.length <= maxLength) return header;
+  const end = /[\uD800-\uDBFF]/.test(header.charAt(maxLength - 1)) ? maxLength - 1 : maxLength;
+  return header.slice(0, end);
+}
 
 const empty = (v: unknown): boolean => v === undefined || v === null || v === '';
 
