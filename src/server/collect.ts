@@ -44,7 +44,11 @@ export const EVENT_SCHEMA = {
     session_id: text(256),
     timezone: text(64),
     user_agent: text(1024),
-    value: { anyOf: [{ type: 'number', minimum: -1e12, maximum: 1e12 }, text(32)] },
+    value: {
+      description:
+        'A decimal number from -1e12 to 1e12, as a JSON number or a string such as "12.50"; anything else (hex, Infinity, spaces, a larger number) refuses the event with bad_value',
+      anyOf: [{ type: 'number' }, text(32)],
+    },
     event_id: text(128),
     ip: { type: 'string', maxLength: 45 },
     properties: {
@@ -136,6 +140,13 @@ export function createCollector(options: CollectorOptions): (raw: unknown, ctx: 
     if (empty(record.event_id)) record.event_id = randomUUID();
     if (record.timestamp === undefined || record.timestamp === null || record.timestamp === '')
       record.timestamp = ctx.receivedAtMs;
+    // A file's value may be padded (a column of numbers); a sender's is exactly a number.
+    if (typeof record.value === 'string' && record.value !== record.value.trim())
+      return {
+        kind: 'rejected',
+        code: 'bad_value',
+        message: `value ${JSON.stringify(record.value)} is not a decimal number from -1e12 to 1e12 (no spaces)`,
+      };
     const result = normalize(record);
     if (!result.ok) return { kind: 'rejected', code: result.reason, message: result.detail };
     let event = result.event;
