@@ -213,6 +213,7 @@ export async function createServer(
       try {
         return parseJson(text);
       } catch (err) {
+        if (isForbiddenName(err)) throw new HttpError(400, 'forbidden_name', FORBIDDEN_NAME);
         throw new HttpError(
           400,
           'invalid_json',
@@ -499,7 +500,8 @@ export async function createServer(
       if (line.trim() === '') continue;
       try {
         raw.push(parseJson(line));
-      } catch {
+      } catch (err) {
+        if (isForbiddenName(err)) throw new HttpError(400, 'forbidden_name', `Line ${i + 1}: ${FORBIDDEN_NAME}`);
         throw new HttpError(400, 'invalid_json', `Line ${i + 1} is not valid JSON`);
       }
     }
@@ -777,6 +779,12 @@ type IngestForm = 'single' | 'batch' | 'ndjson';
 /** JSON, refusing prototype poisoning (`__proto__`, `constructor.prototype`). */
 const parseJson = (text: string): unknown =>
   secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+
+/** Whether parseJson refused a name that would reach an object's prototype. */
+const isForbiddenName = (err: unknown): boolean =>
+  err instanceof SyntaxError && err.message === 'Object contains forbidden prototype property';
+const FORBIDDEN_NAME =
+  'The body holds a field named "__proto__" (or a "constructor" object with a "prototype"), which stint does not take: rename it (every other name is stored as it is)';
 
 const MAX_LIVE_STREAMS = 20;
 

@@ -126,7 +126,8 @@ export function createCollector(options: CollectorOptions): (raw: unknown, ctx: 
             code: 'invalid',
             message: `properties.${k} is a field of its own: send it beside "properties"`,
           };
-        if (!(k in record)) record[k] = v;
+        // Own names only: `constructor` or `toString` is in every object, and is a property too.
+        if (!Object.hasOwn(record, k)) record[k] = v;
       }
     }
     const ua =
