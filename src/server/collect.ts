@@ -8,7 +8,7 @@
  * - assigns an event_id when there is none, so a retry of a stored event is recognised;
  * - takes the receive time when there is no timestamp, and clamps a timestamp too far in the
  *   future (or, from a browser, too far in the past) to the receive time, keeping the original
- *   in the property `stint_clamped_from`; a timestamp before 1970 is refused.
+ *   in the property `stint_clamped_from`; a timestamp before `minTimestampMs` is refused.
  *
  *   const collect = createCollector({ maxFutureMs: 300_000, maxPastMs: 7 * 86_400_000 });
  *   collect({ url: '/pricing' }, { site: 'shop', ip, userAgent, receivedAtMs, visitorId })
@@ -85,6 +85,8 @@ export interface CollectorOptions {
   readonly maxFutureMs: number;
   /** From a browser (not a server-side sender), a timestamp earlier than receive time - this is clamped too. */
   readonly maxPastMs: number;
+  /** A timestamp earlier than this is refused, from any sender (default 2000-01-01). */
+  readonly minTimestampMs?: number | undefined;
   readonly sessionKey?: string | undefined;
 }
 
@@ -95,6 +97,7 @@ export function createCollector(options: CollectorOptions): (raw: unknown, ctx: 
   const ajv = new Ajv({ allErrors: false, strict: true, unicode: false, logger: ajvLogger });
   const validate = ajv.compile(EVENT_SCHEMA);
   const normalize = createNormalizer({ sessionKey: options.sessionKey });
+  const minTimestampMs = options.minTimestampMs ?? Date.UTC(2000, 0, 1);
   return (raw, ctx) => {
     // Field names match in any case (as in files): settle each on its lower-case name first, so
     // that the schema's bounds and everything below hold for `URL` or `Event_ID` too.
@@ -151,11 +154,11 @@ export function createCollector(options: CollectorOptions): (raw: unknown, ctx: 
     const result = normalize(record);
     if (!result.ok) return { kind: 'rejected', code: result.reason, message: result.detail };
     let event = result.event;
-    if (event.tsMs < 0) {
+    if (event.tsMs < minTimestampMs) {
       return {
         kind: 'rejected',
         code: 'bad_timestamp',
-        message: `${new Date(event.tsMs).toISOString()} is before 1970`,
+        message: `${new Date(event.tsMs).toISOString()} is before ${new Date(minTimestampMs).toISOString()}, the server's min_timestamp`,
       };
     }
     // A browser's clock can be anything: too far ahead, or (from a page, not a server) too far behind.
