@@ -87,7 +87,11 @@ describe('answer headers', () => {
       const res = await t.app.inject({
         method: 'POST',
         url: `/api/v1/events?key=${t.sites.shop.publicKey}`,
-        headers: { origin: 'https://shop.example', 'content-type': 'text/plain', 'content-encoding': encoding },
+        headers: {
+          origin: 'https://shop.example',
+          'content-type': 'text/plain',
+          'content-encoding': encoding,
+        },
         payload: body,
       });
       expect(res.statusCode).toBe(415);

@@ -29,8 +29,7 @@ describe('min_timestamp', () => {
         {
           index: 0,
           code: 'bad_timestamp',
-          message:
-            "1970-01-01T00:00:00.000Z is before 2000-01-01T00:00:00.000Z, the server's min_timestamp",
+          message: "1970-01-01T00:00:00.000Z is before 2000-01-01T00:00:00.000Z, the server's min_timestamp",
         },
         { index: 1, code: 'bad_timestamp' },
       ],
@@ -39,7 +38,9 @@ describe('min_timestamp', () => {
 
   it('is a setting: a date or an ISO time, from the environment or the file', async () => {
     expect(resolveConfig({}, {}).minTimestampMs).toBe(Date.UTC(2000, 0, 1));
-    expect(resolveConfig({}, { STINT_MIN_TIMESTAMP: '2020-06-01' }).minTimestampMs).toBe(Date.UTC(2020, 5, 1));
+    expect(resolveConfig({}, { STINT_MIN_TIMESTAMP: '2020-06-01' }).minTimestampMs).toBe(
+      Date.UTC(2020, 5, 1),
+    );
     expect(resolveConfig({}, { STINT_MIN_TIMESTAMP: '2020-06-01T00:00:00+02:00' }).minTimestampMs).toBe(
       Date.UTC(2020, 4, 31, 22),
     );

@@ -758,7 +758,11 @@ describe('hostile bodies', () => {
     }
     for (const body of poisoned) {
       const lines = `${JSON.stringify(event(8))}\n${body}\n`;
-      expectError(await send(t, lines, 'application/x-ndjson', '/api/v1/events/ndjson'), 400, 'forbidden_name');
+      expectError(
+        await send(t, lines, 'application/x-ndjson', '/api/v1/events/ndjson'),
+        400,
+        'forbidden_name',
+      );
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 

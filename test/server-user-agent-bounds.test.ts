@@ -54,7 +54,9 @@ describe('user agent bounds', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({
       accepted: 1,
-      rejected: [{ index: 0, code: 'invalid', message: 'user_agent must NOT have more than 1024 characters' }],
+      rejected: [
+        { index: 0, code: 'invalid', message: 'user_agent must NOT have more than 1024 characters' },
+      ],
     });
     expect(await storedAgentLengths(t)).toEqual([1024]);
   });

@@ -10,7 +10,22 @@ import { closeServers, startTestServer } from './helpers/server.ts';
 afterEach(closeServers);
 
 /** Refused by the collector and in files alike. */
-const BAD = ['1.7e308', '0x10', 'Infinity', '-Infinity', 'NaN', '1e13', '-1000000000001', '1_000', '0b11', '+', '.', '1e', '١٢', '  '];
+const BAD = [
+  '1.7e308',
+  '0x10',
+  'Infinity',
+  '-Infinity',
+  'NaN',
+  '1e13',
+  '-1000000000001',
+  '1_000',
+  '0b11',
+  '+',
+  '.',
+  '1e',
+  '١٢',
+  '  ',
+];
 /** Refused by the collector; in a file, spaces around a value are left out as they are around ids. */
 const PADDED = [' 12 ', '12 ', '\t3'];
 const GOOD: [unknown, number][] = [
@@ -34,7 +49,12 @@ describe('value bounds', () => {
     const day = '2026-11-20';
     const events = [
       { timestamp: `${day}T10:00:00Z`, anonymous_id: 'v', url: '/a', value: '10' },
-      ...[...BAD, ...PADDED].map((value) => ({ timestamp: `${day}T10:01:00Z`, anonymous_id: 'v', url: '/b', value })),
+      ...[...BAD, ...PADDED].map((value) => ({
+        timestamp: `${day}T10:01:00Z`,
+        anonymous_id: 'v',
+        url: '/b',
+        value,
+      })),
       ...[1.7e308, -1.7e308, 1e12 + 1].map((value) => ({
         timestamp: `${day}T10:02:00Z`,
         anonymous_id: 'v',
@@ -45,7 +65,10 @@ describe('value bounds', () => {
     ];
     const res = await t.post({ events });
     expect(res.statusCode).toBe(200);
-    const body = res.json() as { accepted: number; rejected: { index: number; code: string; message: string }[] };
+    const body = res.json() as {
+      accepted: number;
+      rejected: { index: number; code: string; message: string }[];
+    };
     expect(body.accepted).toBe(2);
     expect(body.rejected.map((r) => r.index)).toEqual(events.slice(1, -1).map((_, i) => i + 1));
     for (const r of body.rejected) {
@@ -61,7 +84,12 @@ describe('value bounds', () => {
         'content-type': 'application/json',
         'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0',
       },
-      payload: JSON.stringify({ events: [{ url: '/x', value: '1.7e308' }, { url: '/y', value: '1.7e308' }] }),
+      payload: JSON.stringify({
+        events: [
+          { url: '/x', value: '1.7e308' },
+          { url: '/y', value: '1.7e308' },
+        ],
+      }),
     });
     expect(browser.statusCode).toBe(400);
     expect((browser.json() as { rejected: { code: string }[] }).rejected.map((r) => r.code)).toEqual([
@@ -80,9 +108,11 @@ describe('value bounds', () => {
 
   it('reads a file row by the same rule', () => {
     const normalize = createNormalizer();
-    const row = (value: unknown) => normalize({ timestamp: '2026-11-20T10:00:00Z', anonymous_id: 'v', value });
+    const row = (value: unknown) =>
+      normalize({ timestamp: '2026-11-20T10:00:00Z', anonymous_id: 'v', value });
     for (const value of BAD) expect(row(value)).toMatchObject({ ok: false, reason: 'bad_value' });
-    for (const [value, expected] of GOOD) expect(row(value)).toMatchObject({ ok: true, event: { value: expected } });
+    for (const [value, expected] of GOOD)
+      expect(row(value)).toMatchObject({ ok: true, event: { value: expected } });
     expect(PADDED.map((value) => row(value))).toMatchObject([
       { ok: true, event: { value: 12 } },
       { ok: true, event: { value: 12 } },

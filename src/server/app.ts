@@ -524,7 +524,8 @@ export async function createServer(
       try {
         raw.push(parseJson(line));
       } catch (err) {
-        if (isForbiddenName(err)) throw new HttpError(400, 'forbidden_name', `Line ${i + 1}: ${FORBIDDEN_NAME}`);
+        if (isForbiddenName(err))
+          throw new HttpError(400, 'forbidden_name', `Line ${i + 1}: ${FORBIDDEN_NAME}`);
         throw new HttpError(400, 'invalid_json', `Line ${i + 1} is not valid JSON`);
       }
     }
