@@ -152,7 +152,7 @@ function normalizeWithPlan(record: EventInput, plan: KeyPlan, inputTz: string): 
     return {
       ok: false,
       reason: 'bad_value',
-      detail: `value "${String(rawValue)}" is not a decimal number from -1e12 to 1e12`,
+      detail: `value ${typeof rawValue === 'string' ? JSON.stringify(rawValue) : String(rawValue)} is not a decimal number from -1e12 to 1e12`,
     };
   }
   const timezone = text(record, f.timezone).trim();
