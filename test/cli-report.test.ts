@@ -534,7 +534,7 @@ describe('a reader that goes away', () => {
 });
 
 describe('reports that must not fail', () => {
-  it('one event from a wrong clock (1970) widens the period: buckets coarsen instead of failing', () => {
+  it('one event from a wrong clock (1970) stays out of the default period: the last 30 days, by day', () => {
     const dir = tempDir();
     const csv = join(dir, 'o.csv');
     writeFileSync(csv, 'timestamp,anonymous_id,event,url\n0,Z,,/x\n2026-03-10T10:00:00Z,V,,/pricing\n');
@@ -542,9 +542,18 @@ describe('reports that must not fail', () => {
     expect(stint(['import', csv, '--db', db, '-q']).code).toBe(0);
     const r = stint(['report', '--db', db, '--json']);
     expect(r.code).toBe(0);
-    const report = JSON.parse(r.stdout) as { timeseries: { interval: string; rows: unknown[] } };
-    expect(report.timeseries.interval).toBe('week');
-    const text = stint(['report', '--db', db]);
+    const report = JSON.parse(r.stdout) as {
+      range: { from: string; to: string };
+      timeseries: { interval: string; rows: unknown[] };
+    };
+    expect(report.range).toEqual({ from: '2026-02-09T00:00:00.000Z', to: '2026-03-11T00:00:00.000Z' });
+    expect(report.timeseries.interval).toBe('day');
+    expect(report.timeseries.rows).toHaveLength(30);
+    // Asked for, the whole span still works: buckets coarsen instead of failing.
+    const all = stint(['report', '--db', db, '--json', '--from', '1970-01-01', '--to', '2026-03-10']);
+    expect(all.code).toBe(0);
+    expect((JSON.parse(all.stdout) as { timeseries: { interval: string } }).timeseries.interval).toBe('week');
+    const text = stint(['report', '--db', db, '--from', '1970-01-01']);
     expect(text.code).toBe(0);
     const spark = text.stdout.split('\n').find((l) => l.startsWith('sessions per week'))!;
     expect(spark.length).toBeLessThan(200); // the sparkline is folded to the terminal's width

@@ -123,10 +123,19 @@ export async function overview(store: Store, options: QueryOptions): Promise<Ove
   };
 }
 
+/** Without `--from`, the period is at most this many local days, ending with the data's last. */
+export const DEFAULT_PERIOD_DAYS = 30;
+
 /**
- * The period asked for; open ends are taken from the stored sessions: the local day (in the
- * query's zone) of the first start, through the end of the local day of the last start.
- * Undefined when there is nothing to bound them.
+ * The period asked for; open ends are taken from the recent stored sessions. Without either
+ * end, it is the last DEFAULT_PERIOD_DAYS local days (in the query's zone) that end with the day
+ * of the latest session start, or fewer from the first session's day when the data is younger:
+ * one event from a clock at 1970 does not stretch it. With `--from` only, it runs through the
+ * end of the last session's day; with `--to` only, it is the DEFAULT_PERIOD_DAYS days before
+ * it (from the first session's day on). Undefined when there is nothing to bound them.
+ *
+ *   sessions on 2026-03-01 and 2026-11-20 → 2026-10-22 to 2026-11-21 (exclusive)
+ *   sessions on 2026-11-10 and 2026-11-20 → 2026-11-10 to 2026-11-21 (exclusive)
  */
 export async function resolveRange(
   store: Store,
@@ -146,13 +155,15 @@ export async function resolveRange(
   }
   const dayStart = (ms: number, after: number): number =>
     wallTimeToUtcMs((localDayNumber(ms, options.tz) + after) * DAY_MS, options.tz);
-  // When the data lies wholly on the other side of the one end given, the period is one day.
   const first = dayStart(Number(row.first), 0);
-  const fromMs =
-    options.fromMs ?? (options.toMs === undefined || first < options.toMs ? first : options.toMs - DAY_MS);
-  const end = dayStart(Number(row.last), 1);
-  const toMs = options.toMs ?? (end > fromMs ? end : fromMs + DAY_MS);
-  return { fromMs, toMs };
+  if (options.fromMs !== undefined) {
+    const end = dayStart(Number(row.last), 1);
+    return { fromMs: options.fromMs, toMs: end > options.fromMs ? end : options.fromMs + DAY_MS };
+  }
+  const toMs = options.toMs ?? dayStart(Number(row.last), 1);
+  // The window's last day is the one before `toMs`; when the data lies wholly after it, one day.
+  const fromMs = Math.max(first, dayStart(toMs - 1, 1 - DEFAULT_PERIOD_DAYS));
+  return { fromMs: fromMs < toMs ? fromMs : toMs - DAY_MS, toMs };
 }
 
 async function aggregates(

@@ -113,12 +113,23 @@ export function fieldText(v: unknown): string {
   return JSON.stringify(wellFormedValue(v));
 }
 
-/** The `value` field as a number: 0 when absent or '', NaN when it is not a number (blanks included). */
+/** The largest `value` by absolute size: sums of many stay exact to the cent and finite. */
+export const MAX_VALUE = 1e12;
+
+/** A decimal number as text: digits, an optional point and exponent; no hex, Infinity or `_`. */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * The `value` field as a number: 0 when absent or '', NaN when it is not a decimal number within
+ * ±MAX_VALUE ("0x10", "Infinity", "1.7e308", 1e13 and blanks are all NaN). Spaces around it are
+ * left out, as a file's other fields' are (the collector refuses them: collect.ts).
+ */
 export function fieldValue(raw: unknown): number {
-  if (typeof raw === 'number') return raw;
-  if (raw === '') return 0;
-  if (typeof raw === 'string') return raw.trim() === '' ? Number.NaN : Number(raw);
-  return raw === undefined || raw === null ? 0 : Number.NaN;
+  if (raw === undefined || raw === null || raw === '') return 0;
+  const text = typeof raw === 'string' ? raw.trim() : undefined;
+  const n =
+    typeof raw === 'number' ? raw : text !== undefined && DECIMAL.test(text) ? Number(text) : Number.NaN;
+  return Math.abs(n) <= MAX_VALUE ? n : Number.NaN;
 }
 
 function normalizeWithPlan(record: EventInput, plan: KeyPlan, inputTz: string): NormalizeResult {
@@ -138,7 +149,11 @@ function normalizeWithPlan(record: EventInput, plan: KeyPlan, inputTz: string): 
   const rawValue = f.value === undefined ? undefined : record[f.value];
   const value = fieldValue(rawValue);
   if (!Number.isFinite(value)) {
-    return { ok: false, reason: 'bad_value', detail: `value "${String(rawValue)}" is not a number` };
+    return {
+      ok: false,
+      reason: 'bad_value',
+      detail: `value ${typeof rawValue === 'string' ? JSON.stringify(rawValue) : String(rawValue)} is not a decimal number from -1e12 to 1e12`,
+    };
   }
   const timezone = text(record, f.timezone).trim();
   if (timezone !== '' && !isTimeZone(timezone)) {

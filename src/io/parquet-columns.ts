@@ -32,6 +32,7 @@ import {
   type CanonicalField,
   fieldText,
   fieldValue,
+  MAX_VALUE,
   type NormalizeOptions,
   planKeys,
   type RejectReason,
@@ -569,7 +570,7 @@ async function load(
         let reason: RejectReason | undefined;
         if (ms === undefined) reason = 'bad_timestamp';
         else if (anon === 0 && user === 0) reason = 'no_identity';
-        else if (!Number.isFinite(value)) reason = 'bad_value';
+        else if (!(Math.abs(value) <= MAX_VALUE)) reason = 'bad_value';
         else if (badZone[attr] === 1) reason = 'bad_timezone';
         if (reason !== undefined) {
           result.rejected.push({ line, reason });

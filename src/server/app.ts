@@ -31,6 +31,7 @@ import { buildReport, parseFunnels, parseInterval } from '../cli/report.ts';
 import { StintError } from '../core/errors.ts';
 import type { StintEvent } from '../core/event.ts';
 import { createRules } from '../core/rules.ts';
+import { answerClientError } from './client-errors.ts';
 import { type CollectContext, type Collected, createCollector, namesAnotherSite } from './collect.ts';
 import type { ServerConfig } from './config.ts';
 import { DiskFullError } from './disk-full.ts';
@@ -98,7 +99,11 @@ export async function createServer(
     ]),
   );
   const rules = createRules({ timeoutMs: config.timeoutMs, goals: config.goals });
-  const collect = createCollector({ maxFutureMs: config.maxFutureMs, maxPastMs: config.maxPastMs });
+  const collect = createCollector({
+    maxFutureMs: config.maxFutureMs,
+    maxPastMs: config.maxPastMs,
+    minTimestampMs: config.minTimestampMs,
+  });
   let closing = false;
   const live = new Set<() => void>();
   /** Open live streams per credential. */
@@ -211,6 +216,8 @@ export async function createServer(
           )(config.trustProxy)
         : config.trustProxy,
     return503OnClosing: true,
+    // Node's own refusals (431, a request that is no HTTP) in the API's error shape.
+    clientErrorHandler: answerClientError,
     // One line per request only at debug: a busy collector would log more than it stores.
     logController: new LogController({
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
@@ -239,6 +246,7 @@ export async function createServer(
       try {
         return parseJson(text);
       } catch (err) {
+        if (isForbiddenName(err)) throw new HttpError(400, 'forbidden_name', FORBIDDEN_NAME);
         throw new HttpError(
           400,
           'invalid_json',
@@ -253,8 +261,24 @@ export async function createServer(
     textParser((text) => ({ ndjson: text.split('\n') })),
   );
 
-  // While closing, every answer ends its connection, so close() need not wait for idle keep-alives.
-  app.addHook('onSend', async (_req, reply) => {
+  // A compressed body is not read as if it were plain (no route takes one).
+  app.addHook('preParsing', async (req) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return;
+    const encoding = headerOf(req, 'content-encoding')?.trim().toLowerCase();
+    if (encoding !== undefined && encoding !== '' && encoding !== 'identity')
+      throw new HttpError(
+        415,
+        'unsupported_content_encoding',
+        `Content-Encoding ${JSON.stringify(encoding)} is not taken: send the body uncompressed (no Content-Encoding)`,
+      );
+  });
+
+  // No answer is sniffed as another type, and none but the public API document is cached (most
+  // carry a site's data). While closing, every answer ends its connection, so close() need not
+  // wait for idle keep-alives.
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    if (req.url.split('?')[0] !== '/api/v1/openapi.json') reply.header('cache-control', 'no-store');
     if (closing) reply.header('connection', 'close');
   });
 
@@ -597,7 +621,9 @@ export async function createServer(
       if (line.trim() === '') continue;
       try {
         raw.push(parseJson(line));
-      } catch {
+      } catch (err) {
+        if (isForbiddenName(err))
+          throw new HttpError(400, 'forbidden_name', `Line ${i + 1}: ${FORBIDDEN_NAME}`);
         throw new HttpError(400, 'invalid_json', `Line ${i + 1} is not valid JSON`);
       }
     }
@@ -726,7 +752,8 @@ export async function createServer(
     const res = reply.raw;
     res.writeHead(200, {
       'content-type': 'text/event-stream',
-      'cache-control': 'no-cache',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
       connection: 'keep-alive',
     });
     // Events per second over the last ten seconds.
@@ -947,6 +974,12 @@ const bulkNeedsWriteKey = (browserBatchSize: number): string =>
 /** JSON, refusing prototype poisoning (`__proto__`, `constructor.prototype`). */
 const parseJson = (text: string): unknown =>
   secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+
+/** Whether parseJson refused a name that would reach an object's prototype. */
+const isForbiddenName = (err: unknown): boolean =>
+  err instanceof SyntaxError && err.message === 'Object contains forbidden prototype property';
+const FORBIDDEN_NAME =
+  'The body holds a field named "__proto__" (or a "constructor" object with a "prototype"), which stint does not take: rename it (every other name is stored as it is)';
 
 const MAX_LIVE_STREAMS = 20;
 

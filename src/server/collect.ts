@@ -8,7 +8,7 @@
  * - assigns an event_id when there is none, so a retry of a stored event is recognised;
  * - takes the receive time when there is no timestamp, and clamps a timestamp too far in the
  *   future (or, from a browser, too far in the past) to the receive time, keeping the original
- *   in the property `stint_clamped_from`; a timestamp before 1970 is refused.
+ *   in the property `stint_clamped_from`; a timestamp before `minTimestampMs` is refused.
  *
  *   const collect = createCollector({ maxFutureMs: 300_000, maxPastMs: 7 * 86_400_000 });
  *   collect({ url: '/pricing' }, { site: 'shop', ip, userAgent, receivedAtMs, visitorId })
@@ -44,7 +44,11 @@ export const EVENT_SCHEMA = {
     session_id: text(256),
     timezone: text(64),
     user_agent: text(1024),
-    value: { anyOf: [{ type: 'number', minimum: -1e12, maximum: 1e12 }, text(32)] },
+    value: {
+      description:
+        'A decimal number from -1e12 to 1e12, as a JSON number or a string such as "12.50"; anything else (hex, Infinity, spaces, a larger number) refuses the event with bad_value',
+      anyOf: [{ type: 'number' }, text(32)],
+    },
     event_id: text(128),
     ip: { type: 'string', maxLength: 45 },
     properties: {
@@ -81,6 +85,8 @@ export interface CollectorOptions {
   readonly maxFutureMs: number;
   /** From a browser (not a server-side sender), a timestamp earlier than receive time - this is clamped too. */
   readonly maxPastMs: number;
+  /** A timestamp earlier than this is refused, from any sender (default 2000-01-01). */
+  readonly minTimestampMs?: number | undefined;
   readonly sessionKey?: string | undefined;
 }
 
@@ -91,6 +97,7 @@ export function createCollector(options: CollectorOptions): (raw: unknown, ctx: 
   const ajv = new Ajv({ allErrors: false, strict: true, unicode: false, logger: ajvLogger });
   const validate = ajv.compile(EVENT_SCHEMA);
   const normalize = createNormalizer({ sessionKey: options.sessionKey });
+  const minTimestampMs = options.minTimestampMs ?? Date.UTC(2000, 0, 1);
   return (raw, ctx) => {
     // Field names match in any case (as in files): settle each on its lower-case name first, so
     // that the schema's bounds and everything below hold for `URL` or `Event_ID` too.
@@ -122,11 +129,14 @@ export function createCollector(options: CollectorOptions): (raw: unknown, ctx: 
             code: 'invalid',
             message: `properties.${k} is a field of its own: send it beside "properties"`,
           };
-        if (!(k in record)) record[k] = v;
+        // Own names only: `constructor` or `toString` is in every object, and is a property too.
+        if (!Object.hasOwn(record, k)) record[k] = v;
       }
     }
     const ua =
-      typeof record.user_agent === 'string' && record.user_agent !== '' ? record.user_agent : ctx.userAgent;
+      typeof record.user_agent === 'string' && record.user_agent !== ''
+        ? record.user_agent
+        : headerText(ctx.userAgent, MAX_USER_AGENT);
     if (isBotAgent(ua)) return { kind: 'bot' };
     record.user_agent = ua;
     if (empty(record.anonymous_id) && empty(record.user_id))
@@ -134,14 +144,21 @@ export function createCollector(options: CollectorOptions): (raw: unknown, ctx: 
     if (empty(record.event_id)) record.event_id = randomUUID();
     if (record.timestamp === undefined || record.timestamp === null || record.timestamp === '')
       record.timestamp = ctx.receivedAtMs;
+    // A file's value may be padded (a column of numbers); a sender's is exactly a number.
+    if (typeof record.value === 'string' && record.value !== record.value.trim())
+      return {
+        kind: 'rejected',
+        code: 'bad_value',
+        message: `value ${JSON.stringify(record.value)} is not a decimal number from -1e12 to 1e12 (no spaces)`,
+      };
     const result = normalize(record);
     if (!result.ok) return { kind: 'rejected', code: result.reason, message: result.detail };
     let event = result.event;
-    if (event.tsMs < 0) {
+    if (event.tsMs < minTimestampMs) {
       return {
         kind: 'rejected',
         code: 'bad_timestamp',
-        message: `${new Date(event.tsMs).toISOString()} is before 1970`,
+        message: `${new Date(event.tsMs).toISOString()} is before ${new Date(minTimestampMs).toISOString()}, the server's min_timestamp`,
       };
     }
     // A browser's clock can be anything: too far ahead, or (from a page, not a server) too far behind.
@@ -166,6 +183,19 @@ const ajvLogger = {
   },
   error: console.error,
 };
+
+/** The bound of the `user_agent` field, which the request's User-Agent header gets too. */
+const MAX_USER_AGENT = EVENT_SCHEMA.properties.user_agent.maxLength;
+
+/**
+ * A header's text within a field's bound: cut, not refused, since a browser cannot choose its
+ * own header (a surrogate pair at the cut is left out whole).
+ */
+export function headerText(header: string, maxLength: number): string {
+  if (header.length <= maxLength) return header;
+  const end = /[\uD800-\uDBFF]/.test(header.charAt(maxLength - 1)) ? maxLength - 1 : maxLength;
+  return header.slice(0, end);
+}
 
 const empty = (v: unknown): boolean => v === undefined || v === null || v === '';
 

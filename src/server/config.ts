@@ -19,6 +19,8 @@ export interface ServerConfig {
   readonly latenessMs: number;
   readonly maxFutureMs: number;
   readonly maxPastMs: number;
+  /** An event earlier than this (epoch ms) is refused: a clock at 0 is no visit. */
+  readonly minTimestampMs: number;
   /** Events in one request at most. */
   readonly batchSize: number;
   /** Events in one NDJSON request at most (the bulk route). */
@@ -98,6 +100,25 @@ const choice =
     return value;
   };
 const plain: Parse = (text) => text;
+/** A bearer secret long enough not to be guessed; the message never repeats it. */
+const secret: Parse = (text, name) => {
+  if (text.length < MIN_ADMIN_TOKEN_LENGTH)
+    throw new StintError(
+      'STINT_BAD_CONFIG',
+      `${name} is ${text.length} characters long; an admin token needs at least ${MIN_ADMIN_TOKEN_LENGTH}`,
+      'Make one with: openssl rand -hex 32',
+    );
+  return text;
+};
+const MIN_ADMIN_TOKEN_LENGTH = 32;
+/** A date (UTC midnight) or an ISO time with its offset, as epoch milliseconds. */
+const instant: Parse = (text, name) => {
+  const t = text.trim();
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(t) ? Date.parse(`${t}T00:00:00Z`) : Date.parse(t);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(t) || !Number.isFinite(ms) || ms < 0)
+    bad(name, text, 'a date from 1970 on, such as 2000-01-01, or an ISO time such as 2000-01-01T00:00:00Z');
+  return ms;
+};
 const memory: Parse = (text, name) => {
   if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(text.trim()))
     bad(name, text, 'a size such as 512MB or 2GB');
@@ -153,9 +174,10 @@ export const SETTINGS = [
     key: 'adminToken',
     file: 'admin_token',
     env: 'STINT_ADMIN_TOKEN',
-    parse: plain,
+    parse: secret,
     fallback: undefined,
-    about: 'when set, this bearer token is an admin token (prefer the environment to the file)',
+    about:
+      'when set, this bearer token (at least 32 characters) is an admin token (prefer the environment to the file)',
   },
   {
     key: 'latenessMs',
@@ -314,6 +336,14 @@ export const SETTINGS = [
     fallback: 7 * 86_400_000,
     about:
       'from a browser (site key), a timestamp earlier than receive time - this is clamped to receive time and flagged',
+  },
+  {
+    key: 'minTimestampMs',
+    file: 'min_timestamp',
+    env: 'STINT_MIN_TIMESTAMP',
+    parse: instant,
+    fallback: Date.UTC(2000, 0, 1),
+    about: 'an event with an earlier timestamp is refused (bad_timestamp), from any sender',
   },
   {
     key: 'trustProxy',
