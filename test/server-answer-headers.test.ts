@@ -34,6 +34,7 @@ describe('answer headers', () => {
     const t = await startTestServer();
     const answers = await Promise.all([
       t.app.inject({ url: '/api/v1/overview?site=shop', headers: t.auth(t.sites.shop.reader) }),
+      t.app.inject({ url: '/api/v1/sessions?site=shop', headers: t.auth(t.admin) }),
       t.app.inject({ url: '/api/v1/sessions?site=shop', headers: t.auth(t.share) }),
       t.app.inject({ url: '/api/v1/overview?site=shop' }),
       t.app.inject({ url: '/metrics', headers: t.auth(t.admin) }),
@@ -41,7 +42,7 @@ describe('answer headers', () => {
       t.app.inject({ url: '/nope' }),
       t.post({ url: '/a', anonymous_id: 'v' }),
     ]);
-    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 401, 200, 200, 404, 200]);
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 403, 401, 200, 200, 404, 200]);
     for (const a of answers) {
       expect(a.headers['x-content-type-options']).toBe('nosniff');
       expect(a.headers['cache-control']).toBe('no-store');
