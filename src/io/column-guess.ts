@@ -157,12 +157,12 @@ function describeColumns(
     const idLike = texts.every(
       (t) => t !== '' && t.length <= 128 && !/\s|:\/\/|^\//.test(t) && !/^-?\d*\.\d+$/.test(t),
     );
-    if (idLike && !taken.has(column) && (distinct > 1 || values.length === 1)) {
-      ids.push({
-        source: column,
-        example,
-        rank: (WHO.test(column) ? 0 : 2) + (distinct < values.length ? 0 : 1),
-      });
+    const placeholder = distinct === 1 && /^(-|0|null|na|n\/a|none|unknown)$/i.test(example);
+    if (idLike && !placeholder && !taken.has(column)) {
+      // Ids repeat (a visitor has several events) but are not all one value.
+      const repeats = distinct < values.length;
+      const rank = (WHO.test(column) ? 0 : 2) + (repeats && distinct > 1 ? 0 : 1);
+      ids.push({ source: column, example, rank });
     }
   }
   // A date column and a time-of-day column read together beat the date alone.
