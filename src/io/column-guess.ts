@@ -45,9 +45,11 @@ export function checkColumns(
   path: string,
   sample: readonly RawRecord[],
   options: NormalizeOptions,
+  /** False when other files of the run may hold the `--map` sources (see `checkMapSources`). */
+  checkMap = true,
 ): ColumnReport {
   const columns = unionOfKeys(sample);
-  checkMapSources(path, columns, options.map ?? {});
+  if (checkMap) checkMapSources(path, columns, options.map ?? {});
   const plan = planKeys(columns, options);
   const needTime = plan.fields.timestamp === undefined;
   const needId = plan.fields.anonymous_id === undefined && plan.fields.user_id === undefined;
@@ -100,7 +102,11 @@ export function mapFlag(value: string): string {
   return `--map '${shown(value).replaceAll("'", `'\\''`)}'`;
 }
 
-function checkMapSources(
+/**
+ * A `--map` source that is not a column is a usage error. `where` names the file, or the files
+ * of a run whose files differ (each source must then be a column of one of them).
+ */
+export function checkMapSources(
   path: string,
   columns: readonly string[],
   map: Readonly<Partial<Record<string, string>>>,

@@ -12,7 +12,7 @@ import type { StintEvent } from '../core/event.ts';
 import { createNormalizer, type NormalizeOptions, type NormalizeResult } from '../core/normalize.ts';
 import { allRejected, type RejectExample } from './all-rejected.ts';
 import { FILE_ALIASES } from './column-aliases.ts';
-import { type ColumnReport, checkColumns, SAMPLE_ROWS } from './column-guess.ts';
+import { type ColumnReport, checkColumns, checkMapSources, SAMPLE_ROWS } from './column-guess.ts';
 import { type InputOptions, openInput } from './open-input.ts';
 import { parquetRecordsAt } from './parquet.ts';
 import { type FastLoad, type ParquetRows, planParquetFastPath } from './parquet-columns.ts';
@@ -72,6 +72,7 @@ export async function loadEvents(
   const normalize = createNormalizer(normalizeOptions);
   let firstReject: RejectExample | undefined;
   let columnReport: ColumnReport | undefined;
+  const seenColumns = new Set<string>();
   const stats: LoadStats = {
     files: [],
     rows: 0,
@@ -173,7 +174,13 @@ export async function loadEvents(
       if (!checked && records.length > 0) {
         // Each file's columns, from its first rows, before any row is validated.
         checked = true;
-        const report = checkColumns(path, records.slice(0, SAMPLE_ROWS), normalizeOptions);
+        const report = checkColumns(
+          path,
+          records.slice(0, SAMPLE_ROWS),
+          normalizeOptions,
+          paths.length === 1,
+        );
+        for (const column of report.columns) seenColumns.add(column);
         columnReport ??= report;
       }
       for (let i = 0; i < records.length; i++) {
@@ -199,11 +206,19 @@ export async function loadEvents(
       await options.onProgress?.({ rows: stats.rows + file.rows, bytesRead: stats.bytesRead, file: path });
     }
     bytesBefore += fileBytes;
+    if (file.rows === 0 && file.leftOut > 0) file.notes.push(ALL_LEFT_OUT);
     addUp(file);
+  }
+  if (paths.length > 1 && seenColumns.size > 0) {
+    checkMapSources(paths.join(', '), [...seenColumns], normalizeOptions.map ?? {});
   }
   assertSomeAccepted(paths, stats, firstReject, columnReport);
   return { columns: builder.finish(), stats };
 }
+
+/** Said of a log whose every line was left out: not an error, but not what was hoped for either. */
+export const ALL_LEFT_OUT =
+  'every line was left out as not a page view (assets, non-GET, errors, bots): --keep-all keeps them as "request" events, --keep-bots keeps bots';
 
 /** Rows were read and every one was rejected: an input error, not a run with no sessions. */
 function assertSomeAccepted(
