@@ -156,3 +156,27 @@ describe('a run in which every row is rejected', () => {
     expect(stint(['sessionize', mixed, '-o', '/dev/null']).code).toBe(0);
   });
 });
+
+describe('--map across the files of one sessionize run', () => {
+  it('a source found in one of the files is fine; in none, exit 1', () => {
+    const a = file('a.csv', 'timestamp,anonymous_id\n2024-01-02T10:00:00Z,v1\n');
+    const b = file('b.csv', 'when_seen,anonymous_id\n2024-01-02T10:00:00Z,v2\n');
+    expect(stint(['sessionize', a, b, '-o', '/dev/null', '--map', 'timestamp=when_seen']).code).toBe(0);
+    const r = stint(['sessionize', a, b, '-o', '/dev/null', '--map', 'timestamp=when_seen,user_id=nobody']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('has no column "nobody"');
+  });
+});
+
+describe('a log whose every line is left out', () => {
+  it('imports with 0 events, exit 0, and says which flag keeps the lines', () => {
+    const log = file(
+      'posts.log',
+      '1.2.3.5 - admin [10/Feb/2012:16:42:07 -0700] "POST /form HTTP/1.0" 200 145\n',
+    );
+    const r = stint(['import', log, '--db', join(dir, 'posts.duckdb')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('every line was left out as not a page view');
+    expect(r.stdout).toContain('--keep-all');
+  });
+});
