@@ -18,6 +18,7 @@ import type { Store } from '../store/store.ts';
 import { oneOf, wholeNumber } from './flag-values.ts';
 import { DEFAULT_DB } from './import.ts';
 import { label, printable } from './printable.ts';
+import { warnOutsideData } from './range-check.ts';
 import { addQueryFlags, openExistingStore, parseInterval, sparkline } from './report.ts';
 
 export interface AnalysisFlags extends QueryFlags {
@@ -388,6 +389,7 @@ function registerAnalysis(program: Command, { name, summary, plan, extra }: Anal
     const store = await openExistingStore(flags.db);
     try {
       const result = await run(store);
+      await warnOutsideData(store, parseQueryOptions(flags));
       process.stdout.write(flags.json ? `${JSON.stringify(result.json, null, 2)}\n` : `${result.text}\n`);
     } finally {
       store.close();

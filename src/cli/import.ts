@@ -13,7 +13,7 @@ import type { StintEvent } from '../core/event.ts';
 import type { SessionRules } from '../core/rules.ts';
 import { fingerprintFile } from '../io/fingerprint.ts';
 import { expandInputs } from '../io/glob.ts';
-import { loadEvents, type RejectedRow } from '../io/load-events.ts';
+import { ALL_LEFT_OUT, loadEvents, type RejectedRow } from '../io/load-events.ts';
 import { INPUT_FORMATS, type InputFormatName } from '../io/open-input.ts';
 import { createRejectsWriter, type RejectsWriter } from '../io/write-rejects.ts';
 import { openDuckDBStore } from '../store/duckdb-store.ts';
@@ -391,6 +391,7 @@ function formatImport(s: {
       f.rejected_total > 0 ? c.yellow(`${num(f.rejected_total)} rejected`) : '',
       f.left_out_total > 0 ? `${num(f.left_out_total)} lines left out` : '',
     ].filter((x) => x !== '');
+    if (f.rows === 0 && f.left_out_total > 0) extra.push(ALL_LEFT_OUT);
     lines.push(
       `${c.green('imported')} ${f.path}: ${num(f.accepted)} events${extra.length > 0 ? ` (${extra.join(', ')})` : ''}; ` +
         `${num(f.sessions)} sessions of ${num(f.identities)} identities recomputed in ${f.elapsed_s.toFixed(2)} s`,

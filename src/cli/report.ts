@@ -24,6 +24,7 @@ import { oneOf } from './flag-values.ts';
 import { DEFAULT_DB } from './import.ts';
 import { assertWritable } from './output-path.ts';
 import { label } from './printable.ts';
+import { warnOutsideData } from './range-check.ts';
 import { describeRules } from './summary.ts';
 
 interface ReportFlags extends QueryFlags {
@@ -156,6 +157,7 @@ async function runReport(flags: ReportFlags): Promise<void> {
   try {
     const funnels = parseFunnels(flags.funnel ?? []);
     const report = await buildReport(store, options, interval, funnels);
+    await warnOutsideData(store, options);
     if (flags.html !== undefined) {
       await writeFile(flags.html, renderHtmlReport(report, `stint report: ${basename(flags.db)}`));
     }

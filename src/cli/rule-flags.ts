@@ -45,7 +45,8 @@ export function addRuleFlags(cmd: Command): Command {
     .option('--input-tz <iana>', 'zone of ISO timestamps that carry no offset', 'UTC')
     .option(
       '--map <pairs>',
-      'rename input columns: target=source,… e.g. timestamp=event_time,user_id=uid (repeatable)',
+      'name input columns: target=source,… e.g. timestamp=when,user_id=uid, or "timestamp=date time" ' +
+        'for two columns (repeatable); common names need none (docs/store.md#columns)',
       collect,
       [],
     );

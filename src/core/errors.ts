@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   STINT_UNKNOWN_FORMAT: { exit: 2 },
   STINT_EMPTY_INPUT: { exit: 2 },
   STINT_TOO_MANY_REJECTS: { exit: 2 },
+  STINT_UNMAPPED_COLUMNS: { exit: 2 },
+  STINT_ALL_REJECTED: { exit: 2 },
   STINT_STREAM_CLOSED: { exit: 1 },
   STINT_STORE_LOCKED: { exit: 2 },
   STINT_STORE_UNREADABLE: { exit: 2 },

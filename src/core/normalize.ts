@@ -1,7 +1,8 @@
 /**
  * Raw record → StintEvent, or a reject with its reason. Field names match case-insensitively,
- * `map` renames foreign columns first (`{ timestamp: 'event_time' }`), utm_* fall back to the
- * URL's query string, and anything unknown is kept as a property. Nothing is guessed.
+ * `map` renames foreign columns first (`{ timestamp: 'event_time' }`), then a file's columns may
+ * go by the names of `aliases` (io/column-aliases.ts), utm_* fall back to the URL's query string,
+ * and anything unknown is kept as a property. Names only: values are never guessed from.
  *
  *   const normalize = createNormalizer({ map: { user_id: 'uid' } });
  *   normalize({ uid: 'u1', TimeStamp: 1700000000 }) // { ok: true, event: { userId: 'u1', … } }
@@ -46,11 +47,24 @@ export interface NormalizeOptions {
   readonly inputTz?: string;
   /** Column compared by rule 7 (`--session-key`), if on. */
   readonly sessionKey?: string | undefined;
+  /**
+   * Other names a file may give a field, tried in order after `map` and the field's own name
+   * (files only: the collector takes stint's names and nothing else).
+   */
+  readonly aliases?: ColumnAliases | undefined;
 }
+
+/**
+ * Foreign column names per field, in order of preference. `identity` names are tried, as
+ * `anonymous_id`, only when no `anonymous_id` or `user_id` column was found.
+ */
+export type ColumnAliases = Readonly<Partial<Record<CanonicalField | 'identity', readonly string[]>>>;
 
 /** For each canonical field, the record key that holds it; the rest are properties. */
 export interface KeyPlan {
   readonly fields: Partial<Record<CanonicalField | 'session_key', string>>;
+  /** A timestamp split over two columns (`--map "timestamp=date time"`): `fields.timestamp` holds the date. */
+  readonly timeOfDay?: string | undefined;
   readonly propertyKeys: readonly string[];
 }
 
@@ -77,17 +91,42 @@ export function planKeys(keys: readonly string[], options: NormalizeOptions): Ke
   }
   const fields: Partial<Record<CanonicalField | 'session_key', string>> = {};
   const used = new Set<string>();
-  const take = (target: CanonicalField | 'session_key', source: string): void => {
+  let timeOfDay: string | undefined;
+  /** `alias`: only a column that no field holds yet. */
+  const take = (target: CanonicalField | 'session_key', source: string, alias = false): void => {
+    if (fields[target] !== undefined) return;
     const key = byLower.get(source.toLowerCase());
-    if (key !== undefined && fields[target] === undefined) {
+    if (key !== undefined && !(alias && used.has(key))) {
       fields[target] = key;
       used.add(key);
+      return;
+    }
+    // "date time": a timestamp whose date and time of day are two columns.
+    const pair = target === 'timestamp' ? source.trim().split(/\s+/) : [];
+    const dateKey = pair.length === 2 ? byLower.get(pair[0]!.toLowerCase()) : undefined;
+    const timeKey = pair.length === 2 ? byLower.get(pair[1]!.toLowerCase()) : undefined;
+    if (
+      dateKey !== undefined &&
+      timeKey !== undefined &&
+      dateKey !== timeKey &&
+      !(alias && (used.has(dateKey) || used.has(timeKey)))
+    ) {
+      fields.timestamp = dateKey;
+      timeOfDay = timeKey;
+      used.add(dateKey);
+      used.add(timeKey);
     }
   };
   for (const [target, source] of Object.entries(options.map ?? {})) {
     if (source !== undefined) take(target as CanonicalField, source);
   }
   for (const field of CANONICAL_FIELDS) take(field, field);
+  const aliases = options.aliases ?? {};
+  for (const field of CANONICAL_FIELDS) for (const name of aliases[field] ?? []) take(field, name, true);
+  if (fields.anonymous_id === undefined && fields.user_id === undefined) {
+    // A session id column may be the identity of a file that has nothing better.
+    for (const name of aliases.identity ?? []) take('anonymous_id', name);
+  }
   if (options.sessionKey !== undefined) {
     // The key may name a canonical field that --map renamed (--session-key session_id --map session_id=sid).
     const mapped = options.map?.[options.sessionKey.toLowerCase()] ?? options.sessionKey;
@@ -97,7 +136,14 @@ export function planKeys(keys: readonly string[], options: NormalizeOptions): Ke
       used.add(key);
     }
   }
-  return { fields, propertyKeys: keys.filter((k) => !used.has(k)) };
+  return { fields, timeOfDay, propertyKeys: keys.filter((k) => !used.has(k)) };
+}
+
+/** "2017-06-30" and "00:00:05" → "2017-06-30 00:00:05"; '' when either is missing. */
+function joinDateTime(date: string, time: string): string {
+  const d = date.trim();
+  const t = time.trim();
+  return d === '' || t === '' ? '' : `${d} ${t}`;
 }
 
 function text(record: EventInput, key: string | undefined): string {
@@ -134,7 +180,12 @@ export function fieldValue(raw: unknown): number {
 
 function normalizeWithPlan(record: EventInput, plan: KeyPlan, inputTz: string): NormalizeResult {
   const f = plan.fields;
-  const rawTs = f.timestamp === undefined ? undefined : record[f.timestamp];
+  const rawTs =
+    plan.timeOfDay === undefined
+      ? f.timestamp === undefined
+        ? undefined
+        : record[f.timestamp]
+      : joinDateTime(text(record, f.timestamp), text(record, plan.timeOfDay));
   const tsMs = rawTs instanceof Date ? rawTs.getTime() : parseTimestamp(rawTs, inputTz);
   if (tsMs === undefined || Number.isNaN(tsMs)) {
     const shown =

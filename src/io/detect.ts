@@ -9,6 +9,7 @@
 import { constants, gunzipSync } from 'node:zlib';
 import { StintError } from '../core/errors.ts';
 import { detectAccessLogFormat } from './access-log/detect.ts';
+import { assertReadableCompression } from './compressed.ts';
 import { sniffDelimiter } from './delimiter.ts';
 import { isGzip, readHead } from './lines.ts';
 
@@ -92,6 +93,7 @@ function sniff(firstBytes: Buffer): InputFormat | undefined {
  * Throws when neither the name nor the content tells.
  */
 export function detectFormat(path: string, firstBytes: Buffer): InputFormat {
+  assertReadableCompression(path, firstBytes);
   const ext = EXTENSION.exec(path)?.[1]?.toLowerCase();
   const byName = ext === undefined ? undefined : BY_EXTENSION[ext];
   if (byName === 'json') {

@@ -10,6 +10,9 @@ import { type EventColumns, EventColumnsBuilder } from '../core/columns.ts';
 import { StintError } from '../core/errors.ts';
 import type { StintEvent } from '../core/event.ts';
 import { createNormalizer, type NormalizeOptions, type NormalizeResult } from '../core/normalize.ts';
+import { allRejected, type RejectExample } from './all-rejected.ts';
+import { FILE_ALIASES } from './column-aliases.ts';
+import { type ColumnReport, checkColumns, checkMapSources, SAMPLE_ROWS } from './column-guess.ts';
 import { type InputOptions, openInput } from './open-input.ts';
 import { parquetRecordsAt } from './parquet.ts';
 import { type FastLoad, type ParquetRows, planParquetFastPath } from './parquet-columns.ts';
@@ -64,7 +67,12 @@ export async function loadEvents(
   paths: readonly string[],
   options: LoadOptions,
 ): Promise<{ columns: EventColumns; stats: LoadStats; rows?: ParquetRows | undefined }> {
-  const normalize = createNormalizer(options.normalize);
+  // Files may name fields in the ways of other tools (column-aliases.ts); --map comes first.
+  const normalizeOptions: NormalizeOptions = { aliases: FILE_ALIASES, ...options.normalize };
+  const normalize = createNormalizer(normalizeOptions);
+  let firstReject: RejectExample | undefined;
+  let columnReport: ColumnReport | undefined;
+  const seenColumns = new Set<string>();
   const stats: LoadStats = {
     files: [],
     rows: 0,
@@ -80,6 +88,7 @@ export async function loadEvents(
     stats.rejected[row.reason] = (stats.rejected[row.reason] ?? 0) + 1;
     stats.rejectedTotal++;
     file.rejected++;
+    firstReject ??= row;
     options.onReject?.(row);
     if (options.maxRejects !== undefined && stats.rejectedTotal > options.maxRejects) {
       throw new StintError(
@@ -110,7 +119,11 @@ export async function loadEvents(
   };
 
   if (options.fastPath !== false && (options.onEvent === undefined || options.parquetRows === true)) {
-    const fast = await planParquetFastPath(paths, { ...options, rows: options.parquetRows });
+    const fast = await planParquetFastPath(paths, {
+      ...options,
+      normalize: normalizeOptions,
+      rows: options.parquetRows,
+    });
     if (fast !== undefined) {
       try {
         const loaded = await fast.load(options);
@@ -126,6 +139,7 @@ export async function loadEvents(
             addUp(file);
             stats.bytesRead += result.bytes;
           }
+          assertSomeAccepted(paths, stats, firstReject, undefined);
           return { columns: loaded.columns, stats, rows: loaded.rows };
         }
       } finally {
@@ -140,6 +154,7 @@ export async function loadEvents(
     const input = await openInput(path, options);
     const file = newFile(path, input.format, input.notes);
     let fileBytes = 0;
+    let checked = false;
     for await (const batch of input.batches) {
       // Rejects of one batch are reported in line order, whichever stage rejected them.
       const rejected: RejectedRow[] = batch.rejects.map((r) => ({
@@ -156,6 +171,18 @@ export async function loadEvents(
         file.leftOut += n;
       }
       const { records, lines } = batch;
+      if (!checked && records.length > 0) {
+        // Each file's columns, from its first rows, before any row is validated.
+        checked = true;
+        const report = checkColumns(
+          path,
+          records.slice(0, SAMPLE_ROWS),
+          normalizeOptions,
+          paths.length === 1,
+        );
+        for (const column of report.columns) seenColumns.add(column);
+        columnReport ??= report;
+      }
       for (let i = 0; i < records.length; i++) {
         const record = records[i]!;
         file.rows++;
@@ -179,9 +206,30 @@ export async function loadEvents(
       await options.onProgress?.({ rows: stats.rows + file.rows, bytesRead: stats.bytesRead, file: path });
     }
     bytesBefore += fileBytes;
+    if (file.rows === 0 && file.leftOut > 0) file.notes.push(ALL_LEFT_OUT);
     addUp(file);
   }
+  if (paths.length > 1 && seenColumns.size > 0) {
+    checkMapSources(paths.join(', '), [...seenColumns], normalizeOptions.map ?? {});
+  }
+  assertSomeAccepted(paths, stats, firstReject, columnReport);
   return { columns: builder.finish(), stats };
+}
+
+/** Said of a log whose every line was left out: not an error, but not what was hoped for either. */
+export const ALL_LEFT_OUT =
+  'every line was left out as not a page view (assets, non-GET, errors, bots): --keep-all keeps them as "request" events, --keep-bots keeps bots';
+
+/** Rows were read and every one was rejected: an input error, not a run with no sessions. */
+function assertSomeAccepted(
+  paths: readonly string[],
+  stats: LoadStats,
+  example: RejectExample | undefined,
+  columns: ColumnReport | undefined,
+): void {
+  if (stats.rejectedTotal > 0 && stats.accepted === 0 && stats.duplicates === 0) {
+    throw allRejected(paths, stats.rejected, example, columns);
+  }
 }
 
 /** The fast path's rejected rows as --rejects shows them: the record, and the normalizer's reason. */

@@ -223,7 +223,9 @@ async function describe(
 ): Promise<FastFile | undefined> {
   const { names, types } = await parquetSchema(connection, path);
   const keys = columnKeys(names);
-  const { fields, propertyKeys } = planKeys(keys, normalize);
+  const { fields, propertyKeys, timeOfDay } = planKeys(keys, normalize);
+  // A split date and time, or no identity at all: the record path reads (or refuses) the file.
+  if (timeOfDay !== undefined || (fields.anonymous_id ?? fields.user_id) === undefined) return undefined;
   const byKey = (key: string): { key: string; name: string; type: DuckDBTypeId } => {
     const i = keys.indexOf(key);
     return { key, name: names[i]!, type: types[i]! };
