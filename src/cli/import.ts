@@ -11,6 +11,7 @@ import pc from 'picocolors';
 import { StintError } from '../core/errors.ts';
 import type { StintEvent } from '../core/event.ts';
 import type { SessionRules } from '../core/rules.ts';
+import { startAtomicFile } from '../io/atomic-file.ts';
 import { fingerprintFile } from '../io/fingerprint.ts';
 import { expandInputs } from '../io/glob.ts';
 import { loadEvents, type RejectedRow } from '../io/load-events.ts';
@@ -21,6 +22,7 @@ import { addUntouched, type Resessionized, resessionizeAffected } from '../store
 import { sameRules } from '../store/rules-json.ts';
 import type { ImportRecord, Store, StoredRules } from '../store/store.ts';
 import { inputFormatFlag, maxRejectsFlag } from './flag-values.ts';
+import { guardOutputs } from './output-guard.ts';
 import { assertWritable } from './output-path.ts';
 import { createProgress, createStatus, type Progress, type Status } from './progress.ts';
 import {
@@ -127,8 +129,10 @@ async function runImport(inputs: string[], flags: ImportFlags, command: Command)
   inputZoneFromFlags(flags);
   const maxRejects = maxRejectsFlag(flags.maxRejects);
   if (flags.rejects !== undefined) assertWritable(flags.rejects, '--rejects');
+  guardOutputs({ inputs: paths, store: flags.db, outputs: [{ flag: '--rejects', path: flags.rejects }] });
+  const rejectsFile = flags.rejects === undefined ? undefined : startAtomicFile(flags.rejects);
   const rejectsOut =
-    flags.rejects === undefined ? undefined : createRejectsWriter(createWriteStream(flags.rejects));
+    rejectsFile === undefined ? undefined : createRejectsWriter(createWriteStream(rejectsFile.path));
   const store = await openDuckDBStore(flags.db);
   const results: FileImport[] = [];
   let rules: StoredRules | undefined;
@@ -174,6 +178,9 @@ async function runImport(inputs: string[], flags: ImportFlags, command: Command)
   } finally {
     store.close();
     await rejectsOut?.end();
+    // The rejects of the files that were stored replace the old file; else it stays whole.
+    if (results.some((f) => f.status === 'imported')) await rejectsFile?.commit();
+    await rejectsFile?.abort();
   }
   if (results.every((f) => f.status === 'skipped' && f.reason?.startsWith('no rows'))) {
     throw new StintError(

@@ -17,11 +17,13 @@ import { parseQueryOptions, type QueryFlags, type QueryOptions } from '../analys
 import { retention } from '../analysis/retention.ts';
 import { SESSION_DIMENSIONS, type SessionDimension, type TimeUnit } from '../analysis/sql.ts';
 import { StintError } from '../core/errors.ts';
+import { writeAtomically } from '../io/atomic-file.ts';
 import { renderHtmlReport } from '../report/html.ts';
 import { openDuckDBStore } from '../store/duckdb-store.ts';
 import type { Store } from '../store/store.ts';
 import { oneOf } from './flag-values.ts';
 import { DEFAULT_DB } from './import.ts';
+import { guardOutputs } from './output-guard.ts';
 import { assertWritable } from './output-path.ts';
 import { label } from './printable.ts';
 import { describeRules } from './summary.ts';
@@ -137,12 +139,14 @@ async function runReport(flags: ReportFlags): Promise<void> {
   const options = parseQueryOptions(flags);
   const interval = parseInterval(flags.interval);
   if (flags.html !== undefined) assertWritable(flags.html, '--html');
+  guardOutputs({ store: flags.db, outputs: [{ flag: '--html', path: flags.html }] });
   const store = await openExistingStore(flags.db);
   try {
     const funnels = (flags.funnel ?? []).map((steps) => ({ steps: parseSteps(steps.split(',')) }));
     const report = await buildReport(store, options, interval, funnels);
     if (flags.html !== undefined) {
-      await writeFile(flags.html, renderHtmlReport(report, `stint report: ${basename(flags.db)}`));
+      const html = renderHtmlReport(report, `stint report: ${basename(flags.db)}`);
+      await writeAtomically(flags.html, (path) => writeFile(path, html));
     }
     process.stdout.write(
       flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, flags.db),

@@ -4,11 +4,13 @@
  */
 import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { sessionizeToColumns } from '../core/batch.ts';
 import { StintError } from '../core/errors.ts';
 import type { SessionRules } from '../core/rules.ts';
 import type { SessionColumns } from '../core/session-columns.ts';
+import { startAtomicFile } from '../io/atomic-file.ts';
 import { expandInputs } from '../io/glob.ts';
 import { type LoadStats, loadEvents, type RejectedRow } from '../io/load-events.ts';
 import { INPUT_FORMATS } from '../io/open-input.ts';
@@ -20,8 +22,11 @@ import {
   type OutputFormat,
   writeSessionColumns,
 } from '../io/write-sessions.ts';
+import { toStintError } from './errors.ts';
 import { inputFormatFlag, maxRejectsFlag, oneOf } from './flag-values.ts';
+import { guardOutputs } from './output-guard.ts';
 import { assertWritable } from './output-path.ts';
+import { printable } from './printable.ts';
 import { createProgress, createStatus, type Status } from './progress.ts';
 import { addRuleFlags, inputZoneFromFlags, parseMap, type RuleFlags, rulesFromFlags } from './rule-flags.ts';
 import { buildSummary, formatSummary } from './summary.ts';
@@ -86,17 +91,38 @@ async function runSessionize(inputs: string[], flags: SessionizeFlags): Promise<
   checkOutput(target);
   assertWritable(flags.output, '-o');
   if (flags.rejects !== undefined) assertWritable(flags.rejects, '--rejects');
+  guardOutputs({
+    inputs: await expandInputs(inputs),
+    outputs: [
+      { flag: '--rejects', path: flags.rejects },
+      { flag: '-o', path: flags.output },
+    ],
+  });
+  // Both outputs are written beside their targets and renamed into place at the end.
+  const sessionsFile = startAtomicFile(flags.output);
+  const rejectsFile = flags.rejects === undefined ? undefined : startAtomicFile(flags.rejects);
   const status = createStatus(!flags.quiet && process.stderr.isTTY === true);
   let run: Awaited<ReturnType<typeof readAndSessionize>>;
   let writeStarted: number;
   try {
-    run = await readAndSessionize(inputs, flags, rules, status);
+    const readFlags = rejectsFile === undefined ? flags : { ...flags, rejects: rejectsFile.path };
+    run = await readAndSessionize(inputs, readFlags, rules, status);
+    await rejectsFile?.commit();
     writeStarted = performance.now();
     // Sessions on stdout share the terminal: the status line would mix with them.
     if (flags.output !== '-') {
-      status.say(`writing ${run.sessions.length.toLocaleString('en-US')} sessions to ${flags.output}…`);
+      status.say(
+        `writing ${run.sessions.length.toLocaleString('en-US')} sessions to ${printable(flags.output)}…`,
+      );
     }
-    await writeSessionColumns(run.sessions, target);
+    await writeSessionColumns(run.sessions, { ...target, path: sessionsFile.path });
+    await sessionsFile.commit();
+  } catch (err) {
+    // Past --max-rejects the rejects are what explains the failure: they are kept.
+    if (toStintError(err)?.code === 'STINT_TOO_MANY_REJECTS') await rejectsFile?.commit();
+    await rejectsFile?.abort();
+    await sessionsFile.abort();
+    throw err;
   } finally {
     status.clear();
   }
@@ -180,5 +206,11 @@ async function readAndSessionize(
 
 function outputFormat(flags: SessionizeFlags): OutputFormat {
   if (flags.format !== undefined) return oneOf(flags.format.toLowerCase(), OUTPUT_FORMATS, '--format');
-  return formatOfPath(flags.output) ?? 'csv';
+  const implied = formatOfPath(flags.output);
+  if (implied !== undefined || flags.output === '-' || extname(flags.output) === '') return implied ?? 'csv';
+  throw new StintError(
+    'STINT_BAD_FLAG',
+    `-o ${printable(flags.output)}: stint does not write ${printable(extname(flags.output))} files; it writes ${OUTPUT_FORMATS.join(', ')}`,
+    'Name the file .csv, .ndjson (or .jsonl) or .parquet, or give --format csv|ndjson|parquet',
+  );
 }
