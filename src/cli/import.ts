@@ -46,6 +46,7 @@ interface ImportFlags extends RuleFlags {
   inputFormat?: string;
   keepAll: boolean;
   keepBots: boolean;
+  rawCsv: boolean;
   json: boolean;
   quiet: boolean;
 }
@@ -95,6 +96,11 @@ export function registerImport(program: Command): void {
     .option(
       '--max-rejects <n>',
       'fail a file (exit 2, nothing of it stored) once more than n of its rows are rejected',
+    )
+    .option(
+      '--raw-csv',
+      "--rejects: write text starting with = + - @ tab or CR as it is (default: prefixed with ')",
+      false,
     );
   addRuleFlags(cmd)
     .option('--json', 'print the summary as JSON', false)
@@ -130,9 +136,18 @@ async function runImport(inputs: string[], flags: ImportFlags, command: Command)
   const maxRejects = maxRejectsFlag(flags.maxRejects);
   if (flags.rejects !== undefined) assertWritable(flags.rejects, '--rejects');
   guardOutputs({ inputs: paths, store: flags.db, outputs: [{ flag: '--rejects', path: flags.rejects }] });
+  if (flags.rawCsv && flags.rejects === undefined) {
+    throw new StintError(
+      'STINT_BAD_FLAG',
+      '--raw-csv does nothing without --rejects FILE',
+      'Leave out --raw-csv',
+    );
+  }
   const rejectsFile = flags.rejects === undefined ? undefined : startAtomicFile(flags.rejects);
   const rejectsOut =
-    rejectsFile === undefined ? undefined : createRejectsWriter(createWriteStream(rejectsFile.path));
+    rejectsFile === undefined
+      ? undefined
+      : createRejectsWriter(createWriteStream(rejectsFile.path), flags.rawCsv ? 'raw' : 'safe');
   const store = await openDuckDBStore(flags.db);
   const results: FileImport[] = [];
   let rules: StoredRules | undefined;

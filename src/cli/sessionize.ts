@@ -20,6 +20,7 @@ import {
   formatOfPath,
   OUTPUT_FORMATS,
   type OutputFormat,
+  type SessionsTarget,
   writeSessionColumns,
 } from '../io/write-sessions.ts';
 import { toStintError } from './errors.ts';
@@ -39,6 +40,7 @@ interface SessionizeFlags extends RuleFlags {
   maxRejects?: string;
   keepAll: boolean;
   keepBots: boolean;
+  rawCsv: boolean;
   json: boolean;
   quiet: boolean;
 }
@@ -57,6 +59,11 @@ export function registerSessionize(program: Command): void {
     .option('--input-format <format>', `skip detection: ${INPUT_FORMATS.join(', ')}`)
     .option('--rejects <file>', 'write every rejected row (file, line, reason, detail, raw) to this CSV')
     .option('--max-rejects <n>', 'fail with exit code 2 once more than n rows are rejected')
+    .option(
+      '--raw-csv',
+      "CSV outputs: write text starting with = + - @ tab or CR as it is (default: prefixed with ' so spreadsheets do not run it)",
+      false,
+    )
     .option(
       '--keep-all',
       'access logs: keep non-pageview lines (assets, POST, errors) as "request" events',
@@ -87,8 +94,19 @@ Exit codes: 0 ok, 1 usage error, 2 input error.`,
 async function runSessionize(inputs: string[], flags: SessionizeFlags): Promise<void> {
   const started = performance.now();
   const rules = rulesFromFlags(flags);
-  const target = { path: flags.output, format: outputFormat(flags) };
+  const target: SessionsTarget = {
+    path: flags.output,
+    format: outputFormat(flags),
+    csvText: flags.rawCsv ? 'raw' : 'safe',
+  };
   checkOutput(target);
+  if (flags.rawCsv && target.format !== 'csv' && flags.rejects === undefined) {
+    throw new StintError(
+      'STINT_BAD_FLAG',
+      `--raw-csv does nothing here: the sessions are written as ${target.format} and there is no --rejects CSV`,
+      'Leave out --raw-csv',
+    );
+  }
   assertWritable(flags.output, '-o');
   if (flags.rejects !== undefined) assertWritable(flags.rejects, '--rejects');
   guardOutputs({
@@ -165,7 +183,9 @@ async function readAndSessionize(
   );
   const progress = createProgress(totalBytes, !flags.quiet && process.stderr.isTTY === true);
   const rejectsWriter =
-    flags.rejects === undefined ? undefined : createRejectsWriter(createWriteStream(flags.rejects));
+    flags.rejects === undefined
+      ? undefined
+      : createRejectsWriter(createWriteStream(flags.rejects), flags.rawCsv ? 'raw' : 'safe');
   // Rejects arrive synchronously while a batch is validated; they are written between batches.
   const pendingRejects: RejectedRow[] = [];
   const writeRejects = async (): Promise<void> => {
