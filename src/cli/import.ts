@@ -24,6 +24,7 @@ import type { ImportRecord, Store, StoredRules } from '../store/store.ts';
 import { inputFormatFlag, maxRejectsFlag } from './flag-values.ts';
 import { guardOutputs } from './output-guard.ts';
 import { assertWritable } from './output-path.ts';
+import { escapeControls, printable } from './printable.ts';
 import { createProgress, createStatus, type Progress, type Status } from './progress.ts';
 import {
   addRuleFlags,
@@ -281,7 +282,7 @@ async function importTransaction(
 ): Promise<{ file: FileImport; rules?: StoredRules | undefined; rejects: RejectedRow[] }> {
   const { flags, rules } = o;
   const { started, bytes, fingerprint, progress, status } = run;
-  const say = (phase: string): void => status.say(`${path}: ${phase}`);
+  const say = (phase: string): void => status.say(`${printable(path)}: ${phase}`);
   return store.transaction(
     async (tx): Promise<{ file: FileImport; rules?: StoredRules | undefined; rejects: RejectedRow[] }> => {
       const saved = o.version === undefined ? await tx.saveRules(rules, Date.now()) : undefined;
@@ -405,7 +406,7 @@ function formatImport(s: {
   const lines: string[] = [];
   for (const f of s.files) {
     if (f.status === 'skipped') {
-      lines.push(`${c.yellow('skipped ')} ${f.path}: ${f.reason}`);
+      lines.push(`${c.yellow('skipped ')} ${printable(f.path)}: ${escapeControls(f.reason ?? '')}`);
       continue;
     }
     const extra = [
@@ -414,12 +415,12 @@ function formatImport(s: {
       f.left_out_total > 0 ? `${num(f.left_out_total)} lines left out` : '',
     ].filter((x) => x !== '');
     lines.push(
-      `${c.green('imported')} ${f.path}: ${num(f.accepted)} events${extra.length > 0 ? ` (${extra.join(', ')})` : ''}; ` +
+      `${c.green('imported')} ${printable(f.path)}: ${num(f.accepted)} events${extra.length > 0 ? ` (${extra.join(', ')})` : ''}; ` +
         `${num(f.sessions)} sessions of ${num(f.identities)} identities recomputed in ${f.elapsed_s.toFixed(2)} s`,
     );
   }
   lines.push(
-    `${c.dim('store')} ${s.db}, rules version ${s.rules_version ?? '-'}, ${s.elapsed_s.toFixed(2)} s`,
+    `${c.dim('store')} ${printable(s.db)}, rules version ${s.rules_version ?? '-'}, ${s.elapsed_s.toFixed(2)} s`,
   );
   return `${lines.join('\n')}\n`;
 }

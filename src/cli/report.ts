@@ -25,7 +25,7 @@ import { oneOf } from './flag-values.ts';
 import { DEFAULT_DB } from './import.ts';
 import { guardOutputs } from './output-guard.ts';
 import { assertWritable } from './output-path.ts';
-import { label } from './printable.ts';
+import { label, printable } from './printable.ts';
 import { describeRules } from './summary.ts';
 
 interface ReportFlags extends QueryFlags {
@@ -152,7 +152,7 @@ async function runReport(flags: ReportFlags): Promise<void> {
       flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, flags.db),
     );
     if (flags.html !== undefined && !flags.json)
-      process.stdout.write(`HTML report written to ${flags.html}\n`);
+      process.stdout.write(`HTML report written to ${printable(flags.html)}\n`);
   } finally {
     store.close();
   }
@@ -194,7 +194,7 @@ function formatSeconds(s: number): string {
 function formatReport(report: Report, db: string): string {
   const c = process.stdout.isTTY === true ? pc : pc.createColors(false);
   if (report.range.from === null)
-    return `The store ${db} has no sessions yet: run stint import FILE --db ${db}\n`;
+    return `The store ${printable(db)} has no sessions yet: run stint import FILE --db ${printable(db)}\n`;
   const rows = (Object.keys(LABELS) as OverviewMetric[]).map((m) => {
     const { value, previous, change } = report.overview[m];
     const delta = change === null ? '' : `${change > 0 ? '+' : ''}${(change * 100).toFixed(1)} %`;
