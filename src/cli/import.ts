@@ -18,6 +18,7 @@ import { loadEvents, type RejectedRow } from '../io/load-events.ts';
 import { INPUT_FORMATS, type InputFormatName } from '../io/open-input.ts';
 import { createRejectsWriter, type RejectsWriter } from '../io/write-rejects.ts';
 import { openDuckDBStore } from '../store/duckdb-store.ts';
+import { identityHasher, readsAccessLogs } from '../store/identity-key.ts';
 import { addUntouched, type Resessionized, resessionizeAffected } from '../store/ingest.ts';
 import { sameRules } from '../store/rules-json.ts';
 import type { ImportRecord, Store, StoredRules } from '../store/store.ts';
@@ -48,6 +49,7 @@ interface ImportFlags extends RuleFlags {
   keepAll: boolean;
   keepBots: boolean;
   rawCsv: boolean;
+  keepIps: boolean;
   json: boolean;
   quiet: boolean;
 }
@@ -93,6 +95,11 @@ export function registerImport(program: Command): void {
       false,
     )
     .option('--keep-bots', 'access logs: keep lines from known bots', false)
+    .option(
+      '--keep-ips',
+      'access logs: store the visitor identity (ip|user agent) as it is, not as a keyed hash',
+      false,
+    )
     .option('--rejects <file>', 'also write every rejected row (file, line, reason, detail, raw) to this CSV')
     .option(
       '--max-rejects <n>',
@@ -136,6 +143,7 @@ async function runImport(inputs: string[], flags: ImportFlags, command: Command)
   inputZoneFromFlags(flags);
   const maxRejects = maxRejectsFlag(flags.maxRejects);
   if (flags.rejects !== undefined) assertWritable(flags.rejects, '--rejects');
+  const readsLogs = await readsAccessLogs(paths, inputFormat);
   guardOutputs({ inputs: paths, store: flags.db, outputs: [{ flag: '--rejects', path: flags.rejects }] });
   if (flags.rawCsv && flags.rejects === undefined) {
     throw new StintError(
@@ -165,9 +173,11 @@ async function runImport(inputs: string[], flags: ImportFlags, command: Command)
         'Import without rule flags, or change the rules of every session with stint resessionize',
       );
     }
+    const identify = await identityHasher(store, flags.keepIps ? 'kept' : 'hashed', readsLogs);
     for (const path of paths) {
       try {
         const result = await importFile(store, path, {
+          identify,
           flags,
           inputFormat,
           rules: rules?.rules ?? askedRules,
@@ -210,6 +220,7 @@ async function runImport(inputs: string[], flags: ImportFlags, command: Command)
     db: flags.db,
     rules_version: rules?.version ?? null,
     rules: rules === undefined ? null : describeRules(rules.rules),
+    ...(readsLogs ? { ips: flags.keepIps ? ('kept' as const) : ('hashed' as const) } : {}),
     files: results,
     elapsed_s: Math.round(performance.now() - started) / 1000,
   };
@@ -224,6 +235,8 @@ interface ImportOptions {
   maxRejects: number | undefined;
   /** Receives each committed file's rejected rows (--rejects). */
   rejectsOut: RejectsWriter | undefined;
+  /** Access logs: the store's identity hash (undefined with --keep-ips). */
+  identify: ((identity: string) => string) | undefined;
 }
 
 async function importFile(
@@ -301,6 +314,7 @@ async function importTransaction(
             sessionKey: rules.sessionKey,
           },
           format: o.inputFormat,
+          identify: o.identify,
           keepAll: flags.keepAll,
           keepBots: flags.keepBots,
           maxRejects: o.maxRejects,
@@ -399,6 +413,7 @@ const num = (n: number): string => n.toLocaleString('en-US');
 function formatImport(s: {
   db: string;
   rules_version: number | null;
+  ips?: 'hashed' | 'kept';
   files: FileImport[];
   elapsed_s: number;
 }): string {
@@ -419,6 +434,7 @@ function formatImport(s: {
         `${num(f.sessions)} sessions of ${num(f.identities)} identities recomputed in ${f.elapsed_s.toFixed(2)} s`,
     );
   }
+  if (s.ips === 'kept') lines.push(c.yellow('access-log IP addresses stored as they are (--keep-ips)'));
   lines.push(
     `${c.dim('store')} ${printable(s.db)}, rules version ${s.rules_version ?? '-'}, ${s.elapsed_s.toFixed(2)} s`,
   );
