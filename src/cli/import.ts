@@ -37,6 +37,7 @@ import {
   rulesGivenOnCli,
 } from './rule-flags.ts';
 import { describeRules } from './summary.ts';
+import { jsonWithQuiet, refuseUnused } from './unused-flags.ts';
 
 export const DEFAULT_DB = 'stint.duckdb';
 
@@ -128,6 +129,7 @@ Examples:
 Exit codes: 0 ok, 1 usage error, 2 input error (files before the failing one stay imported).`,
     )
     .action(async (inputs: string[], flags: ImportFlags, command: Command) => {
+      refuseUnused(command, [jsonWithQuiet(flags)]);
       await runImport(inputs, flags, command);
     });
 }

@@ -31,6 +31,7 @@ import { printable } from './printable.ts';
 import { createProgress, createStatus, type Status } from './progress.ts';
 import { addRuleFlags, inputZoneFromFlags, parseMap, type RuleFlags, rulesFromFlags } from './rule-flags.ts';
 import { buildSummary, formatSummary } from './summary.ts';
+import { jsonWithQuiet, refuseUnused, timezoneWithoutMidnight } from './unused-flags.ts';
 
 interface SessionizeFlags extends RuleFlags {
   output: string;
@@ -86,7 +87,8 @@ Examples:
 The summary goes to stderr when sessions go to stdout, else to stdout.
 Exit codes: 0 ok, 1 usage error, 2 input error.`,
     )
-    .action(async (inputs: string[], flags: SessionizeFlags) => {
+    .action(async (inputs: string[], flags: SessionizeFlags, command: Command) => {
+      refuseUnused(command, [jsonWithQuiet(flags), timezoneWithoutMidnight(flags)]);
       await runSessionize(inputs, flags);
     });
 }
