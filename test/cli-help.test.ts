@@ -52,7 +52,7 @@ describe('stint --help', () => {
     for (let i = 0; i < paths.length; i += 4) {
       const batch = paths.slice(i, i + 4);
       const runs = await Promise.all(batch.map((p) => stintAsync([...p, '--help'])));
-      runs.forEach((r, k) => results.push({ path: batch[k]!.join(' '), r }));
+      for (const [k, r] of runs.entries()) results.push({ path: batch[k]!.join(' '), r });
     }
     for (const { path, r } of results) {
       expect(r.code, path).toBe(0);
