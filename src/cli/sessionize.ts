@@ -88,6 +88,7 @@ The summary goes to stderr when sessions go to stdout, else to stdout.
 Exit codes: 0 ok, 1 usage error, 2 input error.`,
     )
     .action(async (inputs: string[], flags: SessionizeFlags, command: Command) => {
+      rulesFromFlags(flags); // a bad value is named first
       refuseUnused(command, [jsonWithQuiet(flags), timezoneWithoutMidnight(flags)]);
       await runSessionize(inputs, flags);
     });
