@@ -23,7 +23,9 @@ export async function trafficFiles(events: number): Promise<{ csvPath: string; p
     return { csvPath, parquetPath };
   }
   const t0 = performance.now();
-  const writer = createCsvWriter(createWriteStream(csvPath), [...TRAFFIC_COLUMNS]);
+  const writer = createCsvWriter(createWriteStream(csvPath), [...TRAFFIC_COLUMNS], {
+    text: 'raw',
+  });
   for (const row of generateTraffic({ events, seed: 1 })) {
     const out: unknown[] = [...row];
     out[0] = new Date(row[0]).toISOString();

@@ -68,6 +68,7 @@ describe('stint sessionize on real access logs', () => {
       '--keep-all',
       '--rejects',
       rejects,
+      '--raw-csv', // the raw lines as they are (some start with "-")
       '--json',
       '-o',
       join(dir, 's.csv'),

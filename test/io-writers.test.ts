@@ -64,7 +64,7 @@ describe('createCsvWriter', () => {
         fc.array(fc.tuple(field, field, field), { minLength: 1, maxLength: 20 }),
         async (rows) => {
           const path = join(dir, `rt-${n++}.csv`);
-          const csv = createCsvWriter(createWriteStream(path), ['x', 'y', 'z']);
+          const csv = createCsvWriter(createWriteStream(path), ['x', 'y', 'z'], { text: 'raw' });
           for (const row of rows) await csv.write(row);
           await csv.end();
           const back: RawRecord[] = [];

@@ -109,7 +109,8 @@ function writeEvents(dir: string, name: string, rows: string[]): string {
 describe('stint import', () => {
   it('stores the sessions stint sessionize gives on the NASA access log', async () => {
     const db = join(tempDir(), 'nasa.duckdb');
-    const summary = importJson([NASA, '--db', db]);
+    // --keep-ips: the stored identities are then the ip|agent ones sessionize writes.
+    const summary = importJson([NASA, '--db', db, '--keep-ips']);
     const [file] = summary.files as FileResult[];
     expect(file?.status).toBe('imported');
     expect(file?.sessions).toBe(179);
@@ -129,7 +130,7 @@ describe('stint import', () => {
     ['Elastic Apache log', 'elastic_apache_logs.log', []],
   ])('stores the sessions stint sessionize gives on the %s', async (_name, file, flags) => {
     const db = join(tempDir(), 'x.duckdb');
-    importJson([join(DATA, file), '--db', db, ...flags]);
+    importJson([join(DATA, file), '--db', db, '--keep-ips', ...flags]);
     expect(await storedSessions(db)).toEqual(sessionized([join(DATA, file)], flags));
   });
 
@@ -300,7 +301,7 @@ describe('stint import', () => {
   it('stint resessionize recomputes every session under the new rules and versions them', async () => {
     const dir = tempDir();
     const db = join(dir, 'x.duckdb');
-    importJson([NASA, '--db', db]);
+    importJson([NASA, '--db', db, '--keep-ips']);
     const r = stint(['resessionize', '--db', db, '--timeout', '10m', '--json']);
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout) as Record<string, unknown>;

@@ -20,6 +20,7 @@ import { DEFAULT_DB } from './import.ts';
 import { label, printable } from './printable.ts';
 import { warnOutsideData } from './range-check.ts';
 import { addQueryFlags, openExistingStore, parseInterval, sparkline } from './report.ts';
+import { refuseUnused } from './unused-flags.ts';
 
 export interface AnalysisFlags extends QueryFlags {
   clickEvent?: string;
@@ -384,7 +385,19 @@ function registerAnalysis(program: Command, { name, summary, plan, extra }: Anal
     'after',
     `\nExample:\n  stint ${name}${extraArgs[name] ?? ''} --from 2026-10-01 --to 2026-10-31 --tz Europe/Berlin --json`,
   );
-  cmd.action(async (flags: AnalysisFlags) => {
+  cmd.action(async (flags: AnalysisFlags, command: Command) => {
+    refuseUnused(command, [
+      {
+        option: 'steps',
+        when: name === 'paths' && flags.page !== undefined,
+        why: 'with --page (it is for sequences)',
+      },
+      {
+        option: 'period',
+        when: name === 'retention' && ['day', 'week', 'month'].includes(flags.cohort ?? 'week'),
+        why: 'with calendar cohorts (--cohort day|week|month are their own period)',
+      },
+    ]);
     const run = plan(flags);
     const store = await openExistingStore(flags.db);
     try {

@@ -17,6 +17,9 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .summary('sessionize a generated sample and print what stint found')
+    .description(
+      'Sessionize a generated sample of shop traffic (late and duplicated events included) in memory and print what stint found: no files, no server.',
+    )
     .option('--events <n>', `how many events to generate (up to ${MAX_DEMO_EVENTS})`, '200000')
     .action((flags: { events: string }) => {
       runDemo(wholeNumber(flags.events, '--events', { min: 1, max: MAX_DEMO_EVENTS, example: 200_000 }));

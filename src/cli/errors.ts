@@ -4,6 +4,7 @@
  */
 import pc from 'picocolors';
 import { StintError } from '../core/errors.ts';
+import { escapeControls } from './printable.ts';
 
 export function toStintError(err: unknown): StintError | undefined {
   if (err instanceof StintError) return err;
@@ -39,13 +40,14 @@ export function reportError(err: unknown, debug: boolean): number {
   const color = process.stderr.isTTY === true;
   const c = color ? pc : pc.createColors(false);
   if (known !== undefined) {
-    process.stderr.write(`${c.red('stint: error:')} ${known.message}\n`);
-    if (known.hint !== undefined) process.stderr.write(`${c.dim('  hint:')} ${known.hint}\n`);
+    // Messages quote file names and data: nothing in them may drive the terminal.
+    process.stderr.write(`${c.red('stint: error:')} ${escapeControls(known.message)}\n`);
+    if (known.hint !== undefined) process.stderr.write(`${c.dim('  hint:')} ${escapeControls(known.hint)}\n`);
     if (debug && err instanceof Error) process.stderr.write(`${err.stack ?? ''}\n`);
     return known.exitCode;
   }
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`${c.red('stint: error:')} ${message}\n`);
+  process.stderr.write(`${c.red('stint: error:')} ${escapeControls(message)}\n`);
   if (debug && err instanceof Error) process.stderr.write(`${err.stack ?? ''}\n`);
   else
     process.stderr.write(

@@ -11,17 +11,21 @@ import pc from 'picocolors';
 import { StintError } from '../core/errors.ts';
 import type { StintEvent } from '../core/event.ts';
 import type { SessionRules } from '../core/rules.ts';
+import { startAtomicFile } from '../io/atomic-file.ts';
 import { fingerprintFile } from '../io/fingerprint.ts';
 import { expandInputs } from '../io/glob.ts';
 import { ALL_LEFT_OUT, loadEvents, type RejectedRow } from '../io/load-events.ts';
 import { INPUT_FORMATS, type InputFormatName } from '../io/open-input.ts';
 import { createRejectsWriter, type RejectsWriter } from '../io/write-rejects.ts';
 import { openDuckDBStore } from '../store/duckdb-store.ts';
+import { identityHasher, readsAccessLogs } from '../store/identity-key.ts';
 import { addUntouched, type Resessionized, resessionizeAffected } from '../store/ingest.ts';
 import { sameRules } from '../store/rules-json.ts';
 import type { ImportRecord, Store, StoredRules } from '../store/store.ts';
 import { inputFormatFlag, maxRejectsFlag } from './flag-values.ts';
+import { guardOutputs } from './output-guard.ts';
 import { assertWritable } from './output-path.ts';
+import { escapeControls, printable } from './printable.ts';
 import { createProgress, createStatus, type Progress, type Status } from './progress.ts';
 import {
   addRuleFlags,
@@ -33,6 +37,7 @@ import {
   rulesGivenOnCli,
 } from './rule-flags.ts';
 import { describeRules } from './summary.ts';
+import { jsonWithQuiet, refuseUnused } from './unused-flags.ts';
 
 export const DEFAULT_DB = 'stint.duckdb';
 
@@ -44,6 +49,8 @@ interface ImportFlags extends RuleFlags {
   inputFormat?: string;
   keepAll: boolean;
   keepBots: boolean;
+  rawCsv: boolean;
+  keepIps: boolean;
   json: boolean;
   quiet: boolean;
 }
@@ -89,10 +96,20 @@ export function registerImport(program: Command): void {
       false,
     )
     .option('--keep-bots', 'access logs: keep lines from known bots', false)
+    .option(
+      '--keep-ips',
+      'access logs: store the visitor identity (ip|user agent) as it is, not as a keyed hash',
+      false,
+    )
     .option('--rejects <file>', 'also write every rejected row (file, line, reason, detail, raw) to this CSV')
     .option(
       '--max-rejects <n>',
       'fail a file (exit 2, nothing of it stored) once more than n of its rows are rejected',
+    )
+    .option(
+      '--raw-csv',
+      "--rejects: write text starting with = + - @ tab or CR as it is (default: prefixed with ')",
+      false,
     );
   addRuleFlags(cmd)
     .option('--json', 'print the summary as JSON', false)
@@ -112,6 +129,7 @@ Examples:
 Exit codes: 0 ok, 1 usage error, 2 input error (files before the failing one stay imported).`,
     )
     .action(async (inputs: string[], flags: ImportFlags, command: Command) => {
+      refuseUnused(command, [jsonWithQuiet(flags)]);
       await runImport(inputs, flags, command);
     });
 }
@@ -127,8 +145,20 @@ async function runImport(inputs: string[], flags: ImportFlags, command: Command)
   inputZoneFromFlags(flags);
   const maxRejects = maxRejectsFlag(flags.maxRejects);
   if (flags.rejects !== undefined) assertWritable(flags.rejects, '--rejects');
+  const readsLogs = await readsAccessLogs(paths, inputFormat);
+  guardOutputs({ inputs: paths, store: flags.db, outputs: [{ flag: '--rejects', path: flags.rejects }] });
+  if (flags.rawCsv && flags.rejects === undefined) {
+    throw new StintError(
+      'STINT_BAD_FLAG',
+      '--raw-csv does nothing without --rejects FILE',
+      'Leave out --raw-csv',
+    );
+  }
+  const rejectsFile = flags.rejects === undefined ? undefined : startAtomicFile(flags.rejects);
   const rejectsOut =
-    flags.rejects === undefined ? undefined : createRejectsWriter(createWriteStream(flags.rejects));
+    rejectsFile === undefined
+      ? undefined
+      : createRejectsWriter(createWriteStream(rejectsFile.path), flags.rawCsv ? 'raw' : 'safe');
   const store = await openDuckDBStore(flags.db);
   const results: FileImport[] = [];
   let rules: StoredRules | undefined;
@@ -145,9 +175,11 @@ async function runImport(inputs: string[], flags: ImportFlags, command: Command)
         'Import without rule flags, or change the rules of every session with stint resessionize',
       );
     }
+    const identify = await identityHasher(store, flags.keepIps ? 'kept' : 'hashed', readsLogs);
     for (const path of paths) {
       try {
         const result = await importFile(store, path, {
+          identify,
           flags,
           inputFormat,
           rules: rules?.rules ?? askedRules,
@@ -174,6 +206,9 @@ async function runImport(inputs: string[], flags: ImportFlags, command: Command)
   } finally {
     store.close();
     await rejectsOut?.end();
+    // The rejects of the files that were stored replace the old file; else it stays whole.
+    if (results.some((f) => f.status === 'imported')) await rejectsFile?.commit();
+    await rejectsFile?.abort();
   }
   if (results.every((f) => f.status === 'skipped' && f.reason?.startsWith('no rows'))) {
     throw new StintError(
@@ -187,6 +222,7 @@ async function runImport(inputs: string[], flags: ImportFlags, command: Command)
     db: flags.db,
     rules_version: rules?.version ?? null,
     rules: rules === undefined ? null : describeRules(rules.rules),
+    ...(readsLogs ? { ips: flags.keepIps ? ('kept' as const) : ('hashed' as const) } : {}),
     files: results,
     elapsed_s: Math.round(performance.now() - started) / 1000,
   };
@@ -201,6 +237,8 @@ interface ImportOptions {
   maxRejects: number | undefined;
   /** Receives each committed file's rejected rows (--rejects). */
   rejectsOut: RejectsWriter | undefined;
+  /** Access logs: the store's identity hash (undefined with --keep-ips). */
+  identify: ((identity: string) => string) | undefined;
 }
 
 async function importFile(
@@ -259,7 +297,7 @@ async function importTransaction(
 ): Promise<{ file: FileImport; rules?: StoredRules | undefined; rejects: RejectedRow[] }> {
   const { flags, rules } = o;
   const { started, bytes, fingerprint, progress, status } = run;
-  const say = (phase: string): void => status.say(`${path}: ${phase}`);
+  const say = (phase: string): void => status.say(`${printable(path)}: ${phase}`);
   return store.transaction(
     async (tx): Promise<{ file: FileImport; rules?: StoredRules | undefined; rejects: RejectedRow[] }> => {
       const saved = o.version === undefined ? await tx.saveRules(rules, Date.now()) : undefined;
@@ -278,6 +316,7 @@ async function importTransaction(
             sessionKey: rules.sessionKey,
           },
           format: o.inputFormat,
+          identify: o.identify,
           keepAll: flags.keepAll,
           keepBots: flags.keepBots,
           maxRejects: o.maxRejects,
@@ -376,6 +415,7 @@ const num = (n: number): string => n.toLocaleString('en-US');
 function formatImport(s: {
   db: string;
   rules_version: number | null;
+  ips?: 'hashed' | 'kept';
   files: FileImport[];
   elapsed_s: number;
 }): string {
@@ -383,7 +423,7 @@ function formatImport(s: {
   const lines: string[] = [];
   for (const f of s.files) {
     if (f.status === 'skipped') {
-      lines.push(`${c.yellow('skipped ')} ${f.path}: ${f.reason}`);
+      lines.push(`${c.yellow('skipped ')} ${printable(f.path)}: ${escapeControls(f.reason ?? '')}`);
       continue;
     }
     const extra = [
@@ -393,12 +433,13 @@ function formatImport(s: {
     ].filter((x) => x !== '');
     if (f.rows === 0 && f.left_out_total > 0) extra.push(ALL_LEFT_OUT);
     lines.push(
-      `${c.green('imported')} ${f.path}: ${num(f.accepted)} events${extra.length > 0 ? ` (${extra.join(', ')})` : ''}; ` +
+      `${c.green('imported')} ${printable(f.path)}: ${num(f.accepted)} events${extra.length > 0 ? ` (${extra.join(', ')})` : ''}; ` +
         `${num(f.sessions)} sessions of ${num(f.identities)} identities recomputed in ${f.elapsed_s.toFixed(2)} s`,
     );
   }
+  if (s.ips === 'kept') lines.push(c.yellow('access-log IP addresses stored as they are (--keep-ips)'));
   lines.push(
-    `${c.dim('store')} ${s.db}, rules version ${s.rules_version ?? '-'}, ${s.elapsed_s.toFixed(2)} s`,
+    `${c.dim('store')} ${printable(s.db)}, rules version ${s.rules_version ?? '-'}, ${s.elapsed_s.toFixed(2)} s`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -19,3 +19,11 @@ export function label(text: string, max = 48): string {
   const safe = printable(text);
   return safe === '' ? '(none)' : safe.length > max ? `${safe.slice(0, max - 1)}…` : safe;
 }
+
+/**
+ * Only the control characters of `printable` escaped, quotes and backslashes left alone: for
+ * whole messages (errors, hints) that quote data, as a last guard before the terminal.
+ */
+export function escapeControls(text: string): string {
+  return text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -17,13 +17,15 @@ import { parseQueryOptions, type QueryFlags, type QueryOptions } from '../analys
 import { retention } from '../analysis/retention.ts';
 import { SESSION_DIMENSIONS, type SessionDimension, type TimeUnit } from '../analysis/sql.ts';
 import { StintError } from '../core/errors.ts';
+import { writeAtomically } from '../io/atomic-file.ts';
 import { renderHtmlReport } from '../report/html.ts';
 import { openDuckDBStore } from '../store/duckdb-store.ts';
 import type { Store } from '../store/store.ts';
 import { oneOf } from './flag-values.ts';
 import { DEFAULT_DB } from './import.ts';
+import { guardOutputs } from './output-guard.ts';
 import { assertWritable } from './output-path.ts';
-import { label } from './printable.ts';
+import { label, printable } from './printable.ts';
 import { warnOutsideData } from './range-check.ts';
 import { describeRules } from './summary.ts';
 
@@ -153,19 +155,21 @@ async function runReport(flags: ReportFlags): Promise<void> {
   const options = parseQueryOptions(flags);
   const interval = parseInterval(flags.interval);
   if (flags.html !== undefined) assertWritable(flags.html, '--html');
+  guardOutputs({ store: flags.db, outputs: [{ flag: '--html', path: flags.html }] });
   const store = await openExistingStore(flags.db);
   try {
     const funnels = parseFunnels(flags.funnel ?? []);
     const report = await buildReport(store, options, interval, funnels);
     await warnOutsideData(store, options);
     if (flags.html !== undefined) {
-      await writeFile(flags.html, renderHtmlReport(report, `stint report: ${basename(flags.db)}`));
+      const html = renderHtmlReport(report, `stint report: ${basename(flags.db)}`);
+      await writeAtomically(flags.html, (path) => writeFile(path, html));
     }
     process.stdout.write(
       flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, flags.db),
     );
     if (flags.html !== undefined && !flags.json)
-      process.stdout.write(`HTML report written to ${flags.html}\n`);
+      process.stdout.write(`HTML report written to ${printable(flags.html)}\n`);
   } finally {
     store.close();
   }
@@ -207,7 +211,7 @@ function formatSeconds(s: number): string {
 function formatReport(report: Report, db: string): string {
   const c = process.stdout.isTTY === true ? pc : pc.createColors(false);
   if (report.range.from === null)
-    return `The store ${db} has no sessions yet: run stint import FILE --db ${db}\n`;
+    return `The store ${printable(db)} has no sessions yet: run stint import FILE --db ${printable(db)}\n`;
   const rows = (Object.keys(LABELS) as OverviewMetric[]).map((m) => {
     const { value, previous, change } = report.overview[m];
     const delta = change === null ? '' : `${change > 0 ? '+' : ''}${(change * 100).toFixed(1)} %`;

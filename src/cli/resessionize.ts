@@ -12,6 +12,7 @@ import { DEFAULT_DB } from './import.ts';
 import { openExistingStore } from './report.ts';
 import { addRuleFlags, overrideRules, type RuleFlags } from './rule-flags.ts';
 import { describeRules } from './summary.ts';
+import { jsonWithQuiet, refuseUnused } from './unused-flags.ts';
 
 interface ResessionizeFlags extends RuleFlags {
   db: string;
@@ -28,7 +29,7 @@ export function registerResessionize(program: Command): void {
         'given here changed (flags not given keep their stored value). The rules get a new version.',
     )
     .option('--db <file>', 'the store', DEFAULT_DB);
-  addRuleFlags(cmd)
+  addRuleFlags(cmd, { unset: 'unchanged' })
     .option('--json', 'print the summary as JSON', false)
     .option('-q, --quiet', 'print nothing but errors', false)
     .addHelpText(
@@ -58,6 +59,14 @@ async function runResessionize(flags: ResessionizeFlags, command: Command): Prom
       );
     }
     const rules = overrideRules(stored.rules, flags, command);
+    refuseUnused(command, [
+      jsonWithQuiet(flags),
+      {
+        option: 'timezone',
+        when: !rules.splitAtMidnight,
+        why: 'when sessions are not split at midnight (--split-at-midnight)',
+      },
+    ]);
     if (rules.sessionKey !== stored.rules.sessionKey) {
       throw new StintError(
         'STINT_RULES_CHANGED',

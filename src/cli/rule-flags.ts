@@ -26,22 +26,29 @@ export interface RuleFlags {
   map?: string[];
 }
 
-export function addRuleFlags(cmd: Command): Command {
+/**
+ * The rule flags, with their defaults shown; `{ unset: 'unchanged' }` (resessionize) gives them no
+ * default ("(unchanged)" in the help: a flag not given keeps the stored rule) and leaves out the
+ * reader flags (--input-tz, --map), which only apply to files being read.
+ */
+export function addRuleFlags(cmd: Command, options: { unset?: 'default' | 'unchanged' } = {}): Command {
+  const keep = options.unset === 'unchanged';
+  const rule = (flags: string, description: string, value?: string | boolean): Command =>
+    keep || value === undefined
+      ? cmd.option(flags, keep ? `${description} (unchanged)` : description)
+      : cmd.option(flags, description, value);
+  rule('--timeout <duration>', 'inactivity that ends a session (rule 1): 30m, 90s, 1h30m', '30m');
+  rule('--max-duration <duration>', 'longest session before a split (rule 4), or none', '24h');
+  rule('--end-events <names>', 'comma-separated events that end a session (rule 2)', 'session_end');
+  rule('--start-events <names>', 'comma-separated events that start a new session (rule 3)', 'session_start');
+  rule('--split-at-midnight', "split at local midnight in the session's zone (rule 5)", false);
+  rule('--timezone <iana>', 'zone for --split-at-midnight when an event carries none', 'UTC');
+  rule('--split-on-campaign', 'split when a new utm source/medium/campaign arrives (rule 6)', false);
+  rule('--session-key <column>', 'split whenever this column changes, e.g. session_id (rule 7)');
+  rule('--identity <mode>', 'device: per anonymous_id; user: link devices to their user_id', 'device');
+  rule('--goal <names>', 'comma-separated event names counted as conversions, e.g. purchase,signup');
+  if (keep) return cmd;
   return cmd
-    .option('--timeout <duration>', 'inactivity that ends a session (rule 1): 30m, 90s, 1h30m', '30m')
-    .option('--max-duration <duration>', 'longest session before a split (rule 4), or none', '24h')
-    .option('--end-events <names>', 'comma-separated events that end a session (rule 2)', 'session_end')
-    .option(
-      '--start-events <names>',
-      'comma-separated events that start a new session (rule 3)',
-      'session_start',
-    )
-    .option('--split-at-midnight', "split at local midnight in the session's zone (rule 5)", false)
-    .option('--timezone <iana>', 'zone for --split-at-midnight when an event carries none', 'UTC')
-    .option('--split-on-campaign', 'split when a new utm source/medium/campaign arrives (rule 6)', false)
-    .option('--session-key <column>', 'split whenever this column changes, e.g. session_id (rule 7)')
-    .option('--identity <mode>', 'device: per anonymous_id; user: link devices to their user_id', 'device')
-    .option('--goal <names>', 'comma-separated event names counted as conversions, e.g. purchase,signup')
     .option('--input-tz <iana>', 'zone of ISO timestamps that carry no offset', 'UTC')
     .option(
       '--map <pairs>',

@@ -12,6 +12,7 @@ import { resolveConfig } from '../server/config.ts';
 import { openRegistry } from '../server/registry.ts';
 import { startDemo } from './serve-demo.ts';
 import { registerSiteLifecycle } from './sites.ts';
+import { refuseUnused } from './unused-flags.ts';
 
 interface DataFlags {
   data?: string;
@@ -130,7 +131,10 @@ const LISTEN_ERRORS: Record<string, { reason: string; hint: string } | undefined
 function registerSites(program: Command): void {
   const sites = program
     .command('sites')
-    .summary('add, list, change and remove the sites the server collects for');
+    .summary('add, list, change and remove the sites the server collects for')
+    .description(
+      'Add, list, change and remove the sites stint serve collects events for (in the registry under --data).',
+    );
   sites
     .command('add <name>')
     .description(
@@ -150,23 +154,32 @@ function registerSites(program: Command): void {
           `In the site's pages:  fetch('https://YOUR-STINT/api/v1/events?key=${site.publicKey}', { method: 'POST', body: JSON.stringify({ url: location.href, referrer: document.referrer }) })\n`,
       );
     });
-  sites.command('list').action((flags: DataFlags) => {
-    for (const s of openRegistry(dataOf(flags)).sites())
-      process.stdout.write(`${s.name}\t${s.publicKey}\t${s.origins.join(',')}\t${s.retention ?? 'kept'}\n`);
-  });
+  sites
+    .command('list')
+    .description('List the sites: name, public key, allowed origins and retention, one per line.')
+    .action((flags: DataFlags) => {
+      for (const s of openRegistry(dataOf(flags)).sites())
+        process.stdout.write(`${s.name}\t${s.publicKey}\t${s.origins.join(',')}\t${s.retention ?? 'kept'}\n`);
+    });
   registerSiteLifecycle(sites);
   withDataOptions(sites);
 }
 
 function registerTokens(program: Command): void {
-  const tokens = program.command('tokens').summary('API tokens for reading (admin or read-only per site)');
+  const tokens = program
+    .command('tokens')
+    .summary('API tokens for reading (admin or read-only per site)')
+    .description('Create, list and revoke API tokens: admin tokens, or read-only tokens of one site.');
   tokens
     .command('create')
     .description('Make a token; it is printed once and stored only as a hash.')
     .option('--site <name>', 'the site a read-only token may read')
     .option('--admin', 'an admin token: reads every site, sends for any site, sees /metrics', false)
     .option('--label <text>', 'a note to recognise the token by', '')
-    .action((flags: DataFlags & { site?: string; admin: boolean; label: string }) => {
+    .action((flags: DataFlags & { site?: string; admin: boolean; label: string }, command: Command) => {
+      refuseUnused(command, [
+        { option: 'site', when: flags.admin, why: 'with --admin (an admin token reads every site)' },
+      ]);
       const registry = openRegistry(dataOf(flags));
       const { token, secret } = registry.createToken(flags.admin ? 'admin' : 'read', flags.site, flags.label);
       process.stdout.write(`${secret}\n`);
@@ -174,24 +187,34 @@ function registerTokens(program: Command): void {
         `token ${token.id} (${token.role}${token.site === undefined ? '' : ` of ${token.site}`}); shown once, keep it safe\n`,
       );
     });
-  tokens.command('list').action((flags: DataFlags) => {
-    for (const t of openRegistry(dataOf(flags)).tokens()) {
-      const state =
-        t.revokedAtMs === undefined ? 'active' : `revoked ${new Date(t.revokedAtMs).toISOString()}`;
-      process.stdout.write(`${t.id}\t${t.role}\t${t.site ?? '*'}\t${state}\t${t.label}\n`);
-    }
-  });
-  tokens.command('revoke <id>').action((id: string, flags: DataFlags) => {
-    openRegistry(dataOf(flags)).revokeToken(id);
-    process.stdout.write(`revoked ${id}\n`);
-  });
+  tokens
+    .command('list')
+    .description('List the tokens: id, role, site, state and label (never the secret).')
+    .action((flags: DataFlags) => {
+      for (const t of openRegistry(dataOf(flags)).tokens()) {
+        const state =
+          t.revokedAtMs === undefined ? 'active' : `revoked ${new Date(t.revokedAtMs).toISOString()}`;
+        process.stdout.write(`${t.id}\t${t.role}\t${t.site ?? '*'}\t${state}\t${t.label}\n`);
+      }
+    });
+  tokens
+    .command('revoke <id>')
+    .description('Revoke a token by its id (from tokens list); it stops working at once.')
+    .action((id: string, flags: DataFlags) => {
+      openRegistry(dataOf(flags)).revokeToken(id);
+      process.stdout.write(`revoked ${id}\n`);
+    });
   withDataOptions(tokens);
 }
 
 function registerShares(program: Command): void {
-  const share = program.command('share').summary('read-only share links for one site');
+  const share = program
+    .command('share')
+    .summary('read-only share links for one site')
+    .description('Create, list and revoke read-only share links of one site.');
   share
     .command('create')
+    .description('Make a share link of one site; its secret is printed once.')
     .requiredOption('--site <name>', 'the site to share')
     .option('--expires <duration>', 'how long the link works (e.g. 7d); default: until revoked')
     .option(
@@ -216,23 +239,29 @@ function registerShares(program: Command): void {
         `share link ${link.id} for ${link.site}${expiresAtMs === undefined ? '' : `, until ${new Date(expiresAtMs).toISOString()}`}: use it as a bearer token or ?access_token=; ${sees}\n`,
       );
     });
-  share.command('list').action((flags: DataFlags) => {
-    for (const s of openRegistry(dataOf(flags)).shares()) {
-      const state =
-        s.revokedAtMs !== undefined
-          ? 'revoked'
-          : s.expiresAtMs !== undefined && s.expiresAtMs <= Date.now()
-            ? 'expired'
-            : 'active';
-      process.stdout.write(
-        `${s.id}\t${s.site}\t${state}\t${s.expiresAtMs === undefined ? 'no expiry' : new Date(s.expiresAtMs).toISOString()}\t${s.visitors === true ? 'visitors' : 'aggregates'}\n`,
-      );
-    }
-  });
-  share.command('revoke <id>').action((id: string, flags: DataFlags) => {
-    openRegistry(dataOf(flags)).revokeShare(id);
-    process.stdout.write(`revoked ${id}\n`);
-  });
+  share
+    .command('list')
+    .description('List the share links: id, site, state, expiry and scope (aggregates or visitors).')
+    .action((flags: DataFlags) => {
+      for (const s of openRegistry(dataOf(flags)).shares()) {
+        const state =
+          s.revokedAtMs !== undefined
+            ? 'revoked'
+            : s.expiresAtMs !== undefined && s.expiresAtMs <= Date.now()
+              ? 'expired'
+              : 'active';
+        process.stdout.write(
+          `${s.id}\t${s.site}\t${state}\t${s.expiresAtMs === undefined ? 'no expiry' : new Date(s.expiresAtMs).toISOString()}\t${s.visitors === true ? 'visitors' : 'aggregates'}\n`,
+        );
+      }
+    });
+  share
+    .command('revoke <id>')
+    .description('Revoke a share link by its id (from share list).')
+    .action((id: string, flags: DataFlags) => {
+      openRegistry(dataOf(flags)).revokeShare(id);
+      process.stdout.write(`revoked ${id}\n`);
+    });
   withDataOptions(share);
 }
 

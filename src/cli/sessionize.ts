@@ -4,11 +4,13 @@
  */
 import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { sessionizeToColumns } from '../core/batch.ts';
 import { StintError } from '../core/errors.ts';
 import type { SessionRules } from '../core/rules.ts';
 import type { SessionColumns } from '../core/session-columns.ts';
+import { startAtomicFile } from '../io/atomic-file.ts';
 import { expandInputs } from '../io/glob.ts';
 import { type LoadStats, loadEvents, type RejectedRow } from '../io/load-events.ts';
 import { INPUT_FORMATS } from '../io/open-input.ts';
@@ -18,13 +20,18 @@ import {
   formatOfPath,
   OUTPUT_FORMATS,
   type OutputFormat,
+  type SessionsTarget,
   writeSessionColumns,
 } from '../io/write-sessions.ts';
+import { toStintError } from './errors.ts';
 import { inputFormatFlag, maxRejectsFlag, oneOf } from './flag-values.ts';
+import { guardOutputs } from './output-guard.ts';
 import { assertWritable } from './output-path.ts';
+import { printable } from './printable.ts';
 import { createProgress, createStatus, type Status } from './progress.ts';
 import { addRuleFlags, inputZoneFromFlags, parseMap, type RuleFlags, rulesFromFlags } from './rule-flags.ts';
 import { buildSummary, formatSummary } from './summary.ts';
+import { jsonWithQuiet, refuseUnused, timezoneWithoutMidnight } from './unused-flags.ts';
 
 interface SessionizeFlags extends RuleFlags {
   output: string;
@@ -34,6 +41,7 @@ interface SessionizeFlags extends RuleFlags {
   maxRejects?: string;
   keepAll: boolean;
   keepBots: boolean;
+  rawCsv: boolean;
   json: boolean;
   quiet: boolean;
 }
@@ -52,6 +60,11 @@ export function registerSessionize(program: Command): void {
     .option('--input-format <format>', `skip detection: ${INPUT_FORMATS.join(', ')}`)
     .option('--rejects <file>', 'write every rejected row (file, line, reason, detail, raw) to this CSV')
     .option('--max-rejects <n>', 'fail with exit code 2 once more than n rows are rejected')
+    .option(
+      '--raw-csv',
+      "CSV outputs: write text starting with = + - @ tab or CR as it is (default: prefixed with ' so spreadsheets do not run it)",
+      false,
+    )
     .option(
       '--keep-all',
       'access logs: keep non-pageview lines (assets, POST, errors) as "request" events',
@@ -74,7 +87,9 @@ Examples:
 The summary goes to stderr when sessions go to stdout, else to stdout.
 Exit codes: 0 ok, 1 usage error, 2 input error.`,
     )
-    .action(async (inputs: string[], flags: SessionizeFlags) => {
+    .action(async (inputs: string[], flags: SessionizeFlags, command: Command) => {
+      rulesFromFlags(flags); // a bad value is named first
+      refuseUnused(command, [jsonWithQuiet(flags), timezoneWithoutMidnight(flags)]);
       await runSessionize(inputs, flags);
     });
 }
@@ -82,21 +97,53 @@ Exit codes: 0 ok, 1 usage error, 2 input error.`,
 async function runSessionize(inputs: string[], flags: SessionizeFlags): Promise<void> {
   const started = performance.now();
   const rules = rulesFromFlags(flags);
-  const target = { path: flags.output, format: outputFormat(flags) };
+  const target: SessionsTarget = {
+    path: flags.output,
+    format: outputFormat(flags),
+    csvText: flags.rawCsv ? 'raw' : 'safe',
+  };
   checkOutput(target);
+  if (flags.rawCsv && target.format !== 'csv' && flags.rejects === undefined) {
+    throw new StintError(
+      'STINT_BAD_FLAG',
+      `--raw-csv does nothing here: the sessions are written as ${target.format} and there is no --rejects CSV`,
+      'Leave out --raw-csv',
+    );
+  }
   assertWritable(flags.output, '-o');
   if (flags.rejects !== undefined) assertWritable(flags.rejects, '--rejects');
+  guardOutputs({
+    inputs: await expandInputs(inputs),
+    outputs: [
+      { flag: '--rejects', path: flags.rejects },
+      { flag: '-o', path: flags.output },
+    ],
+  });
+  // Both outputs are written beside their targets and renamed into place at the end.
+  const sessionsFile = startAtomicFile(flags.output);
+  const rejectsFile = flags.rejects === undefined ? undefined : startAtomicFile(flags.rejects);
   const status = createStatus(!flags.quiet && process.stderr.isTTY === true);
   let run: Awaited<ReturnType<typeof readAndSessionize>>;
   let writeStarted: number;
   try {
-    run = await readAndSessionize(inputs, flags, rules, status);
+    const readFlags = rejectsFile === undefined ? flags : { ...flags, rejects: rejectsFile.path };
+    run = await readAndSessionize(inputs, readFlags, rules, status);
+    await rejectsFile?.commit();
     writeStarted = performance.now();
     // Sessions on stdout share the terminal: the status line would mix with them.
     if (flags.output !== '-') {
-      status.say(`writing ${run.sessions.length.toLocaleString('en-US')} sessions to ${flags.output}…`);
+      status.say(
+        `writing ${run.sessions.length.toLocaleString('en-US')} sessions to ${printable(flags.output)}…`,
+      );
     }
-    await writeSessionColumns(run.sessions, target);
+    await writeSessionColumns(run.sessions, { ...target, path: sessionsFile.path });
+    await sessionsFile.commit();
+  } catch (err) {
+    // Past --max-rejects the rejects are what explains the failure: they are kept.
+    if (toStintError(err)?.code === 'STINT_TOO_MANY_REJECTS') await rejectsFile?.commit();
+    await rejectsFile?.abort();
+    await sessionsFile.abort();
+    throw err;
   } finally {
     status.clear();
   }
@@ -139,7 +186,9 @@ async function readAndSessionize(
   );
   const progress = createProgress(totalBytes, !flags.quiet && process.stderr.isTTY === true);
   const rejectsWriter =
-    flags.rejects === undefined ? undefined : createRejectsWriter(createWriteStream(flags.rejects));
+    flags.rejects === undefined
+      ? undefined
+      : createRejectsWriter(createWriteStream(flags.rejects), flags.rawCsv ? 'raw' : 'safe');
   // Rejects arrive synchronously while a batch is validated; they are written between batches.
   const pendingRejects: RejectedRow[] = [];
   const writeRejects = async (): Promise<void> => {
@@ -180,5 +229,11 @@ async function readAndSessionize(
 
 function outputFormat(flags: SessionizeFlags): OutputFormat {
   if (flags.format !== undefined) return oneOf(flags.format.toLowerCase(), OUTPUT_FORMATS, '--format');
-  return formatOfPath(flags.output) ?? 'csv';
+  const implied = formatOfPath(flags.output);
+  if (implied !== undefined || flags.output === '-' || extname(flags.output) === '') return implied ?? 'csv';
+  throw new StintError(
+    'STINT_BAD_FLAG',
+    `-o ${printable(flags.output)}: stint does not write ${printable(extname(flags.output))} files; it writes ${OUTPUT_FORMATS.join(', ')}`,
+    'Name the file .csv, .ndjson (or .jsonl) or .parquet, or give --format csv|ndjson|parquet',
+  );
 }

@@ -7,6 +7,7 @@ import { formatDuration } from '../core/duration.ts';
 import type { SessionRules } from '../core/rules.ts';
 import { END_REASONS, type EndReason } from '../core/session.ts';
 import type { LoadStats } from '../io/load-events.ts';
+import { printable } from './printable.ts';
 
 export interface RunSummary {
   files: { path: string; format: string; rows: number; accepted: number; notes: string[] }[];
@@ -118,7 +119,8 @@ export function formatSummary(s: RunSummary, color: boolean): string {
       `(read ${p.read.toFixed(2)} s, sessionize ${p.sessionize.toFixed(2)} s, write ${p.write.toFixed(2)} s)`,
     )}`,
   );
-  lines.push(`${label('output')}${s.output}`);
-  for (const f of s.files) for (const note of f.notes) lines.push(`${label('note')}${f.path}: ${note}`);
+  lines.push(`${label('output')}${printable(s.output)}`);
+  for (const f of s.files)
+    for (const note of f.notes) lines.push(`${label('note')}${printable(f.path)}: ${printable(note)}`);
   return `${lines.join('\n')}\n`;
 }

@@ -25,6 +25,8 @@ export interface InputOptions {
   keepBots?: boolean;
   /** Zone for local times in logs that have them (W3C date-local). */
   inputZone?: string;
+  /** Access logs: replaces each line's `ip|user agent` identity (stint import hashes it). */
+  identify?: ((identity: string) => string) | undefined;
 }
 
 export interface OpenedInput {
@@ -94,6 +96,7 @@ async function* readLog(
     keepAll: options.keepAll ?? false,
     keepBots: options.keepBots ?? false,
     bytesRead: () => source.bytesRead(),
+    identify: options.identify,
     ...(options.inputZone === undefined ? {} : { inputZone: options.inputZone }),
   });
   for await (const batch of batches) {

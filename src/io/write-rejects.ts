@@ -1,11 +1,13 @@
 /**
  * The `--rejects FILE` writer: every line a reader could not use, as CSV with the columns
  * `file,line,reason,detail,raw` (line is the file's own 1-based line number; raw is clipped to 4 KiB).
+ * Formulas are neutralized as in every CSV stint writes, unless `text` is `raw` (--raw-csv).
  *
  *   const rejects = createRejectsWriter(openOutput('rejects.csv'));
  *   for (const r of batch.rejects) await rejects.write('events.csv', r);
  *   await rejects.end();
  */
+import type { CsvText } from './csv-safe.ts';
 import type { ReadReject } from './record.ts';
 import { createCsvWriter } from './write-csv.ts';
 
@@ -19,8 +21,8 @@ export interface RejectsWriter {
   end(): Promise<void>;
 }
 
-export function createRejectsWriter(out: NodeJS.WritableStream): RejectsWriter {
-  const csv = createCsvWriter(out, REJECTS_HEADER);
+export function createRejectsWriter(out: NodeJS.WritableStream, text: CsvText = 'safe'): RejectsWriter {
+  const csv = createCsvWriter(out, REJECTS_HEADER, { text });
   return {
     write: (file, r) => csv.write([file, r.line, r.reason, r.detail ?? '', r.raw]),
     end: () => csv.end(),

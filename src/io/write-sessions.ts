@@ -9,12 +9,20 @@ import { createWriteStream } from 'node:fs';
 import { StintError } from '../core/errors.ts';
 import { SESSION_FIELDS, type Session, toSessionRecord, toSessionRow } from '../core/session.ts';
 import type { SessionColumns } from '../core/session-columns.ts';
+import type { CsvText } from './csv-safe.ts';
 import { createCsvWriter } from './write-csv.ts';
 import { createNdjsonWriter } from './write-ndjson.ts';
 import { type ParquetColumn, writeParquet } from './write-parquet.ts';
 import { writeSessionParquet } from './write-session-parquet.ts';
 
 export type OutputFormat = 'csv' | 'ndjson' | 'parquet';
+
+/** Where sessions go; `csvText: 'raw'` (--raw-csv) leaves formula-like text as it is. */
+export interface SessionsTarget {
+  path: string;
+  format: OutputFormat;
+  csvText?: CsvText;
+}
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['csv', 'ndjson', 'parquet'];
 
 const PARQUET_COLUMNS: ParquetColumn[] = SESSION_FIELDS.map((name) => ({
@@ -70,10 +78,7 @@ async function* parquetRows(sessions: Iterable<Session>): AsyncGenerator<unknown
 }
 
 /** Writes sessions as they come from the iterable, so they need not all be in memory at once. */
-export async function writeSessions(
-  sessions: Iterable<Session>,
-  target: { path: string; format: OutputFormat },
-): Promise<void> {
+export async function writeSessions(sessions: Iterable<Session>, target: SessionsTarget): Promise<void> {
   checkOutput(target);
   if (target.format === 'parquet') {
     await writeParquet(target.path, PARQUET_COLUMNS, parquetRows(sessions));
@@ -81,7 +86,7 @@ export async function writeSessions(
   }
   const out = target.path === '-' ? process.stdout : createWriteStream(target.path);
   if (target.format === 'csv') {
-    const writer = createCsvWriter(out, [...SESSION_FIELDS]);
+    const writer = createCsvWriter(out, [...SESSION_FIELDS], { text: target.csvText ?? 'safe' });
     for (const s of sessions) await writer.write(toSessionRow(s));
     await writer.end();
   } else {
@@ -92,10 +97,7 @@ export async function writeSessions(
 }
 
 /** The batch driver's sessions: Parquet column-wise (no object per session), text formats streamed. */
-export async function writeSessionColumns(
-  sessions: SessionColumns,
-  target: { path: string; format: OutputFormat },
-): Promise<void> {
+export async function writeSessionColumns(sessions: SessionColumns, target: SessionsTarget): Promise<void> {
   checkOutput(target);
   if (target.format === 'parquet') await writeSessionParquet(sessions, target.path);
   else await writeSessions(sessions.sessions(), target);

@@ -28,6 +28,8 @@ export interface ReadAccessLogOptions {
   bytesRead: () => number;
   /** Zone of W3C `date-local`/`time-local` columns (default UTC). */
   inputZone?: string;
+  /** Replaces each line's `ip|user agent` identity (a keyed hash at import). */
+  identify?: ((identity: string) => string) | undefined;
 }
 
 export interface NumberedLine {
@@ -111,7 +113,7 @@ function readLine(
     batch.leftOut[verdict.reason] = (batch.leftOut[verdict.reason] ?? 0) + 1;
     return;
   }
-  batch.records.push(entryToRecord(entry, verdict.event));
+  batch.records.push(entryToRecord(entry, verdict.event, options.identify));
   batch.lines.push(lineNo);
 }
 

@@ -1,0 +1,118 @@
+/**
+ * `--help` of every command and subcommand (sites, tokens and share included) gives a
+ * description; `resessionize --help` shows "(unchanged)" for its rule flags, not defaults; flags
+ * that would do nothing are refused (exit 1) instead of being ignored.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../src/cli/main.ts';
+import { type CliResult, ROOT, stint, tempDir } from './helpers/cli.ts';
+
+function stintAsync(args: readonly string[]): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/stint.js'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1', COLUMNS: '200' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** Every command's words from the root: [], ['sessionize'], ['sites', 'add'], … */
+function commandPaths(cmd: Command, prefix: string[] = []): string[][] {
+  return [prefix, ...cmd.commands.flatMap((sub) => commandPaths(sub, [...prefix, sub.name()]))];
+}
+
+/** The first paragraph after `Usage:`: the command's description. */
+function descriptionOf(help: string): string {
+  const paragraphs = help.split(/\n\s*\n/).map((p) => p.trim());
+  const after = paragraphs.findIndex((p) => p.startsWith('Usage:'));
+  return paragraphs[after + 1] ?? '';
+}
+
+describe('stint --help', () => {
+  // About 30 runs of the binary: generous on a loaded machine.
+  it('every command and subcommand has a description', { timeout: 600_000 }, async () => {
+    const paths = commandPaths(buildProgram());
+    expect(paths.map((p) => p.join(' '))).toEqual(
+      expect.arrayContaining(['sessionize', 'sites list', 'tokens revoke', 'share create', 'demo']),
+    );
+    const results: { path: string; r: CliResult }[] = [];
+    for (let i = 0; i < paths.length; i += 4) {
+      const batch = paths.slice(i, i + 4);
+      const runs = await Promise.all(batch.map((p) => stintAsync([...p, '--help'])));
+      for (const [k, r] of runs.entries()) results.push({ path: batch[k]!.join(' '), r });
+    }
+    for (const { path, r } of results) {
+      expect(r.code, path).toBe(0);
+      const description = descriptionOf(r.stdout);
+      expect(description, `stint ${path} --help`).not.toBe('');
+      expect(description, `stint ${path} --help`).not.toMatch(/^(Options|Arguments|Commands):/);
+    }
+    // The root lists each command with its summary (or its description when it has none).
+    const root = results.find((x) => x.path === '')!.r.stdout.replace(/\s+/g, ' ');
+    for (const sub of buildProgram().commands) {
+      const summary = sub.summary() || sub.description();
+      expect(summary, sub.name()).not.toBe('');
+      expect(root).toContain(summary.slice(0, 30));
+    }
+  });
+
+  it('resessionize --help shows (unchanged) for rule flags, not defaults, and no reader flags', () => {
+    const r = stint(['resessionize', '--help']);
+    expect(r.code).toBe(0);
+    // One entry per option: its lines up to the next option.
+    const entries = r.stdout.slice(r.stdout.indexOf('Options:')).split(/\n(?= {2}-)/);
+    for (const flag of ['--timeout', '--max-duration', '--identity', '--timezone', '--split-at-midnight']) {
+      const entry = entries.find((e) => e.trimStart().startsWith(flag))!.replace(/\s+/g, ' ');
+      expect(entry, flag).toMatch(/\(unchanged\)/);
+      expect(entry, flag).not.toMatch(/default:/);
+    }
+    expect(r.stdout).not.toMatch(/--map|--input-tz/);
+  });
+});
+
+describe('flags that do nothing are refused', { timeout: 180_000 }, () => {
+  const db = join(tempDir(), 'none.duckdb');
+  it.each([
+    ['resessionize --map', ['resessionize', '--db', db, '--map', 'timestamp=ts'], /unknown option '--map'/],
+    ['resessionize --input-tz', ['resessionize', '--db', db, '--input-tz', 'UTC'], /unknown option/],
+    [
+      'paths --page with --steps',
+      ['paths', '--db', db, '--page', '/', '--steps', '5'],
+      /--steps does nothing with --page/,
+    ],
+    [
+      'retention --period with a calendar cohort',
+      ['retention', '--db', db, '--cohort', 'month', '--period', 'day'],
+      /--period does nothing with calendar cohorts/,
+    ],
+    [
+      'sessionize --timezone without --split-at-midnight',
+      ['sessionize', 'x.csv', '--timezone', 'Europe/Berlin'],
+      /--timezone does nothing without --split-at-midnight/,
+    ],
+    ['sessionize --json with -q', ['sessionize', 'x.csv', '--json', '-q'], /--json does nothing with -q/],
+    ['import --json with -q', ['import', 'x.csv', '--db', db, '--json', '-q'], /--json does nothing with -q/],
+    [
+      'tokens create --site with --admin',
+      ['tokens', 'create', '--admin', '--site', 'shop', '--data', tempDir()],
+      /--site does nothing with --admin/,
+    ],
+  ])('%s', async (_name, args, message) => {
+    const r = await stintAsync(args);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(message);
+  });
+});
