@@ -1,5 +1,5 @@
 /**
- * Review findings on `stint serve` (src/server/app.ts, collect.ts): a live stream ends once its
+ * `stint serve` (src/server/app.ts, collect.ts): a live stream ends once its
  * credential is revoked, close() finishes when a /live request was still opening its site, a
  * relayed visitor address is never stored under another spelling, and rate limits are keyed by
  * something a client cannot choose or share with every visitor.

@@ -1,5 +1,5 @@
 /**
- * Review findings on a site's write path (src/server/writer.ts): a failing sessionizing
+ * A site's write path (src/server/writer.ts): a failing sessionizing
  * transaction is retried after a pause, no transaction is larger than `maxBatchEvents`, an
  * event the log holds twice is stored once, and a batch starts before the delay only while the
  * collector has room.
@@ -22,7 +22,7 @@ afterEach(async () => {
 });
 
 async function fixture(): Promise<{ dir: string; store: Store }> {
-  const dir = mkdtempSync(join(tmpdir(), 'stint-review-writer-'));
+  const dir = mkdtempSync(join(tmpdir(), 'stint-writer-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const store = await openDuckDBStore(join(dir, 'site.duckdb'));
   cleanups.push(() => store.close());

@@ -1,5 +1,5 @@
 /**
- * Review findings on the write-ahead log (src/server/event-log.ts): an append the log reports as
+ * The write-ahead log (src/server/event-log.ts): an append the log reports as
  * done must come back after a restart from the stored position, whatever the disk did.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,7 +19,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 const fresh = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'stint-review-log-'));
+  const d = mkdtempSync(join(tmpdir(), 'stint-log-'));
   dirs.push(d);
   return d;
 };

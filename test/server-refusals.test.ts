@@ -1,5 +1,5 @@
 /**
- * What an audit of `stint serve` as a user found, each held here: a key that names another site,
+ * What `stint serve` refuses, and how it says so: a key that names another site,
  * the report's funnels, refusals a browser can read and that say what would be taken, refused
  * requests in /metrics, credentials kept out of the request log, a second server on the same
  * data refused, and /healthz when a site cannot be opened.
