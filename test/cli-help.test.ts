@@ -3,31 +3,11 @@
  * description; `resessionize --help` shows "(unchanged)" for its rule flags, not defaults; flags
  * that would do nothing are refused (exit 1) instead of being ignored.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../src/cli/main.ts';
-import { type CliResult, ROOT, stint, tempDir } from './helpers/cli.ts';
-
-function stintAsync(args: readonly string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/stint.js'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1', COLUMNS: '200' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+import { stint, stintAsync, tempDir } from './helpers/cli.ts';
 
 /** Every command's words from the root: [], ['sessionize'], ['sites', 'add'], … */
 function commandPaths(cmd: Command, prefix: string[] = []): string[][] {

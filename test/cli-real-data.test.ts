@@ -6,11 +6,10 @@
  * Skipped, as not event files: *.md (READMEs, the papers list) and *.txt (the Insight challenge's
  * expected output and its inactivity period, which are answers and a setting, not input).
  */
-import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type CliResult, DATA, ROOT, tempDir } from './helpers/cli.ts';
+import { DATA, stintAsync, tempDir } from './helpers/cli.ts';
 
 const MATOMO = 'edge_cases/matomo_log_analytics_format_fixtures';
 
@@ -43,31 +42,12 @@ function dataFiles(dir: string): string[] {
     .sort();
 }
 
-function run(args: readonly string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/stint.js'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
 /** Imports `path` into a new store, then reports on it: the import's result and the sessions reported. */
 async function importAndReport(path: string, extra: string[] = []) {
   const db = join(tempDir(), 'store.duckdb');
-  const imported = await run(['import', path, '--db', db, '--json', ...extra]);
+  const imported = await stintAsync(['import', path, '--db', db, '--json', ...extra]);
   if (imported.code !== 0) return { imported, sessions: undefined };
-  const report = await run(['report', '--db', db, '--json']);
+  const report = await stintAsync(['report', '--db', db, '--json']);
   expect(report.code, report.stderr).toBe(0);
   return { imported, sessions: JSON.parse(report.stdout).overview.sessions.value as number };
 }

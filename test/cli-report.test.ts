@@ -10,7 +10,7 @@ import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult, DATA, ROOT, stint, tempDir } from './helpers/cli.ts';
+import { type CliResult, DATA, ROOT, stint, stintAsync, tempDir } from './helpers/cli.ts';
 
 const NASA = join(DATA, 'nasa_access_log_Aug95_head.repaired.log');
 
@@ -30,26 +30,6 @@ const METRICS = [
 ];
 
 type Row = { key: string } & Record<string, number | null>;
-
-/** Like `stint` from the helper, but asynchronous, so independent runs overlap. */
-function stintAsync(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/stint.js'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 function ok(r: CliResult): string {
   expect(r.stderr).toBe('');

@@ -3,12 +3,11 @@
  * for the grace period), `revoke-key`, `set-origins`, and `remove` (refused without --yes; the
  * server closes the store and the data moves to a dated backup, or is deleted with --purge).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openRegistry } from '../src/server/registry.ts';
-import { type CliResult, ROOT, stint, tempDir } from './helpers/cli.ts';
+import { stint, stintAsync, tempDir } from './helpers/cli.ts';
 import { closeServers, startTestServer, type TestServer } from './helpers/server.ts';
 
 afterEach(closeServers);
@@ -27,20 +26,6 @@ const sendFrom = (t: TestServer, publicKey: string, origin: string) =>
     headers: { 'content-type': 'application/json', origin },
     payload: JSON.stringify({ url: `${origin}/` }),
   });
-
-/** The CLI without blocking this process, whose server must go on (it closes a removed site). */
-function stintAsync(args: readonly string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/stint.js'), ...args], {
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 describe('stint sites', () => {
   it('rotate-key: new keys work, the old ones for the grace period; revoke-key ends one now', async () => {
