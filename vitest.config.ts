@@ -6,9 +6,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // Two files at a time on the two cores: many tests wait on child processes, servers and disk,
-    // and one at a time took 12 minutes.
-    maxWorkers: 2,
     reporters: ['default'],
   },
 });
