@@ -32,7 +32,8 @@ describe('a file with no timestamp or identity column', () => {
     const r = stint(['sessionize', ODD, '-o', join(dir, 'odd-out.csv'), '--json']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('no column gives a timestamp or an identity');
-    expect(r.stderr).toContain('columns found: seen, who, page, amount');
+    // One thing a line, as a person reads it (not one line with escaped line breaks).
+    expect(r.stderr).toMatch(/\n {2}columns found: seen, who, page, amount\n/);
     expect(r.stderr).toMatch(/look like times: seen \(e\.g\. "2024-01-02T10:00:00Z"\)/);
     expect(r.stderr).toMatch(/look like ids: who \(e\.g\. "v1"\)/);
     expect(r.stderr).toContain('--map timestamp=seen,anonymous_id=who');

@@ -5,7 +5,9 @@
  *   allRejected(['odd.csv'], { bad_timestamp: 40 }, firstRow, report)
  *   // STINT_ALL_REJECTED: every one of the 40 rows of odd.csv was rejected: bad_timestamp (40) …
  */
+
 import { StintError } from '../core/errors.ts';
+import { clipped } from '../core/printable.ts';
 import { type ColumnReport, describe, suggestion } from './column-guess.ts';
 
 export interface RejectExample {
@@ -25,7 +27,9 @@ export function allRejected(
   const top = byCount[0]?.[0] ?? 'unknown';
   const reasons = byCount.map(([r, c]) => `${r} (${c.toLocaleString('en-US')})`).join(', ');
   const first =
-    example === undefined ? '' : `; first: ${example.file}:${example.line}: ${clip(example.detail)}`;
+    example === undefined
+      ? ''
+      : `; first: ${clipped(example.file, 200)}:${example.line}: ${clipped(example.detail, 160)}`;
   const lines = [
     `every one of the ${total.toLocaleString('en-US')} rows of ${paths.join(', ')} was rejected: ${reasons}${first}`,
   ];
@@ -55,9 +59,4 @@ function hintFor(reason: string, columns: ColumnReport | undefined): string {
     default:
       return `Fix the input or its mapping (--map); ${rejects}`;
   }
-}
-
-function clip(text: string): string {
-  const safe = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '?');
-  return safe.length > 160 ? `${safe.slice(0, 159)}…` : safe;
 }

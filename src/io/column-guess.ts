@@ -8,8 +8,10 @@
  *   // STINT_UNMAPPED_COLUMNS: odd.csv has no timestamp or identity column …
  *   //   hint: add --map timestamp=seen,anonymous_id=who
  */
+
 import { StintError } from '../core/errors.ts';
 import { type NormalizeOptions, planKeys } from '../core/normalize.ts';
+import { clipped } from '../core/printable.ts';
 import { parseTimestamp } from '../core/timestamp.ts';
 import type { RawRecord } from './record.ts';
 
@@ -189,11 +191,5 @@ function looksLikeTime(value: unknown): boolean {
   return ms !== undefined && ms >= PLAUSIBLE_MS[0] && ms < PLAUSIBLE_MS[1];
 }
 
-/** File text safe to print on a terminal: control and bidi characters as \u escapes, cut at 60. */
-function shown(text: string): string {
-  const safe = text.replace(
-    /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-  return safe.length > 60 ? `${safe.slice(0, 59)}…` : safe;
-}
+/** File text safe to print on a terminal, cut at 60. */
+const shown = (text: string): string => clipped(text, 60);

@@ -10,6 +10,7 @@ import { type EventColumns, EventColumnsBuilder } from '../core/columns.ts';
 import { StintError } from '../core/errors.ts';
 import type { StintEvent } from '../core/event.ts';
 import { createNormalizer, type NormalizeOptions, type NormalizeResult } from '../core/normalize.ts';
+import { clipped } from '../core/printable.ts';
 import { allRejected, type RejectExample } from './all-rejected.ts';
 import { FILE_ALIASES } from './column-aliases.ts';
 import { type ColumnReport, checkColumns, checkMapSources, SAMPLE_ROWS } from './column-guess.ts';
@@ -93,7 +94,7 @@ export async function loadEvents(
     if (options.maxRejects !== undefined && stats.rejectedTotal > options.maxRejects) {
       throw new StintError(
         'STINT_TOO_MANY_REJECTS',
-        `More than ${options.maxRejects} rows rejected (latest: ${row.file}:${row.line}, ${row.reason}: ${row.detail})`,
+        `More than ${options.maxRejects} rows rejected (latest: ${clipped(row.file, 200)}:${row.line}, ${row.reason}: ${clipped(row.detail, 200)})`,
         'Fix the input or its mapping (--map, --input-format), or raise --max-rejects; --rejects FILE lists every rejected row',
       );
     }
