@@ -71,6 +71,8 @@ export interface FileImport {
   identities: number;
   sessions: number;
   elapsed_s: number;
+  /** What the reader said of the file (a gzip stream that ends early), when anything. */
+  notes?: string[];
 }
 
 export function registerImport(program: Command): void {
@@ -333,6 +335,7 @@ async function importTransaction(
         progress.stop();
       }
       const { stats, columns, rows } = loaded;
+      const notes = stats.files.flatMap((f) => f.notes);
       if (stats.rows === 0 && stats.leftOutTotal === 0) throw new NoRows(); // rolls back the rules too
       const record = (accepted: number, duplicates: number) =>
         tx.recordImport({
@@ -387,6 +390,7 @@ async function importTransaction(
         identities: redone.identities,
         sessions: redone.sessions,
         elapsed_s: Math.round(performance.now() - started) / 1000,
+        ...(notes.length > 0 ? { notes } : {}),
       };
       return { file, rules: saved, rejects };
     },
@@ -436,6 +440,8 @@ function formatImport(s: {
       `${c.green('imported')} ${printable(f.path)}: ${num(f.accepted)} events${extra.length > 0 ? ` (${extra.join(', ')})` : ''}; ` +
         `${num(f.sessions)} sessions of ${num(f.identities)} identities recomputed in ${f.elapsed_s.toFixed(2)} s`,
     );
+    for (const note of f.notes ?? [])
+      lines.push(`${c.yellow('note    ')} ${printable(f.path)}: ${printable(note)}`);
   }
   if (s.ips === 'kept') lines.push(c.yellow('access-log IP addresses stored as they are (--keep-ips)'));
   lines.push(

@@ -21,6 +21,8 @@ export interface DelimitedOptions {
   /** Omitted: sniffed from the header line (see `sniffDelimiter`). */
   delimiter?: Delimiter;
   batchSize?: number;
+  /** Told what the summary should say of the file (a gzip stream that ends early). */
+  onNote?: (note: string) => void;
 }
 
 /** A quoted field may span this many lines (or chars) before its record is judged broken. */
@@ -33,7 +35,7 @@ export async function* readDelimited(
   options: DelimitedOptions = {},
 ): AsyncGenerator<ReadBatch> {
   const batchSize = options.batchSize ?? BATCH_SIZE;
-  const source = openLines(path);
+  const source = openLines(path, options.onNote);
   let delimiter = options.delimiter;
   let header: string[] | undefined;
   /** Lines of the record being read (more than one while inside a quoted field). */

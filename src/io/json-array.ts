@@ -28,10 +28,10 @@ function eventsOf(doc: unknown): unknown[] | string {
 
 export async function* readJsonArray(
   path: string,
-  options: { batchSize?: number } = {},
+  options: { batchSize?: number; onNote?: (note: string) => void } = {},
 ): AsyncGenerator<ReadBatch> {
   const batchSize = options.batchSize ?? BATCH_SIZE;
-  const source = await openBytes(path);
+  const source = await openBytes(path, options.onNote);
   const parts: Buffer[] = [];
   for await (const chunk of source.chunks) parts.push(chunk);
   let text: string;

@@ -87,10 +87,12 @@ export async function readHead(path: string, bytes = 64 * 1024): Promise<Buffer>
 /**
  * The file's decompressed bytes as a stream, plus a counter of stored bytes consumed.
  * A gzip stream that ends early (a file still being written, a cut download) ends the data
- * instead of failing: whatever was decoded is kept and its last line reads as cut.
+ * instead of failing: whatever was decoded is kept, its last line reads as cut, and `onNote`
+ * is told, so the run's summary says so.
  */
 export async function openBytes(
   path: string,
+  onNote?: (note: string) => void,
 ): Promise<{ chunks: AsyncIterable<Buffer>; bytesRead(): number }> {
   const gz = isGzip(await readHead(path, 2));
   const file = createReadStream(path, { highWaterMark: CHUNK_BYTES });
@@ -103,7 +105,10 @@ export async function openBytes(
     try {
       for await (const chunk of gunzip) yield chunk as Buffer;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'Z_BUF_ERROR') return;
+      if ((err as NodeJS.ErrnoException).code === 'Z_BUF_ERROR') {
+        onNote?.(GZIP_ENDS_EARLY);
+        return;
+      }
       throw new StintError(
         'STINT_UNREADABLE',
         `${path}: not a valid gzip file (${(err as Error).message})`,
@@ -121,8 +126,12 @@ function stripCr(text: string): string {
   return text.charCodeAt(text.length - 1) === CR ? text.slice(0, -1) : text;
 }
 
+/** What a run's summary says of a gzip file whose data ends early. */
+export const GZIP_ENDS_EARLY =
+  'the gzip data ends early (a cut copy, or a file still being written): what came before is read, and its last line may be cut; gzip -t checks the file';
+
 /** Open a text file (plain or gzip) for line reading. Nothing is read until iteration starts. */
-export function openLines(path: string): LineReader {
+export function openLines(path: string, onNote?: (note: string) => void): LineReader {
   let bytes = (): number => 0;
   let cut: CutLine | undefined;
   let nextLineNo = 1;
@@ -165,7 +174,7 @@ export function openLines(path: string): LineReader {
   };
 
   async function* batches(): AsyncGenerator<LineBatch> {
-    const source = await openBytes(path);
+    const source = await openBytes(path, onNote);
     bytes = source.bytesRead;
     let carry: Buffer[] = [];
     for await (const chunk of source.chunks) {

@@ -116,7 +116,7 @@ function addTo(batch: ReadBatch, parsed: Parsed, field: string | undefined): voi
 
 export async function* readNdjson(path: string, options: NdjsonOptions = {}): AsyncGenerator<ReadBatch> {
   const batchSize = options.batchSize ?? BATCH_SIZE;
-  const source = openLines(path);
+  const source = openLines(path, options.onNote);
   let field = options.explode === false ? undefined : options.explode;
   let decided = options.explode !== undefined;
   let sniffed: Parsed[] = [];

@@ -51,19 +51,22 @@ export async function openInput(path: string, options: InputOptions): Promise<Op
     );
   }
   const notes: string[] = [];
+  const onNote = (note: string): void => {
+    notes.push(note);
+  };
   switch (format) {
     case 'csv':
-      return { format, notes, batches: readDelimited(path) };
+      return { format, notes, batches: readDelimited(path, { onNote }) };
     case 'tsv':
-      return { format, notes, batches: readDelimited(path, { delimiter: '\t' }) };
+      return { format, notes, batches: readDelimited(path, { delimiter: '\t', onNote }) };
     case 'ndjson':
-      return { format, notes, batches: readNdjson(path, { onNote: (n) => notes.push(n) }) };
+      return { format, notes, batches: readNdjson(path, { onNote }) };
     case 'json':
-      return { format, notes, batches: readJsonArray(path) };
+      return { format, notes, batches: readJsonArray(path, { onNote }) };
     case 'parquet':
       return { format, notes, batches: readParquet(path) };
     default:
-      return { format: `access-log`, notes, batches: readLog(path, format, options) };
+      return { format: `access-log`, notes, batches: readLog(path, format, options, onNote) };
   }
 }
 
@@ -72,8 +75,9 @@ async function* readLog(
   path: string,
   format: AccessLogFormatName | typeof ACCESS_LOG_AUTO,
   options: InputOptions,
+  onNote: (note: string) => void,
 ): AsyncGenerator<ReadBatch> {
-  const source: LineReader = openLines(path);
+  const source: LineReader = openLines(path, onNote);
   const badLines: ReadReject[] = [];
   let lastLine: TextLine | undefined;
   async function* validLines(): AsyncGenerator<{ line: string; lineNo: number }> {
