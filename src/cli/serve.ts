@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { parseDuration } from '../core/duration.ts';
 import { StintError } from '../core/errors.ts';
-import { createServer } from '../server/app.ts';
 import { resolveConfig } from '../server/config.ts';
 import { openRegistry } from '../server/registry.ts';
 import { startDemo } from './serve-demo.ts';
@@ -61,6 +60,9 @@ export function registerServe(program: Command): void {
             adminToken: resolved.adminToken ?? `st_demo_${randomBytes(18).toString('base64url')}`,
           }
         : resolved;
+      // The server (Fastify and its plugins) is loaded only to serve: every other command of the
+      // CLI starts a quarter of a second sooner without it.
+      const { createServer } = await import('../server/app.ts');
       const server = await createServer(config);
       let stopping = false;
       const stop = async (signal: string) => {
