@@ -8,7 +8,6 @@
  * (sessionizing runs a second after events arrive here). test/server-disk-full.test.ts does
  * the same on a full disk.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +17,7 @@ import { createRules } from '../src/core/rules.ts';
 import { sessionize } from '../src/core/sessionize.ts';
 import { openRegistry } from '../src/server/registry.ts';
 import { openDuckDBStore } from '../src/store/duckdb-store.ts';
-import { ROOT } from './helpers/cli.ts';
+import { type ServeProcess, startServe } from './helpers/serve-process.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -38,12 +37,11 @@ describe('stint serve under SIGKILL', () => {
     const admin = registry.createToken('admin', undefined, 'test').secret;
     const port = 19000 + Math.floor(Math.random() * 2000);
     let recoveries = 0;
-    const startServer = async (d: string, p: number) => {
-      const child = await start(d, p);
-      child.stdout?.on('data', (b: Buffer) => {
-        recoveries += (b.toString().match(/recovered logged events/g) ?? []).length;
-      });
-      return child;
+    const startServer = () => startServe(dir, { STINT_SESSIONIZE_DELAY: '1s', STINT_LATENESS: '1m' }, port);
+    /** Stops the server with `signal`, counting the restarts whose log says they recovered events. */
+    const stopServer = async (s: ServeProcess, signal: NodeJS.Signals) => {
+      await s.stop(signal);
+      recoveries += (s.output().match(/recovered logged events/g) ?? []).length;
     };
     const base = `http://127.0.0.1:${port}`;
 
@@ -62,15 +60,14 @@ describe('stint serve under SIGKILL', () => {
       };
     });
 
-    let server = await startServer(dir, port);
+    let server = await startServer();
     let kills = 0;
     const killer = (async () => {
       while (kills < KILLS) {
         await sleep(150 + ((kills * 97) % 450));
-        server.kill('SIGKILL');
-        await new Promise((r) => server.once('exit', r));
+        await stopServer(server, 'SIGKILL');
         kills++;
-        server = await startServer(dir, port);
+        server = await startServer();
       }
     })();
 
@@ -135,8 +132,7 @@ describe('stint serve under SIGKILL', () => {
       if (/^stint_unsessionized_events\{site="shop"\} 0$/m.test(text)) break;
       await sleep(100);
     }
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
+    await stopServer(server, 'SIGTERM');
 
     const store = await openDuckDBStore(join(dir, 'sites', 'shop.duckdb'));
     try {
@@ -183,37 +179,6 @@ function row(r: Record<string, unknown>) {
     entry: r.entry_page,
     exit: r.exit_page,
   };
-}
-
-async function start(dir: string, port: number): Promise<ChildProcess> {
-  // bin/stint.js runs the CLI in this one process (no tsx wrapper process that SIGKILL would miss).
-  const child = spawn(
-    process.execPath,
-    [join(ROOT, 'bin/stint.js'), 'serve', '--data', dir, '--port', String(port)],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: {
-        ...process.env,
-        STINT_LOG_LEVEL: 'info',
-        STINT_RATE_LIMIT_IP: '0',
-        STINT_RATE_LIMIT_KEY: '0',
-        STINT_SESSIONIZE_DELAY: '1s',
-        STINT_LATENESS: '1m',
-      },
-    },
-  );
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`stint serve exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return child;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error('stint serve did not start within 60 s');
-    await sleep(50);
-  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -24,7 +24,7 @@ const fresh = (): string => {
   return d;
 };
 
-describe('event log (review)', () => {
+describe('event log across restarts', () => {
   it('recovers what was appended after a stored position that lies beyond the log (log directory emptied)', async () => {
     // The store says "stored up to 3:500" but the log directory is empty (an operator removed
     // it after a clean stop, or the store file was copied without it). New appends must still

@@ -10,16 +10,8 @@ import { StintError } from '../core/errors.ts';
 import { resolveConfig } from '../server/config.ts';
 import { openRegistry } from '../server/registry.ts';
 import { startDemo } from './serve-demo.ts';
-import { registerSiteLifecycle } from './sites.ts';
+import { type DataFlags, dataOf, registerSiteLifecycle } from './sites.ts';
 import { refuseUnused } from './unused-flags.ts';
-
-interface DataFlags {
-  data?: string;
-  config?: string;
-}
-
-const dataOf = (flags: DataFlags): string =>
-  resolveConfig({ data: flags.data, config: flags.config }, process.env).data;
 
 export function registerServe(program: Command): void {
   program

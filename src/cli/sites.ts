@@ -13,12 +13,13 @@ import { resolveConfig } from '../server/config.ts';
 import { checkOrigin, openRegistry } from '../server/registry.ts';
 import { openDuckDBStore } from '../store/duckdb-store.ts';
 
-interface DataFlags {
+/** The flags that find the server's data directory, as `stint serve` finds it. */
+export interface DataFlags {
   data?: string;
   config?: string;
 }
 
-const dataOf = (flags: DataFlags): string =>
+export const dataOf = (flags: DataFlags): string =>
   resolveConfig({ data: flags.data, config: flags.config }, process.env).data;
 
 export function registerSiteLifecycle(sites: Command): void {

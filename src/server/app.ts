@@ -468,11 +468,12 @@ export async function createServer(
    */
   const ingestSite = (
     req: FastifyRequest,
-    reply: FastifyReply,
     form: IngestForm,
     bodySite: unknown,
   ): { site: Site; trusted: boolean; budgets: Budget[] } => {
-    const credential = ingestCredentials.get(req) ?? ingestCredential(req, reply, form === 'ndjson');
+    // Both event routes check their sender in onRequest (checkSender), before the body is read.
+    const credential = ingestCredentials.get(req);
+    if (credential === undefined) throw new Error('an event route without checkSender as its onRequest');
     const query = req.query as Record<string, unknown>;
     // A key implies its site: a sender naming another one is mistaken, and its events must not
     // land quietly in the key's site.
@@ -510,7 +511,7 @@ export async function createServer(
     bodySite?: unknown,
   ) => {
     if (closing) throw new HttpError(503, 'shutting_down', 'The server is shutting down; retry shortly');
-    const { site, trusted, budgets } = ingestSite(req, reply, form, bodySite);
+    const { site, trusted, budgets } = ingestSite(req, form, bodySite);
     const ndjson = form === 'ndjson';
     // A browser's requests are small (event-limits.ts); a server's go to the bulk route.
     const [most, setting] = !trusted

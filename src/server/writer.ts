@@ -30,7 +30,7 @@ import type { SessionRules } from '../core/rules.ts';
 import { pathOf } from '../core/url.ts';
 import { resessionizeAffected } from '../store/ingest.ts';
 import type { Store, StoredRules, StoreTransaction } from '../store/store.ts';
-import { asDiskFull, type DiskFullError, type DiskPart } from './disk-full.ts';
+import { asDiskFull, DiskFullError, type DiskPart } from './disk-full.ts';
 import { EventIdIndex, eventIdHashes } from './event-ids.ts';
 import {
   decodeLines,
@@ -352,10 +352,10 @@ export async function openSiteWriter(
   /** Per part, the full disk it found, until a write there works again (reported once each way). */
   const full: Partial<Record<DiskPart, DiskFullError>> = {};
   const noteDisk = (part: DiskPart, err: unknown): void => {
-    if ((err as Error | undefined)?.name !== 'DiskFullError') return;
+    if (!(err instanceof DiskFullError)) return;
     const first = full[part] === undefined;
-    full[part] = err as DiskFullError;
-    if (first) report(() => options.onDisk?.(part, err as DiskFullError));
+    full[part] = err;
+    if (first) report(() => options.onDisk?.(part, err));
   };
   const diskWorks = (part: DiskPart): void => {
     if (full[part] === undefined) return;
