@@ -8,8 +8,8 @@ import {
   timeseries,
 } from '../src/analysis/breakdown.ts';
 import { type Metrics, OVERVIEW_METRICS, overview, resolveRange } from '../src/analysis/overview.ts';
+import { AGGREGATES, compile, type GroupKey, type TimeUnit } from '../src/analysis/plans.ts';
 import { parseQueryOptions, type QueryFlags } from '../src/analysis/query-options.ts';
-import { AGGREGATES, compile, type GroupKey, type TimeUnit } from '../src/analysis/sql.ts';
 import { sessionizeColumns } from '../src/core/batch.ts';
 import { EventColumnsBuilder } from '../src/core/columns.ts';
 import type { StintEvent } from '../src/core/event.ts';
@@ -812,7 +812,7 @@ describe('breakdown', () => {
   });
 
   /*
-   * Once a bug, now fixed (src/analysis/sql.ts, REFERRER_DOMAIN): "The host of a referrer URL" — but the regex
+   * Once a bug, now fixed (src/analysis/plans.ts, REFERRER_DOMAIN): "The host of a referrer URL" — but the regex
    * `://([^/:?#]+)` keeps user info. hostOf (src/core/url.ts) drops it, as URL does.
    *   'https://user:pw@evil.example/'  → expected 'evil.example', actual 'user'
    *   'https://someone@evil.example/x' → expected 'evil.example', actual 'someone@evil.example'

@@ -3,7 +3,8 @@
  * error naming the flag and the bound (a 400 from the server), never a crash or a 5xx.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { maxRejectsFlag, wholeNumber } from '../src/cli/flag-values.ts';
+import { maxRejectsFlag } from '../src/cli/flag-values.ts';
+import { wholeNumber } from '../src/core/bounded.ts';
 import { MAX_DURATION_MS, parseDuration } from '../src/core/duration.ts';
 import { stint } from './helpers/cli.ts';
 import { stintErrorOf } from './helpers/errors.ts';

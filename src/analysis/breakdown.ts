@@ -17,8 +17,8 @@ import {
   periodWhere,
   resolveRange,
 } from './overview.ts';
+import { AGGREGATES, type Condition, compile, type GroupKey, type TimeUnit } from './plans.ts';
 import type { QueryOptions } from './query-options.ts';
-import { AGGREGATES, type Condition, compile, type GroupKey, type TimeUnit } from './sql.ts';
 
 export type Row = { key: string } & Metrics;
 

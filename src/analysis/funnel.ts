@@ -13,8 +13,8 @@
 import { StintError } from '../core/errors.ts';
 import type { Store } from '../store/store.ts';
 import { periodWhere } from './overview.ts';
+import { type Bind, SESSION_DIMENSIONS, type SessionDimension, sessionQuery } from './plans.ts';
 import type { QueryOptions } from './query-options.ts';
-import { type Bind, SESSION_DIMENSIONS, type SessionDimension, sessionQuery } from './sql.ts';
 
 export type Step =
   | { readonly kind: 'page'; readonly path: string; readonly text: string }

@@ -10,8 +10,8 @@
 import type { Session } from '../core/session.ts';
 import { localDayNumber, wallTimeToUtcMs } from '../core/zone.ts';
 import type { Store } from '../store/store.ts';
+import { AGGREGATES, type Aggregate, type Condition, compile } from './plans.ts';
 import type { QueryOptions } from './query-options.ts';
-import { AGGREGATES, type Aggregate, type Condition, compile } from './sql.ts';
 
 export const OVERVIEW_METRICS = [
   'sessions',

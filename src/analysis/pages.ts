@@ -9,8 +9,8 @@
  */
 import type { Store } from '../store/store.ts';
 import { periodWhere } from './overview.ts';
+import { sessionQuery } from './plans.ts';
 import type { QueryOptions } from './query-options.ts';
-import { sessionQuery } from './sql.ts';
 
 export interface PageRow {
   readonly page: string;

@@ -10,8 +10,8 @@
  */
 import type { Store } from '../store/store.ts';
 import { periodWhere } from './overview.ts';
+import { sessionQuery } from './plans.ts';
 import type { QueryOptions } from './query-options.ts';
-import { sessionQuery } from './sql.ts';
 
 export const EXIT = '(exit)';
 export const ENTRANCE = '(entrance)';

@@ -8,7 +8,7 @@
 import { StintError } from '../core/errors.ts';
 import { parseTimestamp } from '../core/timestamp.ts';
 import { assertTimeZone, wallTimeToUtcMs } from '../core/zone.ts';
-import { type Condition, type FilterOp, SESSION_DIMENSIONS, type SessionDimension } from './sql.ts';
+import { type Condition, type FilterOp, SESSION_DIMENSIONS, type SessionDimension } from './plans.ts';
 
 export interface QueryOptions {
   /** Sessions starting at or after this instant; undefined: from the first session. */

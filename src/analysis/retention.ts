@@ -14,8 +14,8 @@
 import { StintError } from '../core/errors.ts';
 import type { Store } from '../store/store.ts';
 import { resolveRange } from './overview.ts';
+import { SESSION_DIMENSIONS, sessionQuery, type TimeUnit } from './plans.ts';
 import type { QueryOptions } from './query-options.ts';
-import { SESSION_DIMENSIONS, sessionQuery, type TimeUnit } from './sql.ts';
 
 export const COHORT_KINDS = ['day', 'week', 'month', 'source', 'device', 'engagement'] as const;
 export type CohortKind = (typeof COHORT_KINDS)[number];

@@ -7,8 +7,8 @@
  */
 import { StintError } from '../core/errors.ts';
 import type { Store } from '../store/store.ts';
+import { type Condition, sessionQuery } from './plans.ts';
 import type { QueryOptions } from './query-options.ts';
-import { type Condition, sessionQuery } from './sql.ts';
 
 const FIELDS = `session_id, identity, user_id, anonymous_id, start_ms, end_ms, duration_s, events, pageviews,
   bounce, engaged, entry_page, exit_page, end_reason, source, medium, campaign, referrer, device_type,

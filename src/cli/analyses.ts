@@ -9,13 +9,13 @@ import { type FunnelSpec, type FunnelStepRow, funnel, parseSteps } from '../anal
 import { OVERVIEW_METRICS, type OverviewMetric, overview } from '../analysis/overview.ts';
 import { pages } from '../analysis/pages.ts';
 import { around, sankey, topPaths } from '../analysis/paths.ts';
+import { type GroupKey, SESSION_DIMENSIONS, type SessionDimension } from '../analysis/plans.ts';
 import { parseQueryOptions, type QueryFlags } from '../analysis/query-options.ts';
 import { COHORT_KINDS, MAX_PERIODS, type RetentionSpec, retention } from '../analysis/retention.ts';
-import { type GroupKey, SESSION_DIMENSIONS, type SessionDimension } from '../analysis/sql.ts';
+import { oneOf, wholeNumber } from '../core/bounded.ts';
 import { formatDuration, MAX_DURATION_MS, parseDuration } from '../core/duration.ts';
 import { StintError } from '../core/errors.ts';
 import type { Store } from '../store/store.ts';
-import { oneOf, wholeNumber } from './flag-values.ts';
 import { DEFAULT_DB } from './import.ts';
 import { label, printable } from './printable.ts';
 import { warnOutsideData } from './range-check.ts';

@@ -7,6 +7,7 @@ import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { sessionizeToColumns } from '../core/batch.ts';
+import { oneOf } from '../core/bounded.ts';
 import { StintError } from '../core/errors.ts';
 import type { SessionRules } from '../core/rules.ts';
 import type { SessionColumns } from '../core/session-columns.ts';
@@ -24,7 +25,7 @@ import {
   writeSessionColumns,
 } from '../io/write-sessions.ts';
 import { toStintError } from './errors.ts';
-import { inputFormatFlag, maxRejectsFlag, oneOf } from './flag-values.ts';
+import { inputFormatFlag, maxRejectsFlag } from './flag-values.ts';
 import { guardOutputs } from './output-guard.ts';
 import { assertWritable } from './output-path.ts';
 import { printable } from './printable.ts';

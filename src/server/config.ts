@@ -6,7 +6,7 @@
  *   resolveConfig({ port: '8080' }, process.env) // { port: 8080, host: '127.0.0.1', … }
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { decimalDigits } from '../cli/flag-values.ts';
+import { decimalDigits } from '../core/bounded.ts';
 import { parseDuration } from '../core/duration.ts';
 import { StintError } from '../core/errors.ts';
 

@@ -17,7 +17,7 @@
  *   await store.close();
  */
 import { Worker } from 'node:worker_threads';
-import type { CompiledQuery } from '../analysis/sql.ts';
+import type { CompiledQuery } from '../analysis/plans.ts';
 import { StintError, type StintErrorCode } from '../core/errors.ts';
 import type { SessionRules } from '../core/rules.ts';
 import type { Deleted, EventSelection } from '../store/erase.ts';

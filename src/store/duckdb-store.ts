@@ -17,7 +17,7 @@ import {
   listValue,
   VARCHAR,
 } from '@duckdb/node-api';
-import type { CompiledQuery } from '../analysis/sql.ts';
+import type { CompiledQuery } from '../analysis/plans.ts';
 import type { EventColumns } from '../core/columns.ts';
 import { StintError } from '../core/errors.ts';
 import type { StintEvent } from '../core/event.ts';

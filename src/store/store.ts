@@ -7,7 +7,7 @@
  *   await store.transaction(async (tx) => { … });
  */
 
-import type { CompiledQuery, Dialect } from '../analysis/sql.ts';
+import type { CompiledQuery, Dialect } from '../analysis/plans.ts';
 import type { EventColumns } from '../core/columns.ts';
 import type { StintEvent } from '../core/event.ts';
 import type { IdentityMode, SessionRules } from '../core/rules.ts';

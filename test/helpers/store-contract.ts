@@ -5,7 +5,7 @@
  *   describeStoreContract('DuckDB', () => openDuckDBStore(path));
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { compile } from '../../src/analysis/sql.ts';
+import { compile } from '../../src/analysis/plans.ts';
 import { sessionizeToColumns } from '../../src/core/batch.ts';
 import type { StintEvent } from '../../src/core/event.ts';
 import { createRules } from '../../src/core/rules.ts';
