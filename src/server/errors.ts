@@ -6,7 +6,14 @@
  *   throw new HttpError('bad_param', 'Parameter "limit" is too long', { parameter: 'limit' });
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ERRORS, entryOfWire, errorMessage, StintError, type WireCode } from '../core/errors.ts';
+import {
+  ERRORS,
+  type ErrorEntry,
+  entryOfWire,
+  errorMessage,
+  StintError,
+  type WireCode,
+} from '../core/errors.ts';
 import type { ServerMetrics } from './metrics.ts';
 import type { Registry } from './registry.ts';
 
@@ -73,10 +80,12 @@ export interface ErrorAnswerDeps {
 export function registerErrorAnswers(app: FastifyInstance, deps: ErrorAnswerDeps): void {
   const { registry, metrics, asParameters } = deps;
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
-    if (err instanceof StintError && ERRORS[err.code].status < 500) {
+    // (A code from outside the catalogue, from a caller that is no TypeScript, is a 400 as before it.)
+    const entry: ErrorEntry | undefined = err instanceof StintError ? ERRORS[err.code] : undefined;
+    if (err instanceof StintError && (entry === undefined || entry.status < 500)) {
       // The analyses' errors name the CLI's flags: a caller of the API sees its parameters.
       const says = req.method === 'GET' && req.url.startsWith('/api/v1/') ? asParameters : (t: string) => t;
-      const { status, wire } = ERRORS[err.code];
+      const { status, wire } = entry ?? { status: 400, wire: err.code };
       return reply.code(status).send({
         error: { code: wire, message: says(err.message), hint: err.hint && says(err.hint) },
       });
@@ -84,7 +93,7 @@ export function registerErrorAnswers(app: FastifyInstance, deps: ErrorAnswerDeps
     if (err instanceof StintError) {
       // The server's own files (registry, stores): the operator's business, not the client's.
       req.log.error({ err }, 'request failed');
-      const { wire } = ERRORS[err.code];
+      const { wire } = entry!;
       return reply
         .code(503)
         .header('retry-after', 5)

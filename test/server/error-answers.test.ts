@@ -32,7 +32,7 @@ function sources(): [string, string][] {
 function legacyConstructions(): { where: string; statuses: number[]; code: string }[] {
   const found: { where: string; statuses: number[]; code: string }[] = [];
   for (const [file, text] of sources()) {
-    for (const m of text.matchAll(/[Hh]ttpError\(\s*([^,'()]*(?:\([^()]*\)[^,'()]*)*),\s*'([a-z0-9_]+)'/g)) {
+    for (const m of text.matchAll(/[Hh]ttpError\(\s*((?:[^,'()]|'[^']*'|\([^()]*\))*),\s*'([a-z0-9_]+)'/g)) {
       const statuses = [...m[1]!.matchAll(/\b[1-5]\d\d\b/g)].map((s) => Number(s[0]));
       if (statuses.length > 0) found.push({ where: `${file}: ${m[0].slice(0, 60)}`, statuses, code: m[2]! });
     }
@@ -119,6 +119,8 @@ describe('the error answers', () => {
       timeout: new StintError('STINT_QUERY_TIMEOUT', 'interrupted'),
       busy: new HttpError('busy', ERRORS.STINT_BUSY.message),
       bug: new TypeError('x is undefined'),
+      // A code from a caller that is no TypeScript: answered as before the catalogue.
+      odd: new StintError('STINT_FROM_JAVASCRIPT' as never, 'odd'),
     });
     const get = async (name: string) => {
       const res = await app.inject({ url: `/api/v1/${name}` });
@@ -152,6 +154,10 @@ describe('the error answers', () => {
       status: 500,
       body: { error: { code: 'internal', message: ERRORS.STINT_INTERNAL.message } },
       retry: undefined,
+    });
+    expect(await get('odd')).toMatchObject({
+      status: 400,
+      body: { error: { code: 'STINT_FROM_JAVASCRIPT' } },
     });
     const none = await app.inject({ url: '/nope?x=1' });
     expect(none.statusCode).toBe(404);
