@@ -2,7 +2,7 @@
  * The error catalogue (src/core/errors.ts): one entry per code, a wire code never with two
  * statuses, exit codes for the CLI, templates that fill, and docs/operations.md listing it all.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -49,6 +49,23 @@ describe('the error catalogue', () => {
     expect(entryOfWire('no_site')?.code).toBe('STINT_SITE_REQUIRED');
     expect(entryOfWire('unknown_site')?.code).toBe('STINT_NO_SITE');
     expect(entryOfWire('no_such_code')).toBeUndefined();
+  });
+
+  it('has every code a StintError is raised with in src, with one status (the type checker checks it too)', () => {
+    const raised = new Set<string>();
+    const walk = (dir: string) => {
+      for (const d of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, d.name);
+        if (d.isDirectory()) walk(path);
+        else if (d.name.endsWith('.ts'))
+          for (const m of readFileSync(path, 'utf8').matchAll(/StintError\(\s*'(STINT_[A-Z0-9_]+)'/g))
+            raised.add(m[1]!);
+      }
+    };
+    walk(join(ROOT, 'src'));
+    expect(raised.size).toBeGreaterThan(15);
+    expect([...raised].filter((code) => !(code in ERRORS))).toEqual([]);
+    expect([...raised].filter((code) => ERRORS[code as ErrorCode].exit === null)).toEqual([]);
   });
 
   it('keeps the exit codes the CLI had: 1 usage, 2 input', () => {
