@@ -129,7 +129,7 @@ export function registerErrorAnswers(app: FastifyInstance, deps: ErrorAnswerDeps
     }
     return reply
       .code(entryOfWire(code)!.status)
-      .send({ error: { code, message: messageOf(err, req), ...detailsOf(err) } });
+      .send({ error: { code, message: messageOf(err, req), ...detailsOf(err, req) } });
   });
   app.setNotFoundHandler((req, reply) =>
     reply.code(404).send({
@@ -141,17 +141,28 @@ export function registerErrorAnswers(app: FastifyInstance, deps: ErrorAnswerDeps
   );
 }
 
-function detailsOf(err: Error): { details?: ErrorDetails } {
-  return err instanceof HttpError && err.details !== undefined ? { details: err.details } : {};
+/** An HttpError's details; for Fastify's 413, the limit and its setting. */
+function detailsOf(err: Error & { statusCode?: number }, req?: FastifyRequest): { details?: ErrorDetails } {
+  if (err instanceof HttpError) return err.details === undefined ? {} : { details: err.details };
+  if (err.statusCode === 413 && req !== undefined) {
+    const { limit, setting } = bodyLimitOf(req);
+    return { details: { limit, setting } };
+  }
+  return {};
+}
+
+/** The body limit of a request's route, and the setting that sets it. */
+function bodyLimitOf(req: FastifyRequest): { limit: number; setting: string } {
+  const setting = req.url.startsWith('/api/v1/events/ndjson') ? 'ndjson_body_limit' : 'body_limit';
+  return { limit: req.routeOptions.bodyLimit ?? 0, setting };
 }
 
 /** Fastify's own refusals say what would be taken. */
 function messageOf(err: Error & { statusCode?: number }, req: FastifyRequest): string {
   if (err instanceof HttpError) return err.message;
   if (err.statusCode === 413) {
-    const limit = req.routeOptions.bodyLimit;
-    const setting = req.url.startsWith('/api/v1/events/ndjson') ? 'ndjson_body_limit' : 'body_limit';
-    return errorMessage('STINT_BODY_TOO_LARGE', { limit: String(limit), setting });
+    const { limit, setting } = bodyLimitOf(req);
+    return errorMessage('STINT_BODY_TOO_LARGE', { limit, setting });
   }
   if (err.statusCode === 415)
     return errorMessage('STINT_BAD_CONTENT_TYPE', {

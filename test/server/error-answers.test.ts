@@ -207,5 +207,16 @@ describe('the error answers', () => {
       '400 no_site',
       '404 not_found',
     ]);
+    // Fastify's own 413 names the limit and its setting, in the message and in details.
+    const big = await t.post(`"${'x'.repeat(1_100_000)}"`, {
+      ...t.auth(t.sites.shop.writeKey),
+      'content-type': 'application/json',
+    });
+    expect(big.statusCode).toBe(413);
+    expect(big.json().error).toMatchObject({
+      code: 'body_too_large',
+      message: expect.stringContaining("(1048576 bytes, the server's body_limit)"),
+      details: { limit: 1048576, setting: 'body_limit' },
+    });
   });
 });
