@@ -175,15 +175,17 @@ export type WireCode = { [C in ErrorCode]: Wired<C> }[ErrorCode];
 /** The catalogue's exit codes, by code (kept for callers of the former `ERROR_CODES`). */
 export const ERROR_CODES: { readonly [C in StintErrorCode]: { readonly exit: 1 | 2 } } = ERRORS as never;
 
-/** The entry a wire code answers with: the one whose code is `STINT_` + the wire code, else the first. */
+/** Each wire code's entry: the one whose code is `STINT_` + the wire code, else the first. */
+const BY_WIRE = new Map<string, ErrorEntry & { readonly code: ErrorCode }>();
+for (const code of Object.keys(ERRORS) as ErrorCode[]) {
+  const { wire } = ERRORS[code];
+  if (!BY_WIRE.has(wire) || code === `STINT_${wire.toUpperCase()}`)
+    BY_WIRE.set(wire, { ...ERRORS[code], code });
+}
+
+/** The entry a wire code answers with (its status, and its message template). */
 export function entryOfWire(wire: string): (ErrorEntry & { readonly code: ErrorCode }) | undefined {
-  let found: ErrorCode | undefined;
-  for (const code of Object.keys(ERRORS) as ErrorCode[]) {
-    if (ERRORS[code].wire !== wire) continue;
-    if (code === `STINT_${wire.toUpperCase()}`) return { ...ERRORS[code], code };
-    found ??= code;
-  }
-  return found === undefined ? undefined : { ...ERRORS[found], code: found };
+  return BY_WIRE.get(wire);
 }
 
 /** The code's message template with `{name}` filled from `values` (a name without a value stays). */
