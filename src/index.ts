@@ -9,7 +9,8 @@ export { type EventColumns, EventColumnsBuilder } from './core/columns.ts';
 export { formatDuration, parseDuration } from './core/duration.ts';
 export { StintError, type StintErrorCode } from './core/errors.ts';
 export type { EventInput, StintEvent } from './core/event.ts';
-export { createNormalizer, type NormalizeResult, type RejectReason } from './core/normalize.ts';
+export { createNormalizer, type NormalizeResult } from './core/normalize.ts';
+export type { EventRejectReason, RejectReason } from './core/reject-reasons.ts';
 export { createRules, DEFAULT_RULES, type IdentityMode, type SessionRules } from './core/rules.ts';
 export {
   type EndReason,

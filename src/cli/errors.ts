@@ -1,6 +1,7 @@
 /**
  * How the CLI reports failure: one line with the message, one with a hint, no stack trace
- * unless --debug. Exit codes: 1 usage error, 2 input error.
+ * unless --debug. Exit codes are the error catalogue's (core/errors.ts): 1 usage error, 2 input
+ * error; 2 for an error that is no StintError (a bug, said so).
  */
 import pc from 'picocolors';
 import { StintError } from '../core/errors.ts';

@@ -8,16 +8,15 @@
  *   normalize({ uid: 'u1', TimeStamp: 1700000000 }) // { ok: true, event: { userId: 'u1', … } }
  */
 import { type EventInput, PAGEVIEW, type StintEvent } from './event.ts';
+import type { EventRejectReason } from './reject-reasons.ts';
 import { parseTimestamp } from './timestamp.ts';
 import { utmFromUrl } from './url.ts';
 import { wellFormedText, wellFormedValue } from './well-formed.ts';
 import { isTimeZone } from './zone.ts';
 
-export type RejectReason = 'bad_timestamp' | 'no_identity' | 'bad_value' | 'bad_timezone';
-
 export type NormalizeResult =
   | { ok: true; event: StintEvent }
-  | { ok: false; reason: RejectReason; detail: string };
+  | { ok: false; reason: EventRejectReason; detail: string };
 
 export const CANONICAL_FIELDS = [
   'timestamp',

@@ -10,14 +10,15 @@
 import { type BatchOptions, sessionizeColumns } from './batch.ts';
 import { EventColumnsBuilder } from './columns.ts';
 import type { EventInput, StintEvent } from './event.ts';
-import { createNormalizer, type NormalizeOptions, type RejectReason } from './normalize.ts';
+import { createNormalizer, type NormalizeOptions } from './normalize.ts';
+import type { EventRejectReason } from './reject-reasons.ts';
 import { createRules, type SessionRules } from './rules.ts';
 import type { Session } from './session.ts';
 
 export interface SessionizeResult {
   readonly sessions: Session[];
   /** Inputs that could not be used, by their index in the input array. */
-  readonly rejected: { index: number; reason: RejectReason; detail: string }[];
+  readonly rejected: { index: number; reason: EventRejectReason; detail: string }[];
   /** Events dropped as retries of an earlier `event_id`. */
   readonly duplicates: number;
 }

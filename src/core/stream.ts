@@ -13,7 +13,8 @@
  *   A@10:04 (late but within lateness) → merged: one session 10:00–10:08 replaces both.
  */
 import { deviceIdentity, type EventInput, type StintEvent } from './event.ts';
-import { createNormalizer, type RejectReason } from './normalize.ts';
+import { createNormalizer } from './normalize.ts';
+import type { EventRejectReason } from './reject-reasons.ts';
 import type { SessionRules } from './rules.ts';
 import type { Session } from './session.ts';
 import { sessionizeEvents } from './sessionize.ts';
@@ -28,7 +29,7 @@ export type StreamUpdate =
   | { kind: 'closed'; session: Session }
   | { kind: 'late'; identity: string; tsMs: number; watermarkMs: number; event: StintEvent }
   | { kind: 'duplicate'; eventId: string }
-  | { kind: 'rejected'; reason: RejectReason; detail: string };
+  | { kind: 'rejected'; reason: EventRejectReason; detail: string };
 
 export interface StreamOptions {
   /** How far behind the latest event time an event may arrive and still join sessions. */

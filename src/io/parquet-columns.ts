@@ -35,8 +35,8 @@ import {
   MAX_VALUE,
   type NormalizeOptions,
   planKeys,
-  type RejectReason,
 } from '../core/normalize.ts';
+import type { EventRejectReason as RejectReason } from '../core/reject-reasons.ts';
 import { MAX_EPOCH_MS, parseTimestamp } from '../core/timestamp.ts';
 import { pathOf, utmFromUrl } from '../core/url.ts';
 import { isTimeZone } from '../core/zone.ts';

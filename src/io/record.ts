@@ -5,17 +5,12 @@
  *   for await (const batch of readCsv(path)) for (const [i, rec] of batch.records.entries()) …
  */
 
+import type { ReadRejectReason } from '../core/reject-reasons.ts';
+
 /** One input row as read: keys are the file's own column names (or canonical names for logs). */
 export type RawRecord = Record<string, unknown>;
 
-/** Why a line could not become a record at all (reading level). */
-export type ReadRejectReason =
-  | 'broken_quoting'
-  | 'invalid_utf8'
-  | 'invalid_json'
-  | 'not_an_object'
-  | 'cut_line'
-  | 'unparseable';
+export type { ReadRejectReason };
 
 /** A line the reader could not read; `line` is the file's own 1-based line number (a CSV header is line 1). */
 export interface ReadReject {

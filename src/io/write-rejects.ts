@@ -7,6 +7,7 @@
  *   for (const r of batch.rejects) await rejects.write('events.csv', r);
  *   await rejects.end();
  */
+import type { RejectReason } from '../core/reject-reasons.ts';
 import type { CsvText } from './csv-safe.ts';
 import type { ReadReject } from './record.ts';
 import { createCsvWriter } from './write-csv.ts';
@@ -14,7 +15,7 @@ import { createCsvWriter } from './write-csv.ts';
 export const REJECTS_HEADER = ['file', 'line', 'reason', 'detail', 'raw'] as const;
 
 /** A rejected row, from a reader (ReadReject) or from validation (reason such as `bad_timestamp`). */
-export type RejectedLine = Omit<ReadReject, 'reason'> & { reason: string };
+export type RejectedLine = Omit<ReadReject, 'reason'> & { reason: RejectReason };
 
 export interface RejectsWriter {
   write(file: string, reject: RejectedLine): Promise<void>;

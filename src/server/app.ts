@@ -37,6 +37,7 @@ import type { ServerConfig } from './config.ts';
 import { DiskFullError } from './disk-full.ts';
 import { registerEraseRoutes } from './erase-routes.ts';
 import { createErasureMetrics } from './erasure-metrics.ts';
+import { HttpError, registerErrorAnswers } from './errors.ts';
 import { type Budget, createEventBudgets, type Refusal } from './event-limits.ts';
 import { createMetrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
@@ -65,16 +66,6 @@ interface OpenSite {
   readonly writer: SiteWriter;
   /** The salted visitor id of an address and agent at a time (made once: requests make no closure). */
   readonly visitorId: CollectContext['visitorId'];
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export async function createServer(
@@ -282,57 +273,7 @@ export async function createServer(
     if (closing) reply.header('connection', 'close');
   });
 
-  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
-    if (err instanceof StintError && !SERVER_SIDE.has(err.code)) {
-      // The analyses' errors name the CLI's flags: a caller of the API sees its parameters.
-      const says = req.method === 'GET' && req.url.startsWith('/api/v1/') ? asParameters : (t: string) => t;
-      return reply.code(400).send({
-        error: { code: err.code, message: says(err.message), hint: err.hint && says(err.hint) },
-      });
-    }
-    if (err instanceof StintError) {
-      // The server's own files (registry, stores): the operator's business, not the client's.
-      req.log.error({ err }, 'request failed');
-      return reply
-        .code(503)
-        .header('retry-after', 5)
-        .send({ error: { code: 'unavailable', message: 'The server cannot serve this now; retry later' } });
-    }
-    const status = err.statusCode ?? 500;
-    if (status === 503) {
-      // Fastify's own answer while closing, or ours: the client should come back.
-      reply.header('retry-after', 1);
-      const code = err instanceof HttpError ? err.code : 'shutting_down';
-      const message = err instanceof HttpError ? err.message : 'The server is shutting down; retry shortly';
-      return reply.code(503).send({ error: { code, message } });
-    }
-    if (status >= 500) {
-      req.log.error({ err }, 'request failed');
-      return reply
-        .code(status)
-        .send({ error: { code: 'internal', message: 'Internal error; the server log has the details' } });
-    }
-    const code = errorCode(err);
-    if (req.url.startsWith('/api/v1/events')) {
-      metrics.refusedRequest(code);
-      // A browser reads a refusal of its events only with the CORS header: give it to an origin
-      // its site key allows, also when the body was refused before the key was read.
-      const origin = headerOf(req, 'origin');
-      const key = queryText(req, 'key') ?? headerOf(req, 'x-stint-key');
-      if (
-        origin !== undefined &&
-        key !== undefined &&
-        registry.siteByPublicKey(key)?.origins.includes(origin) === true
-      )
-        reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
-    }
-    return reply.code(status).send({ error: { code, message: messageOf(err, req) } });
-  });
-  app.setNotFoundHandler((req, reply) =>
-    reply
-      .code(404)
-      .send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` } }),
-  );
+  registerErrorAnswers(app, { registry, metrics, asParameters });
 
   // Rate limits: per client address on every route, and per key or token on the API.
   if (config.rateLimitIp > 0) {
@@ -987,15 +928,6 @@ const MAX_LIVE_STREAMS = 20;
 /** How often /healthz tries a site that could not be opened again, at most. */
 const HEALTH_RETRY_MS = 10_000;
 
-/** Errors about the server's own files, never the request's. */
-const SERVER_SIDE = new Set<string>([
-  'STINT_REGISTRY_UNREADABLE',
-  'STINT_REGISTRY_LOCKED',
-  'STINT_STORE_LOCKED',
-  'STINT_STORE_UNREADABLE',
-  'STINT_UNREADABLE',
-]);
-
 /** The analyses' query parameters: CLI flag names with `_` for `-` (`any_order`, `click_event`). */
 const QUERY_PARAMS = new Map([
   ['from', 'from'],
@@ -1109,25 +1041,4 @@ export function asParameters(text: string): string {
       return `${before}${name}${space === undefined ? '' : `=${value}`}`;
     },
   );
-}
-
-/** Fastify's own refusals say what would be taken. */
-function messageOf(err: Error & { statusCode?: number }, req: FastifyRequest): string {
-  if (err instanceof HttpError) return err.message;
-  if (err.statusCode === 413) {
-    const limit = req.routeOptions.bodyLimit;
-    const setting = req.url.startsWith('/api/v1/events/ndjson') ? 'ndjson_body_limit' : 'body_limit';
-    return `The body is larger than this route takes (${limit} bytes, the server's ${setting}); send fewer events a request`;
-  }
-  if (err.statusCode === 415)
-    return `Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')} is not taken here: send application/json (or text/plain holding JSON), or application/x-ndjson to /api/v1/events/ndjson`;
-  return err.message;
-}
-
-function errorCode(err: Error & { code?: string; statusCode?: number }): string {
-  if (err instanceof HttpError) return err.code;
-  if (err.statusCode === 413) return 'body_too_large';
-  if (err.statusCode === 415) return 'bad_content_type';
-  if (err.statusCode === 429) return 'rate_limited';
-  return 'bad_request';
 }

@@ -7,30 +7,22 @@
  */
 import { maxHeaderSize, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import { ERRORS, type ErrorCode, errorMessage, type WireCode } from '../core/errors.ts';
 
-/** The status, code and message for a client error of Node's HTTP parser. */
+/** The status, code and message for a client error of Node's HTTP parser (core/errors.ts). */
 export function clientErrorAnswer(err: Error & { code?: string }): {
   status: number;
-  code: string;
+  code: WireCode;
   message: string;
 } {
-  if (err.code === 'HPE_HEADER_OVERFLOW')
-    return {
-      status: 431,
-      code: 'headers_too_large',
-      message: `The request headers are larger than the server takes (${maxHeaderSize} bytes in all): send shorter ones`,
-    };
-  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT' || err.code === 'ERR_HTTP_HEADERS_TIMEOUT')
-    return {
-      status: 408,
-      code: 'request_timeout',
-      message: 'The request did not arrive in time; send it again, whole',
-    };
-  return {
-    status: 400,
-    code: 'bad_request',
-    message: 'The request is not valid HTTP/1.1 (bad request line, header or chunked body)',
-  };
+  const code: ErrorCode =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? 'STINT_HEADERS_TOO_LARGE'
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' || err.code === 'ERR_HTTP_HEADERS_TIMEOUT'
+        ? 'STINT_REQUEST_TIMEOUT'
+        : 'STINT_BAD_REQUEST';
+  const { status, wire } = ERRORS[code];
+  return { status, code: wire, message: errorMessage(code, { limit: maxHeaderSize }) };
 }
 
 export function answerClientError(err: Error & { code?: string }, socket: Socket): void {

@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { Ajv, type ErrorObject } from 'ajv';
 import type { StintEvent } from '../core/event.ts';
 import { CANONICAL_FIELDS, createNormalizer } from '../core/normalize.ts';
+import type { CollectorRejectReason } from '../core/reject-reasons.ts';
 import { isBotAgent } from '../io/access-log/bot.ts';
 
 const text = (maxLength: number) => ({ type: 'string', maxLength });
@@ -78,7 +79,7 @@ export type Collected =
   /** `clamped`: the timestamp was too far ahead, or (from a browser) too far behind, and the receive time was stored. */
   | { kind: 'event'; event: StintEvent; clamped: 'future' | 'past' | undefined }
   | { kind: 'bot' }
-  | { kind: 'rejected'; code: string; message: string };
+  | { kind: 'rejected'; code: CollectorRejectReason; message: string };
 
 export interface CollectorOptions {
   /** A timestamp later than receive time + this is clamped to the receive time. */
