@@ -1,7 +1,7 @@
 /**
  * `stint serve` as a Fastify app: the collector (`POST /api/v1/events`, `/events/ndjson`), the
  * query API (`/api/v1/report`, one route per analysis, `/sessions`, `/live`), `/healthz`,
- * `/metrics` and `/api/v1/openapi.json`. This file builds Fastify and registers the plugins
+ * `/metrics` and `/api/v1/openapi.json`. This file takes Fastify (fastify.ts) and registers the plugins
  * (routes/, sites.ts, auth.ts); they share one context (context.ts) and nothing else.
  *
  * Each site has its own store file (`DATA/sites/NAME.duckdb`): one site's data is never in a
@@ -12,7 +12,7 @@
  *   process.on('SIGTERM', () => server.close());
  */
 
-import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseQueryOptions } from '../analysis/query-options.ts';
 import { listSessions, sessionJourney } from '../analysis/sessions.ts';
 import { ANALYSES, type AnalysisFlags, analysisOptions } from '../cli/analyses.ts';
@@ -20,13 +20,11 @@ import { buildReport, parseFunnels, parseInterval } from '../cli/report.ts';
 import { wholeNumber } from '../core/bounded.ts';
 import { StintError } from '../core/errors.ts';
 import { limitAddresses } from './auth.ts';
-import { readBodies } from './bodies.ts';
-import { answerClientError } from './client-errors.ts';
 import type { ServerConfig } from './config.ts';
 import { createContext } from './context.ts';
+import { buildFastify } from './fastify.ts';
 import { HttpError } from './http-error.ts';
 import { openApiDocument } from './openapi.ts';
-import { redactedUrl } from './redact.ts';
 import type { Registry } from './registry.ts';
 import { headerOf, queryText } from './request.ts';
 import { applyRetention, startRetention } from './retention.ts';
@@ -34,7 +32,6 @@ import { collectRoutes } from './routes/collect.ts';
 import { eraseRoutes } from './routes/erase.ts';
 import { liveRoutes } from './routes/live.ts';
 import { serviceRoutes } from './routes/service.ts';
-import { capConnections, connectionOptions } from './timeouts.ts';
 
 export { redactedUrl } from './redact.ts';
 
@@ -53,44 +50,10 @@ export async function createServer(
   config: ServerConfig,
   options: { logger?: boolean; now?: () => number } = {},
 ): Promise<StintServer> {
-  const app = Fastify({
-    logger:
-      options.logger === false
-        ? false
-        : {
-            level: config.logLevel,
-            // No client address (it is personal data) and no credential in the URL, ever.
-            serializers: {
-              req: (req: { method: string; url: string }) => ({
-                method: req.method,
-                url: redactedUrl(req.url),
-              }),
-            },
-          },
-    bodyLimit: config.bodyLimit,
-    // A number of proxies: the address the nearest `n` of them saw (the client cannot write it).
-    trustProxy:
-      typeof config.trustProxy === 'number'
-        ? (
-            (hops: number) => (_address: string, hop: number) =>
-              hop < hops
-          )(config.trustProxy)
-        : config.trustProxy,
-    return503OnClosing: true,
-    // Node's own refusals (431, a request that is no HTTP) in the API's error shape.
-    clientErrorHandler: answerClientError,
-    // One line per request only at debug: a busy collector would log more than it stores.
-    logController: new LogController({
-      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
-    }),
-    // Slow and idle connections are closed, and their number is capped (timeouts.ts).
-    ...connectionOptions(config),
-  });
+  const app = buildFastify(config, options.logger);
   /** The server's clock (tests pass their own: nothing may depend on today's date). */
   const ctx = createContext(config, options.now ?? Date.now, app.log);
   const { registry, metrics, auth, sites, state } = ctx;
-  capConnections(app.server, config);
-  readBodies(app, config);
 
   // No answer is sniffed as another type, and none but the public API document is cached (most
   // carry a site's data). While closing, every answer ends its connection, so close() need not
