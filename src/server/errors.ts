@@ -1,9 +1,7 @@
 /**
- * The server's side of the error catalogue (core/errors.ts): `HttpError`, which takes a
- * catalogue code and so its status, and the answers of every failed request,
- * `{ error: { code, message, hint?, details? } }`, registered on the app by `registerErrorAnswers`.
- *
- *   throw new HttpError('bad_param', 'Parameter "limit" is too long', { parameter: 'limit' });
+ * The server's side of the error catalogue (core/errors.ts): the answers of every failed
+ * request, `{ error: { code, message, hint?, details? } }`, registered on the app by
+ * `registerErrorAnswers`. Routes throw `HttpError` (http-error.ts).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
@@ -14,50 +12,11 @@ import {
   StintError,
   type WireCode,
 } from '../core/errors.ts';
+import { type ErrorDetails, HttpError } from './http-error.ts';
 import type { ServerMetrics } from './metrics.ts';
 import type { Registry } from './registry.ts';
 
-/** What an answer may add beside its message: such as the parameter it is about. */
-export type ErrorDetails = Readonly<Record<string, string | number | boolean>>;
-
-/**
- * Pairs of status and wire code that routes wrote before the catalogue, answered now under the
- * catalogue's code (docs/operations.md, "Error codes"): an unknown site was `no_site` with 404,
- * which is 400 for a request naming no site; NDJSON sent to the JSON route was `bad_body` with 415.
- */
-const RENAMED: Readonly<Record<string, WireCode>> = {
-  '404 no_site': 'unknown_site',
-  '415 bad_body': 'bad_content_type',
-};
-
-/** An error the API answers with its catalogue code and status. */
-export class HttpError extends Error {
-  readonly statusCode: number;
-  readonly code: WireCode;
-  readonly details: ErrorDetails | undefined;
-
-  constructor(code: WireCode, message: string, details?: ErrorDetails);
-  /**
-   * The form before the catalogue: `status` must be the code's own (or a pair of RENAMED), else
-   * this throws (test/server/error-answers.test.ts checks every such construction in src).
-   */
-  constructor(status: number, code: string, message: string);
-  constructor(a: number | WireCode, b: string, c?: string | ErrorDetails) {
-    const [status, wire, message, details] =
-      typeof a === 'number'
-        ? [a, b, c as string, undefined]
-        : [undefined, a, b, c as ErrorDetails | undefined];
-    super(message);
-    const code = status === undefined ? wire : (RENAMED[`${status} ${wire}`] ?? wire);
-    const entry = entryOfWire(code);
-    if (entry === undefined) throw new TypeError(`HttpError: no code "${code}" in the error catalogue`);
-    if (status !== undefined && code === wire && status !== entry.status)
-      throw new TypeError(`HttpError: "${code}" is ${entry.status} in the error catalogue, not ${status}`);
-    this.code = code as WireCode;
-    this.statusCode = entry.status;
-    this.details = details;
-  }
-}
+export { HttpError } from './http-error.ts';
 
 /** The status and code an answer has, by a status Fastify (or a plugin) gave its error. */
 const BY_STATUS: Readonly<Record<number, WireCode>> = {
