@@ -49,6 +49,7 @@ export const clickhouse: Dialect = {
   compile(q: Sql): CompiledQuery {
     return { sql: render(q, literal), params: [] };
   },
+  int64: (x) => sql`toInt64(${x})`,
   countIf: (cond) => sql`countIf(${cond})`,
   // median() is approximate in ClickHouse; the sorted array gives the exact one.
   median: (x) =>

@@ -13,6 +13,9 @@ export interface Dialect {
   /** The query text and its bound values (or literals, where the engine has no parameters). */
   compile(q: Sql): CompiledQuery;
 
+  /** A number as a 64-bit integer (join keys of both sides must have one type). */
+  int64(x: Sql): Sql;
+
   /** Aggregate: rows where `cond` holds. */
   countIf(cond: Sql): Sql;
   /** Aggregate: the exact median (the mean of the two middle values); NULL over no rows. */

@@ -27,6 +27,7 @@ export const duckdb: Dialect = {
     });
     return { sql: text, params };
   },
+  int64: (x) => sql`CAST(${x} AS BIGINT)`,
   countIf: (cond) => sql`count(*) FILTER (WHERE ${cond})`,
   median: (x) => sql`median(${x})`,
   argMin: (value, key) => sql`arg_min(${value}, (${join(key)}))`,
