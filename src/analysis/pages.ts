@@ -8,9 +8,9 @@
  *   await pages(store, options, 20) // [{ page: '/pricing', pageviews: 120, sessions: 90, entries: 30, exits: 25, … }]
  */
 import { identifier, sql } from '../sql/query.ts';
+import { compareText } from '../sql/text-order.ts';
 import type { Store } from '../store/store.ts';
 import { periodWhere } from './overview.ts';
-import { compareText } from './paths.ts';
 import { sessionsIn } from './plans.ts';
 import type { QueryOptions } from './query-options.ts';
 

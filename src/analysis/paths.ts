@@ -9,6 +9,7 @@
  *   await topPaths(store, options, 3, 10) // [{ pages: ['/', '/pricing', '/signup'], sessions: 42, share: 0.05 }]
  */
 import { raw, sql } from '../sql/query.ts';
+import { compareText } from '../sql/text-order.ts';
 import type { Store } from '../store/store.ts';
 import { periodWhere } from './overview.ts';
 import { sessionsIn } from './plans.ts';
@@ -68,7 +69,12 @@ export async function around(
       SELECT coalesce(CASE WHEN ${at} BETWEEN 1 AND ${d.arrayLength(sql`pages`)} THEN pages[${at}] END, ${none}) AS neighbour,
              count(*) AS count, count(*) / ${total} AS share, ${total} AS views
       FROM (${hits}) h GROUP BY neighbour ORDER BY count DESC, neighbour LIMIT ${limit}`);
-    const rows = (await store.query(q)) as unknown as { neighbour: string; count: number; share: number; views: number }[];
+    const rows = (await store.query(q)) as unknown as {
+      neighbour: string;
+      count: number;
+      share: number;
+      views: number;
+    }[];
     views = rows[0]?.views ?? 0;
     return rows.map(({ neighbour, count, share }) => ({ page: neighbour, count, share }));
   };
@@ -96,7 +102,9 @@ export async function sankey(store: Store, options: QueryOptions, steps = 4, per
   const cells = sql`SELECT head, ${d.arrayIndexes(sql`head`)} AS i FROM (${visits}) v`;
   const [nodes, links, exits] = await Promise.all([
     store.query(
-      d.compile(sql`SELECT i AS step, head[i] AS page, count(*) AS sessions FROM (${cells}) c GROUP BY step, page`),
+      d.compile(
+        sql`SELECT i AS step, head[i] AS page, count(*) AS sessions FROM (${cells}) c GROUP BY step, page`,
+      ),
     ),
     store.query(
       d.compile(sql`SELECT i AS step, head[i] AS page, head[i + 1] AS next_page, count(*) AS sessions
@@ -122,9 +130,6 @@ export interface StepCount {
   readonly next_page?: string;
   readonly sessions: number;
 }
-
-/** Text order as SQL sorts it: by UTF-8 bytes. */
-export const compareText = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
 /**
  * The sankey from counts per cell: at each step the `perStep` pages with most sessions (then

@@ -6,8 +6,8 @@
  *   await sessionJourney(store, 'a1b2…')                // { session: {...}, events: [...] } | undefined
  */
 import { StintError } from '../core/errors.ts';
-import type { Store } from '../store/store.ts';
 import { sql } from '../sql/query.ts';
+import type { Store } from '../store/store.ts';
 import { type Condition, sessionsIn } from './plans.ts';
 import type { QueryOptions } from './query-options.ts';
 
