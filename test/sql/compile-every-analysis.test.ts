@@ -43,7 +43,9 @@ describe('every analysis compiles for ClickHouse 18.16', () => {
     for (const q of runner.ran) {
       expect(q.params).toEqual([]);
       // Nothing 18.16 lacks: window functions, FILTER, table CTEs, DuckDB list syntax, parameters.
-      expect(q.sql).not.toMatch(/\bOVER\s*\(|\bFILTER\s*\(|^\s*WITH\b|\$\d|\{\w+:\w+\}|\[\d+:|::|\barg_min\b|\bunnest\(/i);
+      expect(q.sql).not.toMatch(
+        /\bOVER\s*\(|\bFILTER\s*\(|^\s*WITH\b|\$\d|\{\w+:\w+\}|\[\d+:|::|\barg_min\b|\bunnest\(/i,
+      );
     }
   });
 });

@@ -44,6 +44,8 @@ const FILTERS = [
   ['traffic_source=(direct)'],
   ['prop.plan=pro'],
   ['prop.plan!=free', 'prop.element~sign'],
+  // Quotes and backslashes stay values (bound, or escaped literals in ClickHouse).
+  ["prop.element=it's \\ odd", "referrer!=x' OR '1'='1"],
 ];
 
 const TIME_UNITS: TimeUnit[] = ['hour', 'day', 'week', 'month'];
@@ -84,12 +86,16 @@ export function everyAnalysis(store: QueryStore): [string, () => Promise<unknown
     for (const cohort of COHORT_KINDS) {
       out.push([name(`retention ${cohort}`), () => retention(s, o, { cohort, periods: 3 })]);
     }
-    out.push([name('retention source by month'), () => retention(s, o, { cohort: 'source', period: 'month' })]);
+    out.push([
+      name('retention source by month'),
+      () => retention(s, o, { cohort: 'source', period: 'month' }),
+    ]);
     out.push([
       name('sessions'),
       async () => {
         const first = await listSessions(s, o, { limit: 2 });
-        const next = first.next === null ? undefined : await listSessions(s, o, { limit: 2, cursor: first.next });
+        const next =
+          first.next === null ? undefined : await listSessions(s, o, { limit: 2, cursor: first.next });
         return { first, next };
       },
     ]);
@@ -109,7 +115,10 @@ export const EVENTS = [
   ev('a', at('1T08:04:00'), { url: '/pricing' }),
   ev('b', at('1T09:00:00'), { url: '/docs/a', referrer: 'https://news.example.com/x' }),
   ev('b', at('1T09:00:30'), { url: '/', properties: { plan: 'free', n: 5 } }),
-  ev('b', at('2T09:00:00'), { url: '/', userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148' }),
+  ev('b', at('2T09:00:00'), {
+    url: '/',
+    userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148',
+  }),
   ev('b', at('2T09:05:00'), { url: '/docs/b' }),
   ev('c', at('2T23:30:00'), { url: '/pricing', properties: { element: "it's \\ odd" } }),
   ev('c', at('2T23:31:00'), { name: 'click', url: '/pricing', properties: { link: '/docs#top' } }),
