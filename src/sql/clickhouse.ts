@@ -18,7 +18,6 @@ export function literal(v: Param): string {
     const body = v
       .replace(/[\\']/g, (c) => `\\${c}`)
       .replace(
-        // biome-ignore lint/suspicious/noControlCharactersInRegex: control bytes are escaped on purpose
         /[\x00-\x1f\x7f]/g,
         (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
       );

@@ -4,11 +4,12 @@
  * gives on DuckDB. Outside CI it skips, loudly, when clickhouse-server is not installed; under
  * CI=true it always runs.
  */
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRules } from '../../src/core/rules.ts';
 import { clickhouse } from '../../src/sql/clickhouse.ts';
 import { duckdb } from '../../src/sql/duckdb.ts';
-import { raw } from '../../src/sql/query.ts';
+import { raw, sql } from '../../src/sql/query.ts';
 import type { Store } from '../../src/store/store.ts';
 import { closeStores, storeWith } from '../helpers/store.ts';
 import { type ClickHouse, clickhouseBinary, startClickHouse } from './clickhouse-server.ts';
@@ -53,6 +54,20 @@ describe.skipIf(binary === undefined && !inCi)('ClickHouse 18.16 runs every anal
   afterAll(async () => {
     await ch?.stop();
     closeStores();
+  });
+
+  it('any text, inlined as a literal, comes back as the same value', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ unit: 'binary' }).filter((t) => Buffer.from(t).toString() === t),
+        fc.array(fc.string(), { maxLength: 3 }),
+        async (text, list) => {
+          const [row] = await ch.query(clickhouse.compile(sql`SELECT ${text} AS a, ${list} AS b`));
+          expect(row).toEqual({ a: text, b: list });
+        },
+      ),
+      { numRuns: 50 },
+    );
   });
 
   const names = everyAnalysis(recording(clickhouse)).map(([name]) => name);
