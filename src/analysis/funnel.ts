@@ -108,7 +108,7 @@ function matches(step: Step, d: Dialect): Sql {
 const MAX_BREAKDOWN = 20;
 
 /** Groups (of one breakdown key) that reached `reached` steps, and their median step time. */
-interface Counts {
+export interface Counts {
   readonly key: string;
   readonly reached: number;
   readonly groups: number;
@@ -116,6 +116,26 @@ interface Counts {
 }
 
 export async function funnel(store: Store, options: QueryOptions, spec: FunnelSpec): Promise<FunnelResult> {
+  const where = await periodWhere(store, options);
+  if (where === undefined) return funnelResult(spec, [], spec.by === undefined ? undefined : []);
+  const counts = async (by: SessionDimension | undefined) =>
+    funnelCounts(
+      (await store.query(
+        store.dialect.compile(hitsSql(store.dialect, where, spec.steps, { ...spec, by })),
+      )) as never,
+      spec.steps.length,
+      spec.anyOrder === true,
+      spec.windowMs,
+    );
+  return funnelResult(spec, await counts(undefined), spec.by === undefined ? undefined : await counts(spec.by));
+}
+
+/** The funnel from its counts: of all groups, and (with `by`) per breakdown key. */
+export function funnelResult(
+  spec: FunnelSpec,
+  all: readonly Counts[],
+  byCounts: readonly Counts[] | undefined,
+): FunnelResult {
   const steps = spec.steps;
   const anyOrder = spec.anyOrder === true;
   const result = (rows: FunnelStepRow[], breakdown?: FunnelResult['breakdown']): FunnelResult => ({
@@ -127,22 +147,10 @@ export async function funnel(store: Store, options: QueryOptions, spec: FunnelSp
     rows,
     ...(breakdown === undefined ? {} : { breakdown }),
   });
-  const where = await periodWhere(store, options);
-  if (where === undefined)
-    return result(stepRows(steps, [], !anyOrder), spec.by === undefined ? undefined : []);
-  const counts = async (by: SessionDimension | undefined) =>
-    funnelCounts(
-      (await store.query(
-        store.dialect.compile(hitsSql(store.dialect, where, steps, { ...spec, by })),
-      )) as never,
-      steps.length,
-      anyOrder,
-      spec.windowMs,
-    );
-  const all = stepRows(steps, await counts(undefined), !anyOrder);
-  if (spec.by === undefined) return result(all);
+  const rows = stepRows(steps, all, !anyOrder);
+  if (byCounts === undefined) return result(rows);
   const byKey = new Map<string, Counts[]>();
-  for (const r of await counts(spec.by)) byKey.set(r.key, [...(byKey.get(r.key) ?? []), r]);
+  for (const r of byCounts) byKey.set(r.key, [...(byKey.get(r.key) ?? []), r]);
   const breakdown = [...byKey.entries()]
     .map(([key, rows]) => {
       const r = stepRows(steps, rows, !anyOrder);
@@ -150,7 +158,7 @@ export async function funnel(store: Store, options: QueryOptions, spec: FunnelSp
     })
     .sort((a, b) => b.rows[0]!.entered - a.rows[0]!.entered || (a.key < b.key ? -1 : 1))
     .slice(0, MAX_BREAKDOWN);
-  return result(all, breakdown);
+  return result(rows, breakdown);
 }
 
 /**
