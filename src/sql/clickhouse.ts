@@ -17,10 +17,7 @@ export function literal(v: Param): string {
   if (typeof v === 'string') {
     const body = v
       .replace(/[\\']/g, (c) => `\\${c}`)
-      .replace(
-        /[\x00-\x1f\x7f]/g,
-        (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-      );
+      .replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
     return `'${body}'`;
   }
   if (typeof v === 'boolean') return v ? '1' : '0';
@@ -50,9 +47,14 @@ export const clickhouse: Dialect = {
   },
   int64: (x) => sql`toInt64(${x})`,
   countIf: (cond) => sql`countIf(${cond})`,
-  // median() is approximate in ClickHouse; the sorted array gives the exact one.
-  median: (x) =>
-    sql`if(count(${x}) = 0, NULL, (arraySort(groupArray(${x}))[intDiv(count(${x}) + 1, 2)] + arraySort(groupArray(${x}))[intDiv(count(${x}), 2) + 1]) / 2)`,
+  // median() is approximate in ClickHouse; the sorted array gives the exact one, between the
+  // middle two as DuckDB interpolates it (lo + (hi - lo) * 0.5).
+  median: (x) => {
+    const sorted = sql`arraySort(groupArray(${x}))`;
+    const lo = sql`${sorted}[intDiv(count(${x}) + 1, 2)]`;
+    const hi = sql`${sorted}[intDiv(count(${x}), 2) + 1]`;
+    return sql`if(count(${x}) = 0, NULL, ${lo} + (${hi} - ${lo}) * 0.5)`;
+  },
   argMin: (value, key) => sql`argMin(${value}, tuple(${join(key)}))`,
   sortedDistinct: (x) => sql`arraySort(groupUniqArray(${x}))`,
   // visitParam* find the first "name": in the text, for flat objects; a string is unquoted,
