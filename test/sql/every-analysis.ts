@@ -112,7 +112,7 @@ export const EVENTS = [
   ev('a', at('1T08:01:00'), { url: '/docs/a' }),
   ev('a', at('1T08:02:00'), { name: 'click', url: '/docs/a', properties: { element: 'signup' } }),
   ev('a', at('1T08:03:00'), { name: 'signup', url: '/docs/a' }),
-  ev('a', at('1T08:04:00'), { url: '/pricing' }),
+  ev('a', at('1T08:04:00.123'), { url: '/pricing' }),
   ev('b', at('1T09:00:00'), { url: '/docs/a', referrer: 'https://news.example.com/x' }),
   ev('b', at('1T09:00:30'), { url: '/', properties: { plan: 'free', n: 5 } }),
   ev('b', at('2T09:00:00'), {
@@ -122,5 +122,6 @@ export const EVENTS = [
   ev('b', at('2T09:05:00'), { url: '/docs/b' }),
   ev('c', at('2T23:30:00'), { url: '/pricing', properties: { element: "it's \\ odd" } }),
   ev('c', at('2T23:31:00'), { name: 'click', url: '/pricing', properties: { link: '/docs#top' } }),
-  ev('c', at('2T23:59:00'), { url: '/' }),
+  ev('c', at('2T23:59:00.457'), { url: '/' }),
+  ev('b', at('2T09:07:10.999'), { url: '/docs/a' }),
 ];
