@@ -127,7 +127,11 @@ export async function funnel(store: Store, options: QueryOptions, spec: FunnelSp
       spec.anyOrder === true,
       spec.windowMs,
     );
-  return funnelResult(spec, await counts(undefined), spec.by === undefined ? undefined : await counts(spec.by));
+  return funnelResult(
+    spec,
+    await counts(undefined),
+    spec.by === undefined ? undefined : await counts(spec.by),
+  );
 }
 
 /** The funnel from its counts: of all groups, and (with `by`) per breakdown key. */

@@ -15,7 +15,7 @@ export type { CompiledQuery, Param } from '../sql/query.ts';
 
 /** The host of a referrer URL, lower case, without user info or port; '' when it has none. */
 const referrerDomain = (d: Dialect): Sql =>
-  sql`lower(${d.regexpGroup(raw('referrer'), '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?([^/:?#@]+)')})`;
+  sql`lower(${d.regexpGroup(identifier('referrer'), '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?([^/:?#@]+)')})`;
 
 const column = (name: string) => (): Sql => identifier(name);
 
