@@ -4,9 +4,10 @@
  *
  *   await ctr(store, options) // [{ element: 'signup-button', clicks: 40, pageviews: 800, ctr: 0.05, pages: ['/pricing'] }]
  */
+import { sql } from '../sql/query.ts';
 import type { Store } from '../store/store.ts';
 import { periodWhere } from './overview.ts';
-import { sessionQuery } from './plans.ts';
+import { sessionsIn } from './plans.ts';
 import type { QueryOptions } from './query-options.ts';
 
 export interface CtrRow {
@@ -26,24 +27,21 @@ export async function ctr(
 ): Promise<CtrRow[]> {
   const where = await periodWhere(store, options);
   if (where === undefined) return [];
-  const q = sessionQuery(
-    store.dialect,
-    where,
-    (bind) => `,
-    ev AS (SELECT event, path, properties FROM events WHERE session_id IN (SELECT session_id FROM s)),
-    clicks AS (
-      SELECT CASE WHEN properties = '' THEN NULL
-                  ELSE coalesce(nullif(json_extract_string(properties, '$.element'), ''), json_extract_string(properties, '$.link')) END AS element,
-             path
-      FROM ev WHERE event = ${bind(clickEvent)}),
-    seen AS (SELECT element, count(*) AS clicks, list(DISTINCT path ORDER BY path) AS pages
-             FROM clicks WHERE element IS NOT NULL AND element <> '' GROUP BY element),
-    views AS (SELECT path, count(*) AS pageviews FROM ev WHERE event = 'pageview' GROUP BY path),
-    reach AS (SELECT element, unnest(pages) AS path FROM seen)
-    SELECT seen.element, any_value(seen.clicks) AS clicks, coalesce(sum(v.pageviews), 0) AS pageviews,
-           any_value(seen.clicks) / nullif(coalesce(sum(v.pageviews), 0), 0) AS ctr, any_value(seen.pages) AS pages
-    FROM seen JOIN reach USING (element) LEFT JOIN views v USING (path)
-    GROUP BY seen.element ORDER BY clicks DESC, seen.element LIMIT ${bind(limit)}`,
-  );
+  const d = store.dialect;
+  const inPeriod = sql`session_id IN (SELECT session_id FROM ${sessionsIn(d, where)} s)`;
+  const property = (name: string) => d.jsonText(sql`properties`, name);
+  const element = sql`CASE WHEN properties = '' THEN NULL
+    ELSE coalesce(nullif(${property('element')}, ''), ${property('link')}) END`;
+  // Clicks per (element, page), then the pageviews of each such page, summed per element.
+  const clicks = sql`SELECT element, path, count(*) AS path_clicks
+    FROM (SELECT ${element} AS element, path FROM events WHERE ${inPeriod} AND event = ${clickEvent}) c
+    WHERE element IS NOT NULL AND element <> '' GROUP BY element, path`;
+  const views = sql`SELECT path, count(*) AS path_views FROM events
+    WHERE ${inPeriod} AND event = 'pageview' GROUP BY path`;
+  const q = d.compile(sql`
+    SELECT element, sum(path_clicks) AS clicks, coalesce(sum(path_views), 0) AS pageviews,
+           sum(path_clicks) / nullif(coalesce(sum(path_views), 0), 0) AS ctr, ${d.sortedDistinct(sql`path`)} AS pages
+    FROM (${clicks}) c LEFT JOIN (${views}) v USING (path)
+    GROUP BY element ORDER BY clicks DESC, element LIMIT ${limit}`);
   return (await store.query(q)) as unknown as CtrRow[];
 }

@@ -11,9 +11,12 @@
  *   await funnel(store, options, { steps: parseSteps(['/', '/pricing', 'event:purchase']) })
  */
 import { StintError } from '../core/errors.ts';
+import type { Dialect } from '../sql/dialect.ts';
+import { join, raw, type Sql, sql } from '../sql/query.ts';
+import { compareText } from '../sql/text-order.ts';
 import type { Store } from '../store/store.ts';
 import { periodWhere } from './overview.ts';
-import { type Bind, SESSION_DIMENSIONS, type SessionDimension, sessionQuery } from './plans.ts';
+import { type Condition, dimensionSql, type SessionDimension, sessionsIn } from './plans.ts';
 import type { QueryOptions } from './query-options.ts';
 
 export type Step =
@@ -95,17 +98,17 @@ export function parseSteps(texts: readonly string[]): Step[] {
 }
 
 /** SQL that is true when an event (columns event, path) matches the step. */
-function matches(step: Step, bind: Bind): string {
-  if (step.kind === 'event') return `event = ${bind(step.name)}`;
-  if (step.kind === 'page') return `(event = 'pageview' AND path = ${bind(step.path)})`;
+function matches(step: Step, d: Dialect): Sql {
+  if (step.kind === 'event') return sql`event = ${step.name}`;
+  if (step.kind === 'page') return sql`(event = 'pageview' AND path = ${step.path})`;
   const like = step.pattern.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%');
-  return `(event = 'pageview' AND path LIKE ${bind(like)} ESCAPE '\\')`;
+  return sql`(event = 'pageview' AND ${d.like(sql`path`, sql`${like}`)})`;
 }
 
 const MAX_BREAKDOWN = 20;
 
 /** Groups (of one breakdown key) that reached `reached` steps, and their median step time. */
-interface Counts {
+export interface Counts {
   readonly key: string;
   readonly reached: number;
   readonly groups: number;
@@ -113,6 +116,30 @@ interface Counts {
 }
 
 export async function funnel(store: Store, options: QueryOptions, spec: FunnelSpec): Promise<FunnelResult> {
+  const where = await periodWhere(store, options);
+  if (where === undefined) return funnelResult(spec, [], spec.by === undefined ? undefined : []);
+  const counts = async (by: SessionDimension | undefined) =>
+    funnelCounts(
+      (await store.query(
+        store.dialect.compile(hitsSql(store.dialect, where, spec.steps, { ...spec, by })),
+      )) as never,
+      spec.steps.length,
+      spec.anyOrder === true,
+      spec.windowMs,
+    );
+  return funnelResult(
+    spec,
+    await counts(undefined),
+    spec.by === undefined ? undefined : await counts(spec.by),
+  );
+}
+
+/** The funnel from its counts: of all groups, and (with `by`) per breakdown key. */
+export function funnelResult(
+  spec: FunnelSpec,
+  all: readonly Counts[],
+  byCounts: readonly Counts[] | undefined,
+): FunnelResult {
   const steps = spec.steps;
   const anyOrder = spec.anyOrder === true;
   const result = (rows: FunnelStepRow[], breakdown?: FunnelResult['breakdown']): FunnelResult => ({
@@ -124,17 +151,10 @@ export async function funnel(store: Store, options: QueryOptions, spec: FunnelSp
     rows,
     ...(breakdown === undefined ? {} : { breakdown }),
   });
-  const where = await periodWhere(store, options);
-  if (where === undefined)
-    return result(stepRows(steps, [], !anyOrder), spec.by === undefined ? undefined : []);
-  const counts = async (by: SessionDimension | undefined) =>
-    (await store.query(
-      sessionQuery(store.dialect, where, (bind) => funnelSql(steps, { ...spec, by }, anyOrder, bind)),
-    )) as unknown as Counts[];
-  const all = stepRows(steps, await counts(undefined), !anyOrder);
-  if (spec.by === undefined) return result(all);
+  const rows = stepRows(steps, all, !anyOrder);
+  if (byCounts === undefined) return result(rows);
   const byKey = new Map<string, Counts[]>();
-  for (const r of await counts(spec.by)) byKey.set(r.key, [...(byKey.get(r.key) ?? []), r]);
+  for (const r of byCounts) byKey.set(r.key, [...(byKey.get(r.key) ?? []), r]);
   const breakdown = [...byKey.entries()]
     .map(([key, rows]) => {
       const r = stepRows(steps, rows, !anyOrder);
@@ -142,80 +162,129 @@ export async function funnel(store: Store, options: QueryOptions, spec: FunnelSp
     })
     .sort((a, b) => b.rows[0]!.entered - a.rows[0]!.entered || (a.key < b.key ? -1 : 1))
     .slice(0, MAX_BREAKDOWN);
-  return result(all, breakdown);
+  return result(rows, breakdown);
+}
+
+/**
+ * The events that match a step, of the groups that count: each with its group (the session, or
+ * across sessions the visitor), time, input order, breakdown key, whether its session is in the
+ * period (`here`) and the steps it matches (bit i-1 for step i). Window functions are what a
+ * funnel would want in SQL; ClickHouse 18.16 has none, so `funnelCounts` walks these instead.
+ */
+function hitsSql(d: Dialect, where: readonly Condition[], steps: readonly Step[], spec: FunnelSpec): Sql {
+  const within = spec.windowMs === undefined;
+  const s = sessionsIn(d, where);
+  const key = spec.by === undefined ? sql`''` : sql`coalesce(${dimensionSql(d, spec.by)}, '')`;
+  // The sessions whose events count, with the breakdown key worked out on the sessions alone.
+  // `here`: the session is in the period (across sessions, the first step must be, later ones not).
+  const sessions = within
+    ? sql`SELECT session_id, session_id AS grp, ${key} AS key, 1 AS here FROM ${s} s`
+    : sql`SELECT session_id, identity AS grp, ${key} AS key,
+          CASE WHEN session_id IN (SELECT session_id FROM ${s} s1) THEN 1 ELSE 0 END AS here
+        FROM sessions WHERE identity IN (SELECT identity FROM ${s} s2)
+          AND end_ms >= (SELECT min(start_ms) FROM ${s} s3)
+          AND start_ms <= (SELECT max(end_ms) FROM ${s} s4) + ${spec.windowMs!}`;
+  const mask = join(
+    steps.map((step, i) => sql`CASE WHEN ${matches(step, d)} THEN ${raw(String(2 ** i))} ELSE 0 END`),
+    raw(' + '),
+  );
+  return sql`SELECT grp, ts_ms AS ts, seq AS sq, key, here, mask
+    FROM (SELECT session_id, ts_ms, seq, ${mask} AS mask FROM events
+          WHERE session_id IN (SELECT session_id FROM (${sessions}) g)) e
+    JOIN (${sessions}) k USING (session_id)
+    WHERE mask > 0 ORDER BY grp, ts, sq`;
+}
+
+/** An event that matches a step (see hitsSql). */
+export interface Hit {
+  readonly grp: string;
+  readonly ts: number;
+  readonly sq: number;
+  readonly key: string;
+  readonly here: boolean | number;
+  readonly mask: number;
 }
 
 /**
  * One row per (key, steps reached): how many groups (sessions or visitors) reached exactly that
- * many steps, and the median seconds of their last step from the one before.
+ * many steps, and the median seconds of their last step from the one before (in order only).
+ *
+ * In order, a group enters at its first hit of step 1 in the period, and each step is its first
+ * hit after the previous step's, within `windowMs` of the entry (when given). In any order, step
+ * i is reached when steps 1…i all occur: within the session, or within the window that opens at
+ * the group's first hit of any step in the period.
  */
-function funnelSql(steps: readonly Step[], spec: FunnelSpec, anyOrder: boolean, bind: Bind): string {
-  const within = spec.windowMs === undefined;
-  const key = spec.by === undefined ? `''` : `coalesce(${SESSION_DIMENSIONS[spec.by]}, '')`;
-  // The sessions whose events count, with the breakdown key worked out on the sessions alone.
-  // `here`: the session is in the period (across sessions, the first step must be, later ones not).
-  const sessions = within
-    ? `(SELECT session_id, identity, ${key} AS key, true AS here FROM s)`
-    : `(SELECT session_id, identity, ${key} AS key, session_id IN (SELECT session_id FROM s) AS here
-        FROM sessions WHERE identity IN (SELECT identity FROM s)
-          AND end_ms >= (SELECT min(start_ms) FROM s)
-          AND start_ms <= (SELECT max(end_ms) FROM s) + ${bind(spec.windowMs!)})`;
-  const flags = steps.map((step, i) => `${matches(step, bind)} AS m${i + 1}`).join(', ');
-  const any = steps.map((_, i) => `m${i + 1}`).join(' OR ');
-  // Matching events with their group (session or visitor), time and input order (ties).
-  const base = `,
-    m AS (
-      SELECT ${within ? 'e.session_id' : 's.identity'} AS grp, e.ts_ms AS ts,
-             e.seq AS sq,
-             s.key, s.here, ${flags}
-      FROM events e JOIN ${sessions} s ON s.session_id = e.session_id),
-    hits AS (SELECT * FROM m WHERE ${any})`;
-  // The window opens at the group's first hit of the funnel in the period: its first step 1 in
-  // order; in any order, its first hit of any step. Nothing before that counts.
-  const windowFrom = within ? '' : `, min(ts) FILTER (WHERE here) AS t0`;
-  if (anyOrder) {
-    // Step i is reached when steps 1..i all occur: within the session, or within the window.
-    const inWindow = within ? 'true' : `ts >= t0 AND ts <= t0 + ${bind(spec.windowMs!)}`;
-    const firsts = steps.map((_, i) => `bool_or(m${i + 1} AND ${inWindow}) AS r${i + 1}`).join(', ');
-    const reached = steps
-      .map(
-        (_, i) =>
-          `CASE WHEN ${steps
-            .slice(0, i + 1)
-            .map((__, j) => `r${j + 1}`)
-            .join(' AND ')} THEN 1 ELSE 0 END`,
-      )
-      .join(' + ');
-    const opened = within
-      ? 'hits'
-      : `(SELECT h.*, o.t0 FROM hits h JOIN (SELECT grp${windowFrom} FROM hits GROUP BY grp) o USING (grp))`;
-    return `${base},
-    g AS (SELECT grp, coalesce(arg_min(key, (ts, sq)) FILTER (WHERE m1 AND here), '') AS key, ${firsts} FROM ${opened} GROUP BY grp),
-    r AS (SELECT key, ${reached} AS reached FROM g WHERE r1)
-    SELECT key, reached, count(*) AS groups, NULL::DOUBLE AS median_s FROM r GROUP BY key, reached ORDER BY key, reached`;
+export function funnelCounts(
+  hits: readonly Hit[],
+  steps: number,
+  anyOrder: boolean,
+  windowMs: number | undefined,
+): Counts[] {
+  const groups = new Map<string, Hit[]>();
+  for (const h of hits) {
+    const g = groups.get(h.grp);
+    if (g === undefined) groups.set(h.grp, [h]);
+    else g.push(h);
   }
-  // In order: step i's first hit after step i-1's, chained; the window bounds every step after the first.
-  const chain = steps
-    .map((_, i) => {
-      const n = i + 1;
-      if (n === 1)
-        return `f1 AS (SELECT grp, arg_min(key, (ts, sq)) AS key, min((ts, sq)) AS p, min(ts) AS t, min(ts) AS t0 FROM hits WHERE m1 AND here GROUP BY grp)`;
-      const window = within ? '' : ` AND h.ts <= f.t0 + ${bind(spec.windowMs!)}`;
-      return `f${n} AS (SELECT f.grp, any_value(f.key) AS key, min((h.ts, h.sq)) AS p, min(h.ts) AS t, any_value(f.t0) AS t0,
-                    min(h.ts) - any_value(f.t) AS dt
-             FROM f${n - 1} f JOIN hits h ON h.grp = f.grp AND (h.ts, h.sq) > f.p AND h.m${n}${window} GROUP BY f.grp)`;
-    })
-    .join(',\n    ');
-  const union = steps
-    .map(
-      (_, i) =>
-        `SELECT ${i + 1} AS step, key, ${i === 0 ? 'NULL::DOUBLE' : 'dt / 1000.0'} AS dt FROM f${i + 1}`,
-    )
-    .join(' UNION ALL ');
-  return `${base},
-    ${chain},
-    reached AS (${union})
-    SELECT key, step AS reached, count(*) AS groups, median(dt) AS median_s FROM reached GROUP BY key, step ORDER BY key, step`;
+  const tally = new Map<string, { key: string; reached: number; groups: number; dts: number[] }>();
+  const count = (key: string, reached: number, dt?: number) => {
+    const id = JSON.stringify([key, reached]);
+    let row = tally.get(id);
+    if (row === undefined) {
+      row = { key, reached, groups: 0, dts: [] };
+      tally.set(id, row);
+    }
+    row.groups += 1;
+    if (dt !== undefined) row.dts.push(dt);
+  };
+  const is = (h: Hit, step: number) => (Number(h.mask) & (1 << step)) !== 0;
+  const here = (h: Hit) => h.here === true || Number(h.here) === 1;
+  for (const group of groups.values()) {
+    const hs = [...group].sort((a, b) => Number(a.ts) - Number(b.ts) || Number(a.sq) - Number(b.sq));
+    const first = hs.find((h) => is(h, 0) && here(h));
+    if (anyOrder) {
+      const opened = hs.find(here);
+      if (opened === undefined) continue;
+      const t0 = Number(opened.ts);
+      const inWindow = (h: Hit) =>
+        windowMs === undefined || (Number(h.ts) >= t0 && Number(h.ts) <= t0 + windowMs);
+      let reached = 0;
+      while (reached < steps && hs.some((h) => is(h, reached) && inWindow(h))) reached += 1;
+      if (reached > 0) count(first?.key ?? '', reached);
+      continue;
+    }
+    if (first === undefined) continue;
+    const t0 = Number(first.ts);
+    count(first.key, 1);
+    let at = hs.indexOf(first);
+    for (let step = 1; step < steps; step++) {
+      const from = at;
+      const next = hs.findIndex(
+        (h, i) => i > from && is(h, step) && (windowMs === undefined || Number(h.ts) <= t0 + windowMs),
+      );
+      if (next < 0) break;
+      count(first.key, step + 1, (Number(hs[next]!.ts) - Number(hs[at]!.ts)) / 1000);
+      at = next;
+    }
+  }
+  return [...tally.values()]
+    .sort((a, b) => compareText(a.key, b.key) || a.reached - b.reached)
+    .map(({ key, reached, groups, dts }) => ({
+      key,
+      reached,
+      groups,
+      median_s: anyOrder || reached === 1 ? null : median(dts),
+    }));
+}
+
+/** The median as DuckDB's gives it: the middle value, or between the two middle ones. */
+function median(xs: number[]): number | null {
+  if (xs.length === 0) return null;
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = (sorted.length - 1) / 2;
+  const lo = sorted[Math.floor(mid)]!;
+  const hi = sorted[Math.ceil(mid)]!;
+  return lo + (hi - lo) * (mid - Math.floor(mid));
 }
 
 /**

@@ -9,6 +9,7 @@
  */
 import type { Session } from '../core/session.ts';
 import { localDayNumber, wallTimeToUtcMs } from '../core/zone.ts';
+import { sql } from '../sql/query.ts';
 import type { Store } from '../store/store.ts';
 import { AGGREGATES, type Aggregate, type Condition, compile } from './plans.ts';
 import type { QueryOptions } from './query-options.ts';
@@ -86,7 +87,8 @@ export function aggregatesOfSessions(sessions: readonly Session[]): Aggregates {
     events: sum((s) => s.events),
     bounces: sum((s) => (s.bounce ? 1 : 0)),
     engaged: sum((s) => (s.engaged ? 1 : 0)),
-    duration_sum: sum((s) => (s.endMs - s.startMs) / 1000),
+    // Integer milliseconds, divided once: the sum does not depend on the sessions' order.
+    duration_sum: sum((s) => s.endMs - s.startMs) / 1000,
     duration_median: median,
     converted: sum((s) => (s.conversions > 0 ? 1 : 0)),
     value_sum: sum((s) => s.value),
@@ -144,10 +146,9 @@ export async function resolveRange(
   if (options.fromMs !== undefined && options.toMs !== undefined) {
     return { fromMs: options.fromMs, toMs: options.toMs };
   }
-  const [row] = await store.query({
-    sql: 'SELECT min(start_ms) AS first, max(start_ms) AS last FROM sessions',
-    params: [],
-  });
+  const [row] = await store.query(
+    store.dialect.compile(sql`SELECT min(start_ms) AS first, max(start_ms) AS last FROM sessions`),
+  );
   if (row?.first === null || row?.first === undefined) {
     return options.fromMs === undefined || options.toMs === undefined
       ? undefined

@@ -7,9 +7,11 @@
  *
  *   await pages(store, options, 20) // [{ page: '/pricing', pageviews: 120, sessions: 90, entries: 30, exits: 25, … }]
  */
+import { identifier, sql } from '../sql/query.ts';
+import { compareText } from '../sql/text-order.ts';
 import type { Store } from '../store/store.ts';
 import { periodWhere } from './overview.ts';
-import { sessionQuery } from './plans.ts';
+import { sessionsIn } from './plans.ts';
 import type { QueryOptions } from './query-options.ts';
 
 export interface PageRow {
@@ -29,25 +31,72 @@ export interface PageRow {
 export async function pages(store: Store, options: QueryOptions, limit = 20): Promise<PageRow[]> {
   const where = await periodWhere(store, options);
   if (where === undefined) return [];
-  const q = sessionQuery(
-    store.dialect,
-    where,
-    (bind) => `,
-    ev AS (
-      SELECT e.path, e.event, e.ts_ms, e.session_id,
-             lead(e.ts_ms) OVER (PARTITION BY e.session_id ORDER BY e.ts_ms, e.seq) AS next_ts
-      FROM events e WHERE e.session_id IN (SELECT session_id FROM s)),
-    viewed AS (
-      SELECT path AS page, count(*) AS pageviews,
-             count(DISTINCT session_id) AS sessions,
-             avg(next_ts - ts_ms) / 1000.0 AS avg_time_on_page_s, count(next_ts) AS timed_pageviews
-      FROM ev WHERE event = 'pageview' GROUP BY 1),
-    entries AS (SELECT entry_page AS page, count(*) AS entries FROM s WHERE pageviews > 0 GROUP BY 1),
-    exits AS (SELECT exit_page AS page, count(*) AS exits FROM s WHERE pageviews > 0 GROUP BY 1)
-    SELECT v.page, v.pageviews, v.sessions, coalesce(en.entries, 0) AS entries, coalesce(ex.exits, 0) AS exits,
-           coalesce(ex.exits, 0) / v.pageviews AS exit_rate, v.avg_time_on_page_s, v.timed_pageviews
-    FROM viewed v LEFT JOIN entries en USING (page) LEFT JOIN exits ex USING (page)
-    ORDER BY v.pageviews DESC, v.page LIMIT ${bind(limit)}`,
+  const d = store.dialect;
+  const inPeriod = sessionsIn(d, where);
+  // Each event of the period's sessions in order; the time to the next event is found below.
+  const events = store.query(
+    d.compile(sql`SELECT session_id, ts_ms, event, path FROM events
+      WHERE session_id IN (SELECT session_id FROM ${inPeriod} s) ORDER BY session_id, ts_ms, seq`),
   );
-  return (await store.query(q)) as unknown as PageRow[];
+  const ends = (column: 'entry_page' | 'exit_page') =>
+    store.query(
+      d.compile(sql`SELECT ${identifier(column)} AS page, count(*) AS sessions FROM ${inPeriod} s
+        WHERE pageviews > 0 GROUP BY page`),
+    );
+  const [rows, entries, exits] = await Promise.all([events, ends('entry_page'), ends('exit_page')]);
+  const counts = (found: Record<string, unknown>[]) =>
+    new Map(found.map((r) => [String(r.page), Number(r.sessions)]));
+  return pageRows(rows as unknown as SessionEvent[], counts(entries), counts(exits), limit);
+}
+
+/** An event of a session, as `pageRows` reads it. */
+export interface SessionEvent {
+  readonly session_id: string;
+  readonly ts_ms: number;
+  readonly event: string;
+  readonly path: string;
+}
+
+/**
+ * The page rows from the sessions' events (grouped by session, each session's in time order)
+ * and the sessions entering and leaving on each page: most pageviews first, then by page.
+ */
+export function pageRows(
+  events: readonly SessionEvent[],
+  entries: ReadonlyMap<string, number>,
+  exits: ReadonlyMap<string, number>,
+  limit: number,
+): PageRow[] {
+  const byPage = new Map<string, { views: number; sessions: Set<string>; timedMs: number; timed: number }>();
+  events.forEach((e, i) => {
+    if (e.event !== 'pageview') return;
+    let row = byPage.get(e.path);
+    if (row === undefined) {
+      row = { views: 0, sessions: new Set(), timedMs: 0, timed: 0 };
+      byPage.set(e.path, row);
+    }
+    row.views += 1;
+    row.sessions.add(e.session_id);
+    const next = events[i + 1];
+    if (next !== undefined && next.session_id === e.session_id) {
+      row.timedMs += Number(next.ts_ms) - Number(e.ts_ms);
+      row.timed += 1;
+    }
+  });
+  return [...byPage.entries()]
+    .map(([page, r]): PageRow => {
+      const out = exits.get(page) ?? 0;
+      return {
+        page,
+        pageviews: r.views,
+        sessions: r.sessions.size,
+        entries: entries.get(page) ?? 0,
+        exits: out,
+        exit_rate: out / r.views,
+        avg_time_on_page_s: r.timed === 0 ? null : r.timedMs / r.timed / 1000,
+        timed_pageviews: r.timed,
+      };
+    })
+    .sort((a, b) => b.pageviews - a.pageviews || compareText(a.page, b.page))
+    .slice(0, limit);
 }

@@ -8,9 +8,11 @@
  *
  *   await topPaths(store, options, 3, 10) // [{ pages: ['/', '/pricing', '/signup'], sessions: 42, share: 0.05 }]
  */
+import { raw, sql } from '../sql/query.ts';
+import { compareText } from '../sql/text-order.ts';
 import type { Store } from '../store/store.ts';
 import { periodWhere } from './overview.ts';
-import { sessionQuery } from './plans.ts';
+import { sessionsIn } from './plans.ts';
 import type { QueryOptions } from './query-options.ts';
 
 export const EXIT = '(exit)';
@@ -32,15 +34,14 @@ export async function topPaths(
 ): Promise<PathRow[]> {
   const where = await periodWhere(store, options);
   if (where === undefined) return [];
-  const q = sessionQuery(
-    store.dialect,
-    where,
-    (bind) => `
-    SELECT pages[1:${bind(steps)}] AS pages, count(*) AS sessions,
-           count(*) / sum(count(*)) OVER () AS share
-    FROM s WHERE len(pages) > 0 GROUP BY 1 ORDER BY sessions DESC, pages LIMIT ${bind(limit)}`,
-  );
-  return (await store.query(q)) as unknown as PathRow[];
+  const d = store.dialect;
+  const visits = sql`SELECT ${d.arrayHead(sql`pages`, sql`${steps}`)} AS head
+    FROM ${sessionsIn(d, where)} s WHERE ${d.arrayLength(sql`pages`)} > 0`;
+  const q = d.compile(sql`
+    SELECT head, count(*) AS sessions, count(*) / (SELECT count(*) FROM (${visits}) v) AS share
+    FROM (${visits}) h GROUP BY head ORDER BY sessions DESC, head LIMIT ${limit}`);
+  const rows = await store.query(q);
+  return rows.map(({ head, sessions, share }) => ({ pages: head, sessions, share }) as PathRow);
 }
 
 export interface Neighbour {
@@ -58,19 +59,24 @@ export async function around(
   const where = await periodWhere(store, options);
   if (where === undefined) return { page, views: 0, next: [], previous: [] };
   let views = 0;
+  const d = store.dialect;
+  const hits = sql`SELECT pages, i FROM (SELECT pages, ${d.arrayIndexes(sql`pages`)} AS i FROM ${sessionsIn(d, where)} s) x
+    WHERE pages[i] = ${page}`;
   const side = async (offset: 1 | -1, none: string): Promise<Neighbour[]> => {
-    const q = sessionQuery(
-      store.dialect,
-      where,
-      (bind) => `,
-      hits AS (SELECT pages, i FROM (SELECT pages, generate_subscripts(pages, 1) AS i FROM s) WHERE pages[i] = ${bind(page)})
-      SELECT coalesce(CASE WHEN i + (${offset}) BETWEEN 1 AND len(pages) THEN pages[i + (${offset})] END, ${bind(none)}) AS page,
-             count(*) AS count, count(*) / sum(count(*)) OVER () AS share, sum(count(*)) OVER () AS views
-      FROM hits GROUP BY 1 ORDER BY count DESC, page LIMIT ${bind(limit)}`,
-    );
-    const rows = (await store.query(q)) as unknown as (Neighbour & { views: number })[];
+    const at = raw(offset === 1 ? 'i + 1' : 'i - 1');
+    const total = sql`(SELECT count(*) FROM (${hits}) t)`;
+    const q = d.compile(sql`
+      SELECT coalesce(CASE WHEN ${at} BETWEEN 1 AND ${d.arrayLength(sql`pages`)} THEN pages[${at}] END, ${none}) AS neighbour,
+             count(*) AS count, count(*) / ${total} AS share, ${total} AS views
+      FROM (${hits}) h GROUP BY neighbour ORDER BY count DESC, neighbour LIMIT ${limit}`);
+    const rows = (await store.query(q)) as unknown as {
+      neighbour: string;
+      count: number;
+      share: number;
+      views: number;
+    }[];
     views = rows[0]?.views ?? 0;
-    return rows.map(({ page: p, count, share }) => ({ page: p, count, share }));
+    return rows.map(({ neighbour, count, share }) => ({ page: neighbour, count, share }));
   };
   const next = await side(1, EXIT);
   const previous = await side(-1, ENTRANCE);
@@ -88,45 +94,121 @@ export interface Sankey {
 export async function sankey(store: Store, options: QueryOptions, steps = 4, perStep = 8): Promise<Sankey> {
   const where = await periodWhere(store, options);
   if (where === undefined) return { nodes: [], links: [], exits: [] };
-  // Each session's first `steps` pages, a step's less common pages folded into (other).
-  const q = sessionQuery(
-    store.dialect,
-    where,
-    (bind) => `,
-    visits AS (SELECT row_number() OVER () AS sid, pages[1:${bind(steps)}] AS pages FROM s WHERE len(pages) > 0),
-    cells AS (SELECT sid, i AS step, pages[i] AS page, len(pages) AS n
-              FROM (SELECT sid, pages, generate_subscripts(pages, 1) AS i FROM visits)),
-    ranked AS (SELECT step, page, row_number() OVER (PARTITION BY step ORDER BY count(*) DESC, page) AS r
-               FROM cells GROUP BY step, page),
-    named AS (SELECT c.sid, c.step, c.n, CASE WHEN r.r <= ${bind(perStep)} THEN c.page ELSE ${bind(OTHER)} END AS page
-              FROM cells c JOIN ranked r USING (step, page))
-    SELECT 'node' AS kind, step, page, NULL AS next_page, count(*) AS sessions FROM named GROUP BY step, page
-    UNION ALL
-    SELECT 'link', a.step, a.page, b.page, count(*) FROM named a JOIN named b ON a.sid = b.sid AND b.step = a.step + 1
-    GROUP BY a.step, a.page, b.page
-    UNION ALL
-    SELECT 'exit', n, NULL, NULL, count(DISTINCT sid) FROM named WHERE n = step AND n < ${bind(steps)} GROUP BY n
-    ORDER BY kind, step, sessions DESC, page, next_page`,
+  // Each session's first `steps` pages: per step, the sessions on each page, the moves to the
+  // next step's pages and the ends; the less common pages fold into (other) in foldSankey.
+  const d = store.dialect;
+  const visits = sql`SELECT ${d.arrayHead(sql`pages`, sql`${steps}`)} AS head
+    FROM ${sessionsIn(d, where)} s WHERE ${d.arrayLength(sql`pages`)} > 0`;
+  const cells = sql`SELECT head, ${d.arrayIndexes(sql`head`)} AS i FROM (${visits}) v`;
+  const [nodes, links, exits] = await Promise.all([
+    store.query(
+      d.compile(
+        sql`SELECT i AS step, head[i] AS page, count(*) AS sessions FROM (${cells}) c GROUP BY step, page`,
+      ),
+    ),
+    store.query(
+      d.compile(sql`SELECT i AS step, head[i] AS page, head[i + 1] AS next_page, count(*) AS sessions
+        FROM (${cells}) c WHERE i < ${d.arrayLength(sql`head`)} GROUP BY step, page, next_page`),
+    ),
+    store.query(
+      d.compile(sql`SELECT ${d.arrayLength(sql`head`)} AS step, count(*) AS sessions FROM (${visits}) v
+        WHERE ${d.arrayLength(sql`head`)} < ${steps} GROUP BY step`),
+    ),
+  ]);
+  return foldSankey(
+    nodes as unknown as StepCount[],
+    links as unknown as StepCount[],
+    exits as unknown as StepCount[],
+    perStep,
   );
-  const rows = (await store.query(q)) as {
-    kind: string;
-    step: number;
-    page: string;
-    next_page: string;
-    sessions: number;
-  }[];
-  const id = (step: number, page: string): string => `${step}:${page}`;
+}
+
+/** Sessions per step and page (`next_page`: a move to it at the next step; neither: the ends). */
+export interface StepCount {
+  readonly step: number;
+  readonly page?: string;
+  readonly next_page?: string;
+  readonly sessions: number;
+}
+
+/**
+ * The sankey from counts per cell: at each step the `perStep` pages with most sessions (then
+ * by page) keep their name, the others count as (other); nodes and links are summed under the
+ * names, most sessions first.
+ */
+export function foldSankey(
+  cells: readonly StepCount[],
+  moves: readonly StepCount[],
+  ends: readonly StepCount[],
+  perStep: number,
+): Sankey {
+  const kept = new Set<string>();
+  const byStep = new Map<number, StepCount[]>();
+  for (const c of cells) byStep.set(c.step, [...(byStep.get(c.step) ?? []), c]);
+  for (const [step, row] of byStep) {
+    row.sort((a, b) => b.sessions - a.sessions || compareText(a.page!, b.page!));
+    for (const c of row.slice(0, perStep)) kept.add(id(step, c.page!));
+  }
+  const named = (step: number, page: string) => (kept.has(id(step, page)) ? page : OTHER);
+  const sum = <T extends { sessions: number }>(into: Map<string, T>, key: string, row: T) => {
+    const had = into.get(key);
+    into.set(key, had === undefined ? row : { ...had, sessions: had.sessions + row.sessions });
+  };
+  const nodes = new Map<string, Sankey['nodes'][number]>();
+  for (const c of cells) {
+    const page = named(c.step, c.page!);
+    sum(nodes, id(c.step, page), { id: id(c.step, page), step: c.step, page, sessions: Number(c.sessions) });
+  }
+  const links = new Map<string, Sankey['links'][number] & { step: number; page: string; next: string }>();
+  for (const m of moves) {
+    const page = named(m.step, m.page!);
+    const next = named(m.step + 1, m.next_page!);
+    const link = { source: id(m.step, page), target: id(m.step + 1, next), sessions: Number(m.sessions) };
+    sum(links, JSON.stringify([m.step, page, next]), { ...link, step: m.step, page, next });
+  }
   return {
-    nodes: rows
-      .filter((r) => r.kind === 'node')
-      .map((r) => ({ id: id(r.step, r.page), step: r.step, page: r.page, sessions: r.sessions })),
-    links: rows
-      .filter((r) => r.kind === 'link')
-      .map((r) => ({
-        source: id(r.step, r.page),
-        target: id(r.step + 1, r.next_page),
-        sessions: r.sessions,
-      })),
-    exits: rows.filter((r) => r.kind === 'exit').map((r) => ({ step: r.step, sessions: r.sessions })),
+    nodes: [...nodes.values()].sort(
+      (a, b) => a.step - b.step || b.sessions - a.sessions || compareText(a.page, b.page),
+    ),
+    links: [...links.values()]
+      .sort(
+        (a, b) =>
+          a.step - b.step ||
+          b.sessions - a.sessions ||
+          compareText(a.page, b.page) ||
+          compareText(a.next, b.next),
+      )
+      .map(({ source, target, sessions }) => ({ source, target, sessions })),
+    exits: [...ends]
+      .sort((a, b) => a.step - b.step)
+      .map((e) => ({ step: Number(e.step), sessions: Number(e.sessions) })),
   };
 }
+
+/** The sankey of sessions' pages, in plain TypeScript (the reference for `sankey`). */
+export function sankeyOfPages(sessions: readonly (readonly string[])[], steps = 4, perStep = 8): Sankey {
+  const cells = new Map<string, StepCount>();
+  const moves = new Map<string, StepCount>();
+  const ends = new Map<number, number>();
+  const count = (into: Map<string, StepCount>, row: Omit<StepCount, 'sessions'>) => {
+    const key = JSON.stringify([row.step, row.page, row.next_page]);
+    into.set(key, { ...row, sessions: (into.get(key)?.sessions ?? 0) + 1 });
+  };
+  for (const pages of sessions) {
+    const head = pages.slice(0, steps);
+    if (head.length === 0) continue;
+    head.forEach((page, i) => {
+      count(cells, { step: i + 1, page });
+      if (i + 1 < head.length) count(moves, { step: i + 1, page, next_page: head[i + 1]! });
+    });
+    if (head.length < steps) ends.set(head.length, (ends.get(head.length) ?? 0) + 1);
+  }
+  return foldSankey(
+    [...cells.values()],
+    [...moves.values()],
+    [...ends.entries()].map(([step, sessions]) => ({ step, sessions })),
+    perStep,
+  );
+}
+
+const id = (step: number, page: string): string => `${step}:${page}`;

@@ -1,44 +1,43 @@
 /**
  * Query plans over the sessions table, and their compilation to each store's SQL. Analyses
- * say what they want (aggregates, a grouping, conditions); the dialect says how. Values are
- * always bound parameters: a filter's text never becomes SQL.
+ * say what they want (aggregates, a grouping, conditions); the dialect (src/sql/) says how.
+ * Values are always bound (or, in ClickHouse 18.16, escaped literals): a filter's text never
+ * becomes SQL.
  *
- *   compile({ where: [{ kind: 'range', fromMs, toMs }], aggregates: ['sessions'] }, 'duckdb')
+ *   compile({ where: [{ kind: 'range', fromMs, toMs }], aggregates: ['sessions'] }, duckdb)
  *   // { sql: 'SELECT count(*) AS sessions FROM sessions WHERE start_ms >= $1 AND start_ms < $2', params: [...] }
  */
+import type { Dialect, TimeUnit } from '../sql/dialect.ts';
+import { type CompiledQuery, identifier, join, raw, type Sql, sql } from '../sql/query.ts';
 
-export type Dialect = 'duckdb';
-
-type Scalar = string | number | bigint;
-export type Param = Scalar | readonly Scalar[];
-
-export interface CompiledQuery {
-  readonly sql: string;
-  /** Bound values; an array binds as a list. */
-  readonly params: Param[];
-}
+export type { Dialect } from '../sql/dialect.ts';
+export type { CompiledQuery, Param } from '../sql/query.ts';
 
 /** The host of a referrer URL, lower case, without user info or port; '' when it has none. */
-const REFERRER_DOMAIN = `lower(regexp_extract(referrer, '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?([^/:?#@]+)', 1))`;
+const referrerDomain = (d: Dialect): Sql =>
+  sql`lower(${d.regexpGroup(identifier('referrer'), '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?([^/:?#@]+)')})`;
+
+const column = (name: string) => (): Sql => identifier(name);
 
 /** Session dimensions an analysis can group or filter by, and the SQL behind each. */
 export const SESSION_DIMENSIONS = {
   /** Where the visit came from: utm_source, else the referrer's domain, else '(direct)'. */
-  traffic_source: `coalesce(nullif(source, ''), nullif(${REFERRER_DOMAIN}, ''), '(direct)')`,
-  referrer_domain: REFERRER_DOMAIN,
-  source: 'source',
-  medium: 'medium',
-  campaign: 'campaign',
-  referrer: 'referrer',
-  entry_page: 'entry_page',
-  exit_page: 'exit_page',
-  device_type: 'device_type',
-  browser: 'browser',
-  os: 'os',
-  timezone: 'timezone',
-  end_reason: 'end_reason',
-  identity: 'identity',
-} as const;
+  traffic_source: (d: Dialect): Sql =>
+    sql`coalesce(nullif(source, ''), nullif(${referrerDomain(d)}, ''), '(direct)')`,
+  referrer_domain: referrerDomain,
+  source: column('source'),
+  medium: column('medium'),
+  campaign: column('campaign'),
+  referrer: column('referrer'),
+  entry_page: column('entry_page'),
+  exit_page: column('exit_page'),
+  device_type: column('device_type'),
+  browser: column('browser'),
+  os: column('os'),
+  timezone: column('timezone'),
+  end_reason: column('end_reason'),
+  identity: column('identity'),
+} as const satisfies Record<string, (d: Dialect) => Sql>;
 
 export type SessionDimension = keyof typeof SESSION_DIMENSIONS;
 
@@ -72,8 +71,7 @@ export type Condition =
 
 export type FilterOp = '=' | '!=' | '~';
 
-/** Calendar buckets of a session's start, in a zone. */
-export type TimeUnit = 'hour' | 'day' | 'week' | 'month';
+export type { TimeUnit };
 
 export type GroupKey =
   | { readonly kind: 'dimension'; readonly dimension: SessionDimension }
@@ -108,122 +106,95 @@ export interface Plan {
   readonly limit?: number | undefined;
 }
 
-const DUCKDB_AGGREGATES: Record<Aggregate, string> = {
-  sessions: 'count(*)',
-  users: 'count(DISTINCT identity_no)',
-  pageviews: 'coalesce(sum(pageviews), 0)',
-  events: 'coalesce(sum(events), 0)',
-  bounces: 'count(*) FILTER (WHERE bounce)',
-  engaged: 'count(*) FILTER (WHERE engaged)',
-  duration_sum: 'coalesce(sum(duration_s), 0)',
-  duration_median: 'median(duration_s)',
-  converted: 'count(*) FILTER (WHERE conversions > 0)',
-  value_sum: 'coalesce(sum(value), 0)',
+/** Each aggregate; durations are summed as integer milliseconds, so no sum depends on row order. */
+const AGGREGATE_SQL: Record<Aggregate, (d: Dialect) => Sql> = {
+  sessions: () => sql`count(*)`,
+  users: () => sql`count(DISTINCT identity_no)`,
+  pageviews: () => sql`coalesce(sum(pageviews), 0)`,
+  events: () => sql`coalesce(sum(events), 0)`,
+  bounces: (d) => d.countIf(sql`bounce`),
+  engaged: (d) => d.countIf(sql`engaged`),
+  duration_sum: () => sql`coalesce(sum(end_ms - start_ms), 0) / 1000`,
+  duration_median: (d) => d.median(sql`duration_s`),
+  converted: (d) => d.countIf(sql`conversions > 0`),
+  value_sum: () => sql`coalesce(sum(value), 0)`,
 };
 
 export function compile(plan: Plan, dialect: Dialect): CompiledQuery {
-  if (dialect !== 'duckdb') throw new Error(`no SQL builder for ${dialect}`);
-  const params: Param[] = [];
-  const bind = (v: Param): string => {
-    params.push(v);
-    return `$${params.length}`;
-  };
-  const conditions = plan.where.map((c) => condition(c, bind));
-  const aggregates = plan.aggregates.map((a) => `${DUCKDB_AGGREGATES[a]} AS ${a}`);
-  const where = conditions.length === 0 ? '' : ` WHERE ${conditions.join(' AND ')}`;
-  if (plan.groupBy === undefined)
-    return { sql: `SELECT ${aggregates.join(', ')} FROM sessions${where}`, params };
-  const order = plan.orderBy === 'sessions' ? 'count(*) DESC, key' : 'key';
-  const limit = plan.limit === undefined ? '' : ` LIMIT ${bind(plan.limit)}`;
-  if (plan.groupBy.kind === 'time' && plan.groupBy.buckets !== undefined) {
-    const b = plan.groupBy.buckets;
-    const toBig = (xs: readonly number[]) => xs.map((x) => BigInt(x));
-    const buckets = `SELECT unnest(${bind(toBig(b.starts))})::BIGINT AS b0, unnest(${bind(toBig(b.ends))})::BIGINT AS b1,
-                            unnest(${bind(b.labels)}) AS key`;
-    return {
-      sql: `SELECT b.key AS key, ${aggregates.join(', ')}
-            FROM (SELECT * FROM sessions${where}) sessions JOIN (${buckets}) b ON start_ms >= b.b0 AND start_ms < b.b1
-            GROUP BY ALL ORDER BY ${order}${limit}`,
-      params,
-    };
-  }
-  if (plan.groupBy.kind === 'property') {
-    // Each session's first non-empty value of the property, joined on; the filters come first.
-    const values = `SELECT session_id, arg_min(v, (ts_ms, seq)) AS v
-      FROM (SELECT session_id, ts_ms, seq, ${propertyText(plan.groupBy.name, bind)} AS v FROM events WHERE properties <> '')
-      WHERE v IS NOT NULL AND v <> '' GROUP BY session_id`;
-    return {
-      sql: `SELECT coalesce(p.v, '') AS key, ${aggregates.join(', ')}
-            FROM (SELECT * FROM sessions${where}) sessions LEFT JOIN (${values}) p USING (session_id)
-            GROUP BY ALL ORDER BY ${order}${limit}`,
-      params,
-    };
-  }
-  const key = groupKey(plan.groupBy, bind);
-  return {
-    sql: `SELECT ${key} AS key, ${aggregates.join(', ')} FROM sessions${where} GROUP BY ALL ORDER BY ${order}${limit}`,
-    params,
-  };
+  return dialect.compile(planSql(plan, dialect));
 }
 
-export type Bind = (v: Param) => string;
+function planSql(plan: Plan, d: Dialect): Sql {
+  const aggregates = join(plan.aggregates.map((a) => sql`${AGGREGATE_SQL[a](d)} AS ${raw(a)}`));
+  const where = whereSql(d, plan.where);
+  const g = plan.groupBy;
+  if (g === undefined) return sql`SELECT ${aggregates} FROM sessions${where}`;
+  const order = plan.orderBy === 'sessions' ? sql`count(*) DESC, key` : sql`key`;
+  const tail = plan.limit === undefined ? sql`` : sql` LIMIT ${plan.limit}`;
+  const rangeTable =
+    g.kind === 'time' && g.buckets !== undefined
+      ? d.rangeTable(g.buckets.starts, g.buckets.ends, g.buckets.labels)
+      : undefined;
+  if (rangeTable !== undefined) {
+    return sql`SELECT key, ${aggregates}
+            FROM (SELECT * FROM sessions${where}) sessions JOIN ${rangeTable} b ON start_ms >= b.b0 AND start_ms < b.b1
+            GROUP BY key ORDER BY ${order}${tail}`;
+  }
+  if (g.kind === 'property') {
+    // Each session's first non-empty value of the property, joined on; the filters come first.
+    const values = sql`SELECT session_id, ${d.argMin(sql`prop_value`, [sql`ts_ms`, sql`seq`])} AS first_value
+      FROM (SELECT session_id, ts_ms, seq, ${d.jsonText(sql`properties`, g.name)} AS prop_value FROM events WHERE properties <> '')
+      WHERE prop_value IS NOT NULL AND prop_value <> '' GROUP BY session_id`;
+    return sql`SELECT coalesce(first_value, '') AS key, ${aggregates}
+            FROM (SELECT * FROM sessions${where}) sessions LEFT JOIN (${values}) p USING (session_id)
+            GROUP BY key ORDER BY ${order}${tail}`;
+  }
+  return sql`SELECT ${groupKey(g, d)} AS key, ${aggregates} FROM sessions${where} GROUP BY key ORDER BY ${order}${tail}`;
+}
+
+/** ` WHERE …` for the conditions, or nothing. */
+export function whereSql(d: Dialect, where: readonly Condition[]): Sql {
+  return where.length === 0
+    ? sql``
+    : sql` WHERE ${join(
+        where.map((c) => condition(c, d)),
+        raw(' AND '),
+      )}`;
+}
 
 /**
- * A query over the sessions that meet `where`: `body` reads them as the table `s` (all columns
- * of sessions) and binds its own values. Analyses keep one body per dialect.
+ * The sessions that meet `where`, as a subquery to select from (all columns of sessions):
  *
- *   sessionQuery('duckdb', where, (bind) => `SELECT count(*) FROM s WHERE pageviews > ${bind(1)}`)
+ *   sql`SELECT count(*) FROM ${sessionsIn(d, where)} s WHERE pageviews > ${1}`
  */
-export function sessionQuery(
-  dialect: Dialect,
-  where: readonly Condition[],
-  body: (bind: Bind) => string,
-): CompiledQuery {
-  if (dialect !== 'duckdb') throw new Error(`no SQL builder for ${dialect}`);
-  const params: Param[] = [];
-  const bind: Bind = (v) => {
-    params.push(v);
-    return `$${params.length}`;
-  };
-  const conditions = where.map((c) => condition(c, bind));
-  const filter = conditions.length === 0 ? '' : ` WHERE ${conditions.join(' AND ')}`;
-  return { sql: `WITH s AS (SELECT * FROM sessions${filter}) ${body(bind)}`, params };
+export function sessionsIn(d: Dialect, where: readonly Condition[]): Sql {
+  return sql`(SELECT * FROM sessions${whereSql(d, where)})`;
 }
 
-const TIME_FORMATS: Record<TimeUnit, string> = {
-  hour: '%Y-%m-%dT%H',
-  day: '%Y-%m-%d',
-  week: '%Y-%m-%d',
-  month: '%Y-%m',
-};
-
-/** An event property as text (JSON path bound as a value, so any name is safe). */
-function propertyText(name: string, bind: Bind): string {
-  return `json_extract_string(properties, ${bind(`$."${name.replace(/["\\]/g, '')}"`)})`;
+/** A session dimension's SQL. */
+export function dimensionSql(d: Dialect, dimension: SessionDimension): Sql {
+  return SESSION_DIMENSIONS[dimension](d);
 }
 
-function groupKey(g: Exclude<GroupKey, { kind: 'property' }>, bind: Bind): string {
-  if (g.kind === 'dimension') return SESSION_DIMENSIONS[g.dimension];
-  const local = `timezone(${bind(g.tz)}, to_timestamp(start_ms / 1000))`;
-  if (g.kind === 'local_hour') return `hour(${local})`;
-  if (g.kind === 'weekday') return `isodow(${local})`;
-  return `strftime(date_trunc('${g.unit}', ${local}), '${TIME_FORMATS[g.unit]}')`;
+function groupKey(g: Exclude<GroupKey, { kind: 'property' }>, d: Dialect): Sql {
+  if (g.kind === 'dimension') return dimensionSql(d, g.dimension);
+  if (g.kind === 'local_hour') return d.localHour(sql`start_ms`, g.tz);
+  if (g.kind === 'weekday') return d.isoWeekday(sql`start_ms`, g.tz);
+  return d.localBucketText(sql`start_ms`, g.unit, g.tz);
 }
 
-function condition(c: Condition, bind: Bind): string {
+function condition(c: Condition, d: Dialect): Sql {
   if (c.kind === 'range') {
-    return `start_ms >= ${bind(BigInt(Math.ceil(c.fromMs)))} AND start_ms < ${bind(BigInt(Math.ceil(c.toMs)))}`;
+    return sql`start_ms >= ${BigInt(Math.ceil(c.fromMs))} AND start_ms < ${BigInt(Math.ceil(c.toMs))}`;
   }
   if (c.kind === 'property') {
-    const test =
-      c.op === '~'
-        ? `contains(${propertyText(c.name, bind)}, ${bind(c.value)})`
-        : `${propertyText(c.name, bind)} = ${bind(c.value)}`;
-    const having = `session_id IN (SELECT session_id FROM events WHERE properties <> '' AND ${test})`;
-    return c.op === '!=' ? `NOT ${having}` : having;
+    const text = d.jsonText(sql`properties`, c.name);
+    const test = c.op === '~' ? d.contains(text, sql`${c.value}`) : sql`${text} = ${c.value}`;
+    const having = sql`session_id IN (SELECT session_id FROM events WHERE properties <> '' AND ${test})`;
+    return c.op === '!=' ? sql`NOT ${having}` : having;
   }
-  const column = SESSION_DIMENSIONS[c.dimension];
-  if (c.op === '=') return `${column} = ${bind(c.value)}`;
-  if (c.op === '!=') return `${column} <> ${bind(c.value)}`;
-  return `contains(${column}, ${bind(c.value)})`;
+  const column = dimensionSql(d, c.dimension);
+  if (c.op === '=') return sql`${column} = ${c.value}`;
+  if (c.op === '!=') return sql`${column} <> ${c.value}`;
+  return d.contains(column, sql`${c.value}`);
 }

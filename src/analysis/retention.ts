@@ -12,9 +12,10 @@
  *   await retention(store, options, { cohort: 'week', periods: 8 })
  */
 import { StintError } from '../core/errors.ts';
+import { type Sql, sql } from '../sql/query.ts';
 import type { Store } from '../store/store.ts';
 import { resolveRange } from './overview.ts';
-import { SESSION_DIMENSIONS, sessionQuery, type TimeUnit } from './plans.ts';
+import { dimensionSql, sessionsIn, type TimeUnit } from './plans.ts';
 import type { QueryOptions } from './query-options.ts';
 
 export const COHORT_KINDS = ['day', 'week', 'month', 'source', 'device', 'engagement'] as const;
@@ -47,7 +48,7 @@ export interface Retention {
   readonly rows: CohortRow[];
 }
 
-const ENGAGEMENT = `CASE WHEN bounce THEN 'bounce' WHEN engaged THEN 'engaged' ELSE 'light' END`;
+const ENGAGEMENT = sql`CASE WHEN bounce THEN 'bounce' WHEN engaged THEN 'engaged' ELSE 'light' END`;
 
 export async function retention(
   store: Store,
@@ -67,34 +68,33 @@ export async function retention(
   const empty: Retention = { cohort: spec.cohort, period, periods, rows: [] };
   const range = await resolveRange(store, options);
   if (range === undefined) return empty;
-  const q = sessionQuery(store.dialect, options.filters, (bind) => {
-    const tz = bind(options.tz);
-    const bucket = (ms: string) => `date_trunc('${period}', timezone(${tz}, to_timestamp(${ms} / 1000)))`;
-    const key =
-      spec.cohort === 'source'
-        ? SESSION_DIMENSIONS.traffic_source // only the first session (f) has these columns here
-        : spec.cohort === 'device'
-          ? `device_type`
-          : spec.cohort === 'engagement'
-            ? ENGAGEMENT
-            : `strftime(${bucket('f.start_ms')}, '${period === 'month' ? '%Y-%m' : '%Y-%m-%d'}')`;
-    return `,
-    firsts AS (SELECT identity, arg_min(session_id, (start_ms, session_id)) AS session_id FROM sessions GROUP BY identity),
-    members AS (
-      SELECT f.identity, ${key} AS cohort, ${bucket('f.start_ms')} AS c0,
-             date_diff('${period}', ${bucket('f.start_ms')}, (SELECT ${bucket('max(start_ms)')} FROM sessions)) AS seen
-      FROM firsts x JOIN s f ON f.session_id = x.session_id
-      WHERE f.start_ms >= ${bind(BigInt(range.fromMs))} AND f.start_ms < ${bind(BigInt(range.toMs))}),
-    activity AS (
-      SELECT DISTINCT m.cohort, m.identity, date_diff('${period}', m.c0, ${bucket('x.start_ms')}) AS k
-      FROM members m JOIN sessions x ON x.identity = m.identity),
-    ks AS (SELECT unnest(range(0, ${bind(periods + 1)})) AS k)
-    SELECT m.cohort, ks.k, count(*) AS size,
-           count(*) FILTER (WHERE m.seen >= ks.k) AS eligible,
-           count(a.identity) FILTER (WHERE m.seen >= ks.k) AS active
-    FROM members m CROSS JOIN ks LEFT JOIN activity a ON a.identity = m.identity AND a.k = ks.k
-    GROUP BY m.cohort, ks.k ORDER BY m.cohort, ks.k`;
-  });
+  const d = store.dialect;
+  const number = (ms: Sql) => d.localPeriodNumber(ms, period, options.tz);
+  const key =
+    spec.cohort === 'source'
+      ? dimensionSql(d, 'traffic_source') // of the visitor's first session
+      : spec.cohort === 'device'
+        ? sql`device_type`
+        : spec.cohort === 'engagement'
+          ? ENGAGEMENT
+          : d.localBucketText(sql`start_ms`, period, options.tz);
+  // Each visitor's first session (of all stored), when it meets the filters and starts in the period.
+  const firsts = sql`SELECT ${d.argMin(sql`session_id`, [sql`start_ms`, sql`session_id`])} AS first_session
+    FROM sessions GROUP BY identity`;
+  const members = sql`SELECT identity, ${key} AS cohort, ${number(sql`start_ms`)} AS c0,
+      (SELECT ${number(sql`max(start_ms)`)} FROM sessions) - ${number(sql`start_ms`)} AS seen
+    FROM ${sessionsIn(d, options.filters)} f
+    WHERE session_id IN (SELECT first_session FROM (${firsts}) x)
+      AND start_ms >= ${BigInt(range.fromMs)} AND start_ms < ${BigInt(range.toMs)}`;
+  // The periods (from each visitor's first) in which the visitor has a session.
+  const activity = sql`SELECT DISTINCT identity, ${d.int64(sql`${number(sql`x_start`)} - c0`)} AS k
+    FROM (SELECT identity, c0 FROM (${members}) m0) m JOIN (SELECT identity, start_ms AS x_start FROM sessions) x USING (identity)`;
+  const q = d.compile(sql`
+    SELECT cohort, k, count(*) AS size, ${d.countIf(sql`seen >= k`)} AS eligible,
+           ${d.countIf(sql`hit = 1 AND seen >= k`)} AS active
+    FROM (SELECT identity, cohort, seen, ${d.int64(d.numbers(sql`${periods + 1}`))} AS k FROM (${members}) m1) m
+    LEFT JOIN (SELECT identity, k, 1 AS hit FROM (${activity}) a0) a USING (identity, k)
+    GROUP BY cohort, k ORDER BY cohort, k`);
   const found = (await store.query(q)) as {
     cohort: string;
     k: number;

@@ -6,11 +6,12 @@
  *   await sessionJourney(store, 'a1b2…')                // { session: {...}, events: [...] } | undefined
  */
 import { StintError } from '../core/errors.ts';
+import { sql } from '../sql/query.ts';
 import type { Store } from '../store/store.ts';
-import { type Condition, sessionQuery } from './plans.ts';
+import { type Condition, sessionsIn } from './plans.ts';
 import type { QueryOptions } from './query-options.ts';
 
-const FIELDS = `session_id, identity, user_id, anonymous_id, start_ms, end_ms, duration_s, events, pageviews,
+const FIELDS = sql`session_id, identity, user_id, anonymous_id, start_ms, end_ms, duration_s, events, pageviews,
   bounce, engaged, entry_page, exit_page, end_reason, source, medium, campaign, referrer, device_type,
   browser, os, timezone, value, conversions`;
 
@@ -32,13 +33,13 @@ export async function listSessions(
     where.push({ kind: 'range', fromMs: options.fromMs ?? -8.64e15, toMs: options.toMs ?? 8.64e15 });
   }
   const after = page.cursor === undefined ? undefined : readCursor(page.cursor);
-  const q = sessionQuery(store.dialect, where, (bind) => {
-    const seek =
-      after === undefined
-        ? ''
-        : `WHERE (start_ms < ${bind(BigInt(after.startMs))} OR (start_ms = ${bind(BigInt(after.startMs))} AND session_id < ${bind(after.id)}))`;
-    return `SELECT ${FIELDS} FROM s ${seek} ORDER BY start_ms DESC, session_id DESC LIMIT ${bind(page.limit + 1)}`;
-  });
+  const seek =
+    after === undefined
+      ? sql``
+      : sql`WHERE (start_ms < ${BigInt(after.startMs)} OR (start_ms = ${BigInt(after.startMs)} AND session_id < ${after.id}))`;
+  const q = store.dialect.compile(
+    sql`SELECT ${FIELDS} FROM ${sessionsIn(store.dialect, where)} s ${seek} ORDER BY start_ms DESC, session_id DESC LIMIT ${page.limit + 1}`,
+  );
   const rows = (await store.query(q)).map(sessionRow);
   const more = rows.length > page.limit;
   const sessions = rows.slice(0, page.limit);
@@ -53,16 +54,14 @@ export async function sessionJourney(
   store: Store,
   id: string,
 ): Promise<{ session: SessionRow; events: Record<string, unknown>[] } | undefined> {
-  const [row] = await store.query({
-    sql: `SELECT ${FIELDS} FROM sessions WHERE session_id = $1`,
-    params: [id],
-  });
+  const [row] = await store.query(
+    store.dialect.compile(sql`SELECT ${FIELDS} FROM sessions WHERE session_id = ${id}`),
+  );
   if (row === undefined) return undefined;
-  const events = await store.query({
-    sql: `SELECT ts_ms, event, url, path, referrer, value, event_id, properties
-          FROM events WHERE session_id = $1 ORDER BY ts_ms, seq`,
-    params: [id],
-  });
+  const events = await store.query(
+    store.dialect.compile(sql`SELECT ts_ms, event, url, path, referrer, value, event_id, properties
+          FROM events WHERE session_id = ${id} ORDER BY ts_ms, seq`),
+  );
   return {
     session: sessionRow(row),
     events: events.map(({ ts_ms, properties, value, ...rest }) => ({

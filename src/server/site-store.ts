@@ -17,9 +17,10 @@
  *   await store.close();
  */
 import { Worker } from 'node:worker_threads';
-import type { CompiledQuery } from '../analysis/plans.ts';
 import { StintError, type StintErrorCode } from '../core/errors.ts';
 import type { SessionRules } from '../core/rules.ts';
+import { duckdb } from '../sql/duckdb.ts';
+import type { CompiledQuery } from '../sql/query.ts';
 import type { Deleted, EventSelection } from '../store/erase.ts';
 import type { ErasureRecord, ImportRecord, QueryOptions, Store, StoredRules } from '../store/store.ts';
 import type { SetAside, WriterStore } from './writer.ts';
@@ -175,7 +176,7 @@ export async function openSiteStore(
   worker = start();
   await worker;
   return {
-    dialect: 'duckdb',
+    dialect: duckdb,
     path,
     rules: () => call<StoredRules | undefined>('rules', []),
     findImport: (fingerprint) => call<ImportRecord | undefined>('findImport', [fingerprint]),

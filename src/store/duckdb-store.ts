@@ -3,7 +3,7 @@
  * milliseconds in BIGINT columns, as on ClickHouse, so one plan compiles for both.
  *
  *   const store = await openDuckDBStore('stint.duckdb');
- *   const rows = await store.query(compile(plan, 'duckdb'));
+ *   const rows = await store.query(compile(plan, store.dialect));
  *   store.close();
  */
 import {
@@ -17,7 +17,6 @@ import {
   listValue,
   VARCHAR,
 } from '@duckdb/node-api';
-import type { CompiledQuery } from '../analysis/plans.ts';
 import type { EventColumns } from '../core/columns.ts';
 import { StintError } from '../core/errors.ts';
 import type { StintEvent } from '../core/event.ts';
@@ -28,6 +27,8 @@ import { pathOf } from '../core/url.ts';
 import { appendColumns, appendRows, appendTexts, dropTables } from '../io/duckdb-append.ts';
 import type { ParquetRows } from '../io/parquet-columns.ts';
 import { stageSessions } from '../io/write-session-parquet.ts';
+import { duckdb } from '../sql/duckdb.ts';
+import type { CompiledQuery } from '../sql/query.ts';
 import { readEventColumns } from './duckdb-columns.ts';
 import { deleteEventsWhere, finishDelete } from './duckdb-erase.ts';
 import { stageEventColumns, stageParquetRows } from './duckdb-rows.ts';
@@ -315,7 +316,7 @@ async function withinTime<T>(
 }
 
 class DuckDBStore implements Store {
-  readonly dialect = 'duckdb' as const;
+  readonly dialect = duckdb;
 
   /**
    * Reads run on connections of their own, one at a time per lane, so they never see or

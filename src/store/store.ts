@@ -7,12 +7,13 @@
  *   await store.transaction(async (tx) => { … });
  */
 
-import type { CompiledQuery, Dialect } from '../analysis/plans.ts';
 import type { EventColumns } from '../core/columns.ts';
 import type { StintEvent } from '../core/event.ts';
 import type { IdentityMode, SessionRules } from '../core/rules.ts';
 import type { SessionColumns } from '../core/session-columns.ts';
 import type { ParquetRows } from '../io/parquet-columns.ts';
+import type { Dialect } from '../sql/dialect.ts';
+import type { CompiledQuery } from '../sql/query.ts';
 
 export interface StoredRules {
   readonly version: number;
