@@ -23,26 +23,28 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import secureJson from 'secure-json-parse';
-import { parseQueryOptions } from '../analysis/query-options.ts';
-import { listSessions, sessionJourney } from '../analysis/sessions.ts';
-import { ANALYSES, type AnalysisFlags, analysisOptions } from '../cli/analyses.ts';
-import { buildReport, parseFunnels, parseInterval } from '../cli/report.ts';
-import { wholeNumber } from '../core/bounded.ts';
+import { openApiDocument } from '../api/openapi.ts';
 import { StintError } from '../core/errors.ts';
 import type { StintEvent } from '../core/event.ts';
 import { createRules } from '../core/rules.ts';
 import { answerClientError } from './client-errors.ts';
-import { type CollectContext, type Collected, createCollector, namesAnotherSite } from './collect.ts';
+import {
+  type CollectContext,
+  type Collected,
+  createCollector,
+  EVENT_SCHEMA,
+  namesAnotherSite,
+} from './collect.ts';
 import type { ServerConfig } from './config.ts';
 import { DiskFullError } from './disk-full.ts';
 import { registerEraseRoutes } from './erase-routes.ts';
 import { createErasureMetrics } from './erasure-metrics.ts';
 import { type Budget, createEventBudgets, type Refusal } from './event-limits.ts';
 import { createMetrics } from './metrics.ts';
-import { openApiDocument } from './openapi.ts';
 import { createSiteReads } from './read-limits.ts';
 import { mayRead, openRegistry, type Principal, type Registry, type Site } from './registry.ts';
 import { applyRetention, startRetention } from './retention.ts';
+import { registerQueryRoutes } from './routes/query.ts';
 import { openSalts } from './salts.ts';
 import { openSiteStore, type SiteStore } from './site-store.ts';
 import { capConnections, connectionOptions } from './timeouts.ts';
@@ -284,11 +286,8 @@ export async function createServer(
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     if (err instanceof StintError && !SERVER_SIDE.has(err.code)) {
-      // The analyses' errors name the CLI's flags: a caller of the API sees its parameters.
-      const says = req.method === 'GET' && req.url.startsWith('/api/v1/') ? asParameters : (t: string) => t;
-      return reply.code(400).send({
-        error: { code: err.code, message: says(err.message), hint: err.hint && says(err.hint) },
-      });
+      // The query routes' errors name query parameters already (the catalogue's API spelling).
+      return reply.code(400).send({ error: { code: err.code, message: err.message, hint: err.hint } });
     }
     if (err instanceof StintError) {
       // The server's own files (registry, stores): the operator's business, not the client's.
@@ -688,51 +687,9 @@ export async function createServer(
     return { ...opened, store: reads.limited(req, opened.store, site.name, who.id), who };
   };
 
-  for (const def of ANALYSES) {
-    const { names, defaults, required } = analysisParams(def);
-    app.get(`/api/v1/${def.name}`, async (req, reply) => {
-      const { store } = await readSite(req, reply);
-      const flags = flagsOf(req, names, ['site', 'access_token'], defaults);
-      for (const [name, about] of required) {
-        if (flags[names.get(name)!] === undefined)
-          throw new HttpError(400, 'bad_param', `Parameter "${name}" is required: ${about}`);
-      }
-      return (await def.plan(flags as unknown as AnalysisFlags)(store)).json;
-    });
-  }
-  // Credentials first: a caller without them learns nothing, not even the parameters.
-  app.get('/api/v1/report', async (req, reply) => {
-    const { store } = await readSite(req, reply);
-    const flags = flagsOf(req, new Map([...QUERY_PARAMS, ['interval', 'interval'], ['funnel', 'funnel']]), [
-      'site',
-      'access_token',
-    ]);
-    const options = parseQueryOptions(flags);
-    const interval = parseInterval(flags.interval as string | undefined);
-    // As `stint report --funnel`: each `funnel` is one funnel's comma-separated steps.
-    const funnels = parseFunnels((flags.funnel as string[] | undefined) ?? []);
-    return buildReport(store, options, interval, funnels);
-  });
-  app.get('/api/v1/sessions', async (req, reply) => {
-    const { store } = await readSite(req, reply);
-    const flags = flagsOf(req, new Map([...QUERY_PARAMS, ['limit', 'limit'], ['cursor', 'cursor']]), [
-      'site',
-      'access_token',
-    ]);
-    const options = parseQueryOptions(flags);
-    const limit =
-      flags.limit === undefined
-        ? 50
-        : wholeNumber(flags.limit as string, 'limit', { min: 1, max: 1000, example: 50 });
-    return listSessions(store, options, { limit, cursor: flags.cursor as string | undefined });
-  });
-  app.get('/api/v1/sessions/:id', async (req, reply) => {
-    const { id } = req.params as { id: string };
-    const { store } = await readSite(req, reply);
-    if (!/^[0-9a-f]{32}$/.test(id)) throw new HttpError(404, 'not_found', 'No such session');
-    const journey = await sessionJourney(store, id);
-    if (journey === undefined) throw new HttpError(404, 'not_found', 'No such session');
-    return journey;
+  registerQueryRoutes(app, {
+    readSite,
+    httpError: (status, code, message) => new HttpError(status, code, message),
   });
   app.get('/api/v1/live', async (req, reply) => {
     const { writer, who } = await readSite(req, reply);
@@ -814,15 +771,7 @@ export async function createServer(
         .map((s) => ({ name: s.name, origins: s.origins, public_key: s.publicKey })),
     };
   });
-  app.get('/api/v1/openapi.json', async () =>
-    openApiDocument(
-      ANALYSES.map((d) => ({
-        name: d.name,
-        summary: d.summary,
-        params: [...analysisParams(d).names.keys()],
-      })),
-    ),
-  );
+  app.get('/api/v1/openapi.json', async () => openApiDocument(EVENT_SCHEMA));
   app.get('/healthz', async (_req, reply) => {
     if (closing) return reply.code(503).send({ status: 'shutting down' });
     if (failing.size > 0) {
@@ -996,65 +945,6 @@ const SERVER_SIDE = new Set<string>([
   'STINT_UNREADABLE',
 ]);
 
-/** The analyses' query parameters: CLI flag names with `_` for `-` (`any_order`, `click_event`). */
-const QUERY_PARAMS = new Map([
-  ['from', 'from'],
-  ['to', 'to'],
-  ['tz', 'tz'],
-  ['filter', 'filter'],
-]);
-
-/** An analysis's query parameters (name → flag attribute) and the defaults its command gives. */
-function analysisParams(def: (typeof ANALYSES)[number]): {
-  names: Map<string, string>;
-  defaults: Record<string, unknown>;
-  /** The parameters the command requires, each with its help text. */
-  required: Map<string, string>;
-} {
-  const names = new Map<string, string>();
-  const defaults: Record<string, unknown> = {};
-  const required = new Map<string, string>();
-  for (const o of analysisOptions(def)) {
-    const long = o.long?.replace(/^--/, '');
-    if (long === undefined || long === 'db' || long === 'json') continue;
-    const name = long.replaceAll('-', '_');
-    names.set(name, o.attributeName());
-    if (o.defaultValue !== undefined) defaults[o.attributeName()] = o.defaultValue;
-    if (o.mandatory) required.set(name, o.description);
-  }
-  return { names, defaults, required };
-}
-
-const REPEATED = new Set(['filter', 'step', 'funnel']);
-
-/** Query parameters as the CLI's flag values; an unknown or oversized one is a 400. */
-function flagsOf(
-  req: FastifyRequest,
-  names: Map<string, string>,
-  allowed: readonly string[],
-  defaults: Record<string, unknown> = {},
-): Record<string, unknown> {
-  const flags: Record<string, unknown> = { ...defaults };
-  for (const [key, value] of Object.entries(req.query as Record<string, unknown>)) {
-    if (allowed.includes(key)) continue;
-    const target = names.get(key);
-    if (target === undefined) {
-      throw new HttpError(
-        400,
-        'bad_param',
-        `Unknown parameter "${key}"; this route takes: ${[...names.keys(), ...allowed].join(', ')}`,
-      );
-    }
-    const values = (Array.isArray(value) ? value : [value]).map(String);
-    if (values.length > 50 || values.some((v) => v.length > 1000))
-      throw new HttpError(400, 'bad_param', `Parameter "${key}" is too long`);
-    if (REPEATED.has(key)) flags[target] = values;
-    else if (key === 'any_order') flags[target] = values[0] === '' || /^(1|true|yes)$/i.test(values[0]!);
-    else flags[target] = values[0];
-  }
-  return flags;
-}
-
 function bearerOf(req: FastifyRequest): string | undefined {
   const h = headerOf(req, 'authorization');
   const m = h === undefined ? null : /^Bearer\s+(\S{1,200})$/i.exec(h);
@@ -1096,20 +986,6 @@ export function redactedUrl(url: string): string {
 }
 
 const CREDENTIAL_PARAMS = new Set(['access_token', 'key']);
-
-/**
- * A message about CLI flags, as one about query parameters: `--click-event` is `click_event`,
- * and `--limit 10` (an example: a number, a path or a date) is `limit=10`.
- */
-export function asParameters(text: string): string {
-  return text.replace(
-    /(^|[\s("'])--([a-z][a-z0-9-]*)(?:( )([0-9/][^\s,;)"']*))?/g,
-    (_, before, flag, space, value) => {
-      const name = flag.replaceAll('-', '_');
-      return `${before}${name}${space === undefined ? '' : `=${value}`}`;
-    },
-  );
-}
 
 /** Fastify's own refusals say what would be taken. */
 function messageOf(err: Error & { statusCode?: number }, req: FastifyRequest): string {
