@@ -85,10 +85,9 @@ function sessionHandler(deps: QueryRouteDeps) {
 export function queryStringSchema(entry: Pick<Analysis, 'params'>): Record<string, unknown> {
   const params = paramsOf(entry);
   const text = { type: 'string', maxLength: MAX_VALUE_LENGTH };
-  const value = (p: Param) =>
-    p.kind === 'texts'
-      ? { type: 'array', items: text, maxItems: MAX_VALUES }
-      : { type: ['string', 'array'], maxLength: MAX_VALUE_LENGTH, items: text, maxItems: MAX_VALUES };
+  const texts = { type: 'array', items: text, maxItems: MAX_VALUES };
+  // One value, or the same given again (the first is taken, as the CLI takes the last).
+  const value = (p: Param) => (p.kind === 'texts' ? texts : { anyOf: [text, texts] });
   return {
     type: 'object',
     propertyNames: { enum: [...params.map((p) => p.name), ...READ_ROUTE_PARAMS] },
