@@ -7,6 +7,7 @@
  * without them learns nothing, not even the parameters.
  *
  *   registerQueryRoutes(app, { readSite, httpError });
+ *   await app.register(queryRoutes, { readSite, httpError }); // the same, as a Fastify plugin
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
 import {
@@ -48,6 +49,11 @@ export function registerQueryRoutes(app: FastifyInstance, deps: QueryRouteDeps):
         entryHandler(entry, deps),
       );
   }
+}
+
+/** The routes as a Fastify plugin (hooks and the error handler of the app that registers it apply). */
+export async function queryRoutes(app: FastifyInstance, deps: QueryRouteDeps): Promise<void> {
+  registerQueryRoutes(app, deps);
 }
 
 function entryHandler(entry: Analysis, deps: QueryRouteDeps) {
