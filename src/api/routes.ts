@@ -7,7 +7,7 @@
  *   QUERY_ROUTES.find((r) => r.path === '/api/v1/breakdown')?.entry // CATALOG.breakdown
  */
 import { ANALYSES, type Analysis, type Param, paramSchema, paramsOf, QUERIES } from '../analysis/catalog.ts';
-import { ERROR_SCHEMA } from './errors.ts';
+import { ERROR_SCHEMA, READ_ERRORS, STATUS } from './errors.ts';
 
 /** Who may call: a read token or share link, an event sender (site key, write key, admin), an admin token, anyone. */
 export type Credential = 'read' | 'collect' | 'bulk' | 'admin' | 'none';
@@ -76,7 +76,20 @@ export function apiParam(p: Param): ApiParam {
 
 const errors = (...statuses: number[]): Record<number, ApiResponse> =>
   Object.fromEntries(statuses.map((s) => [s, { description: '', schema: ERROR_SCHEMA }]));
-const READ_ERRORS = errors(400, 401, 403, 404, 429, 503);
+
+/** A read route's refusals: each status with the codes it comes with. */
+const READ_REFUSALS: Record<number, ApiResponse> = (() => {
+  const codes = new Map<number, string[]>();
+  for (const [code, status] of Object.entries(READ_ERRORS))
+    for (const s of typeof status === 'number' ? [status] : status)
+      codes.set(s, [...(codes.get(s) ?? []), code]);
+  return Object.fromEntries(
+    [...codes].map(([s, list]) => [
+      s,
+      { description: `${STATUS[s]} (${list.join(', ')})`, schema: ERROR_SCHEMA },
+    ]),
+  );
+})();
 
 function queryRoute(entry: Analysis, summary = entry.summary): ApiRoute {
   return {
@@ -86,7 +99,7 @@ function queryRoute(entry: Analysis, summary = entry.summary): ApiRoute {
     credential: 'read',
     params: [SITE_PARAM, ...paramsOf(entry).map(apiParam)],
     entry,
-    responses: { 200: { description: 'the result, as the CLI prints with --json' }, ...READ_ERRORS },
+    responses: { 200: { description: 'the result, as the CLI prints with --json' }, ...READ_REFUSALS },
   };
 }
 
@@ -101,7 +114,7 @@ export const QUERY_ROUTES: readonly ApiRoute[] = [
     summary: 'one session and its events',
     credential: 'read',
     params: [SITE_PARAM, pathId('the session id: 32 hex digits')],
-    responses: { 200: { description: 'the session and its events' }, ...READ_ERRORS },
+    responses: { 200: { description: 'the session and its events' }, ...READ_REFUSALS },
   },
 ];
 
@@ -181,7 +194,7 @@ export const SERVICE_ROUTES: readonly ApiRoute[] = [
     params: [SITE_PARAM, query('access_token', 'the token, for EventSource')],
     responses: {
       200: { description: 'a stream of JSON updates, one a second', contentType: 'text/event-stream' },
-      ...READ_ERRORS,
+      ...READ_REFUSALS,
     },
   },
   {
@@ -190,7 +203,7 @@ export const SERVICE_ROUTES: readonly ApiRoute[] = [
     summary: 'the sites this token may read',
     credential: 'read',
     params: [],
-    responses: { 200: { description: '{"sites": [{"name", "origins", "public_key"}]}' }, ...READ_ERRORS },
+    responses: { 200: { description: '{"sites": [{"name", "origins", "public_key"}]}' }, ...READ_REFUSALS },
   },
   {
     method: 'delete',
