@@ -7,10 +7,16 @@
  *   const rows = await runAnalysis(entry, store, params, API_SPELLING);
  */
 import type { Store } from '../../store/store.ts';
+import type { QueryOptions } from '../query-options.ts';
 import { type Param, type ParamReader, QUERY_PARAMS, type RawParams, readParams } from './params.ts';
 import { respelledError, type Spelling } from './spelling.ts';
 
-export interface Analysis<P = unknown, R = unknown> {
+/** What every plan gives beside its own: the period, zone and filters (from, to, tz, filter). */
+export interface Planned {
+  readonly query: QueryOptions;
+}
+
+export interface Analysis<P extends Planned = Planned, R = unknown> {
   readonly name: string;
   /** One line, lower case, no full stop: the command's summary and the route's. */
   readonly summary: string;
@@ -29,12 +35,16 @@ export function paramsOf(entry: Pick<Analysis, 'params'>): readonly Param[] {
   return [...QUERY_PARAMS, ...entry.params];
 }
 
-export function planAnalysis<P>(entry: Analysis<P, unknown>, raw: RawParams, spell: Spelling): P {
+export function planAnalysis<P extends Planned>(
+  entry: Analysis<P, unknown>,
+  raw: RawParams,
+  spell: Spelling,
+): P {
   return entry.plan(readParams(paramsOf(entry), raw, spell));
 }
 
 /** Runs an entry; an analysis's own usage errors (too many buckets…) are told in `spell`'s words. */
-export async function runAnalysis<P, R>(
+export async function runAnalysis<P extends Planned, R>(
   entry: Analysis<P, R>,
   store: Store,
   params: P,
@@ -47,6 +57,6 @@ export async function runAnalysis<P, R>(
   }
 }
 
-export function defineAnalysis<P, R>(entry: Analysis<P, R>): Analysis<P, R> {
+export function defineAnalysis<P extends Planned, R>(entry: Analysis<P, R>): Analysis<P, R> {
   return entry;
 }

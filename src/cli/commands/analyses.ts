@@ -72,7 +72,7 @@ function registerAnalysis(program: Command, entry: Analysis): void {
     const store = await openExistingStore(flags.db);
     try {
       const result = await runAnalysis(entry, store, params, CLI_SPELLING);
-      await warnOutsideData(store, (params as { query: Parameters<typeof warnOutsideData>[1] }).query);
+      await warnOutsideData(store, params.query);
       process.stdout.write(
         flags.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatAnalysis(name, result, params)}\n`,
       );
