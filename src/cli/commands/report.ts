@@ -7,7 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { CLI_SPELLING, planAnalysis, QUERIES, runAnalysis } from '../../analysis/catalog.ts';
+import { CLI_SPELLING, planAnalysis, QUERIES, type RawParams, runAnalysis } from '../../analysis/catalog.ts';
 import { writeAtomically } from '../../io/atomic-file.ts';
 import { renderHtmlReport } from '../../report/html.ts';
 import { formatReport } from '../format/report.ts';
@@ -56,7 +56,7 @@ Examples:
     });
 }
 
-async function runReport(flags: ReportFlags, raw: ReturnType<typeof rawParams>): Promise<void> {
+async function runReport(flags: ReportFlags, raw: RawParams): Promise<void> {
   const params = planAnalysis(QUERIES.report, raw, CLI_SPELLING);
   if (flags.html !== undefined) assertWritable(flags.html, '--html');
   guardOutputs({ store: flags.db, outputs: [{ flag: '--html', path: flags.html }] });
