@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { timeseries } from '../src/analysis/breakdown.ts';
 import { overview } from '../src/analysis/overview.ts';
 import { parseQueryOptions } from '../src/analysis/query-options.ts';
-import { buildReport } from '../src/cli/report.ts';
+import { buildReport } from '../src/analysis/report.ts';
 import { closeServers, startTestServer } from './helpers/server.ts';
 import { closeStores, ev, storeWith } from './helpers/store.ts';
 

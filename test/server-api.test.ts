@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ANALYSES } from '../src/cli/analyses.ts';
+import { ANALYSES } from '../src/analysis/catalog.ts';
 import type { StintEvent } from '../src/core/event.ts';
 import { createRules } from '../src/core/rules.ts';
 import { sessionize } from '../src/core/sessionize.ts';

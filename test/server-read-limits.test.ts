@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_REPORT_FUNNELS, parseFunnels } from '../src/cli/report.ts';
+import { MAX_REPORT_FUNNELS, parseFunnels } from '../src/analysis/catalog.ts';
 import { StintError } from '../src/core/errors.ts';
 import { createReadGate } from '../src/server/read-limits.ts';
 import { openSiteStore } from '../src/server/site-store.ts';

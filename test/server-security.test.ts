@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ANALYSES, analysisOptions } from '../src/cli/analyses.ts';
+import { ANALYSES, analysisOptions } from '../src/cli/commands/analyses.ts';
 import { CANONICAL_FIELDS } from '../src/core/normalize.ts';
 import { openRegistry } from '../src/server/registry.ts';
 import { closeServers, startTestServer, type TestServer } from './helpers/server.ts';

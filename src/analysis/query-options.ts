@@ -4,10 +4,13 @@
  * in that zone; an ISO time is that instant (`--to` is exclusive).
  *
  *   parseQueryOptions({ from: '2026-10-01', to: '2026-10-31', tz: 'Europe/Berlin', filter: ['source=google'] })
+ *
+ * Errors name the options as `spell` writes them (`--from` on the command line, `from` in a query).
  */
 import { StintError } from '../core/errors.ts';
 import { parseTimestamp } from '../core/timestamp.ts';
 import { assertTimeZone, wallTimeToUtcMs } from '../core/zone.ts';
+import { CLI_SPELLING, type Spelling } from './catalog/spelling.ts';
 import { type Condition, type FilterOp, SESSION_DIMENSIONS, type SessionDimension } from './plans.ts';
 
 export interface QueryOptions {
@@ -28,29 +31,31 @@ export interface QueryFlags {
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-export function parseQueryOptions(flags: QueryFlags): QueryOptions {
-  const tz = assertTimeZone(flags.tz ?? 'UTC', '--tz');
-  const fromMs = flags.from === undefined ? undefined : instant(flags.from, tz, '--from', false);
-  const toMs = flags.to === undefined ? undefined : instant(flags.to, tz, '--to', true);
+export function parseQueryOptions(flags: QueryFlags, spell: Spelling = CLI_SPELLING): QueryOptions {
+  const [from, to] = [spell.name('from'), spell.name('to')];
+  const tz = assertTimeZone(flags.tz ?? 'UTC', spell.name('tz'));
+  const fromMs = flags.from === undefined ? undefined : instant(flags.from, tz, spell, 'from', false);
+  const toMs = flags.to === undefined ? undefined : instant(flags.to, tz, spell, 'to', true);
   if (fromMs !== undefined && toMs !== undefined && toMs <= fromMs) {
     throw new StintError(
       'STINT_BAD_FLAG',
-      `--to (${flags.to}) is not after --from (${flags.from})`,
-      'Give --to a later date or time than --from',
+      `${to} (${flags.to}) is not after ${from} (${flags.from})`,
+      `Give ${to} a later date or time than ${from}`,
     );
   }
-  return { fromMs, toMs, tz, filters: (flags.filter ?? []).map(parseFilter) };
+  return { fromMs, toMs, tz, filters: (flags.filter ?? []).map((f) => parseFilter(f, spell)) };
 }
 
 /** A date or ISO time as an instant; a date given to --to means the end of that day. */
-function instant(text: string, tz: string, flag: string, endOfDay: boolean): number {
+function instant(text: string, tz: string, spell: Spelling, param: string, endOfDay: boolean): number {
+  const flag = spell.name(param);
   const date = DATE.exec(text.trim());
   const ms = parseTimestamp(text, tz);
   if (ms === undefined || !/^\d{4}-\d{2}-\d{2}/.test(text.trim())) {
     throw new StintError(
       'STINT_BAD_FLAG',
       `Cannot read ${flag} "${text}" as a date or time`,
-      `Use a date such as 2026-10-01 or an ISO time such as 2026-10-01T12:00:00Z (read in --tz ${tz})`,
+      `Use a date such as 2026-10-01 or an ISO time such as 2026-10-01T12:00:00Z (read in ${spell.name('tz')} ${tz})`,
     );
   }
   if (date === null || !endOfDay) return ms;
@@ -61,13 +66,14 @@ function instant(text: string, tz: string, flag: string, endOfDay: boolean): num
 /** dim=value, dim!=value, dim~text; an event property as prop.NAME (letters, digits, _ . -). */
 const FILTER = /^([A-Za-z_][A-Za-z0-9_]*|prop\.[A-Za-z0-9_.-]+)\s*(!=|=|~)(.*)$/s;
 
-export function parseFilter(text: string): Condition {
+export function parseFilter(text: string, spell: Spelling = CLI_SPELLING): Condition {
+  const flag = spell.name('filter');
   const m = FILTER.exec(text);
   if (m === null) {
     throw new StintError(
       'STINT_BAD_FLAG',
-      `Cannot read --filter "${text}"`,
-      'Write dimension=value, dimension!=value or dimension~text, e.g. --filter source=google',
+      `Cannot read ${flag} "${text}"`,
+      `Write dimension=value, dimension!=value or dimension~text, e.g. ${flag} source=google`,
     );
   }
   const name = m[1]!;
@@ -77,7 +83,7 @@ export function parseFilter(text: string): Condition {
   if (!Object.hasOwn(SESSION_DIMENSIONS, name)) {
     throw new StintError(
       'STINT_BAD_FLAG',
-      `Unknown dimension "${name}" in --filter "${text}"`,
+      `Unknown dimension "${name}" in ${flag} "${text}"`,
       `Use one of: ${Object.keys(SESSION_DIMENSIONS).join(', ')}, or an event property as prop.NAME`,
     );
   }

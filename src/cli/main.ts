@@ -3,13 +3,13 @@
  * failure into one clear line with a hint and the right exit code (1 usage, 2 input).
  */
 import { Command, CommanderError } from 'commander';
-import { registerAnalyses } from './analyses.ts';
+import { registerAnalyses } from './commands/analyses.ts';
+import { registerReport } from './commands/report.ts';
 import { registerDelete } from './delete.ts';
 import { registerDemo } from './demo.ts';
 import { reportError } from './errors.ts';
 import { registerForget } from './forget.ts';
 import { registerImport } from './import.ts';
-import { registerReport } from './report.ts';
 import { registerResessionize } from './resessionize.ts';
 import { registerServe } from './serve.ts';
 import { registerSessionize } from './sessionize.ts';

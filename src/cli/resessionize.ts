@@ -9,7 +9,7 @@ import { StintError } from '../core/errors.ts';
 import { resessionizeAll } from '../store/ingest.ts';
 import { sameRules } from '../store/rules-json.ts';
 import { DEFAULT_DB } from './import.ts';
-import { openExistingStore } from './report.ts';
+import { openExistingStore } from './open-existing-store.ts';
 import { addRuleFlags, overrideRules, type RuleFlags } from './rule-flags.ts';
 import { describeRules } from './summary.ts';
 import { jsonWithQuiet, refuseUnused } from './unused-flags.ts';

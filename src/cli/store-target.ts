@@ -10,7 +10,7 @@ import { StintError } from '../core/errors.ts';
 import { resolveConfig } from '../server/config.ts';
 import { openRegistry } from '../server/registry.ts';
 import type { Store } from '../store/store.ts';
-import { openExistingStore } from './report.ts';
+import { openExistingStore } from './open-existing-store.ts';
 import { logHoldsUnstored } from './unstored-log.ts';
 
 export interface TargetFlags {

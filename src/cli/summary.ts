@@ -3,11 +3,14 @@
  * and why, the sessions by end reason, and the speed. As aligned text or as JSON.
  */
 import pc from 'picocolors';
-import { formatDuration } from '../core/duration.ts';
+import { describeRules } from '../core/describe-rules.ts';
 import type { SessionRules } from '../core/rules.ts';
 import { END_REASONS, type EndReason } from '../core/session.ts';
 import type { LoadStats } from '../io/load-events.ts';
 import { printable } from './printable.ts';
+
+/** Moved beside the rules (core/describe-rules.ts); re-exported for the commands that print it. */
+export { describeRules };
 
 export interface RunSummary {
   files: { path: string; format: string; rows: number; accepted: number; notes: string[] }[];
@@ -62,21 +65,6 @@ export function buildSummary(
     events_per_s: elapsedMs > 0 ? Math.round((stats.rows / elapsedMs) * 1000) : 0,
     rules: describeRules(rules),
     output,
-  };
-}
-
-export function describeRules(rules: SessionRules): Record<string, unknown> {
-  return {
-    timeout: formatDuration(rules.timeoutMs),
-    max_duration: Number.isFinite(rules.maxDurationMs) ? formatDuration(rules.maxDurationMs) : 'none',
-    end_events: rules.endEvents,
-    start_events: rules.startEvents,
-    split_at_midnight: rules.splitAtMidnight,
-    timezone: rules.timezone,
-    split_on_campaign: rules.splitOnCampaign,
-    session_key: rules.sessionKey ?? null,
-    identity: rules.identity,
-    goals: rules.goals,
   };
 }
 

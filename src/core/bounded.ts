@@ -24,18 +24,22 @@ export interface WholeNumberBounds {
   readonly example: number;
 }
 
-/** A whole number in decimal digits (spaces around it allowed), from `min` to `max`. */
+/**
+ * A whole number in decimal digits (spaces around it allowed), from `min` to `max`. The hint's
+ * example is written as the caller's front end writes one (`--limit 10`, `limit=10`).
+ */
 export function wholeNumber(
   text: string | undefined,
   flag: string,
   { min, max, example }: WholeNumberBounds,
+  exampleOf: (value: number) => string = (value) => `${flag} ${value}`,
 ): number {
   const n = decimalDigits(text);
   if (!(n >= min && n <= max)) {
     throw new StintError(
       'STINT_BAD_FLAG',
       `${flag} needs a whole number from ${min} to ${max}, got "${text}"`,
-      `Write digits only, at most ${max}: for example ${flag} ${example}`,
+      `Write digits only, at most ${max}: for example ${exampleOf(example)}`,
     );
   }
   return n;

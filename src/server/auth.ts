@@ -75,7 +75,6 @@ export function createAuth(deps: AuthDeps): Auth {
     if (++b.count > config.rateLimitKey) {
       reply.header('retry-after', Math.ceil((b.resetAtMs - nowMs) / 1000));
       throw new HttpError(
-        429,
         'rate_limited',
         `More than ${config.rateLimitKey} requests a minute with this key; retry later`,
       );
@@ -87,39 +86,33 @@ export function createAuth(deps: AuthDeps): Auth {
     const bearer = bearerOf(req);
     if (bearer?.startsWith('sk_')) {
       const site = registry.siteByWriteKey(bearer);
-      if (site === undefined) throw new HttpError(401, 'unauthorized', 'Unknown write key');
+      if (site === undefined) throw new HttpError('unauthorized', 'Unknown write key');
       return { kind: 'write', site };
     }
     if (bearer !== undefined) {
       const who = registry.authenticate(bearer, now(), config.adminToken);
       if (who?.kind !== 'admin')
-        throw new HttpError(
-          401,
-          'unauthorized',
-          'Send events with a site key or write key, or an admin token',
-        );
+        throw new HttpError('unauthorized', 'Send events with a site key or write key, or an admin token');
       return { kind: 'admin', id: who.id };
     }
     const query = req.query as Record<string, unknown>;
     const key = typeof query.key === 'string' ? query.key : headerOf(req, 'x-stint-key');
     if (key === undefined)
       throw new HttpError(
-        401,
         'unauthorized',
         "Send the site's key (?key=pk_…) or a write key (Authorization: Bearer sk_…)",
       );
     const site = registry.siteByPublicKey(key);
-    if (site === undefined) throw new HttpError(401, 'unauthorized', 'Unknown site key');
+    if (site === undefined) throw new HttpError('unauthorized', 'Unknown site key');
     const origin = headerOf(req, 'origin');
     if (origin === undefined || !site.origins.includes(origin)) {
       throw new HttpError(
-        403,
         'origin_not_allowed',
         `This site key is only taken from ${site.origins.join(', ') || 'no origin (add one with stint sites add … --origin)'}`,
       );
     }
     reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
-    if (bulk) throw new HttpError(403, 'write_key_required', bulkNeedsWriteKey(config.browserBatchSize));
+    if (bulk) throw new HttpError('write_key_required', bulkNeedsWriteKey(config.browserBatchSize));
     return { kind: 'public', site };
   };
   /** Each event request's credential, from its onRequest hook. */
@@ -149,7 +142,7 @@ export function createAuth(deps: AuthDeps): Auth {
   const refuseEvents = (reply: FastifyReply, refusal: Refusal | undefined): void => {
     if (refusal === undefined) return;
     reply.header('retry-after', refusal.retryAfterS);
-    throw new HttpError(429, 'event_rate_limited', refusal.message);
+    throw new HttpError('event_rate_limited', refusal.message);
   };
 
   const principalOf = (req: FastifyRequest, reply: FastifyReply): Principal => {
@@ -158,7 +151,6 @@ export function createAuth(deps: AuthDeps): Auth {
     if (who === undefined) {
       const why = bearer === undefined ? undefined : registry.refusal(bearer, now());
       throw new HttpError(
-        401,
         'unauthorized',
         why === 'revoked'
           ? 'This token or share link was revoked; ask for a new one (stint tokens create, stint share create)'
@@ -176,12 +168,12 @@ export function createAuth(deps: AuthDeps): Auth {
     async readSite(req, reply) {
       const who = principalOf(req, reply);
       const asked = queryText(req, 'site') ?? (who.kind === 'admin' ? undefined : who.site);
-      if (asked === undefined) throw new HttpError(400, 'no_site', 'Name the site: ?site=NAME');
-      if (!mayRead(who, asked)) throw new HttpError(403, 'forbidden', 'This token may not read that site');
+      if (asked === undefined) throw new HttpError('no_site', 'Name the site: ?site=NAME');
+      if (!mayRead(who, asked)) throw new HttpError('forbidden', 'This token may not read that site');
       const site = registry.site(asked);
-      if (site === undefined) throw new HttpError(404, 'no_site', `No site named "${asked}"`);
+      if (site === undefined) throw new HttpError('unknown_site', `No site named "${asked}"`);
       const refusal = visitorRefusal(who, req.url.split('?')[0]!, req.query);
-      if (refusal !== undefined) throw new HttpError(403, 'visitors_not_shared', refusal);
+      if (refusal !== undefined) throw new HttpError('visitors_not_shared', refusal);
       const opened = await deps.sites.open(site);
       return { ...opened, store: deps.reads.limited(req, opened.store, site.name, who.id), who };
     },
@@ -212,7 +204,6 @@ export function createAuth(deps: AuthDeps): Auth {
         for (const named of [query.site, form === 'batch' ? bodySite : undefined]) {
           if (namesAnotherSite(named, site.name))
             throw new HttpError(
-              400,
               'site_mismatch',
               `This key is site "${site.name}"'s, but the request names site ${JSON.stringify(named)}; use that site's key, or leave "site" out`,
             );
@@ -223,7 +214,6 @@ export function createAuth(deps: AuthDeps): Auth {
         const site = typeof name === 'string' ? registry.site(name) : undefined;
         if (site === undefined)
           throw new HttpError(
-            400,
             'no_site',
             form === 'ndjson'
               ? 'Name the site: ?site=NAME'
@@ -254,7 +244,6 @@ export async function limitAddresses(
     allowList: (req) => req.url === '/healthz',
     errorResponseBuilder: (_req, ctx) =>
       new HttpError(
-        429,
         'rate_limited',
         `More than ${ctx.max} requests a minute from this address; retry in ${Math.ceil(ctx.ttl / 1000)} s`,
       ),

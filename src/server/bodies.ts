@@ -15,7 +15,7 @@ export function readBodies(app: FastifyInstance, config: Pick<ServerConfig, 'ndj
   const textParser =
     (read: (text: string) => unknown) =>
     (_req: FastifyRequest, body: Buffer, done: (err: Error | null, v?: unknown) => void) => {
-      if (!isUtf8(body)) return done(new HttpError(400, 'invalid_utf8', 'The body is not valid UTF-8'));
+      if (!isUtf8(body)) return done(new HttpError('invalid_utf8', 'The body is not valid UTF-8'));
       try {
         done(null, read(body.toString('utf8')));
       } catch (err) {
@@ -29,9 +29,8 @@ export function readBodies(app: FastifyInstance, config: Pick<ServerConfig, 'ndj
       try {
         return parseJson(text);
       } catch (err) {
-        if (isForbiddenName(err)) throw new HttpError(400, 'forbidden_name', FORBIDDEN_NAME);
+        if (isForbiddenName(err)) throw new HttpError('forbidden_name', FORBIDDEN_NAME);
         throw new HttpError(
-          400,
           'invalid_json',
           `The body is not valid JSON: ${(err as Error).message.slice(0, 200)}`,
         );
@@ -50,7 +49,6 @@ export function readBodies(app: FastifyInstance, config: Pick<ServerConfig, 'ndj
     const encoding = headerOf(req, 'content-encoding')?.trim().toLowerCase();
     if (encoding !== undefined && encoding !== '' && encoding !== 'identity')
       throw new HttpError(
-        415,
         'unsupported_content_encoding',
         `Content-Encoding ${JSON.stringify(encoding)} is not taken: send the body uncompressed (no Content-Encoding)`,
       );

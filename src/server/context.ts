@@ -54,7 +54,7 @@ export function createContext(
   const erasureMetrics = createErasureMetrics(metrics.registry);
   const rules = createRules({ timeoutMs: config.timeoutMs, goals: config.goals });
   const sites = createSites({ config, now, registry, salts, metrics, rules, log });
-  const reads = createSiteReads(config, (code, message) => new HttpError(503, code, message));
+  const reads = createSiteReads(config, (code, message) => new HttpError(code, message));
   const auth = createAuth({ config, now, registry, sites, reads });
   const state: ServerState = { closing: false, live: new Set() };
   return { config, now, registry, salts, sites, metrics, erasureMetrics, reads, auth, log, state };

@@ -31,22 +31,19 @@ const BY_STATUS: Readonly<Record<number, WireCode>> = {
 export interface ErrorAnswerDeps {
   readonly registry: Pick<Registry, 'siteByPublicKey'>;
   readonly metrics: Pick<ServerMetrics, 'refusedRequest'>;
-  /** A message about the CLI's flags, as one about the API's query parameters. */
-  readonly asParameters: (text: string) => string;
 }
 
 /** Answers every failed request, and every request no route takes, in the API's error shape. */
 export function registerErrorAnswers(app: FastifyInstance, deps: ErrorAnswerDeps): void {
-  const { registry, metrics, asParameters } = deps;
+  const { registry, metrics } = deps;
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     // (A code from outside the catalogue, from a caller that is no TypeScript, is a 400 as before it.)
     const entry: ErrorEntry | undefined = err instanceof StintError ? ERRORS[err.code] : undefined;
     if (err instanceof StintError && (entry === undefined || entry.status < 500)) {
-      // The analyses' errors name the CLI's flags: a caller of the API sees its parameters.
-      const says = req.method === 'GET' && req.url.startsWith('/api/v1/') ? asParameters : (t: string) => t;
+      // The query routes' errors already name the API's parameters (analysis/catalog/spelling.ts).
       const { status, wire } = entry ?? { status: 400, wire: err.code };
       return reply.code(status).send({
-        error: { code: wire, message: says(err.message), hint: err.hint && says(err.hint) },
+        error: { code: wire, message: err.message, hint: err.hint },
       });
     }
     if (err instanceof StintError) {

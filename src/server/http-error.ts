@@ -11,39 +11,20 @@ import { entryOfWire, type WireCode } from '../core/errors.ts';
 export type ErrorDetails = Readonly<Record<string, string | number | boolean>>;
 
 /**
- * Pairs of status and wire code that routes wrote before the catalogue, answered now under the
- * catalogue's code (docs/operations.md, "Error codes"): an unknown site was `no_site` with 404,
- * which is 400 for a request naming no site; NDJSON sent to the JSON route was `bad_body` with 415.
+ * An error the API answers with its catalogue code and that code's status: a status cannot be
+ * written beside a code, so no code is ever answered with two.
  */
-const RENAMED: Readonly<Record<string, WireCode>> = {
-  '404 no_site': 'unknown_site',
-  '415 bad_body': 'bad_content_type',
-};
-
-/** An error the API answers with its catalogue code and status. */
 export class HttpError extends Error {
   readonly statusCode: number;
   readonly code: WireCode;
   readonly details: ErrorDetails | undefined;
 
-  constructor(code: WireCode, message: string, details?: ErrorDetails);
-  /**
-   * The form before the catalogue: `status` must be the code's own (or a pair of RENAMED), else
-   * this throws (test/server/error-answers.test.ts checks every such construction in src).
-   */
-  constructor(status: number, code: string, message: string);
-  constructor(a: number | WireCode, b: string, c?: string | ErrorDetails) {
-    const [status, wire, message, details] =
-      typeof a === 'number'
-        ? [a, b, c as string, undefined]
-        : [undefined, a, b, c as ErrorDetails | undefined];
+  constructor(code: WireCode, message: string, details?: ErrorDetails) {
     super(message);
-    const code = status === undefined ? wire : (RENAMED[`${status} ${wire}`] ?? wire);
     const entry = entryOfWire(code);
+    // Only a caller outside TypeScript can get here with a code the type does not allow.
     if (entry === undefined) throw new TypeError(`HttpError: no code "${code}" in the error catalogue`);
-    if (status !== undefined && code === wire && status !== entry.status)
-      throw new TypeError(`HttpError: "${code}" is ${entry.status} in the error catalogue, not ${status}`);
-    this.code = code as WireCode;
+    this.code = code;
     this.statusCode = entry.status;
     this.details = details;
   }

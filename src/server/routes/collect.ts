@@ -30,8 +30,7 @@ export const collectRoutes = (ctx: ServerContext) =>
       form: IngestForm,
       bodySite?: unknown,
     ) => {
-      if (state.closing)
-        throw new HttpError(503, 'shutting_down', 'The server is shutting down; retry shortly');
+      if (state.closing) throw new HttpError('shutting_down', 'The server is shutting down; retry shortly');
       const { site, trusted, budgets } = auth.ingestSite(req, form, bodySite);
       const ndjson = form === 'ndjson';
       // A browser's requests are small (event-limits.ts); a server's go to the bulk route.
@@ -42,7 +41,6 @@ export const collectRoutes = (ctx: ServerContext) =>
           : [config.batchSize, 'batch_size'];
       if (raw.length > most) {
         throw new HttpError(
-          413,
           'batch_too_large',
           `${raw.length} events in one request; at most ${most} (the server's ${setting})${trusted && !ndjson ? ': send more at once to /api/v1/events/ndjson' : ''}`,
         );
@@ -92,18 +90,17 @@ export const collectRoutes = (ctx: ServerContext) =>
           // Logged once by the writer (onDisk); the path is the operator's business.
           reply.header('retry-after', 30);
           throw new HttpError(
-            503,
             'disk_full',
             "The server's disk is full: the events were not stored; retry later",
           );
         }
         if (err instanceof WriterBusyError) {
           throw err.reason === 'closing'
-            ? new HttpError(503, 'shutting_down', 'The server is shutting down; retry shortly')
-            : new HttpError(503, 'busy', 'Too many events wait to be stored; retry shortly');
+            ? new HttpError('shutting_down', 'The server is shutting down; retry shortly')
+            : new HttpError('busy', 'Too many events wait to be stored; retry shortly');
         }
         req.log.error({ err }, 'commit failed');
-        throw new HttpError(503, 'store_unavailable', 'The events could not be stored; retry shortly');
+        throw new HttpError('store_unavailable', 'The events could not be stored; retry shortly');
       }
       const duplicates = duplicate.filter(Boolean).length;
       const answer = {
@@ -119,15 +116,15 @@ export const collectRoutes = (ctx: ServerContext) =>
     app.post('/api/v1/events', { onRequest: auth.checkSender(false) }, async (req, reply) => {
       const body = req.body as { ndjson?: unknown; events?: unknown; site?: unknown } | unknown[] | null;
       if (body === null || typeof body !== 'object' || Array.isArray(body) || 'ndjson' in body) {
+        // NDJSON sent here is the wrong content type; anything but an object is a bad body.
         throw new HttpError(
-          Array.isArray(body) || body === null || typeof body !== 'object' ? 400 : 415,
-          'bad_body',
+          Array.isArray(body) || body === null || typeof body !== 'object' ? 'bad_body' : 'bad_content_type',
           'Send one event as a JSON object, or {"events": [...]}; NDJSON goes to /api/v1/events/ndjson',
         );
       }
       if ('events' in body) {
         if (!Array.isArray(body.events))
-          throw new HttpError(400, 'bad_body', '"events" must be an array of event objects');
+          throw new HttpError('bad_body', '"events" must be an array of event objects');
         return ingest(req, reply, body.events, 'batch', body.site);
       }
       return ingest(req, reply, [body], 'single', body.site);
@@ -136,7 +133,7 @@ export const collectRoutes = (ctx: ServerContext) =>
     app.post('/api/v1/events/ndjson', bulk, async (req, reply) => {
       const body = req.body as { ndjson?: string[] } | null;
       if (body === null || typeof body !== 'object' || !Array.isArray(body.ndjson)) {
-        throw new HttpError(415, 'bad_content_type', 'Send NDJSON with Content-Type: application/x-ndjson');
+        throw new HttpError('bad_content_type', 'Send NDJSON with Content-Type: application/x-ndjson');
       }
       const raw: unknown[] = [];
       for (const [i, line] of body.ndjson.entries()) {
@@ -144,9 +141,8 @@ export const collectRoutes = (ctx: ServerContext) =>
         try {
           raw.push(parseJson(line));
         } catch (err) {
-          if (isForbiddenName(err))
-            throw new HttpError(400, 'forbidden_name', `Line ${i + 1}: ${FORBIDDEN_NAME}`);
-          throw new HttpError(400, 'invalid_json', `Line ${i + 1} is not valid JSON`);
+          if (isForbiddenName(err)) throw new HttpError('forbidden_name', `Line ${i + 1}: ${FORBIDDEN_NAME}`);
+          throw new HttpError('invalid_json', `Line ${i + 1} is not valid JSON`);
         }
       }
       return ingest(req, reply, raw, 'ndjson');

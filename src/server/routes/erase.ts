@@ -16,20 +16,15 @@ export const eraseRoutes = (ctx: ServerContext) =>
     const { registry, sites, auth, log, now, erasureMetrics: metrics } = ctx;
     app.delete('/api/v1/visitors/:id', async (req, reply) => {
       const who = auth.principalOf(req, reply);
-      if (who.kind !== 'admin')
-        throw new HttpError(403, 'forbidden', 'Erasing a visitor needs an admin token');
+      if (who.kind !== 'admin') throw new HttpError('forbidden', 'Erasing a visitor needs an admin token');
       const { id } = req.params as { id: string };
       const query = req.query as Record<string, unknown>;
       const name = typeof query.site === 'string' ? query.site : undefined;
-      if (name === undefined) throw new HttpError(400, 'no_site', 'Name the site: ?site=NAME');
+      if (name === undefined) throw new HttpError('no_site', 'Name the site: ?site=NAME');
       const site = registry.site(name);
-      if (site === undefined) throw new HttpError(404, 'no_site', `No site named "${name}"`);
+      if (site === undefined) throw new HttpError('unknown_site', `No site named "${name}"`);
       if (id === '' || id.length > 1024)
-        throw new HttpError(
-          400,
-          'bad_param',
-          'The visitor id is a user_id or anonymous_id of 1–1024 characters',
-        );
+        throw new HttpError('bad_param', 'The visitor id is a user_id or anonymous_id of 1–1024 characters');
       const { store, writer } = await sites.open(site);
       // What the writer accepted before this request is stored first: none of it comes back later.
       await writer.settle();

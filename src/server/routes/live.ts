@@ -19,13 +19,11 @@ export const liveRoutes = (ctx: ServerContext) =>
     app.get('/api/v1/live', async (req, reply) => {
       const { writer, who } = await auth.readSite(req, reply);
       // Opening the site may have taken a while: a stream begun now would keep close() waiting.
-      if (state.closing)
-        throw new HttpError(503, 'shutting_down', 'The server is shutting down; retry shortly');
+      if (state.closing) throw new HttpError('shutting_down', 'The server is shutting down; retry shortly');
       const streams = liveStreams.get(who.id) ?? 0;
       if (streams >= MAX_LIVE_STREAMS) {
         reply.header('retry-after', 30);
         throw new HttpError(
-          429,
           'too_many_streams',
           `At most ${MAX_LIVE_STREAMS} live streams per token at once; close one first`,
         );

@@ -45,7 +45,7 @@ export const serviceRoutes = (ctx: ServerContext, openApi: () => unknown) =>
     });
     app.get('/metrics', async (req, reply) => {
       const who = auth.principalOf(req, reply);
-      if (who.kind !== 'admin') throw new HttpError(403, 'forbidden', 'Metrics need an admin token');
+      if (who.kind !== 'admin') throw new HttpError('forbidden', 'Metrics need an admin token');
       reply.header('content-type', metrics.registry.contentType);
       return metrics.registry.metrics();
     });

@@ -1,0 +1,83 @@
+/**
+ * One subcommand per catalogue analysis, each with the common options (--from --to --tz
+ * --filter), its own, --db and --json: `stint overview`, `stint timeseries`, `stint breakdown
+ * --by DIM`. The commands are built from analysis/catalog.ts; the text from cli/format/.
+ */
+import { Command } from 'commander';
+import { ANALYSES, type Analysis, CLI_SPELLING, planAnalysis, runAnalysis } from '../../analysis/catalog.ts';
+import { formatAnalysis } from '../format/analyses.ts';
+import { DEFAULT_DB } from '../import.ts';
+import { openExistingStore } from '../open-existing-store.ts';
+import { warnOutsideData } from '../range-check.ts';
+import { refuseUnused, type UnusedFlag } from '../unused-flags.ts';
+import { addParamFlag, addQueryFlags, rawParams } from './param-flags.ts';
+
+export { ANALYSES };
+
+export function registerAnalyses(program: Command): void {
+  for (const entry of ANALYSES) registerAnalysis(program, entry);
+}
+
+/** The options an analysis takes, as its command declares them (--db and --json aside). */
+export function analysisOptions(entry: Analysis): Command['options'] {
+  return addOwnFlags(addQueryFlags(new Command(entry.name)), entry).options;
+}
+
+function addOwnFlags(cmd: Command, entry: Analysis): Command {
+  for (const p of entry.params) addParamFlag(cmd, p);
+  return cmd;
+}
+
+/** Flags typed on the command line that would do nothing with the others given. */
+function unused(name: string, flags: Record<string, unknown>): UnusedFlag[] {
+  return [
+    {
+      option: 'steps',
+      when: name === 'paths' && flags.page !== undefined,
+      why: 'with --page (it is for sequences)',
+    },
+    {
+      option: 'period',
+      when: name === 'retention' && ['day', 'week', 'month'].includes(String(flags.cohort ?? 'week')),
+      why: 'with calendar cohorts (--cohort day|week|month are their own period)',
+    },
+  ];
+}
+
+/** The help's example: the entry's own parameters as flags. */
+function exampleArgs(entry: Analysis): string {
+  return Object.entries(entry.example ?? {})
+    .flatMap(([name, value]) =>
+      (typeof value === 'string' ? [value] : value).map((v) => ` ${CLI_SPELLING.example(name, v)}`),
+    )
+    .join('');
+}
+
+function registerAnalysis(program: Command, entry: Analysis): void {
+  const { name, summary } = entry;
+  const cmd = program
+    .command(name)
+    .summary(summary)
+    .description(`${summary[0]!.toUpperCase()}${summary.slice(1)}.`);
+  cmd.option('--db <file>', 'the store', DEFAULT_DB);
+  addOwnFlags(addQueryFlags(cmd), entry).option('--json', 'print JSON', false);
+  cmd.addHelpText(
+    'after',
+    `\nExample:\n  stint ${name}${exampleArgs(entry)} --from 2026-10-01 --to 2026-10-31 --tz Europe/Berlin --json`,
+  );
+  cmd.action(async (flags: { db: string; json: boolean } & Record<string, unknown>, command: Command) => {
+    refuseUnused(command, unused(name, flags));
+    // Usage errors surface here, before the store is opened.
+    const params = planAnalysis(entry, rawParams(command, entry), CLI_SPELLING);
+    const store = await openExistingStore(flags.db);
+    try {
+      const result = await runAnalysis(entry, store, params, CLI_SPELLING);
+      await warnOutsideData(store, params.query);
+      process.stdout.write(
+        flags.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatAnalysis(name, result, params)}\n`,
+      );
+    } finally {
+      store.close();
+    }
+  });
+}

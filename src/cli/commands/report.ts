@@ -1,0 +1,79 @@
+/**
+ * `stint report [--db FILE] [--from --to --tz --filter] [--json] [--html FILE]`: what the stored
+ * sessions say, under the rules they were computed with: the overview against the previous
+ * period, the time series, sources, entry and exit pages, devices, pages, paths and funnels.
+ * Its parameters are the catalogue's report entry (analysis/catalog/queries.ts).
+ */
+import { writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { CLI_SPELLING, planAnalysis, QUERIES, type RawParams, runAnalysis } from '../../analysis/catalog.ts';
+import { writeAtomically } from '../../io/atomic-file.ts';
+import { renderHtmlReport } from '../../report/html.ts';
+import { formatReport } from '../format/report.ts';
+import { DEFAULT_DB } from '../import.ts';
+import { openExistingStore } from '../open-existing-store.ts';
+import { guardOutputs } from '../output-guard.ts';
+import { assertWritable } from '../output-path.ts';
+import { printable } from '../printable.ts';
+import { warnOutsideData } from '../range-check.ts';
+import { addParamFlag, addQueryFlags, rawParams } from './param-flags.ts';
+
+interface ReportFlags {
+  db: string;
+  json: boolean;
+  html?: string;
+}
+
+export function registerReport(program: Command): void {
+  const entry = QUERIES.report;
+  const cmd = program
+    .command('report')
+    .summary('report on the stored sessions')
+    .description(
+      'Report on the sessions in the store: the overview (sessions, users, pageviews, bounce and engagement ' +
+        'rates, durations, pages per session, conversion rate and value), each with the previous period of ' +
+        'the same length and the relative change.',
+    )
+    .option('--db <file>', 'the store', DEFAULT_DB);
+  const param = (name: string) => entry.params.find((p) => p.name === name)!;
+  addParamFlag(addQueryFlags(cmd), param('interval'));
+  cmd.option('--json', 'print the report as one JSON object', false);
+  addParamFlag(cmd, param('funnel'));
+  cmd
+    .option('--html <file>', 'also write the report as one standalone HTML file with charts (works offline)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  stint report
+  stint report --from 2026-10-01 --to 2026-10-31 --tz Europe/Berlin
+  stint report --filter source=google --filter device_type!=bot --json
+  stint report --html report.html --funnel "/,/pricing,event:purchase"`,
+    )
+    .action(async (flags: ReportFlags) => {
+      await runReport(flags, rawParams(cmd, entry));
+    });
+}
+
+async function runReport(flags: ReportFlags, raw: RawParams): Promise<void> {
+  const params = planAnalysis(QUERIES.report, raw, CLI_SPELLING);
+  if (flags.html !== undefined) assertWritable(flags.html, '--html');
+  guardOutputs({ store: flags.db, outputs: [{ flag: '--html', path: flags.html }] });
+  const store = await openExistingStore(flags.db);
+  try {
+    const report = await runAnalysis(QUERIES.report, store, params, CLI_SPELLING);
+    await warnOutsideData(store, params.query);
+    if (flags.html !== undefined) {
+      const html = renderHtmlReport(report, `stint report: ${basename(flags.db)}`);
+      await writeAtomically(flags.html, (path) => writeFile(path, html));
+    }
+    process.stdout.write(
+      flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, flags.db),
+    );
+    if (flags.html !== undefined && !flags.json)
+      process.stdout.write(`HTML report written to ${printable(flags.html)}\n`);
+  } finally {
+    store.close();
+  }
+}
