@@ -212,6 +212,8 @@ export function createAuth(deps: AuthDeps): Auth {
       if (credential.kind === 'admin') {
         const name = typeof query.site === 'string' ? query.site : bodySite;
         const site = typeof name === 'string' ? registry.site(name) : undefined;
+        if (site === undefined && typeof name === 'string' && name !== '')
+          throw new HttpError('unknown_site', `No site named ${JSON.stringify(name)}`);
         if (site === undefined)
           throw new HttpError(
             'no_site',

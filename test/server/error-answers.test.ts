@@ -185,5 +185,9 @@ describe('the error answers', () => {
       message: expect.stringContaining("(1048576 bytes, the server's body_limit)"),
       details: { limit: 1048576, setting: 'body_limit' },
     });
+    // An admin token sending events names a site; one the server does not have is unknown (404).
+    const unknown = await t.post({ url: '/a', site: 'nope' }, { ...t.auth(t.admin) });
+    expect(unknown.statusCode, unknown.body).toBe(404);
+    expect(unknown.json().error).toEqual({ code: 'unknown_site', message: 'No site named "nope"' });
   });
 });
