@@ -10,19 +10,16 @@
  *
  *   await funnel(store, options, { steps: parseSteps(['/', '/pricing', 'event:purchase']) })
  */
-import { StintError } from '../core/errors.ts';
 import type { Dialect } from '../sql/dialect.ts';
 import { join, raw, type Sql, sql } from '../sql/query.ts';
 import { compareText } from '../sql/text-order.ts';
 import type { Store } from '../store/store.ts';
+import { matches, type Step } from './funnel-steps.ts';
 import { periodWhere } from './overview.ts';
 import { type Condition, dimensionSql, type SessionDimension, sessionsIn } from './plans.ts';
 import type { QueryOptions } from './query-options.ts';
 
-export type Step =
-  | { readonly kind: 'page'; readonly path: string; readonly text: string }
-  | { readonly kind: 'pattern'; readonly pattern: string; readonly text: string }
-  | { readonly kind: 'event'; readonly name: string; readonly text: string };
+export { parseSteps, type Step } from './funnel-steps.ts';
 
 export interface FunnelSpec {
   readonly steps: readonly Step[];
@@ -56,53 +53,6 @@ export interface FunnelResult {
   readonly rows: FunnelStepRow[];
   /** With `by`: the same per value, most entrants first (at most 20 values). */
   readonly breakdown?: { key: string; conversion_rate: number | null; rows: FunnelStepRow[] }[];
-}
-
-export function parseSteps(texts: readonly string[]): Step[] {
-  const steps = texts.map((raw) => raw.trim()).filter((t) => t !== '');
-  if (steps.length === 0) {
-    throw new StintError(
-      'STINT_BAD_FLAG',
-      'A funnel needs at least one step',
-      'Give steps in order, e.g. --step / --step /pricing --step event:purchase',
-    );
-  }
-  if (steps.length > 20) {
-    throw new StintError(
-      'STINT_BAD_FLAG',
-      `A funnel has at most 20 steps, got ${steps.length}`,
-      'Leave out steps',
-    );
-  }
-  return steps.map((text): Step => {
-    if (text.startsWith('event:')) {
-      const name = text.slice(6).trim();
-      if (name === '') {
-        throw new StintError(
-          'STINT_BAD_FLAG',
-          `Funnel step "${text}" names no event`,
-          'Write event:NAME, e.g. event:purchase',
-        );
-      }
-      return { kind: 'event', name, text };
-    }
-    if (!text.startsWith('/')) {
-      throw new StintError(
-        'STINT_BAD_FLAG',
-        `Cannot read funnel step "${text}"`,
-        'A step is a page path (/pricing), a pattern (/docs/*) or an event (event:purchase)',
-      );
-    }
-    return text.includes('*') ? { kind: 'pattern', pattern: text, text } : { kind: 'page', path: text, text };
-  });
-}
-
-/** SQL that is true when an event (columns event, path) matches the step. */
-function matches(step: Step, d: Dialect): Sql {
-  if (step.kind === 'event') return sql`event = ${step.name}`;
-  if (step.kind === 'page') return sql`(event = 'pageview' AND path = ${step.path})`;
-  const like = step.pattern.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%');
-  return sql`(event = 'pageview' AND ${d.like(sql`path`, sql`${like}`)})`;
 }
 
 const MAX_BREAKDOWN = 20;
