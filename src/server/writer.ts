@@ -24,11 +24,10 @@
  */
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { EventColumnsBuilder } from '../core/columns.ts';
 import { deviceIdentity, eventRecord, pageview, type StintEvent } from '../core/event.ts';
 import type { SessionRules } from '../core/rules.ts';
 import { pathOf } from '../core/url.ts';
-import { resessionizeAffected } from '../store/ingest.ts';
+import { storeCollectorBatch } from '../store/ingest/index.ts';
 import type { Store, StoredRules, StoreTransaction } from '../store/store.ts';
 import { asDiskFull, DiskFullError, type DiskPart } from './disk-full.ts';
 import { EventIdIndex, eventIdHashes } from './event-ids.ts';
@@ -188,7 +187,7 @@ export function localWriterStore(store: Store): WriterStore {
       const events = decodeLines(lines);
       try {
         await store.transaction(async (tx) => {
-          await storeEvents(tx, events, rules);
+          await storeCollectorBatch(tx, events, rules);
           await tx.setMeta(POSITION_KEY, position);
         });
         return [];
@@ -197,13 +196,14 @@ export function localWriterStore(store: Store): WriterStore {
       }
       const { kept, refused } = await partitionStorable(
         events,
-        (some) => triedInRollback(store, (tx) => storeEvents(tx, some, rules)),
+        (some) => triedInRollback(store, (tx) => storeCollectorBatch(tx, some, rules)),
         async (kept) =>
-          (await triedInRollback(store, (tx) => storeEvents(tx, [...kept, canary(events[0]!)], rules))) ===
-          undefined,
+          (await triedInRollback(store, (tx) =>
+            storeCollectorBatch(tx, [...kept, canary(events[0]!)], rules),
+          )) === undefined,
       );
       await store.transaction(async (tx) => {
-        await storeEvents(tx, kept, rules);
+        await storeCollectorBatch(tx, kept, rules);
         await tx.addRejects(
           0,
           refused.map(({ item, reason }) => ({
@@ -219,24 +219,6 @@ export function localWriterStore(store: Store): WriterStore {
       return refused.map(({ item, reason }) => ({ eventId: item.eventId, reason }));
     },
   };
-}
-
-/** Stages logged events and puts them in their sessions. */
-async function storeEvents(
-  tx: StoreTransaction,
-  events: readonly StintEvent[],
-  rules: StoredRules,
-): Promise<void> {
-  if (events.length === 0) return;
-  // The log holds no retry (each commit checked its event_ids against the log and the
-  // store), so neither the staged events nor their columns are checked for one again.
-  const builder = new EventColumnsBuilder(events.length, { dedupe: false });
-  for (const e of events) builder.append(e);
-  const columns = builder.finish();
-  // Staged from the columns: far fewer texts per event through the appender.
-  await tx.stageColumns(columns, events);
-  await resessionizeAffected(tx, rules.rules, rules.version, columns);
-  await tx.commitEvents(0);
 }
 
 const ROLLED_BACK = new Error('rolled back');

@@ -12,7 +12,6 @@ import type { EventColumns } from '../core/columns.ts';
 import type { StintEvent } from '../core/event.ts';
 import type { IdentityMode, SessionRules } from '../core/rules.ts';
 import type { SessionColumns } from '../core/session-columns.ts';
-import type { ParquetRows } from '../io/parquet-columns.ts';
 
 export interface StoredRules {
   readonly version: number;
@@ -56,24 +55,6 @@ export interface StoreTransaction {
    * dropped between them), as `stageEvents` does, with fewer texts per event.
    */
   stageColumns(cols: EventColumns, events: readonly StintEvent[]): Promise<void>;
-  /** Stages a Parquet file's events as the fast path read them (`cols` and `rows`), as `stageEvents` does. */
-  stageRows(rows: ParquetRows, cols: EventColumns): Promise<void>;
-  /**
-   * Whether these events touch anything stored: a stored event with one of their anonymous_ids
-   * or user_ids (`ids`), or with one of their event_ids. When not, `addSessionized` stores them.
-   */
-  touchesStored(rows: ParquetRows, ids: readonly string[]): Promise<boolean>;
-  /**
-   * Stores events that touch nothing stored, already sessionized (`sessions` with
-   * eventSessions), as import `importId`. Nothing may be staged.
-   */
-  addSessionized(
-    rows: ParquetRows,
-    cols: EventColumns,
-    sessions: SessionColumns,
-    rulesVersion: number,
-    importId: number,
-  ): Promise<void>;
   /** Drops staged retries (an event_id already stored, or staged before); returns how many. */
   dropStoredRetries(): Promise<number>;
   /**

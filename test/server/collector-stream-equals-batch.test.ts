@@ -37,20 +37,18 @@ const event = fc.record({
 });
 
 /** Requests of 1–4 events; waves of 1–3 requests sent at once; a settle after some waves. */
-const scenario = fc
-  .array(event, { minLength: 1, maxLength: 20 })
-  .chain((events) =>
-    fc.record({
-      events: fc.constant(events),
-      order: fc.shuffledSubarray(
-        events.map((_, i) => i),
-        { minLength: events.length, maxLength: events.length },
-      ),
-      cuts: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: events.length, maxLength: events.length }),
-      waves: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: events.length, maxLength: events.length }),
-      settles: fc.array(fc.boolean(), { minLength: events.length, maxLength: events.length }),
-    }),
-  );
+const scenario = fc.array(event, { minLength: 1, maxLength: 20 }).chain((events) =>
+  fc.record({
+    events: fc.constant(events),
+    order: fc.shuffledSubarray(
+      events.map((_, i) => i),
+      { minLength: events.length, maxLength: events.length },
+    ),
+    cuts: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: events.length, maxLength: events.length }),
+    waves: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: events.length, maxLength: events.length }),
+    settles: fc.array(fc.boolean(), { minLength: events.length, maxLength: events.length }),
+  }),
+);
 
 describe('collector: stream equals batch', () => {
   it('stores the sessions sessionize gives for the events in the order they were accepted', async () => {
@@ -100,7 +98,9 @@ describe('collector: stream equals batch', () => {
           const arrival = rows.map((r) => posted[Number(r.n)]!);
           // Retries dropped as the server drops them: each event_id once, its first arrival.
           expect(arrival.length).toBe(accepted);
-          expect(new Set(arrival.map((e) => e.event_id)).size).toBe(new Set(posted.map((e) => e.event_id)).size);
+          expect(new Set(arrival.map((e) => e.event_id)).size).toBe(
+            new Set(posted.map((e) => e.event_id)).size,
+          );
           // Arrival order keeps the order of the waves: a later wave's events come later.
           const wavesInOrder = arrival.map((e) => waveOf[e.n]!);
           expect(wavesInOrder).toEqual([...wavesInOrder].sort((a, b) => a - b));
