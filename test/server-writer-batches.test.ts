@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { deviceIdentity } from '../src/core/event.ts';
 import { createRules } from '../src/core/rules.ts';
 import { openEventLog } from '../src/server/event-log.ts';
-import { localWriterStore, openSiteWriter, type WriterOptions } from '../src/server/writer.ts';
+import { localWriterStore, openSiteWriter, type WriterOptions } from '../src/server/writer/index.ts';
 import { openDuckDBStore } from '../src/store/duckdb-store.ts';
 import type { Store } from '../src/store/store.ts';
 import { ev } from './helpers/store.ts';

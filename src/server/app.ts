@@ -47,7 +47,7 @@ import { openSalts } from './salts.ts';
 import { openSiteStore, type SiteStore } from './site-store.ts';
 import { capConnections, connectionOptions } from './timeouts.ts';
 import { liveEventsFor, visitorRefusal } from './visitor-scope.ts';
-import { openSiteWriter, type SiteWriter, WriterBusyError } from './writer.ts';
+import { openSiteWriter, type SiteWriter, WriterBusyError } from './writer/index.ts';
 
 export interface StintServer {
   readonly app: FastifyInstance;

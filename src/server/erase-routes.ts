@@ -11,7 +11,7 @@ import { identitySelection, sha256 } from '../store/erase.ts';
 import type { ErasureMetrics } from './erasure-metrics.ts';
 import type { Principal, Registry, Site } from './registry.ts';
 import type { SiteStore } from './site-store.ts';
-import type { SiteWriter } from './writer.ts';
+import type { SiteWriter } from './writer/index.ts';
 
 export interface EraseRouteDeps {
   readonly registry: Registry;

@@ -22,7 +22,7 @@ import { StintError, type StintErrorCode } from '../core/errors.ts';
 import type { SessionRules } from '../core/rules.ts';
 import type { Deleted, EventSelection } from '../store/erase.ts';
 import type { ErasureRecord, ImportRecord, QueryOptions, Store, StoredRules } from '../store/store.ts';
-import type { SetAside, WriterStore } from './writer.ts';
+import type { SetAside, WriterStore } from './writer/index.ts';
 
 export interface SiteStoreOptions {
   /** DuckDB's memory_limit for the store, e.g. '1GB'. */
