@@ -16,9 +16,9 @@ import { expandInputs } from '../io/glob.ts';
 import { ALL_LEFT_OUT, type RejectedRow } from '../io/load-events.ts';
 import { INPUT_FORMATS, type InputFormatName } from '../io/open-input.ts';
 import { createRejectsWriter, type RejectsWriter } from '../io/write-rejects.ts';
-import { openDuckDBStore } from '../store/duckdb-store.ts';
 import { identityHasher, readsAccessLogs } from '../store/identity-key.ts';
 import { importFile, NoRows } from '../store/ingest/index.ts';
+import { openStore } from '../store/open.ts';
 import { sameRules } from '../store/rules-json.ts';
 import type { ImportRecord, Store, StoredRules } from '../store/store.ts';
 import { inputFormatFlag, maxRejectsFlag } from './flag-values.ts';
@@ -160,7 +160,7 @@ async function runImport(inputs: string[], flags: ImportFlags, command: Command)
     rejectsFile === undefined
       ? undefined
       : createRejectsWriter(createWriteStream(rejectsFile.path), flags.rawCsv ? 'raw' : 'safe');
-  const store = await openDuckDBStore(flags.db);
+  const store = await openStore(flags.db);
   const results: FileImport[] = [];
   let rules: StoredRules | undefined;
   try {
