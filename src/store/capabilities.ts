@@ -6,7 +6,7 @@
  */
 import type { EventColumns } from '../core/columns.ts';
 import type { SessionColumns } from '../core/session-columns.ts';
-import type { ParquetRows } from '../io/parquet-columns.ts';
+import type { ParquetRows } from '../io/parquet/index.ts';
 import type { StoreTransaction } from './store.ts';
 
 export interface ParquetFastPath {

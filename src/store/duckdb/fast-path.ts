@@ -7,7 +7,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { EventColumns } from '../../core/columns.ts';
 import type { SessionColumns } from '../../core/session-columns.ts';
 import { appendTexts, dropTables } from '../../io/duckdb-append.ts';
-import type { ParquetRows } from '../../io/parquet-columns.ts';
+import type { ParquetRows } from '../../io/parquet/index.ts';
 import { stageSessions } from '../../io/write-session-parquet.ts';
 import { stageParquetRows } from './rows.ts';
 import { EVENT_COLUMNS, EVENT_NAME_LIST, EVENT_NAMES, STAGE } from './schema.ts';

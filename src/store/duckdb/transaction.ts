@@ -9,7 +9,7 @@ import type { StintEvent } from '../../core/event.ts';
 import type { IdentityMode, SessionRules } from '../../core/rules.ts';
 import type { SessionColumns } from '../../core/session-columns.ts';
 import { appendColumns, appendRows, dropTables } from '../../io/duckdb-append.ts';
-import type { ParquetRows } from '../../io/parquet-columns.ts';
+import type { ParquetRows } from '../../io/parquet/index.ts';
 import { stageSessions } from '../../io/write-session-parquet.ts';
 import type { ParquetFastPath } from '../capabilities.ts';
 import { rulesToJson } from '../rules-json.ts';

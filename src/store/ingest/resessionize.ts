@@ -12,7 +12,7 @@ import { sessionizeToColumns } from '../../core/batch.ts';
 import { concatColumns, type EventColumns } from '../../core/columns.ts';
 import type { SessionRules } from '../../core/rules.ts';
 import type { SessionColumns } from '../../core/session-columns.ts';
-import type { ParquetRows } from '../../io/parquet-columns.ts';
+import type { ParquetRows } from '../../io/parquet/index.ts';
 import type { ParquetFastPath } from '../capabilities.ts';
 import type { ReadEvents, StoredRules, StoreTransaction } from '../store.ts';
 
