@@ -295,9 +295,9 @@ async function importTransaction(
 ): Promise<{ file: FileImport; rules?: StoredRules | undefined; rejects: RejectedRow[] }> {
   const { flags, rules } = o;
   const { started, bytes, fingerprint, progress, status } = run;
-  const done = await store.transaction(async (tx) => {
-    try {
-      return await importFile(tx, {
+  const done = await store
+    .transaction((tx) =>
+      importFile(tx, {
         path,
         fingerprint,
         bytes,
@@ -316,12 +316,11 @@ async function importTransaction(
         rules,
         version: o.version,
         onProgress: (p) => progress.update(p.rows, p.bytesRead),
+        onRead: () => progress.stop(),
         say: (phase) => status.say(`${printable(path)}: ${phase}`),
-      });
-    } finally {
-      progress.stop();
-    }
-  });
+      }),
+    )
+    .finally(() => progress.stop());
   const { stats, notes } = done;
   const file: FileImport = {
     ...emptyImport(path, started),

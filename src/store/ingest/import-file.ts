@@ -25,6 +25,8 @@ export interface ImportFileOptions {
   /** The store's rules version; undefined: a new store, whose first import saves `rules`. */
   readonly version: number | undefined;
   readonly onProgress?: ((p: { rows: number; bytesRead: number }) => void) | undefined;
+  /** Called once the file is read (or its reading failed), before its events are sessionized. */
+  readonly onRead?: (() => void) | undefined;
   readonly say?: ((phase: string) => void) | undefined;
 }
 
@@ -54,17 +56,22 @@ export async function importFile(tx: StoreTransaction, o: ImportFileOptions): Pr
     if (pending.length > 0) await tx.stageEvents(pending.splice(0));
   };
   const fast = parquetFastPath(tx);
-  const loaded = await loadEvents([o.path], {
-    ...o.load,
-    onReject: (row) => rejects.push(row),
-    onEvent: (e) => pending.push(e),
-    parquetRows: fast !== undefined,
-    onProgress: async (p) => {
-      o.onProgress?.(p);
-      await stagePending();
-    },
-  });
-  await stagePending();
+  let loaded: Awaited<ReturnType<typeof loadEvents>>;
+  try {
+    loaded = await loadEvents([o.path], {
+      ...o.load,
+      onReject: (row) => rejects.push(row),
+      onEvent: (e) => pending.push(e),
+      parquetRows: fast !== undefined,
+      onProgress: async (p) => {
+        o.onProgress?.(p);
+        await stagePending();
+      },
+    });
+    await stagePending();
+  } finally {
+    o.onRead?.();
+  }
   const { stats, columns, rows } = loaded;
   const notes = stats.files.flatMap((f) => f.notes);
   if (stats.rows === 0 && stats.leftOutTotal === 0) throw new NoRows(); // rolls back the rules too
