@@ -356,7 +356,7 @@ describe('bad input', () => {
   });
 
   /*
-   * Once a bug, now fixed (src/cli/analyses.ts, the `analysis` action and the run functions): only the query
+   * Once a bug, now fixed (the analysis commands, cli/commands/analyses.ts, and the run functions): only the query
    * flags (--from --to --tz --filter) are checked before the store is opened; --interval,
    * --metric, --by and --limit are read after openExistingStore. So with no store, a bad one
    * gives "No store at …" (exit 2) instead of the usage error (exit 1) that `stint report
@@ -468,7 +468,7 @@ describe('tracked text is printed escaped', () => {
   });
 
   /*
-   * Once a bug, now fixed (src/cli/report.ts formatTable `label`, and src/cli/analyses.ts breakdown text):
+   * Once a bug, now fixed (the report's table `label`, cli/format/report.ts, and the breakdown text, cli/format/analyses.ts):
    * "control characters shown escaped" is done with JSON.stringify, which escapes only
    * U+0000–U+001F, '"' and '\'. DEL (U+007F) and the C1 controls (U+0080–U+009F) are printed
    * raw; U+009B is a one-character CSI that terminals honouring C1 controls act on.
@@ -484,7 +484,7 @@ describe('tracked text is printed escaped', () => {
   });
 
   /*
-   * Once a bug, now fixed (src/cli/analyses.ts, breakdown text): the key column's width is
+   * Once a bug, now fixed (cli/format/analyses.ts, breakdown text): the key column's width is
    * `Math.max(8, ...rows.map((r) => r.key.length))`, the raw length, but the printed key is
    * the escaped one. A key whose escaped form is longer than the longest raw key pushes its
    * row's numbers right: '/\u0001\u0002\u0003\u0004\u0005\u0006' is 7 characters raw, 37

@@ -14,7 +14,7 @@ import { sessionizeToColumns } from '../src/core/batch.ts';
 import { createRules, type SessionRules } from '../src/core/rules.ts';
 import { repeatedKeys } from '../src/io/hash64-map.ts';
 import { type LoadOptions, loadEvents, type RejectedRow } from '../src/io/load-events.ts';
-import { planParquetFastPath } from '../src/io/parquet-columns.ts';
+import { planParquetFastPath } from '../src/io/parquet/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'stint-parquet-fast-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

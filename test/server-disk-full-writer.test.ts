@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
 import { createRules } from '../src/core/rules.ts';
 import { DiskFullError } from '../src/server/disk-full.ts';
-import { localWriterStore, openSiteWriter, WriterBusyError } from '../src/server/writer.ts';
+import { localWriterStore, openSiteWriter, WriterBusyError } from '../src/server/writer/index.ts';
 import { openDuckDBStore } from '../src/store/duckdb-store.ts';
 import { ev } from './helpers/store.ts';
 

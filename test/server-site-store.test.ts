@@ -12,7 +12,7 @@ import { StintError } from '../src/core/errors.ts';
 import { createRules } from '../src/core/rules.ts';
 import { encodeLines } from '../src/server/event-log.ts';
 import { openSiteStore, type SiteStore } from '../src/server/site-store.ts';
-import { localWriterStore } from '../src/server/writer.ts';
+import { localWriterStore } from '../src/server/writer/index.ts';
 import { openDuckDBStore } from '../src/store/duckdb-store.ts';
 import { ev } from './helpers/store.ts';
 

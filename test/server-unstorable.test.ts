@@ -13,7 +13,12 @@ import { createNormalizer } from '../src/core/normalize.ts';
 import { createRules } from '../src/core/rules.ts';
 import { openEventLog } from '../src/server/event-log.ts';
 import { partitionStorable } from '../src/server/unstorable.ts';
-import { localWriterStore, openSiteWriter, type SetAside, type WriterOptions } from '../src/server/writer.ts';
+import {
+  localWriterStore,
+  openSiteWriter,
+  type SetAside,
+  type WriterOptions,
+} from '../src/server/writer/index.ts';
 import { openDuckDBStore } from '../src/store/duckdb-store.ts';
 import { ev } from './helpers/store.ts';
 

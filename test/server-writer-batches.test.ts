@@ -1,5 +1,5 @@
 /**
- * A site's write path (src/server/writer.ts): a failing sessionizing
+ * A site's write path (src/server/writer/): a failing sessionizing
  * transaction is retried after a pause, no transaction is larger than `maxBatchEvents`, an
  * event the log holds twice is stored once, and a batch starts before the delay only while the
  * collector has room.
@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { deviceIdentity } from '../src/core/event.ts';
 import { createRules } from '../src/core/rules.ts';
 import { openEventLog } from '../src/server/event-log.ts';
-import { localWriterStore, openSiteWriter, type WriterOptions } from '../src/server/writer.ts';
+import { localWriterStore, openSiteWriter, type WriterOptions } from '../src/server/writer/index.ts';
 import { openDuckDBStore } from '../src/store/duckdb-store.ts';
 import type { Store } from '../src/store/store.ts';
 import { ev } from './helpers/store.ts';

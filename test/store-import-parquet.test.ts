@@ -14,7 +14,7 @@ import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planParquetFastPath } from '../src/io/parquet-columns.ts';
+import { planParquetFastPath } from '../src/io/parquet/index.ts';
 import { stint, tempDir } from './helpers/cli.ts';
 
 type Cell = string | number | bigint | boolean | null;

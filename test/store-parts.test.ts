@@ -14,7 +14,7 @@ import type { StintEvent } from '../src/core/event.ts';
 import { createNormalizer } from '../src/core/normalize.ts';
 import { createRules, type RulesInput } from '../src/core/rules.ts';
 import { openDuckDBStore } from '../src/store/duckdb-store.ts';
-import { resessionizeAffected } from '../src/store/ingest.ts';
+import { resessionizeAffected } from '../src/store/ingest/index.ts';
 import { eventsArbitrary, records } from './helpers/gen.ts';
 
 const RULE_SETS: RulesInput[] = [

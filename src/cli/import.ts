@@ -9,17 +9,16 @@ import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { StintError } from '../core/errors.ts';
-import type { StintEvent } from '../core/event.ts';
 import type { SessionRules } from '../core/rules.ts';
 import { startAtomicFile } from '../io/atomic-file.ts';
 import { fingerprintFile } from '../io/fingerprint.ts';
 import { expandInputs } from '../io/glob.ts';
-import { ALL_LEFT_OUT, loadEvents, type RejectedRow } from '../io/load-events.ts';
+import { ALL_LEFT_OUT, type RejectedRow } from '../io/load-events.ts';
 import { INPUT_FORMATS, type InputFormatName } from '../io/open-input.ts';
 import { createRejectsWriter, type RejectsWriter } from '../io/write-rejects.ts';
-import { openDuckDBStore } from '../store/duckdb-store.ts';
 import { identityHasher, readsAccessLogs } from '../store/identity-key.ts';
-import { addUntouched, type Resessionized, resessionizeAffected } from '../store/ingest.ts';
+import { importFile, NoRows } from '../store/ingest/index.ts';
+import { openStore } from '../store/open.ts';
 import { sameRules } from '../store/rules-json.ts';
 import type { ImportRecord, Store, StoredRules } from '../store/store.ts';
 import { inputFormatFlag, maxRejectsFlag } from './flag-values.ts';
@@ -161,7 +160,7 @@ async function runImport(inputs: string[], flags: ImportFlags, command: Command)
     rejectsFile === undefined
       ? undefined
       : createRejectsWriter(createWriteStream(rejectsFile.path), flags.rawCsv ? 'raw' : 'safe');
-  const store = await openDuckDBStore(flags.db);
+  const store = await openStore(flags.db);
   const results: FileImport[] = [];
   let rules: StoredRules | undefined;
   try {
@@ -180,7 +179,7 @@ async function runImport(inputs: string[], flags: ImportFlags, command: Command)
     const identify = await identityHasher(store, flags.keepIps ? 'kept' : 'hashed', readsLogs);
     for (const path of paths) {
       try {
-        const result = await importFile(store, path, {
+        const result = await importOneFile(store, path, {
           identify,
           flags,
           inputFormat,
@@ -243,7 +242,7 @@ interface ImportOptions {
   identify: ((identity: string) => string) | undefined;
 }
 
-async function importFile(
+async function importOneFile(
   store: Store,
   path: string,
   o: ImportOptions,
@@ -288,9 +287,6 @@ async function importFile(
   }
 }
 
-/** A file with nothing in it: its transaction is rolled back and the file skipped. */
-class NoRows extends Error {}
-
 async function importTransaction(
   store: Store,
   path: string,
@@ -299,19 +295,13 @@ async function importTransaction(
 ): Promise<{ file: FileImport; rules?: StoredRules | undefined; rejects: RejectedRow[] }> {
   const { flags, rules } = o;
   const { started, bytes, fingerprint, progress, status } = run;
-  const say = (phase: string): void => status.say(`${printable(path)}: ${phase}`);
-  return store.transaction(
-    async (tx): Promise<{ file: FileImport; rules?: StoredRules | undefined; rejects: RejectedRow[] }> => {
-      const saved = o.version === undefined ? await tx.saveRules(rules, Date.now()) : undefined;
-      const version = o.version ?? saved!.version;
-      const pending: StintEvent[] = [];
-      const rejects: RejectedRow[] = [];
-      const stagePending = async (): Promise<void> => {
-        if (pending.length > 0) await tx.stageEvents(pending.splice(0));
-      };
-      let loaded: Awaited<ReturnType<typeof loadEvents>>;
-      try {
-        loaded = await loadEvents([path], {
+  const done = await store
+    .transaction((tx) =>
+      importFile(tx, {
+        path,
+        fingerprint,
+        bytes,
+        load: {
           normalize: {
             map: parseMap(flags.map ?? []),
             inputTz: inputZoneFromFlags(flags),
@@ -322,79 +312,31 @@ async function importTransaction(
           keepAll: flags.keepAll,
           keepBots: flags.keepBots,
           maxRejects: o.maxRejects,
-          onReject: (row) => rejects.push(row),
-          onEvent: (e) => pending.push(e),
-          parquetRows: true,
-          onProgress: async (p) => {
-            progress.update(p.rows, p.bytesRead);
-            await stagePending();
-          },
-        });
-        await stagePending();
-      } finally {
-        progress.stop();
-      }
-      const { stats, columns, rows } = loaded;
-      const notes = stats.files.flatMap((f) => f.notes);
-      if (stats.rows === 0 && stats.leftOutTotal === 0) throw new NoRows(); // rolls back the rules too
-      const record = (accepted: number, duplicates: number) =>
-        tx.recordImport({
-          path,
-          fingerprint,
-          bytes,
-          importedAtMs: Date.now(),
-          rows: stats.rows,
-          accepted,
-          duplicates,
-          rejected: stats.rejectedTotal,
-          leftOut: stats.leftOutTotal,
-          rulesVersion: version,
-        });
-      let redone: Resessionized;
-      let accepted = stats.accepted;
-      let duplicates = stats.duplicates;
-      let importId: number;
-      say('checking which stored visitors and events the file touches…');
-      if (rows !== undefined && !(await tx.touchesStored(rows, columns.ids.values))) {
-        // A Parquet file of new visitors and new events: stored as read, already sessionized.
-        importId = await record(accepted, duplicates);
-        redone = await addUntouched(tx, rows, columns, rules, version, importId, say);
-      } else {
-        say('staging the events…');
-        if (rows !== undefined) await tx.stageRows(rows, columns);
-        const storedRetries = await tx.dropStoredRetries();
-        // The reader's columns are the staged events, unless retries of stored events were dropped.
-        redone = await resessionizeAffected(
-          tx,
-          rules,
-          version,
-          storedRetries === 0 ? columns : undefined,
-          say,
-        );
-        accepted -= storedRetries;
-        duplicates += storedRetries;
-        importId = await record(accepted, duplicates);
-        say(`storing ${accepted.toLocaleString('en-US')} events…`);
-        await tx.commitEvents(importId);
-      }
-      await tx.addRejects(importId, rejects);
-      const file: FileImport = {
-        ...emptyImport(path, started),
-        rows: stats.rows,
-        accepted,
-        duplicates,
-        rejected: stats.rejected,
-        rejected_total: stats.rejectedTotal,
-        left_out: stats.leftOut,
-        left_out_total: stats.leftOutTotal,
-        identities: redone.identities,
-        sessions: redone.sessions,
-        elapsed_s: Math.round(performance.now() - started) / 1000,
-        ...(notes.length > 0 ? { notes } : {}),
-      };
-      return { file, rules: saved, rejects };
-    },
-  );
+        },
+        rules,
+        version: o.version,
+        onProgress: (p) => progress.update(p.rows, p.bytesRead),
+        onRead: () => progress.stop(),
+        say: (phase) => status.say(`${printable(path)}: ${phase}`),
+      }),
+    )
+    .finally(() => progress.stop());
+  const { stats, notes } = done;
+  const file: FileImport = {
+    ...emptyImport(path, started),
+    rows: stats.rows,
+    accepted: done.accepted,
+    duplicates: done.duplicates,
+    rejected: stats.rejected,
+    rejected_total: stats.rejectedTotal,
+    left_out: stats.leftOut,
+    left_out_total: stats.leftOutTotal,
+    identities: done.redone.identities,
+    sessions: done.redone.sessions,
+    elapsed_s: Math.round(performance.now() - started) / 1000,
+    ...(notes.length > 0 ? { notes } : {}),
+  };
+  return { file, rules: done.rules, rejects: done.rejects };
 }
 
 function emptyImport(path: string, started: number): FileImport {

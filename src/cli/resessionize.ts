@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { StintError } from '../core/errors.ts';
-import { resessionizeAll } from '../store/ingest.ts';
+import { resessionizeStore } from '../store/ingest/index.ts';
 import { sameRules } from '../store/rules-json.ts';
 import { DEFAULT_DB } from './import.ts';
 import { openExistingStore } from './open-existing-store.ts';
@@ -75,10 +75,7 @@ async function runResessionize(flags: ResessionizeFlags, command: Command): Prom
       );
     }
     const changed = !sameRules(rules, stored.rules);
-    const result = await store.transaction(async (tx) => {
-      const version = changed ? (await tx.saveRules(rules, Date.now())).version : stored.version;
-      return { version, ...(await resessionizeAll(tx, rules, version)) };
-    });
+    const result = await store.transaction((tx) => resessionizeStore(tx, rules, stored, changed));
     if (flags.quiet) return;
     const summary = {
       db: flags.db,

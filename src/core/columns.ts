@@ -157,7 +157,7 @@ export function campaignCode(
 /**
  * The three parts of a campaign dictionary value. A value joins them with \u0001, each part with
  * \u0002 written as \u0002b and \u0001 as \u0002a first, so that no two triples share a value
- * (store/duckdb-columns.ts writes the same in SQL).
+ * (store/duckdb/columns.ts writes the same in SQL).
  */
 export function campaignParts(value: string): [string, string, string] {
   if (value === '') return ['', '', ''];

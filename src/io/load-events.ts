@@ -15,8 +15,8 @@ import { allRejected, type RejectExample } from './all-rejected.ts';
 import { FILE_ALIASES } from './column-aliases.ts';
 import { type ColumnReport, checkColumns, checkMapSources, SAMPLE_ROWS } from './column-guess.ts';
 import { type InputOptions, openInput } from './open-input.ts';
+import { type FastLoad, type ParquetRows, planParquetFastPath } from './parquet/index.ts';
 import { parquetRecordsAt } from './parquet.ts';
-import { type FastLoad, type ParquetRows, planParquetFastPath } from './parquet-columns.ts';
 import type { LeftOutReason } from './record.ts';
 import type { RejectedLine } from './write-rejects.ts';
 

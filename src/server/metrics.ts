@@ -6,7 +6,7 @@
  * registry per server, so two servers in one process (tests) do not share counters.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { CommitStats } from './writer.ts';
+import type { CommitStats } from './writer/index.ts';
 
 export interface SiteGauges {
   openSessions(): number;

@@ -5,11 +5,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { StintError } from '../core/errors.ts';
-import { openDuckDBStore } from '../store/duckdb-store.ts';
 import { deleteSelected, dropBefore, type EventSelection } from '../store/erase.ts';
+import { openStore } from '../store/open.ts';
 import type { Store } from '../store/store.ts';
 import type { Call, Reply, SiteStoreOptions } from './site-store.ts';
-import { localWriterStore } from './writer.ts';
+import { localWriterStore } from './writer/index.ts';
 
 const port = parentPort!;
 const { path, memoryLimit, readConnections } = workerData as SiteStoreOptions & { path: string };
@@ -21,7 +21,7 @@ const failure = (err: unknown): Reply['error'] =>
 
 let store: Store;
 try {
-  store = await openDuckDBStore(path, {
+  store = await openStore(`duckdb:${path}`, {
     ...(memoryLimit === undefined ? {} : { memoryLimit }),
     ...(readConnections === undefined ? {} : { readConnections }),
   });

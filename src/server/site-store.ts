@@ -23,7 +23,7 @@ import { duckdb } from '../sql/duckdb.ts';
 import type { CompiledQuery } from '../sql/query.ts';
 import type { Deleted, EventSelection } from '../store/erase.ts';
 import type { ErasureRecord, ImportRecord, QueryOptions, Store, StoredRules } from '../store/store.ts';
-import type { SetAside, WriterStore } from './writer.ts';
+import type { SetAside, WriterStore } from './writer/index.ts';
 
 export interface SiteStoreOptions {
   /** DuckDB's memory_limit for the store, e.g. '1GB'. */

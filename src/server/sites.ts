@@ -15,7 +15,7 @@ import type { ServerMetrics, SiteGauges } from './metrics.ts';
 import type { Registry, Site } from './registry.ts';
 import type { Salts } from './salts.ts';
 import { openSiteStore, type SiteStore } from './site-store.ts';
-import { openSiteWriter, type SiteWriter } from './writer.ts';
+import { openSiteWriter, type SiteWriter } from './writer/index.ts';
 
 /** A site ready to take events and reads. */
 export interface OpenSite {

@@ -8,7 +8,7 @@
  */
 
 import type { Principal } from './registry.ts';
-import type { LiveEvent } from './writer.ts';
+import type { LiveEvent } from './writer/index.ts';
 
 /** Whether this principal may see per-visitor data. */
 export function seesVisitors(who: Principal): boolean {

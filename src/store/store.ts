@@ -1,9 +1,11 @@
 /**
  * The store: where imported events, their sessions, rejected rows, imports and the rules in
- * force are kept. One interface, one implementation per engine (DuckDB now, ClickHouse later);
- * `ingest.ts` drives it with the engine, `analysis/` queries it through compiled plans.
+ * force are kept, as narrow roles (EventSink, SessionSink, AffectedRange, ImportLog, RulesStore,
+ * QueryRunner…), one implementation per engine (DuckDB now, ClickHouse later). `ingest/` drives
+ * the writing roles with the engine, `analysis/` queries through compiled plans. DuckDB's
+ * Parquet fast path is an optional capability (capabilities.ts).
  *
- *   const store = await openDuckDBStore('stint.duckdb');
+ *   const store = await openStore('duckdb:stint.duckdb');
  *   await store.transaction(async (tx) => { … });
  */
 
@@ -11,7 +13,6 @@ import type { EventColumns } from '../core/columns.ts';
 import type { StintEvent } from '../core/event.ts';
 import type { IdentityMode, SessionRules } from '../core/rules.ts';
 import type { SessionColumns } from '../core/session-columns.ts';
-import type { ParquetRows } from '../io/parquet-columns.ts';
 import type { Dialect } from '../sql/dialect.ts';
 import type { CompiledQuery } from '../sql/query.ts';
 
@@ -48,8 +49,8 @@ export interface ReadEvents {
   readonly seqs: Float64Array;
 }
 
-/** What one transaction may do; all or nothing. */
-export interface StoreTransaction {
+/** EventSink: idempotent append. Events are staged in input order, retries of stored event_ids dropped, then moved in. */
+export interface EventSink {
   /** Stages new events for this transaction; called batch by batch, in input order. */
   stageEvents(events: readonly StintEvent[]): Promise<void>;
   /**
@@ -57,44 +58,18 @@ export interface StoreTransaction {
    * dropped between them), as `stageEvents` does, with fewer texts per event.
    */
   stageColumns(cols: EventColumns, events: readonly StintEvent[]): Promise<void>;
-  /** Stages a Parquet file's events as the fast path read them (`cols` and `rows`), as `stageEvents` does. */
-  stageRows(rows: ParquetRows, cols: EventColumns): Promise<void>;
-  /**
-   * Whether these events touch anything stored: a stored event with one of their anonymous_ids
-   * or user_ids (`ids`), or with one of their event_ids. When not, `addSessionized` stores them.
-   */
-  touchesStored(rows: ParquetRows, ids: readonly string[]): Promise<boolean>;
-  /**
-   * Stores events that touch nothing stored, already sessionized (`sessions` with
-   * eventSessions), as import `importId`. Nothing may be staged.
-   */
-  addSessionized(
-    rows: ParquetRows,
-    cols: EventColumns,
-    sessions: SessionColumns,
-    rulesVersion: number,
-    importId: number,
-  ): Promise<void>;
   /** Drops staged retries (an event_id already stored, or staged before); returns how many. */
   dropStoredRetries(): Promise<number>;
-  /**
-   * The stored and staged events (only the stored ones with `staged: false`), in input order,
-   * of every identity that shares an anonymous_id or user_id with a staged event, closed over
-   * those links; and those ids. With `identity: 'device'` (where an event's identity is its own
-   * anonymous_id, else user_id) only the staged events' identities, and of each only the stored
-   * events from its last session starting at or before its earliest staged event on: earlier
-   * sessions cannot change. `replaceSessions` replaces just those.
-   */
-  affectedEvents(options?: {
-    staged?: boolean;
-    identity?: IdentityMode;
-  }): Promise<{ keys: string[]; events: ReadEvents }>;
   /** The staged events, in input order. */
   stagedEvents(): Promise<ReadEvents>;
   /** The staged events' positions: `count` consecutive seqs from `first`. */
   stagedSeqs(): Promise<{ first: number; count: number }>;
-  /** Every stored event, in input order. */
-  allEvents(): Promise<ReadEvents>;
+  /** Moves the staged events into the store. */
+  commitEvents(importId: number): Promise<number>;
+}
+
+/** SessionSink: sessions upserted by session id (deterministic: an unchanged session keeps its id). */
+export interface SessionSink {
   /**
    * Replaces the sessions whose identity is one of `keys` (all of them when undefined; with
    * `affectedEvents` in device mode, those it read the events of), and
@@ -111,14 +86,40 @@ export interface StoreTransaction {
    * last event more than `timeoutMs` before it (SESSIONS.md section 3, the last session).
    */
   closeTimedOut(timeoutMs: number): Promise<number>;
-  /** Sets a value of the store's own (`meta`), such as how far a server's event log is stored. */
-  setMeta(key: string, value: string): Promise<void>;
-  /** Moves the staged events into the store. */
-  commitEvents(importId: number): Promise<number>;
-  addRejects(importId: number, rejects: readonly StoredReject[]): Promise<void>;
+}
+
+/** AffectedRange: the events of the identities staged events touch, in identity and time order once sessionized (read in input order). */
+export interface AffectedRange {
+  /**
+   * The stored and staged events (only the stored ones with `staged: false`), in input order,
+   * of every identity that shares an anonymous_id or user_id with a staged event, closed over
+   * those links; and those ids. With `identity: 'device'` (where an event's identity is its own
+   * anonymous_id, else user_id) only the staged events' identities, and of each only the stored
+   * events from its last session starting at or before its earliest staged event on: earlier
+   * sessions cannot change. `replaceSessions` replaces just those.
+   */
+  affectedEvents(options?: {
+    staged?: boolean;
+    identity?: IdentityMode;
+  }): Promise<{ keys: string[]; events: ReadEvents }>;
+  /** Every stored event, in input order. */
+  allEvents(): Promise<ReadEvents>;
+}
+
+/** ImportLog, the writing side: imports and their rejected rows. */
+export interface ImportLogWriter {
   /** Records an import; gives its id. */
   recordImport(record: ImportRecord): Promise<number>;
+  addRejects(importId: number, rejects: readonly StoredReject[]): Promise<void>;
+}
+
+/** RulesStore, the writing side: a new version of the rules. */
+export interface RulesWriter {
   saveRules(rules: SessionRules, nowMs: number): Promise<StoredRules>;
+}
+
+/** Erasure: deletes and retention, with their own log. */
+export interface EventEraser {
   /**
    * Deletes the stored events `where` selects (a condition on the events table, its values
    * `params`), and reads back the events left of every identity they touched, closed over
@@ -135,6 +136,22 @@ export interface StoreTransaction {
   /** Records an erasure in the store's own log of them (table `erasures`). */
   recordErasure(record: ErasureRecord): Promise<void>;
 }
+
+/** The store's own values (`meta`), the writing side. */
+export interface MetaWriter {
+  /** Sets a value of the store's own (`meta`), such as how far a server's event log is stored. */
+  setMeta(key: string, value: string): Promise<void>;
+}
+
+/** What one transaction may do, all or nothing: every writing role. */
+export interface StoreTransaction
+  extends EventSink,
+    SessionSink,
+    AffectedRange,
+    ImportLogWriter,
+    RulesWriter,
+    EventEraser,
+    MetaWriter {}
 
 /** One erasure: a forgotten visitor (`what` is the SHA-256 of the id), a delete, or retention. */
 export interface ErasureRecord {
@@ -155,20 +172,36 @@ export interface QueryOptions {
   readonly timeoutMs?: number | undefined;
 }
 
-export interface Store {
-  readonly dialect: Dialect;
-  readonly path: string;
+/** RulesStore: the rules in force (the latest version); saved with `RulesWriter.saveRules`. */
+export interface RulesStore {
   rules(): Promise<StoredRules | undefined>;
+}
+
+/** ImportLog: the imports recorded (`ImportLogWriter`), found by content fingerprint. */
+export interface ImportLog {
   findImport(fingerprint: string): Promise<ImportRecord | undefined>;
   imports(): Promise<ImportRecord[]>;
-  /** Runs `work` in one transaction: committed when it returns, rolled back when it throws. */
-  transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
-  /** A value set with `StoreTransaction.setMeta`. */
-  meta(key: string): Promise<string | undefined>;
+}
+
+/** The stored event_ids, for the collector's retry check (EventSink's idempotence, seen from outside). */
+export interface StoredEventIds {
   /** Calls `each` with the stored events' event_ids (non-empty ones), a chunk at a time. */
   eachEventId(each: (ids: readonly string[]) => void): Promise<void>;
   /** Which of these event_ids are stored. */
   storedEventIds(ids: readonly string[]): Promise<Set<string>>;
+}
+
+/** QueryRunner: compiled analysis queries, in the store's dialect. */
+export type QueryRunner = Pick<Store, 'dialect' | 'query'>;
+
+/** A store: its reading roles, and transactions for the writing ones. Open one with `openStore` (open.ts). */
+export interface Store extends RulesStore, ImportLog, StoredEventIds {
+  readonly dialect: Dialect;
+  readonly path: string;
+  /** Runs `work` in one transaction: committed when it returns, rolled back when it throws. */
+  transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /** A value set with `StoreTransaction.setMeta`. */
+  meta(key: string): Promise<string | undefined>;
   /** Runs a compiled analysis query; rows as plain objects. */
   query(q: CompiledQuery, options?: QueryOptions): Promise<Record<string, unknown>[]>;
   close(): void;

@@ -12,6 +12,7 @@ import { createRules } from '../../src/core/rules.ts';
 import { rulesToJson } from '../../src/store/rules-json.ts';
 import type { ImportRecord, Store, StoreTransaction } from '../../src/store/store.ts';
 import { ev } from './store.ts';
+import { roleContract } from './store-roles-contract.ts';
 
 const RULES = createRules({ goals: ['purchase'], identity: 'user' });
 
@@ -53,6 +54,8 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
     afterEach(() => {
       for (const s of opened.splice(0)) s.close();
     });
+    roleContract(fresh);
+
     const count = async (store: Store, table: string): Promise<number> =>
       Number((await store.query({ sql: `SELECT count(*) AS n FROM ${table}`, params: [] }))[0]!.n);
 

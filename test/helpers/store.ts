@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pageview, type StintEvent } from '../../src/core/event.ts';
 import { createRules, type SessionRules } from '../../src/core/rules.ts';
 import { openDuckDBStore } from '../../src/store/duckdb-store.ts';
-import { resessionizeAffected } from '../../src/store/ingest.ts';
+import { resessionizeAffected } from '../../src/store/ingest/index.ts';
 import type { Store } from '../../src/store/store.ts';
 
 /** A validated event of `who` at an ISO time; every other field empty unless given. */

@@ -12,7 +12,7 @@ import type { ServerContext } from '../context.ts';
 import { DiskFullError } from '../disk-full.ts';
 import { HttpError } from '../http-error.ts';
 import { headerOf } from '../request.ts';
-import { WriterBusyError } from '../writer.ts';
+import { WriterBusyError } from '../writer/index.ts';
 
 export const collectRoutes = (ctx: ServerContext) =>
   async function collectorRoutes(app: FastifyInstance): Promise<void> {

@@ -8,10 +8,10 @@
  *   const { columns, seqs } = await readEventColumns(c, 'SELECT * FROM events WHERE …');
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { EventColumns } from '../core/columns.ts';
-import { Dictionary } from '../core/dictionary.ts';
-import { dropTables, items } from '../io/duckdb-append.ts';
-import type { ReadEvents } from './store.ts';
+import type { EventColumns } from '../../core/columns.ts';
+import { Dictionary } from '../../core/dictionary.ts';
+import { dropTables, items } from '../../io/duckdb-append.ts';
+import type { ReadEvents } from '../store.ts';
 
 const READ = 'stint_read';
 

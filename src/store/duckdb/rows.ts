@@ -9,11 +9,11 @@
  *   await staged.drop();
  */
 import { DOUBLE, type DuckDBConnection, INTEGER, VARCHAR } from '@duckdb/node-api';
-import { campaignParts, type EventColumns } from '../core/columns.ts';
-import { Dictionary } from '../core/dictionary.ts';
-import type { StintEvent } from '../core/event.ts';
-import { appendColumns, appendRows, appendTexts, dropTables, positions } from '../io/duckdb-append.ts';
-import { ATTR_TEXTS, PAGE_TEXTS, type ParquetRows } from '../io/parquet-columns.ts';
+import { campaignParts, type EventColumns } from '../../core/columns.ts';
+import { Dictionary } from '../../core/dictionary.ts';
+import type { StintEvent } from '../../core/event.ts';
+import { appendColumns, appendRows, appendTexts, dropTables, positions } from '../../io/duckdb-append.ts';
+import { ATTR_TEXTS, PAGE_TEXTS, type ParquetRows } from '../../io/parquet/index.ts';
 
 const UTM = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'] as const;
 

@@ -7,8 +7,8 @@
  *   const { removed, keys, events } = await deleteEventsWhere(c, 'user_id = $1', ['u1'], names, 'stint_keys');
  */
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { readEventColumns } from './duckdb-columns.ts';
-import type { ReadEvents } from './store.ts';
+import type { ReadEvents } from '../store.ts';
+import { readEventColumns } from './columns.ts';
 
 const DOOMED = 'stint_doomed';
 const OLD_SESSIONS = 'stint_old_sessions';

@@ -1,18 +1,20 @@
 /**
- * Keeping stored sessions right as events arrive: after new events are staged, every identity
- * they touch (closed over device ↔ user links) is sessionized again from all its events, and
- * its sessions are replaced. Session ids are deterministic, so a session that did not change
+ * Ingest use case "resessionize": keeping stored sessions right as events arrive. After new
+ * events are staged, every identity they touch (closed over device ↔ user links) is sessionized
+ * again from all its events, and its sessions are replaced. Session ids are deterministic, so a session that did not change
  * comes back with the same id. Open sessions of other identities that the new latest event
  * shows as over are closed. Importing a file whole or in parts gives the same sessions.
  *
  *   await store.transaction(async (tx) => { await tx.stageEvents(events); await resessionizeAffected(tx, rules, 1); });
+ *   await store.transaction((tx) => resessionizeAll(tx, rules, version));   // stint resessionize
  */
-import { sessionizeToColumns } from '../core/batch.ts';
-import { concatColumns, type EventColumns } from '../core/columns.ts';
-import type { SessionRules } from '../core/rules.ts';
-import type { SessionColumns } from '../core/session-columns.ts';
-import type { ParquetRows } from '../io/parquet-columns.ts';
-import type { ReadEvents, StoreTransaction } from './store.ts';
+import { sessionizeToColumns } from '../../core/batch.ts';
+import { concatColumns, type EventColumns } from '../../core/columns.ts';
+import type { SessionRules } from '../../core/rules.ts';
+import type { SessionColumns } from '../../core/session-columns.ts';
+import type { ParquetRows } from '../../io/parquet/index.ts';
+import type { ParquetFastPath } from '../capabilities.ts';
+import type { ReadEvents, StoredRules, StoreTransaction } from '../store.ts';
 
 export interface Resessionized {
   /** Identities whose sessions were recomputed. */
@@ -65,7 +67,7 @@ function concatEvents(a: ReadEvents, b: ReadEvents): ReadEvents {
  * import `importId`: sessionized as the reader gave them, no event read back from the store.
  */
 export async function addUntouched(
-  tx: StoreTransaction,
+  tx: StoreTransaction & ParquetFastPath,
   rows: ParquetRows,
   cols: EventColumns,
   rules: SessionRules,
@@ -79,6 +81,20 @@ export async function addUntouched(
   await tx.addSessionized(rows, cols, sessions, rulesVersion, importId);
   await tx.closeTimedOut(rules.timeoutMs);
   return counts(sessions, cols.length);
+}
+
+/**
+ * `stint resessionize`: every stored session again under `rules`, saved as a new rules version
+ * when `changed` (else under `current`'s version).
+ */
+export async function resessionizeStore(
+  tx: StoreTransaction,
+  rules: SessionRules,
+  current: StoredRules,
+  changed: boolean,
+): Promise<Resessionized & { version: number }> {
+  const version = changed ? (await tx.saveRules(rules, Date.now())).version : current.version;
+  return { version, ...(await resessionizeAll(tx, rules, version)) };
 }
 
 export async function resessionizeAll(

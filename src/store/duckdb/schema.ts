@@ -1,0 +1,133 @@
+/**
+ * The DuckDB store's tables: the event columns (with how an event fills each), the schema and
+ * its version, the upgrade from version 1, and DuckDB's refusals to open a file as one clear line.
+ */
+import {
+  BIGINT,
+  DOUBLE,
+  type DuckDBConnection,
+  type DuckDBType,
+  type DuckDBValue,
+  VARCHAR,
+} from '@duckdb/node-api';
+import { StintError } from '../../core/errors.ts';
+import type { StintEvent } from '../../core/event.ts';
+import { pathOf } from '../../core/url.ts';
+
+/** Bumped whenever a table changes; a store of another version is refused with a hint. */
+export const SCHEMA_VERSION = 2;
+
+/** The event columns, in table order, with how a `StintEvent` fills each. */
+export const EVENT_COLUMNS: readonly {
+  name: string;
+  type: DuckDBType;
+  sql: string;
+  of: (e: StintEvent) => DuckDBValue;
+}[] = [
+  { name: 'event_id', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.eventId },
+  { name: 'ts_ms', type: BIGINT, sql: 'BIGINT', of: (e) => BigInt(e.tsMs) },
+  { name: 'anonymous_id', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.anonymousId },
+  { name: 'user_id', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.userId },
+  { name: 'event', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.name },
+  { name: 'url', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.url },
+  { name: 'path', type: VARCHAR, sql: 'VARCHAR', of: (e) => (e.url === '' ? '' : pathOf(e.url)) },
+  { name: 'referrer', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.referrer },
+  { name: 'utm_source', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.utmSource },
+  { name: 'utm_medium', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.utmMedium },
+  { name: 'utm_campaign', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.utmCampaign },
+  { name: 'utm_term', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.utmTerm },
+  { name: 'utm_content', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.utmContent },
+  { name: 'session_key', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.sessionKey },
+  { name: 'timezone', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.timezone },
+  { name: 'user_agent', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.userAgent },
+  { name: 'value', type: DOUBLE, sql: 'DOUBLE', of: (e) => e.value },
+  {
+    name: 'properties',
+    type: VARCHAR,
+    sql: 'VARCHAR',
+    of: (e) => (e.properties === undefined ? '' : JSON.stringify(e.properties)),
+  },
+];
+
+/** The event columns' names, in table order, for SELECT and INSERT lists. */
+export const EVENT_NAME_LIST = EVENT_COLUMNS.map((c) => c.name);
+export const EVENT_NAMES = EVENT_NAME_LIST.join(', ');
+
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS stint_meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS events (
+  seq BIGINT, import_id INTEGER, received_at BIGINT, session_id VARCHAR,
+  ${EVENT_COLUMNS.map((c) => `${c.name} ${c.sql}`).join(', ')}
+);
+CREATE TABLE IF NOT EXISTS sessions (
+  session_id VARCHAR, identity VARCHAR, user_id VARCHAR, anonymous_id VARCHAR,
+  start_ms BIGINT, end_ms BIGINT, duration_s DOUBLE, events BIGINT, pageviews BIGINT,
+  bounce BOOLEAN, engaged BOOLEAN, entry_page VARCHAR, exit_page VARCHAR, end_reason VARCHAR,
+  source VARCHAR, medium VARCHAR, campaign VARCHAR, referrer VARCHAR,
+  device_type VARCHAR, browser VARCHAR, os VARCHAR, timezone VARCHAR,
+  value DOUBLE, conversions BIGINT, rules_version INTEGER, pages VARCHAR[], identity_no INTEGER
+);
+CREATE TABLE IF NOT EXISTS identities (identity VARCHAR, no INTEGER);
+CREATE TABLE IF NOT EXISTS rejects (
+  import_id INTEGER, file VARCHAR, line BIGINT, reason VARCHAR, detail VARCHAR, raw VARCHAR
+);
+CREATE TABLE IF NOT EXISTS imports (
+  id INTEGER, path VARCHAR, fingerprint VARCHAR, bytes BIGINT, imported_at BIGINT,
+  rows BIGINT, accepted BIGINT, duplicates BIGINT, rejected BIGINT, left_out BIGINT,
+  rules_version INTEGER
+);
+CREATE TABLE IF NOT EXISTS rules (version INTEGER, rules VARCHAR, created_at BIGINT);
+`;
+
+export const STAGE = 'stint_incoming';
+export const KEYS = 'stint_keys';
+export const PLACES = 'stint_places';
+
+/**
+ * How much write-ahead log DuckDB gathers before it checkpoints it into the file (its default is
+ * 16 MB). The server commits a sessionizing transaction every few seconds; at 16 MB a store of
+ * 1.6 M events checkpointed every few transactions, and those checkpoints made storing 1 M events
+ * in transactions of 25,000 take 18–30 % longer than at 64 MB (docs/benchmarks.md). The price: up
+ * to 64 MB more on disk, and about a second to replay it when a server starts after a crash.
+ */
+export const CHECKPOINT_THRESHOLD = '64MB';
+
+/** Version 1 → 2: each identity gets a number (`identities`), kept on its sessions (`identity_no`). */
+export async function upgradeFrom1(c: DuckDBConnection): Promise<void> {
+  await c.run('BEGIN TRANSACTION');
+  try {
+    await c.run('ALTER TABLE sessions ADD COLUMN identity_no INTEGER');
+    await c.run(
+      `INSERT INTO identities SELECT identity, row_number() OVER (ORDER BY identity)
+       FROM (SELECT DISTINCT identity FROM sessions)`,
+    );
+    await c.run(
+      'UPDATE sessions SET identity_no = i.no FROM identities i WHERE i.identity = sessions.identity',
+    );
+    await c.run(`UPDATE stint_meta SET value = '2' WHERE key = 'schema_version'`);
+    await c.run('COMMIT');
+  } catch (err) {
+    await c.run('ROLLBACK');
+    throw err;
+  }
+}
+
+/** DuckDB's refusals to open a file, as one clear line. */
+export function storeError(path: string, err: unknown): StintError {
+  const message = err instanceof Error ? err.message : String(err);
+  // DuckDB: 'Could not set lock on file "…": Conflicting lock is held in … (PID n)'. Not any
+  // message with "lock" in it: a corrupt file's says "block".
+  if (/could not set lock|conflicting lock/i.test(message)) {
+    const pid = /\(PID (\d+)\)/.exec(message)?.[1];
+    return new StintError(
+      'STINT_STORE_LOCKED',
+      `The store ${path} is in use by another process${pid === undefined ? '' : ` (PID ${pid})`}`,
+      'Stop the other stint (or DuckDB) process using it, or pass another --db file',
+    );
+  }
+  return new StintError(
+    'STINT_STORE_UNREADABLE',
+    `Cannot open the store ${path}: ${message.split('\n')[0]}`,
+    'Check that --db names a stint DuckDB file (a new name creates one)',
+  );
+}
