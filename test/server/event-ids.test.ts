@@ -115,7 +115,7 @@ describe('EventIdIndex: which event_ids are retries', () => {
   }
 
   it('two ids with one hash: storing or releasing either first keeps both answers right', () => {
-    // The review's cases: with every hash equal, 'b' goes aside under 'a's claim.
+    // With every hash equal, 'b' goes aside under 'a's claim.
     const fresh = () => {
       const index = new EventIdIndex({ hashBits: 0 });
       expect(index.claim('a')).toBe('new');

@@ -1,6 +1,6 @@
 /**
- * The event log (src/server/event-log.ts) against a model, across crashes (from the second
- * review of its segments of zeros): appends (some larger than a segment), stores up to a
+ * The event log (src/server/event-log.ts, event-log/) against a model, across crashes (its
+ * segments of zeros included): appends (some larger than a segment), stores up to a
  * position (and releases what is before it), crashes without close (a write in flight torn in
  * pieces where the next write goes; the spare segment maybe cut short), and restarts from the
  * stored position. Every acknowledged event after the stored position is read back once and in

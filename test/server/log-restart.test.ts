@@ -42,7 +42,7 @@ describe('event log across restarts', () => {
     await again.log.close();
   });
 
-  it('never reports a short write as done (disk full; guards the fix of f1de95c): acknowledged events come back, the log stays readable', async () => {
+  it('never reports a short write as done (disk full): acknowledged events come back, the log stays readable', async () => {
     const dir = fresh();
     const { log } = await openEventLog(dir, undefined);
     // write(2) on a nearly full disk writes what fits and returns the count, without an error.

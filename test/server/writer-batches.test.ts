@@ -49,7 +49,7 @@ async function siteWriter(options: Partial<WriterOptions> = {}) {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('site writer (review)', () => {
+describe('site writer batches', () => {
   it("counts a request's own events against maxPendingEvents, and takes a large one when nothing waits", async () => {
     // A minute's delay: what is accepted stays unsessionized during the test.
     const waitingWriter = async () =>

@@ -341,13 +341,13 @@ describe.each(['device', 'user'])('stint import of Parquet, --identity %s', (ide
 });
 
 describe('awkward Parquet files import as their gzipped copies do', () => {
-  // Each once found by review: a name DuckDB took as a pattern (it read a neighbour too), a
+  // Each once a bug: a name DuckDB took as a pattern (it read a neighbour too), a
   // JSON-typed column (DuckDB parsed '' as JSON), a column named file_row_number (the join's).
   const CASES: { name: string; file: string; types: Record<string, string> }[] = [
     { name: 'a name with glob characters', file: 'ev?[1].parquet', types: {} },
     { name: 'a JSON-typed property column', file: 'json.parquet', types: { meta: 'JSON' } },
     { name: 'a column named file_row_number', file: 'frn.parquet', types: { file_row_number: 'INTEGER' } },
-    // Not a review finding: 64-bit integers beyond 2^53 are strings to JavaScript.
+    // Not a bug: 64-bit integers beyond 2^53 are strings to JavaScript.
     { name: 'a BIGINT property column', file: 'big.parquet', types: { big: 'BIGINT', ubig: 'UBIGINT' } },
   ];
   const ROWS: Row[] = [
