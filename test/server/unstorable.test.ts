@@ -267,7 +267,9 @@ describe('site writer with an event the store refuses', () => {
     for (let i = 0; i < 10; i++)
       await writer.submit([ev(`v${i}`, '2026-11-20T10:01:00Z', { eventId: `e${i}` })]);
     // That batch fails; a second later its commits are stored one at a time, one after the other.
-    await vi.waitFor(() => expect(writer.unsessionized).toBe(0), { timeout: 6000, interval: 50 });
+    // One per sessionize_delay would take ten minutes; a loaded machine takes seconds, so the wait
+    // allows 40 s without coming near a minute.
+    await vi.waitFor(() => expect(writer.unsessionized).toBe(0), { timeout: 40_000, interval: 50 });
     expect(setAside.map((s) => s.eventId)).toEqual(['p1']);
     expect(await rows(store, 'SELECT count(*) AS n FROM events')).toEqual([{ n: 10 }]);
   });
