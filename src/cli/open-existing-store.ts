@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { StintError } from '../core/errors.ts';
-import { openDuckDBStore } from '../store/duckdb-store.ts';
+import { openStore } from '../store/open.ts';
 import type { Store } from '../store/store.ts';
 
 export async function openExistingStore(path: string): Promise<Store> {
@@ -17,5 +17,5 @@ export async function openExistingStore(path: string): Promise<Store> {
       `Import events first (stint import FILE --db ${path}), or pass --db with an existing store`,
     );
   }
-  return openDuckDBStore(path);
+  return openStore(path);
 }

@@ -11,7 +11,7 @@ import { formatDuration, parseDuration } from '../core/duration.ts';
 import { StintError } from '../core/errors.ts';
 import { resolveConfig } from '../server/config.ts';
 import { checkOrigin, openRegistry } from '../server/registry.ts';
-import { openDuckDBStore } from '../store/duckdb-store.ts';
+import { openStore } from '../store/open.ts';
 
 /** The flags that find the server's data directory, as `stint serve` finds it. */
 export interface DataFlags {
@@ -143,7 +143,7 @@ async function waitUntilFree(path: string, name: string, data: string): Promise<
   const deadline = Date.now() + 15_000;
   for (;;) {
     try {
-      (await openDuckDBStore(path)).close();
+      (await openStore(path)).close();
       return;
     } catch (err) {
       if (!(err instanceof StintError && err.code === 'STINT_STORE_LOCKED')) throw err;
