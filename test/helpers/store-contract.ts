@@ -3,15 +3,22 @@
  * implementation's test file runs with its own `open` (DuckDB now; ClickHouse later).
  *
  *   describeStoreContract('DuckDB', () => openDuckDBStore(path));
+ *
+ * Every analysis is part of it: on the same events a store answers each one as the DuckDB
+ * store does, and the overview as the plain TypeScript reference (analysis/overview.ts).
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { aggregatesOfSessions, metricsOf, overview } from '../../src/analysis/overview.ts';
 import { compile } from '../../src/analysis/plans.ts';
+import { parseQueryOptions } from '../../src/analysis/query-options.ts';
 import { sessionizeToColumns } from '../../src/core/batch.ts';
 import type { StintEvent } from '../../src/core/event.ts';
 import { createRules } from '../../src/core/rules.ts';
+import { sessionizeEvents } from '../../src/core/sessionize.ts';
 import { rulesToJson } from '../../src/store/rules-json.ts';
 import type { ImportRecord, Store, StoreTransaction } from '../../src/store/store.ts';
-import { ev } from './store.ts';
+import { EVENTS, everyAnalysis } from '../sql/every-analysis.ts';
+import { ev, freshStore, importEvents } from './store.ts';
 import { roleContract } from './store-roles-contract.ts';
 
 const RULES = createRules({ goals: ['purchase'], identity: 'user' });
@@ -197,6 +204,27 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         );
       expect(await store.query(plan('a'))).toEqual([{ sessions: 1, pageviews: 1 }]);
       expect(await store.query(plan("x' OR '1'='1"))).toEqual([{ sessions: 0, pageviews: 0 }]);
+    });
+
+    it('answers every analysis as the DuckDB store does, and the overview as the TypeScript reference', async () => {
+      const store = await fresh();
+      const reference = await freshStore();
+      for (const s of [store, reference]) await importEvents(s, EVENTS, RULES);
+      // Each analysis unfiltered and with one property filter (test/sql runs every filter).
+      const some = (all: ReturnType<typeof everyAnalysis>) =>
+        all.filter(([name]) => / \[(prop\.plan=pro)?\]$/.test(name) || name === 'session journey');
+      const analyses = some(everyAnalysis(store));
+      const expected = some(everyAnalysis(reference));
+      expect(analyses.length).toBeGreaterThan(40);
+      const plain = (x: unknown): unknown => (x === undefined ? x : JSON.parse(JSON.stringify(x)));
+      for (const [i, [name, run]] of analyses.entries())
+        expect(plain(await run()), name).toEqual(plain(await expected[i]![1]()));
+      const whole = parseQueryOptions({ from: '2026-09-01', to: '2026-11-01' });
+      const metrics = Object.fromEntries(
+        Object.entries((await overview(store, whole)).metrics).map(([m, c]) => [m, c.value]),
+      );
+      const sessions = sessionizeEvents(EVENTS, RULES);
+      expect(metrics).toEqual(metricsOf(aggregatesOfSessions(sessions)));
     });
   });
 }
