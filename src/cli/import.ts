@@ -7,13 +7,12 @@
 import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import pc from 'picocolors';
 import { StintError } from '../core/errors.ts';
 import type { SessionRules } from '../core/rules.ts';
 import { startAtomicFile } from '../io/atomic-file.ts';
 import { fingerprintFile } from '../io/fingerprint.ts';
 import { expandInputs } from '../io/glob.ts';
-import { ALL_LEFT_OUT, type RejectedRow } from '../io/load-events.ts';
+import type { RejectedRow } from '../io/load-events.ts';
 import { INPUT_FORMATS, type InputFormatName } from '../io/open-input.ts';
 import { createRejectsWriter, type RejectsWriter } from '../io/write-rejects.ts';
 import { identityHasher, readsAccessLogs } from '../store/identity-key.ts';
@@ -22,9 +21,10 @@ import { openStore } from '../store/open.ts';
 import { sameRules } from '../store/rules-json.ts';
 import type { ImportRecord, Store, StoredRules } from '../store/store.ts';
 import { inputFormatFlag, maxRejectsFlag } from './flag-values.ts';
+import { emptyImport, type FileImport, formatImport } from './format/import.ts';
 import { guardOutputs } from './output-guard.ts';
 import { assertWritable } from './output-path.ts';
-import { escapeControls, printable } from './printable.ts';
+import { printable } from './printable.ts';
 import { createProgress, createStatus, type Progress, type Status } from './progress.ts';
 import {
   addRuleFlags,
@@ -52,26 +52,6 @@ interface ImportFlags extends RuleFlags {
   keepIps: boolean;
   json: boolean;
   quiet: boolean;
-}
-
-export interface FileImport {
-  path: string;
-  status: 'imported' | 'skipped';
-  /** Why a file was skipped. */
-  reason?: string;
-  rows: number;
-  accepted: number;
-  duplicates: number;
-  rejected: Record<string, number>;
-  rejected_total: number;
-  left_out: Record<string, number>;
-  left_out_total: number;
-  /** Identities whose sessions were recomputed, and how many sessions they have now. */
-  identities: number;
-  sessions: number;
-  elapsed_s: number;
-  /** What the reader said of the file (a gzip stream that ends early), when anything. */
-  notes?: string[];
 }
 
 export function registerImport(program: Command): void {
@@ -337,57 +317,4 @@ async function importTransaction(
     ...(notes.length > 0 ? { notes } : {}),
   };
   return { file, rules: done.rules, rejects: done.rejects };
-}
-
-function emptyImport(path: string, started: number): FileImport {
-  return {
-    path,
-    status: 'imported',
-    rows: 0,
-    accepted: 0,
-    duplicates: 0,
-    rejected: {},
-    rejected_total: 0,
-    left_out: {},
-    left_out_total: 0,
-    identities: 0,
-    sessions: 0,
-    elapsed_s: Math.round(performance.now() - started) / 1000,
-  };
-}
-
-const num = (n: number): string => n.toLocaleString('en-US');
-
-function formatImport(s: {
-  db: string;
-  rules_version: number | null;
-  ips?: 'hashed' | 'kept';
-  files: FileImport[];
-  elapsed_s: number;
-}): string {
-  const c = process.stdout.isTTY === true ? pc : pc.createColors(false);
-  const lines: string[] = [];
-  for (const f of s.files) {
-    if (f.status === 'skipped') {
-      lines.push(`${c.yellow('skipped ')} ${printable(f.path)}: ${escapeControls(f.reason ?? '')}`);
-      continue;
-    }
-    const extra = [
-      f.duplicates > 0 ? `${num(f.duplicates)} duplicates` : '',
-      f.rejected_total > 0 ? c.yellow(`${num(f.rejected_total)} rejected`) : '',
-      f.left_out_total > 0 ? `${num(f.left_out_total)} lines left out` : '',
-    ].filter((x) => x !== '');
-    if (f.rows === 0 && f.left_out_total > 0) extra.push(ALL_LEFT_OUT);
-    lines.push(
-      `${c.green('imported')} ${printable(f.path)}: ${num(f.accepted)} events${extra.length > 0 ? ` (${extra.join(', ')})` : ''}; ` +
-        `${num(f.sessions)} sessions of ${num(f.identities)} identities recomputed in ${f.elapsed_s.toFixed(2)} s`,
-    );
-    for (const note of f.notes ?? [])
-      lines.push(`${c.yellow('note    ')} ${printable(f.path)}: ${printable(note)}`);
-  }
-  if (s.ips === 'kept') lines.push(c.yellow('access-log IP addresses stored as they are (--keep-ips)'));
-  lines.push(
-    `${c.dim('store')} ${printable(s.db)}, rules version ${s.rules_version ?? '-'}, ${s.elapsed_s.toFixed(2)} s`,
-  );
-  return `${lines.join('\n')}\n`;
 }
