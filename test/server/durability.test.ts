@@ -62,9 +62,16 @@ describe('stint serve under SIGKILL', () => {
 
     let server = await startServer();
     let kills = 0;
+    let next = 0;
+    let acknowledged = 0;
+    // Each kill lands soon after the new server acknowledged a batch: before the sessionize delay
+    // (1 s) has passed, so its log holds accepted events that are not stored yet, however slow
+    // the machine is to start the server.
     const killer = (async () => {
       while (kills < KILLS) {
-        await sleep(150 + ((kills * 97) % 450));
+        const before = acknowledged;
+        while (acknowledged === before && next < events.length) await sleep(10);
+        await sleep(50 + ((kills * 97) % 200));
         await stopServer(server, 'SIGKILL');
         kills++;
         server = await startServer();
@@ -72,8 +79,6 @@ describe('stint serve under SIGKILL', () => {
     })();
 
     // Senders: batches of 1–20 events, each retried until acknowledged.
-    let next = 0;
-    let acknowledged = 0;
     let retries = 0;
     let duplicates = 0;
     const send = async (): Promise<void> => {
