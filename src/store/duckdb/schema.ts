@@ -13,6 +13,8 @@ import {
 import { StintError } from '../../core/errors.ts';
 import type { StintEvent } from '../../core/event.ts';
 import { pathOf } from '../../core/url.ts';
+import { SESSION_COLUMNS } from '../../schema/sessions.ts';
+import { columnsDdl } from '../../schema/types.ts';
 
 /** Bumped whenever a table changes; a store of another version is refused with a hint. */
 export const SCHEMA_VERSION = 2;
@@ -60,12 +62,7 @@ CREATE TABLE IF NOT EXISTS events (
   ${EVENT_COLUMNS.map((c) => `${c.name} ${c.sql}`).join(', ')}
 );
 CREATE TABLE IF NOT EXISTS sessions (
-  session_id VARCHAR, identity VARCHAR, user_id VARCHAR, anonymous_id VARCHAR,
-  start_ms BIGINT, end_ms BIGINT, duration_s DOUBLE, events BIGINT, pageviews BIGINT,
-  bounce BOOLEAN, engaged BOOLEAN, entry_page VARCHAR, exit_page VARCHAR, end_reason VARCHAR,
-  source VARCHAR, medium VARCHAR, campaign VARCHAR, referrer VARCHAR,
-  device_type VARCHAR, browser VARCHAR, os VARCHAR, timezone VARCHAR,
-  value DOUBLE, conversions BIGINT, rules_version INTEGER, pages VARCHAR[], identity_no INTEGER
+  ${columnsDdl(SESSION_COLUMNS)}
 );
 CREATE TABLE IF NOT EXISTS identities (identity VARCHAR, no INTEGER);
 CREATE TABLE IF NOT EXISTS rejects (
