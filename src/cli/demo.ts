@@ -6,9 +6,9 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { wholeNumber } from '../core/bounded.ts';
 import { createRules } from '../core/rules.ts';
-import { toSessionRecord } from '../core/session.ts';
 import { sessionize } from '../core/sessionize.ts';
 import { generateTraffic, TRAFFIC_COLUMNS } from '../sample/traffic.ts';
+import { toSessionRecord } from '../schema/sessions.ts';
 
 /** The demo holds every event in memory, about 1 KB each: a million stays inside Node's heap. */
 const MAX_DEMO_EVENTS = 1_000_000;

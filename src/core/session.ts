@@ -1,10 +1,7 @@
 /**
- * A session as SESSIONS.md section 4 defines it, and its output record in contract order.
- *
- *   toSessionRecord(s) // { session_id, identity, user_id, …, start: '2026-03-08T07:04:08.508Z', … }
+ * A session as SESSIONS.md section 4 defines it, its end reasons, and the rounding of its value
+ * and duration. Its output fields, in contract order, are schema/sessions.ts's.
  */
-import { formatTimestamp } from './timestamp.ts';
-
 export type EndReason =
   | 'timeout'
   | 'end_event'
@@ -52,37 +49,6 @@ export interface Session {
   readonly conversions: number;
 }
 
-/** The output fields, in the contract's order. */
-export const SESSION_FIELDS = [
-  'session_id',
-  'identity',
-  'user_id',
-  'anonymous_id',
-  'start',
-  'end',
-  'duration_s',
-  'events',
-  'pageviews',
-  'bounce',
-  'engaged',
-  'entry_page',
-  'exit_page',
-  'end_reason',
-  'source',
-  'medium',
-  'campaign',
-  'referrer',
-  'device_type',
-  'browser',
-  'os',
-  'timezone',
-  'value',
-  'conversions',
-] as const;
-
-export type SessionField = (typeof SESSION_FIELDS)[number];
-export type SessionRecord = { [K in SessionField]: string | number | boolean };
-
 /**
  * Sums of decimal prices pick up binary noise (5651.3499999999985): 9 decimals at most. A sum
  * too large to scale keeps its value.
@@ -94,39 +60,4 @@ export function roundValue(v: number): number {
 
 export function durationSeconds(s: Pick<Session, 'startMs' | 'endMs'>): number {
   return (s.endMs - s.startMs) / 1000;
-}
-
-/** The values of `SESSION_FIELDS`, in order. */
-export function toSessionRow(s: Session): (string | number | boolean)[] {
-  return [
-    s.sessionId,
-    s.identity,
-    s.userId,
-    s.anonymousId,
-    formatTimestamp(s.startMs),
-    formatTimestamp(s.endMs),
-    durationSeconds(s),
-    s.events,
-    s.pageviews,
-    s.bounce,
-    s.engaged,
-    s.entryPage,
-    s.exitPage,
-    s.endReason,
-    s.source,
-    s.medium,
-    s.campaign,
-    s.referrer,
-    s.deviceType,
-    s.browser,
-    s.os,
-    s.timezone,
-    roundValue(s.value),
-    s.conversions,
-  ];
-}
-
-export function toSessionRecord(s: Session): SessionRecord {
-  const row = toSessionRow(s);
-  return Object.fromEntries(SESSION_FIELDS.map((f, i) => [f, row[i]!])) as SessionRecord;
 }

@@ -7,8 +7,9 @@
  */
 import { createWriteStream } from 'node:fs';
 import { StintError } from '../core/errors.ts';
-import { SESSION_FIELDS, type Session, toSessionRecord, toSessionRow } from '../core/session.ts';
+import type { Session } from '../core/session.ts';
 import type { SessionColumns } from '../core/session-columns.ts';
+import { SESSION_FIELDS, SESSION_SPECS, toSessionRecord, toSessionRow } from '../schema/sessions.ts';
 import type { CsvText } from './csv-safe.ts';
 import { createCsvWriter } from './write-csv.ts';
 import { createNdjsonWriter } from './write-ndjson.ts';
@@ -25,18 +26,17 @@ export interface SessionsTarget {
 }
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['csv', 'ndjson', 'parquet'];
 
-const PARQUET_COLUMNS: ParquetColumn[] = SESSION_FIELDS.map((name) => ({
-  name,
-  type:
-    name === 'start' || name === 'end'
-      ? 'TIMESTAMP_MS'
-      : name === 'duration_s' || name === 'value'
-        ? 'DOUBLE'
-        : name === 'events' || name === 'pageviews' || name === 'conversions'
-          ? 'BIGINT'
-          : name === 'bounce' || name === 'engaged'
-            ? 'BOOLEAN'
-            : 'VARCHAR',
+/** Each session field type's Parquet column type (start/end as TIMESTAMP_MS). */
+const PARQUET_TYPE: Readonly<Record<(typeof SESSION_SPECS)[number]['type'], ParquetColumn['type']>> = {
+  text: 'VARCHAR',
+  time: 'TIMESTAMP_MS',
+  double: 'DOUBLE',
+  count: 'BIGINT',
+  bool: 'BOOLEAN',
+};
+const PARQUET_COLUMNS: ParquetColumn[] = SESSION_SPECS.map((f) => ({
+  name: f.name,
+  type: PARQUET_TYPE[f.type],
 }));
 
 /** The output format a path implies, if its extension names one. */

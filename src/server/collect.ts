@@ -16,12 +16,10 @@
 import { randomUUID } from 'node:crypto';
 import { Ajv, type ErrorObject } from 'ajv';
 import type { StintEvent } from '../core/event.ts';
-import { CANONICAL_FIELDS, createNormalizer } from '../core/normalize.ts';
+import { createNormalizer } from '../core/normalize.ts';
 import type { CollectorRejectReason } from '../core/reject-reasons.ts';
 import { isBotAgent } from '../io/access-log/bot.ts';
-
-const text = (maxLength: number) => ({ type: 'string', maxLength });
-const scalar = { anyOf: [text(1024), { type: 'number' }, { type: 'boolean' }, { type: 'null' }] };
+import { COLLECTOR_PROPERTIES, EVENT_SPECS, maxLengthOf, SCALAR } from '../schema/events.ts';
 
 /** One event as the API takes it: the fields of SESSIONS.md section 1; anything else is a property. */
 export const EVENT_SCHEMA = {
@@ -30,36 +28,8 @@ export const EVENT_SCHEMA = {
     'String lengths count UTF-16 code units, as JavaScript does: a character outside the Basic Multilingual Plane (most emoji) counts as two.',
   maxProperties: 64,
   propertyNames: { maxLength: 64 },
-  properties: {
-    timestamp: { anyOf: [text(64), { type: 'number', minimum: -1e15, maximum: 1e15 }] },
-    anonymous_id: text(256),
-    user_id: text(256),
-    event: text(128),
-    url: text(4096),
-    referrer: text(4096),
-    utm_source: text(256),
-    utm_medium: text(256),
-    utm_campaign: text(256),
-    utm_term: text(256),
-    utm_content: text(256),
-    session_id: text(256),
-    timezone: text(64),
-    user_agent: text(1024),
-    value: {
-      description:
-        'A decimal number from -1e12 to 1e12, as a JSON number or a string such as "12.50"; anything else (hex, Infinity, spaces, a larger number) refuses the event with bad_value',
-      anyOf: [{ type: 'number' }, text(32)],
-    },
-    event_id: text(128),
-    ip: { type: 'string', maxLength: 45 },
-    properties: {
-      type: 'object',
-      maxProperties: 64,
-      propertyNames: { maxLength: 64 },
-      additionalProperties: scalar,
-    },
-  },
-  additionalProperties: scalar,
+  properties: COLLECTOR_PROPERTIES,
+  additionalProperties: SCALAR,
 } as const;
 
 export interface CollectContext {
@@ -186,7 +156,7 @@ const ajvLogger = {
 };
 
 /** The bound of the `user_agent` field, which the request's User-Agent header gets too. */
-const MAX_USER_AGENT = EVENT_SCHEMA.properties.user_agent.maxLength;
+const MAX_USER_AGENT = maxLengthOf('user_agent');
 
 /**
  * A header's text within a field's bound: cut, not refused, since a browser cannot choose its
@@ -204,7 +174,8 @@ const empty = (v: unknown): boolean => v === undefined || v === null || v === ''
 export const namesAnotherSite = (named: unknown, site: string): boolean => !empty(named) && named !== site;
 
 /** Names that are fields, not properties: the canonical ones, and what the collector reads itself. */
-const RESERVED = new Set<string>([...CANONICAL_FIELDS, 'ip', 'site', 'properties']);
+/** The event's own fields (schema/events.ts) and `site`: never properties. */
+const RESERVED = new Set<string>([...EVENT_SPECS.map((f) => f.name), 'site']);
 
 /** The event's fields with reserved names in lower case; a message when it is no object or names a field twice. */
 function fieldsByName(raw: unknown): Record<string, unknown> | string {

@@ -5,6 +5,8 @@
  *
  *   sql`SELECT count(*) FROM sessions WHERE identity = ${who}` // who is a parameter, never SQL text
  */
+import { EVENT_COLUMNS, EVENT_STORE_COLUMNS } from '../schema/events.ts';
+import { SESSION_COLUMNS } from '../schema/sessions.ts';
 
 export type Scalar = string | number | bigint | boolean;
 export type Param = Scalar | readonly Scalar[];
@@ -58,48 +60,14 @@ export function raw(text: string): Sql {
   return new Sql([{ text }]);
 }
 
-/** The tables and columns stint's analyses may name at run time. */
+/** The tables and columns stint's analyses may name at run time: the columns of schema/. */
 export const KNOWN_NAMES: ReadonlySet<string> = new Set([
   'sessions',
   'events',
   'identities',
-  // sessions
-  'session_id',
-  'identity',
-  'user_id',
-  'anonymous_id',
-  'start_ms',
-  'end_ms',
-  'duration_s',
-  'pageviews',
-  'bounce',
-  'engaged',
-  'entry_page',
-  'exit_page',
-  'end_reason',
-  'source',
-  'medium',
-  'campaign',
-  'referrer',
-  'device_type',
-  'browser',
-  'os',
-  'timezone',
-  'value',
-  'conversions',
-  'rules_version',
-  'pages',
-  'identity_no',
-  // events
-  'seq',
-  'import_id',
-  'received_at',
-  'ts_ms',
-  'event',
-  'url',
-  'path',
-  'event_id',
-  'properties',
+  ...SESSION_COLUMNS.map((c) => c.name),
+  ...EVENT_STORE_COLUMNS.map((c) => c.name),
+  ...EVENT_COLUMNS.map((c) => c.name),
 ]);
 
 /** A table or column name; refused unless it is one of KNOWN_NAMES. */

@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { sessionizeToColumns } from '../core/batch.ts';
 import { StintError } from '../core/errors.ts';
+import type { EventColumnName } from '../schema/events.ts';
 import type { ErasureRecord, Store } from './store.ts';
 
 type Value = string | number | bigint;
@@ -69,7 +70,7 @@ export const EVENT_FILTER_FIELDS = [
   'event_id',
   'timezone',
   'value',
-] as const;
+] as const satisfies readonly EventColumnName[];
 
 const FILTER = /^([A-Za-z_][A-Za-z0-9_]*|prop\.[A-Za-z0-9_.-]+)\s*(!=|>=|<=|=|~|>|<)(.*)$/s;
 

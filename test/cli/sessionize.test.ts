@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { SESSION_FIELDS } from '../../src/core/session.ts';
+import { SESSION_FIELDS } from '../../src/schema/sessions.ts';
 import { DATA, stint, tempDir } from '../helpers/cli.ts';
 
 type Row = Record<string, string>;

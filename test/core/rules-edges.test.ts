@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createRules } from '../../src/core/rules.ts';
-import { toSessionRecord } from '../../src/core/session.ts';
 import { sessionId } from '../../src/core/session-id.ts';
 import { sessionize } from '../../src/core/sessionize.ts';
+import { toSessionRecord } from '../../src/schema/sessions.ts';
 import { cut, ev, iso, ms, row } from '../helpers/worked.ts';
 
 const reasons = (events: Parameters<typeof sessionize>[0], rules = createRules()) =>

@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createRules } from '../../src/core/rules.ts';
-import { toSessionRecord } from '../../src/core/session.ts';
 import { sessionize } from '../../src/core/sessionize.ts';
+import { toSessionRecord } from '../../src/schema/sessions.ts';
 import { cut, ev, iso, row } from '../helpers/worked.ts';
 
 describe('rule 1: timeout', () => {

@@ -4,8 +4,9 @@
  */
 import fc from 'fast-check';
 import type { EventInput } from '../../src/core/event.ts';
-import { type Session, toSessionRecord } from '../../src/core/session.ts';
+import type { Session } from '../../src/core/session.ts';
 import type { StreamUpdate } from '../../src/core/stream.ts';
+import { toSessionRecord } from '../../src/schema/sessions.ts';
 
 const BASE_MS = Date.UTC(2026, 2, 7, 20, 0, 0);
 const NAMES = ['pageview', 'pageview', 'pageview', 'click', 'session_start', 'session_end', 'purchase'];

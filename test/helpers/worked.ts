@@ -6,7 +6,8 @@
  *   // [{ identity: 'A', start: '2026-03-10T10:00:00.000Z', …, end_reason: 'timeout' }, …]
  */
 import type { EventInput } from '../../src/core/event.ts';
-import { type Session, toSessionRecord } from '../../src/core/session.ts';
+import type { Session } from '../../src/core/session.ts';
+import { toSessionRecord } from '../../src/schema/sessions.ts';
 
 /** The date of every table unless an example says otherwise. */
 export const DAY = '2026-03-10';

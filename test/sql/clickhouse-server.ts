@@ -7,6 +7,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EVENT_COLUMNS, EVENT_STORE_COLUMNS } from '../../src/schema/events.ts';
+import { SESSION_COLUMNS } from '../../src/schema/sessions.ts';
+import type { Column, FieldType } from '../../src/schema/types.ts';
 import type { CompiledQuery } from '../../src/sql/query.ts';
 
 /** The server binary, or undefined when ClickHouse is not installed. */
@@ -131,18 +134,21 @@ export async function startClickHouse(binary: string): Promise<ClickHouse> {
   return ch;
 }
 
-/** stint's sessions and events, as a ClickHouse store would keep them (times Int64 epoch ms). */
+/** Each schema/ field type as ClickHouse 18.16 keeps it (times Int64 epoch ms, booleans UInt8). */
+const CLICKHOUSE_TYPE: Readonly<Record<FieldType, string>> = {
+  text: 'String',
+  time: 'Int64',
+  double: 'Float64',
+  bool: 'UInt8',
+  count: 'Int64',
+  int32: 'Int32',
+  text_list: 'Array(String)',
+};
+const columns = (cs: readonly Column[]) => cs.map((c) => `${c.name} ${CLICKHOUSE_TYPE[c.type]}`).join(', ');
+
+/** stint's sessions and events (schema/), as a ClickHouse store would keep them. */
 const TABLES = [
-  `CREATE TABLE sessions (
-    session_id String, identity String, user_id String, anonymous_id String,
-    start_ms Int64, end_ms Int64, duration_s Float64, events Int64, pageviews Int64,
-    bounce UInt8, engaged UInt8, entry_page String, exit_page String, end_reason String,
-    source String, medium String, campaign String, referrer String,
-    device_type String, browser String, os String, timezone String,
-    value Float64, conversions Int64, rules_version Int32, pages Array(String), identity_no Int32
-  ) ENGINE = MergeTree ORDER BY (start_ms, session_id)`,
-  `CREATE TABLE events (
-    seq Int64, import_id Int32, received_at Int64, session_id String, ts_ms Int64,
-    event String, url String, path String, referrer String, value Float64, event_id String, properties String
-  ) ENGINE = MergeTree ORDER BY (session_id, ts_ms, seq)`,
+  `CREATE TABLE sessions (${columns(SESSION_COLUMNS)}) ENGINE = MergeTree ORDER BY (start_ms, session_id)`,
+  `CREATE TABLE events (${columns([...EVENT_STORE_COLUMNS, ...EVENT_COLUMNS])})
+   ENGINE = MergeTree ORDER BY (session_id, ts_ms, seq)`,
 ];

@@ -14,6 +14,7 @@ import { Dictionary } from '../../core/dictionary.ts';
 import type { StintEvent } from '../../core/event.ts';
 import { appendColumns, appendRows, appendTexts, dropTables, positions } from '../../io/duckdb-append.ts';
 import { ATTR_TEXTS, PAGE_TEXTS, type ParquetRows } from '../../io/parquet/index.ts';
+import type { EventColumnName } from '../../schema/events.ts';
 
 const UTM = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'] as const;
 
@@ -79,7 +80,7 @@ export async function stageParquetRows(
     : `${t('p')} p CROSS JOIN (SELECT '' AS event_id, '' AS properties) r`;
   const sql = `
     SELECT ${firstSeq} + p.k AS seq, ${eventSessions === undefined ? 'NULL' : 'p.session'} AS session,
-           ${names.map((n) => `${field[n]} AS ${n}`).join(', ')}
+           ${names.map((n) => `${field[n as EventColumnName]} AS ${n}`).join(', ')}
     FROM ${file}
     JOIN ${t('ids')} i ON i.code = p.idc
     JOIN ${t('pages')} g ON g.code = p.pgc
@@ -158,7 +159,8 @@ export async function stageEventColumns(
   ];
   for (const [name, fields, rows] of dicts)
     await appendTexts(c, `CREATE TEMP TABLE ${t(name)}`, t(name), fields, rows);
-  const field: Record<string, string> = {
+  /** Each event column (schema/events.ts) from the staged tables. */
+  const field: Record<EventColumnName, string> = {
     event_id: 'x.event_id',
     ts_ms: 'p.ts::BIGINT',
     anonymous_id: 'ia.v',
@@ -179,7 +181,7 @@ export async function stageEventColumns(
     properties: 'x.properties',
   };
   const sql = `
-    SELECT ${firstSeq} + p.k AS seq, ${names.map((n) => `${field[n]} AS ${n}`).join(', ')}
+    SELECT ${firstSeq} + p.k AS seq, ${names.map((n) => `${field[n as EventColumnName]} AS ${n}`).join(', ')}
     FROM ${t('c')} p
     JOIN ${t('t')} x ON x.k = p.k
     JOIN ${t('ids')} ia ON ia.code = p.anon

@@ -13,41 +13,54 @@ import {
 import { StintError } from '../../core/errors.ts';
 import type { StintEvent } from '../../core/event.ts';
 import { pathOf } from '../../core/url.ts';
+import {
+  EVENT_STORE_COLUMNS,
+  type EventColumnName,
+  EVENT_COLUMNS as SCHEMA_EVENT_COLUMNS,
+} from '../../schema/events.ts';
+import { SESSION_COLUMNS } from '../../schema/sessions.ts';
+import { columnsDdl, DUCKDB_SQL, type FieldType } from '../../schema/types.ts';
 
 /** Bumped whenever a table changes; a store of another version is refused with a hint. */
 export const SCHEMA_VERSION = 2;
 
-/** The event columns, in table order, with how a `StintEvent` fills each. */
+/** How a `StintEvent` fills each event column. */
+const FILL: Readonly<Record<EventColumnName, (e: StintEvent) => DuckDBValue>> = {
+  event_id: (e) => e.eventId,
+  ts_ms: (e) => BigInt(e.tsMs),
+  anonymous_id: (e) => e.anonymousId,
+  user_id: (e) => e.userId,
+  event: (e) => e.name,
+  url: (e) => e.url,
+  path: (e) => (e.url === '' ? '' : pathOf(e.url)),
+  referrer: (e) => e.referrer,
+  utm_source: (e) => e.utmSource,
+  utm_medium: (e) => e.utmMedium,
+  utm_campaign: (e) => e.utmCampaign,
+  utm_term: (e) => e.utmTerm,
+  utm_content: (e) => e.utmContent,
+  session_key: (e) => e.sessionKey,
+  timezone: (e) => e.timezone,
+  user_agent: (e) => e.userAgent,
+  value: (e) => e.value,
+  properties: (e) => (e.properties === undefined ? '' : JSON.stringify(e.properties)),
+};
+
+/** The DuckDB types of the event columns' field types. */
+const DUCKDB_TYPE: Partial<Record<FieldType, DuckDBType>> = { text: VARCHAR, time: BIGINT, double: DOUBLE };
+
+/** The event columns (schema/events.ts), in table order, with how a `StintEvent` fills each. */
 export const EVENT_COLUMNS: readonly {
   name: string;
   type: DuckDBType;
   sql: string;
   of: (e: StintEvent) => DuckDBValue;
-}[] = [
-  { name: 'event_id', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.eventId },
-  { name: 'ts_ms', type: BIGINT, sql: 'BIGINT', of: (e) => BigInt(e.tsMs) },
-  { name: 'anonymous_id', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.anonymousId },
-  { name: 'user_id', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.userId },
-  { name: 'event', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.name },
-  { name: 'url', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.url },
-  { name: 'path', type: VARCHAR, sql: 'VARCHAR', of: (e) => (e.url === '' ? '' : pathOf(e.url)) },
-  { name: 'referrer', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.referrer },
-  { name: 'utm_source', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.utmSource },
-  { name: 'utm_medium', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.utmMedium },
-  { name: 'utm_campaign', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.utmCampaign },
-  { name: 'utm_term', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.utmTerm },
-  { name: 'utm_content', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.utmContent },
-  { name: 'session_key', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.sessionKey },
-  { name: 'timezone', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.timezone },
-  { name: 'user_agent', type: VARCHAR, sql: 'VARCHAR', of: (e) => e.userAgent },
-  { name: 'value', type: DOUBLE, sql: 'DOUBLE', of: (e) => e.value },
-  {
-    name: 'properties',
-    type: VARCHAR,
-    sql: 'VARCHAR',
-    of: (e) => (e.properties === undefined ? '' : JSON.stringify(e.properties)),
-  },
-];
+}[] = SCHEMA_EVENT_COLUMNS.map((c) => ({
+  name: c.name,
+  type: DUCKDB_TYPE[c.type]!,
+  sql: DUCKDB_SQL[c.type],
+  of: FILL[c.name as EventColumnName],
+}));
 
 /** The event columns' names, in table order, for SELECT and INSERT lists. */
 export const EVENT_NAME_LIST = EVENT_COLUMNS.map((c) => c.name);
@@ -56,16 +69,11 @@ export const EVENT_NAMES = EVENT_NAME_LIST.join(', ');
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS stint_meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS events (
-  seq BIGINT, import_id INTEGER, received_at BIGINT, session_id VARCHAR,
-  ${EVENT_COLUMNS.map((c) => `${c.name} ${c.sql}`).join(', ')}
+  ${columnsDdl(EVENT_STORE_COLUMNS)},
+  ${columnsDdl(SCHEMA_EVENT_COLUMNS)}
 );
 CREATE TABLE IF NOT EXISTS sessions (
-  session_id VARCHAR, identity VARCHAR, user_id VARCHAR, anonymous_id VARCHAR,
-  start_ms BIGINT, end_ms BIGINT, duration_s DOUBLE, events BIGINT, pageviews BIGINT,
-  bounce BOOLEAN, engaged BOOLEAN, entry_page VARCHAR, exit_page VARCHAR, end_reason VARCHAR,
-  source VARCHAR, medium VARCHAR, campaign VARCHAR, referrer VARCHAR,
-  device_type VARCHAR, browser VARCHAR, os VARCHAR, timezone VARCHAR,
-  value DOUBLE, conversions BIGINT, rules_version INTEGER, pages VARCHAR[], identity_no INTEGER
+  ${columnsDdl(SESSION_COLUMNS)}
 );
 CREATE TABLE IF NOT EXISTS identities (identity VARCHAR, no INTEGER);
 CREATE TABLE IF NOT EXISTS rejects (
