@@ -2,11 +2,15 @@
  * Stream equals batch for the collector: events posted in any order, in many concurrent and
  * sequential requests and sessionizing batches, with ties in time and repeated event_ids, are
  * stored in the sessions that `sessionize` (what `stint sessionize` runs) gives for the same
- * events in the order the server accepted them, retries dropped as the server drops them.
+ * events in the order the server accepted them, retries dropped as the server drops them; in
+ * both identity modes, with devices that log in later and events that carry only a user_id.
  */
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createRules, type IdentityMode } from '../../src/core/rules.ts';
 import { sessionize } from '../../src/core/sessionize.ts';
 import { openDuckDBStore } from '../../src/store/duckdb-store.ts';
 import { closeServers, startTestServer } from '../helpers/server.ts';
@@ -17,7 +21,8 @@ const BASE = Date.UTC(2025, 5, 1, 10, 0, 0);
 const MINUTE = 60_000;
 
 interface Posted {
-  readonly anonymous_id: string;
+  readonly anonymous_id?: string;
+  readonly user_id?: string;
   readonly timestamp: number;
   readonly event: string;
   readonly url: string;
@@ -26,9 +31,14 @@ interface Posted {
   readonly n: number;
 }
 
-/** An event: few visitors, few distinct times (ties, gaps over the timeout), start and end events. */
+/**
+ * An event: few visitors, few distinct times (ties, gaps over the timeout), start and end events;
+ * a device may carry a user_id on some events only (it logs in later), two devices may share a
+ * user, and an event may carry only a user_id.
+ */
 const event = fc.record({
-  who: fc.constantFrom('a', 'b'),
+  who: fc.constantFrom('a', 'a', 'b', 'b', ''),
+  user: fc.constantFrom('', '', '', 'u1', 'u2'),
   minute: fc.constantFrom(0, 1, 2, 5, 40, 41, 120),
   tie: fc.boolean(),
   name: fc.constantFrom('pageview', 'pageview', 'session_start', 'session_start', 'session_end', 'purchase'),
@@ -47,15 +57,18 @@ const scenario = fc.array(event, { minLength: 1, maxLength: 20 }).chain((events)
     cuts: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: events.length, maxLength: events.length }),
     waves: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: events.length, maxLength: events.length }),
     settles: fc.array(fc.boolean(), { minLength: events.length, maxLength: events.length }),
+    // The site's store's rules: the server's default (device), or saved by an earlier import.
+    mode: fc.constantFrom<IdentityMode>('device', 'user'),
   }),
 );
 
 describe('collector: stream equals batch', () => {
   it('stores the sessions sessionize gives for the events in the order they were accepted', async () => {
     await fc.assert(
-      fc.asyncProperty(scenario, async ({ events, order, cuts, waves, settles }) => {
+      fc.asyncProperty(scenario, async ({ events, order, cuts, waves, settles, mode }) => {
         const posted: Posted[] = events.map((e, n) => ({
-          anonymous_id: e.who,
+          ...(e.who !== '' || e.user === '' ? { anonymous_id: e.who === '' ? 'a' : e.who } : {}),
+          ...(e.user !== '' ? { user_id: e.user } : {}),
           // Ties: the same minute, to the millisecond; else a few ms apart.
           timestamp: BASE + e.minute * MINUTE + (e.tie ? 0 : (n % 7) + 1),
           event: e.name,
@@ -69,7 +82,16 @@ describe('collector: stream equals batch', () => {
           requests.push(order.slice(at, at + cuts[k]!).map((i) => posted[i]!));
           at += cuts[k]!;
         }
-        const t = await startTestServer({ STINT_SESSIONIZE_DELAY: '0ms' });
+        const rules = createRules({ identity: mode });
+        const dir = mkdtempSync(join(tmpdir(), 'stint-serve-'));
+        if (mode !== 'device') {
+          // A store whose rules an earlier `stint import --identity user` saved: the server keeps them.
+          mkdirSync(join(dir, 'sites'));
+          const before = await openDuckDBStore(join(dir, 'sites', 'shop.duckdb'));
+          await before.transaction((tx) => tx.saveRules(rules, 0));
+          before.close();
+        }
+        const t = await startTestServer({ STINT_SESSIONIZE_DELAY: '0ms' }, dir);
         // Each wave's requests are in flight at once; the waves one after another.
         const waveOf: number[] = [];
         let accepted = 0;
@@ -91,6 +113,7 @@ describe('collector: stream equals batch', () => {
 
         const store = await openDuckDBStore(join(t.dir, 'sites', 'shop.duckdb'));
         try {
+          expect((await store.rules())?.rules.identity).toBe(mode);
           const rows = await store.query({
             sql: `SELECT event_id, json_extract(properties, '$.n')::INTEGER AS n FROM events ORDER BY seq`,
             params: [],
@@ -105,7 +128,10 @@ describe('collector: stream equals batch', () => {
           const wavesInOrder = arrival.map((e) => waveOf[e.n]!);
           expect(wavesInOrder).toEqual([...wavesInOrder].sort((a, b) => a - b));
 
-          const expected = sessionize(arrival.map((e) => ({ ...e, n: undefined })))
+          const expected = sessionize(
+            arrival.map((e) => ({ ...e, n: undefined })),
+            rules,
+          )
             .sessions.map((s) => ({
               session_id: s.sessionId,
               identity: s.identity,
