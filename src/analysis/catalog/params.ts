@@ -9,6 +9,7 @@
  */
 import { oneOf, wholeNumber } from '../../core/bounded.ts';
 import { MAX_DURATION_MS, parseDuration } from '../../core/duration.ts';
+import { TIME_UNITS } from '../breakdown.ts';
 import { SESSION_DIMENSIONS } from '../plans.ts';
 import { parseQueryOptions, type QueryOptions } from '../query-options.ts';
 import type { Spelling } from './spelling.ts';
@@ -91,6 +92,17 @@ export const limitParam = (defaultRows: number): Param => ({
   default: defaultRows,
   placeholder: 'n',
   help: `rows at most (up to ${LIMIT.max})`,
+});
+
+/** `interval`: the time buckets, day by default, in any case (`DAY`); `what` leads the help text. */
+export const intervalParam = (what: string): Param => ({
+  name: 'interval',
+  kind: 'choice',
+  choices: TIME_UNITS,
+  caseless: true,
+  default: 'day',
+  placeholder: 'unit',
+  help: `${what}: ${TIME_UNITS.join(', ')}`,
 });
 
 /** The values of one request, read by their parameters' kinds when asked for (in the order asked). */

@@ -4,12 +4,12 @@
  * `stint report` and `GET /api/v1/report` take the same values and refuse them alike.
  */
 import { StintError } from '../../core/errors.ts';
-import { TIME_UNITS } from '../breakdown.ts';
 import { type FunnelSpec, parseSteps } from '../funnel.ts';
 import type { TimeUnit } from '../plans.ts';
 import { buildReport } from '../report.ts';
 import { listSessions } from '../sessions.ts';
 import { defineAnalysis } from './entry.ts';
+import { intervalParam } from './params.ts';
 import { CLI_SPELLING, respelled, type Spelling } from './spelling.ts';
 
 /** Funnels in one report at most: each is a query over the period's sessions. */
@@ -31,15 +31,7 @@ export const reportQuery = defineAnalysis({
   name: 'report',
   summary: 'the report, as stint report --json',
   params: [
-    {
-      name: 'interval',
-      kind: 'choice',
-      choices: TIME_UNITS,
-      caseless: true,
-      default: 'day',
-      placeholder: 'unit',
-      help: `time series buckets: ${TIME_UNITS.join(', ')}`,
-    },
+    intervalParam('time series buckets'),
     {
       name: 'funnel',
       kind: 'texts',

@@ -3,11 +3,11 @@
  * overview metrics per value of a dimension.
  */
 import { StintError } from '../../core/errors.ts';
-import { breakdown, TIME_UNITS, timeseries } from '../breakdown.ts';
+import { breakdown, timeseries } from '../breakdown.ts';
 import { OVERVIEW_METRICS, type OverviewMetric, overview } from '../overview.ts';
 import { type GroupKey, SESSION_DIMENSIONS, type SessionDimension, type TimeUnit } from '../plans.ts';
 import { defineAnalysis } from './entry.ts';
-import { limitParam } from './params.ts';
+import { intervalParam, limitParam } from './params.ts';
 import type { Spelling } from './spelling.ts';
 
 export const overviewAnalysis = defineAnalysis({
@@ -22,15 +22,7 @@ export const timeseriesAnalysis = defineAnalysis({
   name: 'timeseries',
   summary: 'a metric per hour, day, week or month (of the session start, in --tz)',
   params: [
-    {
-      name: 'interval',
-      kind: 'choice',
-      choices: TIME_UNITS,
-      caseless: true,
-      default: 'day',
-      placeholder: 'unit',
-      help: `buckets: ${TIME_UNITS.join(', ')}`,
-    },
+    intervalParam('buckets'),
     {
       name: 'metric',
       kind: 'choice',
