@@ -15,6 +15,10 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createServer, type StintServer } from '../../src/server/app.ts';
 import { resolveConfig, type ServerConfig } from '../../src/server/config.ts';
 
+/** A desktop browser's User-Agent, for requests that must look like a visitor's. */
+export const CHROME =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
+
 export interface TestServer {
   readonly server: StintServer;
   readonly app: FastifyInstance;

@@ -2,14 +2,11 @@
  * A browser's timestamp older than max_past is clamped to the time it arrived.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeServers, startTestServer } from '../helpers/server.ts';
+import { CHROME, closeServers, startTestServer } from '../helpers/server.ts';
 
 afterEach(async () => {
   await closeServers();
 });
-
-const CHROME =
-  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
 
 describe('past timestamps from a browser', () => {
   it('clamps a browser timestamp older than max_past (default 7d), and takes STINT_MAX_PAST', async () => {

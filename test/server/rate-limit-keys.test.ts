@@ -4,14 +4,11 @@
  * per-address limit is keyed on the address the proxy saw.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeServers, startTestServer } from '../helpers/server.ts';
+import { CHROME, closeServers, startTestServer } from '../helpers/server.ts';
 
 afterEach(async () => {
   await closeServers();
 });
-
-const CHROME =
-  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
 
 describe('rate limits', () => {
   it("does not refuse one visitor's events because another client used up the site's public key", async () => {

@@ -4,14 +4,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeServers, startTestServer } from '../helpers/server.ts';
+import { CHROME, closeServers, startTestServer } from '../helpers/server.ts';
 
 afterEach(async () => {
   await closeServers();
 });
-
-const CHROME =
-  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
 
 describe('privacy', () => {
   it('never stores a visitor address a server relays as "IP" or as properties.ip', async () => {
