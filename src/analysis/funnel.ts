@@ -10,13 +10,11 @@
  *
  *   await funnel(store, options, { steps: parseSteps(['/', '/pricing', 'event:purchase']) })
  */
-import type { Dialect } from '../sql/dialect.ts';
-import { join, raw, type Sql, sql } from '../sql/query.ts';
-import { compareText } from '../sql/text-order.ts';
 import type { Store } from '../store/store.ts';
-import { matches, type Step } from './funnel-steps.ts';
+import { funnelSql } from './funnel-sql.ts';
+import type { Step } from './funnel-steps.ts';
 import { periodWhere } from './overview.ts';
-import { type Condition, dimensionSql, type SessionDimension, sessionsIn } from './plans.ts';
+import type { SessionDimension } from './plans.ts';
 import type { QueryOptions } from './query-options.ts';
 
 export { parseSteps, type Step } from './funnel-steps.ts';
@@ -68,15 +66,15 @@ export interface Counts {
 export async function funnel(store: Store, options: QueryOptions, spec: FunnelSpec): Promise<FunnelResult> {
   const where = await periodWhere(store, options);
   if (where === undefined) return funnelResult(spec, [], spec.by === undefined ? undefined : []);
-  const counts = async (by: SessionDimension | undefined) =>
-    funnelCounts(
-      (await store.query(
-        store.dialect.compile(hitsSql(store.dialect, where, spec.steps, { ...spec, by })),
-      )) as never,
-      spec.steps.length,
-      spec.anyOrder === true,
-      spec.windowMs,
-    );
+  const counts = async (by: SessionDimension | undefined): Promise<Counts[]> => {
+    const rows = await store.query(store.dialect.compile(funnelSql(store.dialect, where, { ...spec, by })));
+    return rows.map((r) => ({
+      key: String(r.key),
+      reached: Number(r.reached),
+      groups: Number(r.groups),
+      median_s: r.median_s === null ? null : Number(r.median_s),
+    }));
+  };
   return funnelResult(
     spec,
     await counts(undefined),
@@ -113,128 +111,6 @@ export function funnelResult(
     .sort((a, b) => b.rows[0]!.entered - a.rows[0]!.entered || (a.key < b.key ? -1 : 1))
     .slice(0, MAX_BREAKDOWN);
   return result(rows, breakdown);
-}
-
-/**
- * The events that match a step, of the groups that count: each with its group (the session, or
- * across sessions the visitor), time, input order, breakdown key, whether its session is in the
- * period (`here`) and the steps it matches (bit i-1 for step i). Window functions are what a
- * funnel would want in SQL; ClickHouse 18.16 has none, so `funnelCounts` walks these instead.
- */
-function hitsSql(d: Dialect, where: readonly Condition[], steps: readonly Step[], spec: FunnelSpec): Sql {
-  const within = spec.windowMs === undefined;
-  const s = sessionsIn(d, where);
-  const key = spec.by === undefined ? sql`''` : sql`coalesce(${dimensionSql(d, spec.by)}, '')`;
-  // The sessions whose events count, with the breakdown key worked out on the sessions alone.
-  // `here`: the session is in the period (across sessions, the first step must be, later ones not).
-  const sessions = within
-    ? sql`SELECT session_id, session_id AS grp, ${key} AS key, 1 AS here FROM ${s} s`
-    : sql`SELECT session_id, identity AS grp, ${key} AS key,
-          CASE WHEN session_id IN (SELECT session_id FROM ${s} s1) THEN 1 ELSE 0 END AS here
-        FROM sessions WHERE identity IN (SELECT identity FROM ${s} s2)
-          AND end_ms >= (SELECT min(start_ms) FROM ${s} s3)
-          AND start_ms <= (SELECT max(end_ms) FROM ${s} s4) + ${spec.windowMs!}`;
-  const mask = join(
-    steps.map((step, i) => sql`CASE WHEN ${matches(step, d)} THEN ${raw(String(2 ** i))} ELSE 0 END`),
-    raw(' + '),
-  );
-  return sql`SELECT grp, ts_ms AS ts, seq AS sq, key, here, mask
-    FROM (SELECT session_id, ts_ms, seq, ${mask} AS mask FROM events
-          WHERE session_id IN (SELECT session_id FROM (${sessions}) g)) e
-    JOIN (${sessions}) k USING (session_id)
-    WHERE mask > 0 ORDER BY grp, ts, sq`;
-}
-
-/** An event that matches a step (see hitsSql). */
-export interface Hit {
-  readonly grp: string;
-  readonly ts: number;
-  readonly sq: number;
-  readonly key: string;
-  readonly here: boolean | number;
-  readonly mask: number;
-}
-
-/**
- * One row per (key, steps reached): how many groups (sessions or visitors) reached exactly that
- * many steps, and the median seconds of their last step from the one before (in order only).
- *
- * In order, a group enters at its first hit of step 1 in the period, and each step is its first
- * hit after the previous step's, within `windowMs` of the entry (when given). In any order, step
- * i is reached when steps 1…i all occur: within the session, or within the window that opens at
- * the group's first hit of any step in the period.
- */
-export function funnelCounts(
-  hits: readonly Hit[],
-  steps: number,
-  anyOrder: boolean,
-  windowMs: number | undefined,
-): Counts[] {
-  const groups = new Map<string, Hit[]>();
-  for (const h of hits) {
-    const g = groups.get(h.grp);
-    if (g === undefined) groups.set(h.grp, [h]);
-    else g.push(h);
-  }
-  const tally = new Map<string, { key: string; reached: number; groups: number; dts: number[] }>();
-  const count = (key: string, reached: number, dt?: number) => {
-    const id = JSON.stringify([key, reached]);
-    let row = tally.get(id);
-    if (row === undefined) {
-      row = { key, reached, groups: 0, dts: [] };
-      tally.set(id, row);
-    }
-    row.groups += 1;
-    if (dt !== undefined) row.dts.push(dt);
-  };
-  const is = (h: Hit, step: number) => (Number(h.mask) & (1 << step)) !== 0;
-  const here = (h: Hit) => h.here === true || Number(h.here) === 1;
-  for (const group of groups.values()) {
-    const hs = [...group].sort((a, b) => Number(a.ts) - Number(b.ts) || Number(a.sq) - Number(b.sq));
-    const first = hs.find((h) => is(h, 0) && here(h));
-    if (anyOrder) {
-      const opened = hs.find(here);
-      if (opened === undefined) continue;
-      const t0 = Number(opened.ts);
-      const inWindow = (h: Hit) =>
-        windowMs === undefined || (Number(h.ts) >= t0 && Number(h.ts) <= t0 + windowMs);
-      let reached = 0;
-      while (reached < steps && hs.some((h) => is(h, reached) && inWindow(h))) reached += 1;
-      if (reached > 0) count(first?.key ?? '', reached);
-      continue;
-    }
-    if (first === undefined) continue;
-    const t0 = Number(first.ts);
-    count(first.key, 1);
-    let at = hs.indexOf(first);
-    for (let step = 1; step < steps; step++) {
-      const from = at;
-      const next = hs.findIndex(
-        (h, i) => i > from && is(h, step) && (windowMs === undefined || Number(h.ts) <= t0 + windowMs),
-      );
-      if (next < 0) break;
-      count(first.key, step + 1, (Number(hs[next]!.ts) - Number(hs[at]!.ts)) / 1000);
-      at = next;
-    }
-  }
-  return [...tally.values()]
-    .sort((a, b) => compareText(a.key, b.key) || a.reached - b.reached)
-    .map(({ key, reached, groups, dts }) => ({
-      key,
-      reached,
-      groups,
-      median_s: anyOrder || reached === 1 ? null : median(dts),
-    }));
-}
-
-/** The median as DuckDB's gives it: the middle value, or between the two middle ones. */
-function median(xs: number[]): number | null {
-  if (xs.length === 0) return null;
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = (sorted.length - 1) / 2;
-  const lo = sorted[Math.floor(mid)]!;
-  const hi = sorted[Math.ceil(mid)]!;
-  return lo + (hi - lo) * (mid - Math.floor(mid));
 }
 
 /**

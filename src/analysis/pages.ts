@@ -8,7 +8,6 @@
  *   await pages(store, options, 20) // [{ page: '/pricing', pageviews: 120, sessions: 90, entries: 30, exits: 25, … }]
  */
 import { identifier, sql } from '../sql/query.ts';
-import { compareText } from '../sql/text-order.ts';
 import type { Store } from '../store/store.ts';
 import { periodWhere } from './overview.ts';
 import { sessionsIn } from './plans.ts';
@@ -33,70 +32,46 @@ export async function pages(store: Store, options: QueryOptions, limit = 20): Pr
   if (where === undefined) return [];
   const d = store.dialect;
   const inPeriod = sessionsIn(d, where);
-  // Each event of the period's sessions in order; the time to the next event is found below.
-  const events = store.query(
-    d.compile(sql`SELECT session_id, ts_ms, event, path FROM events
-      WHERE session_id IN (SELECT session_id FROM ${inPeriod} s) ORDER BY session_id, ts_ms, seq`),
+  // Each event of the period's sessions with the time of the next event of its session.
+  const events = d.withNext(
+    sql`(SELECT session_id, ts_ms, seq, event, path FROM events
+      WHERE session_id IN (SELECT session_id FROM ${inPeriod} s))`,
+    {
+      columns: ['session_id', 'ts_ms', 'seq', 'event', 'path'],
+      partition: 'session_id',
+      order: ['ts_ms', 'seq'],
+      of: 'ts_ms',
+    },
   );
-  const ends = (column: 'entry_page' | 'exit_page') =>
-    store.query(
+  const viewed = (await store.query(
+    d.compile(sql`SELECT path AS page, count(*) AS pageviews, count(DISTINCT session_id) AS sessions,
+        coalesce(sum(next_ts_ms - ts_ms), 0) AS timed_ms, count(next_ts_ms) AS timed_pageviews
+      FROM ${events} e WHERE event = 'pageview'
+      GROUP BY path ORDER BY pageviews DESC, page LIMIT ${limit}`),
+  )) as { page: string; pageviews: number; sessions: number; timed_ms: number; timed_pageviews: number }[];
+  if (viewed.length === 0) return [];
+  const shown = viewed.map((v) => v.page);
+  const ends = async (column: 'entry_page' | 'exit_page') => {
+    const rows = await store.query(
       d.compile(sql`SELECT ${identifier(column)} AS page, count(*) AS sessions FROM ${inPeriod} s
-        WHERE pageviews > 0 GROUP BY page`),
+        WHERE pageviews > 0 AND ${d.isIn(identifier(column), shown)} GROUP BY page`),
     );
-  const [rows, entries, exits] = await Promise.all([events, ends('entry_page'), ends('exit_page')]);
-  const counts = (found: Record<string, unknown>[]) =>
-    new Map(found.map((r) => [String(r.page), Number(r.sessions)]));
-  return pageRows(rows as unknown as SessionEvent[], counts(entries), counts(exits), limit);
-}
-
-/** An event of a session, as `pageRows` reads it. */
-export interface SessionEvent {
-  readonly session_id: string;
-  readonly ts_ms: number;
-  readonly event: string;
-  readonly path: string;
-}
-
-/**
- * The page rows from the sessions' events (grouped by session, each session's in time order)
- * and the sessions entering and leaving on each page: most pageviews first, then by page.
- */
-export function pageRows(
-  events: readonly SessionEvent[],
-  entries: ReadonlyMap<string, number>,
-  exits: ReadonlyMap<string, number>,
-  limit: number,
-): PageRow[] {
-  const byPage = new Map<string, { views: number; sessions: Set<string>; timedMs: number; timed: number }>();
-  events.forEach((e, i) => {
-    if (e.event !== 'pageview') return;
-    let row = byPage.get(e.path);
-    if (row === undefined) {
-      row = { views: 0, sessions: new Set(), timedMs: 0, timed: 0 };
-      byPage.set(e.path, row);
-    }
-    row.views += 1;
-    row.sessions.add(e.session_id);
-    const next = events[i + 1];
-    if (next !== undefined && next.session_id === e.session_id) {
-      row.timedMs += Number(next.ts_ms) - Number(e.ts_ms);
-      row.timed += 1;
-    }
+    return new Map(rows.map((r) => [String(r.page), Number(r.sessions)]));
+  };
+  const [entries, exits] = await Promise.all([ends('entry_page'), ends('exit_page')]);
+  return viewed.map((v): PageRow => {
+    const pageviews = Number(v.pageviews);
+    const timed = Number(v.timed_pageviews);
+    const out = exits.get(v.page) ?? 0;
+    return {
+      page: v.page,
+      pageviews,
+      sessions: Number(v.sessions),
+      entries: entries.get(v.page) ?? 0,
+      exits: out,
+      exit_rate: out / pageviews,
+      avg_time_on_page_s: timed === 0 ? null : Number(v.timed_ms) / timed / 1000,
+      timed_pageviews: timed,
+    };
   });
-  return [...byPage.entries()]
-    .map(([page, r]): PageRow => {
-      const out = exits.get(page) ?? 0;
-      return {
-        page,
-        pageviews: r.views,
-        sessions: r.sessions.size,
-        entries: entries.get(page) ?? 0,
-        exits: out,
-        exit_rate: out / r.views,
-        avg_time_on_page_s: r.timed === 0 ? null : r.timedMs / r.timed / 1000,
-        timed_pageviews: r.timed,
-      };
-    })
-    .sort((a, b) => b.pageviews - a.pageviews || compareText(a.page, b.page))
-    .slice(0, limit);
 }

@@ -8,7 +8,7 @@
  *
  *   await topPaths(store, options, 3, 10) // [{ pages: ['/', '/pricing', '/signup'], sessions: 42, share: 0.05 }]
  */
-import { raw, sql } from '../sql/query.ts';
+import { join, raw, sql } from '../sql/query.ts';
 import { compareText } from '../sql/text-order.ts';
 import type { Store } from '../store/store.ts';
 import { periodWhere } from './overview.ts';
@@ -94,33 +94,57 @@ export interface Sankey {
 export async function sankey(store: Store, options: QueryOptions, steps = 4, perStep = 8): Promise<Sankey> {
   const where = await periodWhere(store, options);
   if (where === undefined) return { nodes: [], links: [], exits: [] };
-  // Each session's first `steps` pages: per step, the sessions on each page, the moves to the
-  // next step's pages and the ends; the less common pages fold into (other) in foldSankey.
+  // Each session's first `steps` pages: per step, the sessions on each page and the ends. The
+  // moves between steps are counted in the engine under the names the sankey keeps (the
+  // `perStep` most common pages of each step, the rest as (other)), so few rows come back.
   const d = store.dialect;
   const visits = sql`SELECT ${d.arrayHead(sql`pages`, sql`${steps}`)} AS head
     FROM ${sessionsIn(d, where)} s WHERE ${d.arrayLength(sql`pages`)} > 0`;
   const cells = sql`SELECT head, ${d.arrayIndexes(sql`head`)} AS i FROM (${visits}) v`;
-  const [nodes, links, exits] = await Promise.all([
+  const [nodes, exits] = (await Promise.all([
     store.query(
       d.compile(
         sql`SELECT i AS step, head[i] AS page, count(*) AS sessions FROM (${cells}) c GROUP BY step, page`,
       ),
     ),
     store.query(
-      d.compile(sql`SELECT i AS step, head[i] AS page, head[i + 1] AS next_page, count(*) AS sessions
-        FROM (${cells}) c WHERE i < ${d.arrayLength(sql`head`)} GROUP BY step, page, next_page`),
-    ),
-    store.query(
       d.compile(sql`SELECT ${d.arrayLength(sql`head`)} AS step, count(*) AS sessions FROM (${visits}) v
         WHERE ${d.arrayLength(sql`head`)} < ${steps} GROUP BY step`),
     ),
-  ]);
-  return foldSankey(
-    nodes as unknown as StepCount[],
-    links as unknown as StepCount[],
-    exits as unknown as StepCount[],
-    perStep,
-  );
+  ])) as unknown as [StepCount[], StepCount[]];
+  if (nodes.length === 0) return foldSankey([], [], exits, perStep);
+  const kept = keptPages(nodes, perStep);
+  // The page of step i + offset, under its kept name.
+  const named = (offset: 0 | 1) => {
+    const page = offset === 0 ? sql`head[i]` : sql`head[i + 1]`;
+    const keeps = [...kept].map(([step, pages]) => sql`(i = ${step - offset} AND ${d.isIn(page, pages)})`);
+    return sql`CASE WHEN ${join(keeps, raw(' OR '))} THEN ${page} ELSE ${OTHER} END`;
+  };
+  const links = (await store.query(
+    d.compile(sql`SELECT i AS step, ${named(0)} AS page, ${named(1)} AS next_page, count(*) AS sessions
+      FROM (${cells}) c WHERE i < ${d.arrayLength(sql`head`)} GROUP BY step, page, next_page`),
+  )) as unknown as StepCount[];
+  return foldSankey(nodes, links, exits, perStep);
+}
+
+/** Per step, the `perStep` pages with most sessions (then by page). */
+function keptPages(cells: readonly StepCount[], perStep: number): Map<number, string[]> {
+  const byStep = new Map<number, StepCount[]>();
+  for (const c of cells) {
+    const step = Number(c.step);
+    const row = byStep.get(step);
+    if (row === undefined) byStep.set(step, [c]);
+    else row.push(c);
+  }
+  const kept = new Map<number, string[]>();
+  for (const [step, row] of byStep) {
+    row.sort((a, b) => Number(b.sessions) - Number(a.sessions) || compareText(a.page!, b.page!));
+    kept.set(
+      step,
+      row.slice(0, perStep).map((c) => c.page!),
+    );
+  }
+  return kept;
 }
 
 /** Sessions per step and page (`next_page`: a move to it at the next step; neither: the ends). */
@@ -143,12 +167,7 @@ export function foldSankey(
   perStep: number,
 ): Sankey {
   const kept = new Set<string>();
-  const byStep = new Map<number, StepCount[]>();
-  for (const c of cells) byStep.set(c.step, [...(byStep.get(c.step) ?? []), c]);
-  for (const [step, row] of byStep) {
-    row.sort((a, b) => b.sessions - a.sessions || compareText(a.page!, b.page!));
-    for (const c of row.slice(0, perStep)) kept.add(id(step, c.page!));
-  }
+  for (const [step, pages] of keptPages(cells, perStep)) for (const page of pages) kept.add(id(step, page));
   const named = (step: number, page: string) => (kept.has(id(step, page)) ? page : OTHER);
   const sum = <T extends { sessions: number }>(into: Map<string, T>, key: string, row: T) => {
     const had = into.get(key);

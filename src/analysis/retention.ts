@@ -81,20 +81,25 @@ export async function retention(
   // Each visitor's first session (of all stored), when it meets the filters and starts in the period.
   const firsts = sql`SELECT ${d.argMin(sql`session_id`, [sql`start_ms`, sql`session_id`])} AS first_session
     FROM sessions GROUP BY identity`;
-  const members = sql`SELECT identity, ${key} AS cohort, ${number(sql`start_ms`)} AS c0,
+  const membersSql = sql`SELECT identity, ${key} AS cohort, ${number(sql`start_ms`)} AS c0,
       (SELECT ${number(sql`max(start_ms)`)} FROM sessions) - ${number(sql`start_ms`)} AS seen
     FROM ${sessionsIn(d, options.filters)} f
     WHERE session_id IN (SELECT first_session FROM (${firsts}) x)
       AND start_ms >= ${BigInt(range.fromMs)} AND start_ms < ${BigInt(range.toMs)}`;
-  // The periods (from each visitor's first) in which the visitor has a session.
-  const activity = sql`SELECT DISTINCT identity, ${d.int64(sql`${number(sql`x_start`)} - c0`)} AS k
-    FROM (SELECT identity, c0 FROM (${members}) m0) m JOIN (SELECT identity, start_ms AS x_start FROM sessions) x USING (identity)`;
-  const q = d.compile(sql`
-    SELECT cohort, k, count(*) AS size, ${d.countIf(sql`seen >= k`)} AS eligible,
-           ${d.countIf(sql`hit = 1 AND seen >= k`)} AS active
-    FROM (SELECT identity, cohort, seen, ${d.int64(d.numbers(sql`${periods + 1}`))} AS k FROM (${members}) m1) m
-    LEFT JOIN (SELECT identity, k, 1 AS hit FROM (${activity}) a0) a USING (identity, k)
-    GROUP BY cohort, k ORDER BY cohort, k`);
+  const q = d.compile(
+    d.tables((define) => {
+      const members = define('members', membersSql);
+      // The periods (from each visitor's first) in which the visitor has a session.
+      const activity = sql`SELECT DISTINCT identity, ${d.int64(sql`${number(sql`x_start`)} - c0`)} AS k
+        FROM (SELECT identity, c0 FROM ${members} m0) m
+        JOIN (SELECT identity, start_ms AS x_start FROM sessions) x USING (identity)`;
+      return sql`SELECT cohort, k, count(*) AS size, ${d.countIf(sql`seen >= k`)} AS eligible,
+          ${d.countIf(sql`hit = 1 AND seen >= k`)} AS active
+        FROM (SELECT identity, cohort, seen, ${d.int64(d.numbers(sql`${periods + 1}`))} AS k FROM ${members} m1) m
+        LEFT JOIN (SELECT identity, k, 1 AS hit FROM (${activity}) a0) a USING (identity, k)
+        GROUP BY cohort, k ORDER BY cohort, k`;
+    }),
+  );
   const found = (await store.query(q)) as {
     cohort: string;
     k: number;

@@ -4,7 +4,7 @@
  * literals; no window functions; no JSONExtract (visitParam* reads a flat object); no table
  * CTEs, one JOIN per SELECT, equality joins only; times are Int64 epoch milliseconds.
  */
-import type { Dialect, TimeUnit } from './dialect.ts';
+import { type Dialect, sqlName, type TimeUnit } from './dialect.ts';
 import { type CompiledQuery, join, type Param, raw, render, type Scalar, type Sql, sql } from './query.ts';
 
 /**
@@ -75,6 +75,21 @@ export const clickhouse: Dialect = {
   localPeriodNumber: (ms, unit, tz) => sql`${raw(RELATIVE[unit])}(${dateTime(ms)}, ${tz})`,
   // 18.16 joins on equality only: each row is labelled with localBucketText instead.
   rangeTable: () => undefined,
+  isIn: (x, values) => sql`has(${values}, ${x})`,
+  // 18.16 has no table CTEs: each use is the subquery itself.
+  tables: (body) => body((_, query) => sql`(${query})`),
+  // No window functions: each partition's rows as one sorted array of tuples (the order columns
+  // first, so tuples sort by them), unrolled again with each row's index.
+  withNext(from, { columns, partition, order, of }) {
+    const inTuple = [...order, ...columns.filter((c) => c !== partition && !order.includes(c))];
+    const at = (c: string) => raw(String(inTuple.indexOf(c) + 1));
+    const out = columns.map((c) =>
+      c === partition ? sqlName(c) : sql`tupleElement(one, ${at(c)}) AS ${sqlName(c)}`,
+    );
+    return sql`(SELECT ${join(out)}, if(i < length(rows), tupleElement(rows[i + 1], ${at(of)}), NULL) AS ${sqlName(`next_${of}`)}
+      FROM (SELECT ${sqlName(partition)}, arraySort(groupArray(tuple(${join(inTuple.map(sqlName))}))) AS rows FROM ${from} x GROUP BY ${sqlName(partition)})
+      ARRAY JOIN rows AS one, arrayEnumerate(rows) AS i)`;
+  },
   arrayLength: (a) => sql`length(${a})`,
   arrayHead: (a, n) => sql`arraySlice(${a}, 1, ${n})`,
   arrayIndexes: (a) => sql`arrayJoin(arrayEnumerate(${a}))`,

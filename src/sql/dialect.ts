@@ -3,10 +3,19 @@
  * conditional counts, an exact median, arg-min, JSON text, local-time buckets, arrays. An
  * analysis writes its query once with the `sql` template and these; each store has a Dialect.
  */
-import type { CompiledQuery, Sql } from './query.ts';
+import { type CompiledQuery, raw, type Sql } from './query.ts';
 
 /** Calendar buckets of a time, in a zone. */
 export type TimeUnit = 'hour' | 'day' | 'week' | 'month';
+
+/** See Dialect.withNext. Names are column names written in the code. */
+export interface NextSpec {
+  readonly columns: readonly string[];
+  readonly partition: string;
+  /** Unique within a partition. */
+  readonly order: readonly string[];
+  readonly of: string;
+}
 
 export interface Dialect {
   readonly name: 'duckdb' | 'clickhouse';
@@ -48,6 +57,22 @@ export interface Dialect {
    */
   rangeTable(starts: readonly number[], ends: readonly number[], labels: readonly string[]): Sql | undefined;
 
+  /** True when `x` is one of `values` (a list of at least one value). */
+  isIn(x: Sql, values: readonly string[]): Sql;
+
+  /**
+   * Named subqueries for one statement: `body` defines each with `define(name, query)` (a later
+   * one may use an earlier) and uses what `define` returns as a table. DuckDB computes each once
+   * (WITH … AS MATERIALIZED); an engine without table CTEs inlines each use.
+   */
+  tables(body: (define: (name: string, query: Sql) => Sql) => Sql): Sql;
+  /**
+   * The rows of `from` (a subquery with the `columns`, which include `partition`, `order` and
+   * `of`), each with `next_<of>`: `of` of the next row of the same `partition` in `order`, NULL
+   * for the last. A window `lead` where the engine has one, per-partition arrays where not.
+   */
+  withNext(from: Sql, spec: NextSpec): Sql;
+
   /** The number of elements of an array. */
   arrayLength(a: Sql): Sql;
   /** The first `n` elements of an array. */
@@ -56,4 +81,10 @@ export interface Dialect {
   arrayIndexes(a: Sql): Sql;
   /** In a select list: one row per number 0 … n-1, the other columns repeated. */
   numbers(n: Sql): Sql;
+}
+
+/** A name written in the code (a column or table) as SQL; refused unless it is a plain word. */
+export function sqlName(name: string): Sql {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`"${name}" is not a plain SQL name`);
+  return raw(name);
 }

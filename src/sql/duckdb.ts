@@ -2,7 +2,7 @@
  * The DuckDB dialect: values bound as $1, $2 … (a list binds as a LIST), FILTER clauses, list
  * functions and time zones through ICU.
  */
-import type { Dialect, TimeUnit } from './dialect.ts';
+import { type Dialect, sqlName, type TimeUnit } from './dialect.ts';
 import { type CompiledQuery, join, type Param, raw, render, type Sql, sql } from './query.ts';
 
 const FORMATS: Record<TimeUnit, string> = {
@@ -48,6 +48,17 @@ export const duckdb: Dialect = {
     const big = (xs: readonly number[]) => xs.map((x) => BigInt(x));
     return sql`(SELECT unnest(${big(starts)})::BIGINT AS b0, unnest(${big(ends)})::BIGINT AS b1, unnest(${labels}) AS key)`;
   },
+  isIn: (x, values) => sql`list_contains(${values}, ${x})`,
+  tables(body) {
+    const defined: Sql[] = [];
+    const main = body((table, query) => {
+      defined.push(sql`${sqlName(table)} AS MATERIALIZED (${query})`);
+      return sqlName(table);
+    });
+    return defined.length === 0 ? main : sql`WITH ${join(defined)} ${main}`;
+  },
+  withNext: (from, { columns, partition, order, of }) =>
+    sql`(SELECT ${join(columns.map(sqlName))}, lead(${sqlName(of)}) OVER (PARTITION BY ${sqlName(partition)} ORDER BY ${join(order.map(sqlName))}) AS ${sqlName(`next_${of}`)} FROM ${from} x)`,
   arrayLength: (a) => sql`len(${a})`,
   arrayHead: (a, n) => sql`${a}[1:${n}]`,
   arrayIndexes: (a) => sql`generate_subscripts(${a}, 1)`,

@@ -1,7 +1,7 @@
 /**
- * Funnel, pages and sankey no longer use window functions (ClickHouse 18.16 has none): one
- * portable query each, finished in TypeScript (funnelCounts, pageRows, foldSankey). For random
- * events, they give exactly what the DuckDB window SQL they replace gave (kept word for word in
+ * Funnel, pages and sankey no longer use window functions (ClickHouse 18.16 has none): they
+ * use the dialect's `withNext` and `tables` and count in the engine. For random events, they
+ * give exactly what the DuckDB window SQL they replace gave (kept word for word in
  * duckdb-window-reference.ts), and sankey equals its plain TypeScript version, sankeyOfPages.
  */
 import fc from 'fast-check';
