@@ -44,8 +44,7 @@ export function funnelSql(d: Dialect, where: readonly Condition[], spec: FunnelS
   );
   // The events that match a step, with their group, time, input order (ties), key and `here`.
   const hitsSql = sql`SELECT grp, ts_ms AS ts, seq AS sq, key, here, ${ms}
-    FROM (SELECT session_id, ts_ms, seq, ${flags} FROM events
-          WHERE session_id IN (SELECT session_id FROM (${sessions}) g)) e
+    FROM (SELECT session_id, ts_ms, seq, ${flags} FROM events) e
     JOIN (${sessions}) k USING (session_id)
     WHERE ${any} > 0`;
   return d.tables((define) => {

@@ -94,37 +94,52 @@ export interface Sankey {
 export async function sankey(store: Store, options: QueryOptions, steps = 4, perStep = 8): Promise<Sankey> {
   const where = await periodWhere(store, options);
   if (where === undefined) return { nodes: [], links: [], exits: [] };
-  // Each session's first `steps` pages: per step, the sessions on each page and the ends. The
-  // moves between steps are counted in the engine under the names the sankey keeps (the
-  // `perStep` most common pages of each step, the rest as (other)), so few rows come back.
+  // Each session's first `steps` pages: per step, the sessions on each page (and so the ends:
+  // those at a step less those at the next). The moves between steps are counted in the engine
+  // under the names the sankey keeps (the `perStep` most common pages of each step, the rest as
+  // (other)), so few rows come back. A session's page i comes from a join to the numbers up to
+  // `steps`, which DuckDB runs faster than unrolling each array.
   const d = store.dialect;
-  const visits = sql`SELECT ${d.arrayHead(sql`pages`, sql`${steps}`)} AS head
-    FROM ${sessionsIn(d, where)} s WHERE ${d.arrayLength(sql`pages`)} > 0`;
-  const cells = sql`SELECT head, ${d.arrayIndexes(sql`head`)} AS i FROM (${visits}) v`;
-  const [nodes, exits] = (await Promise.all([
-    store.query(
-      d.compile(
-        sql`SELECT i AS step, head[i] AS page, count(*) AS sessions FROM (${cells}) c GROUP BY step, page`,
-      ),
+  const cells = sql`SELECT pages, n0 + 1 AS i FROM ${sessionsIn(d, where)} s
+    CROSS JOIN (SELECT ${d.numbers(sql`${steps}`)} AS n0) n WHERE n0 < ${d.arrayLength(sql`pages`)}`;
+  const nodes = (await store.query(
+    d.compile(
+      sql`SELECT i AS step, pages[i] AS page, count(*) AS sessions FROM (${cells}) c GROUP BY step, page`,
     ),
-    store.query(
-      d.compile(sql`SELECT ${d.arrayLength(sql`head`)} AS step, count(*) AS sessions FROM (${visits}) v
-        WHERE ${d.arrayLength(sql`head`)} < ${steps} GROUP BY step`),
-    ),
-  ])) as unknown as [StepCount[], StepCount[]];
-  if (nodes.length === 0) return foldSankey([], [], exits, perStep);
+  )) as unknown as StepCount[];
+  if (nodes.length === 0) return foldSankey([], [], [], perStep);
   const kept = keptPages(nodes, perStep);
-  // The page of step i + offset, under its kept name.
-  const named = (offset: 0 | 1) => {
-    const page = offset === 0 ? sql`head[i]` : sql`head[i + 1]`;
-    const keeps = [...kept].map(([step, pages]) => sql`(i = ${step - offset} AND ${d.isIn(page, pages)})`);
-    return sql`CASE WHEN ${join(keeps, raw(' OR '))} THEN ${page} ELSE ${OTHER} END`;
+  // The moves between pages, then the same under the names kept at each step.
+  const moves = sql`SELECT i AS step, pages[i] AS page, pages[i + 1] AS next_page, count(*) AS sessions
+    FROM (${cells}) c WHERE i < ${steps} AND i < ${d.arrayLength(sql`pages`)} GROUP BY step, page, next_page`;
+  const named = (column: 'page' | 'next_page', offset: 0 | 1) => {
+    const name = raw(column);
+    const keeps = [...kept].map(([step, pages]) => sql`(step = ${step - offset} AND ${d.isIn(name, pages)})`);
+    return sql`CASE WHEN ${join(keeps, raw(' OR '))} THEN ${name} ELSE ${OTHER} END`;
   };
   const links = (await store.query(
-    d.compile(sql`SELECT i AS step, ${named(0)} AS page, ${named(1)} AS next_page, count(*) AS sessions
-      FROM (${cells}) c WHERE i < ${d.arrayLength(sql`head`)} GROUP BY step, page, next_page`),
-  )) as unknown as StepCount[];
-  return foldSankey(nodes, links, exits, perStep);
+    d.compile(sql`SELECT step, ${named('page', 0)} AS kept_page, ${named('next_page', 1)} AS kept_next, sum(sessions) AS moved
+      FROM (${moves}) m GROUP BY step, kept_page, kept_next`),
+  )) as { step: number; kept_page: string; kept_next: string; moved: number }[];
+  const folded = links.map((l) => ({
+    step: l.step,
+    page: l.kept_page,
+    next_page: l.kept_next,
+    sessions: Number(l.moved),
+  }));
+  return foldSankey(nodes, folded, endsOf(nodes, steps), perStep);
+}
+
+/** The sessions that end at each step before the last: those at the step less those at the next. */
+function endsOf(cells: readonly StepCount[], steps: number): StepCount[] {
+  const at = new Map<number, number>();
+  for (const c of cells) at.set(Number(c.step), (at.get(Number(c.step)) ?? 0) + Number(c.sessions));
+  const ends: StepCount[] = [];
+  for (let step = 1; step < steps; step++) {
+    const sessions = (at.get(step) ?? 0) - (at.get(step + 1) ?? 0);
+    if (sessions > 0) ends.push({ step, sessions });
+  }
+  return ends;
 }
 
 /** Per step, the `perStep` pages with most sessions (then by page). */
