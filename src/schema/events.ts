@@ -24,6 +24,14 @@ interface EventFieldSpec {
 }
 
 /** The event fields, in the order of the collector's JSON schema. */
+/** An event's properties: a flat object of at most 64 scalars. */
+const PROPERTIES_JSON = {
+  type: 'object',
+  maxProperties: 64,
+  propertyNames: { maxLength: 64 },
+  additionalProperties: SCALAR,
+} as const;
+
 export const EVENT_SPECS = [
   {
     name: 'timestamp',
@@ -64,13 +72,10 @@ export const EVENT_SPECS = [
     type: 'text',
     column: 'properties',
     canonical: false,
-    json: {
-      type: 'object',
-      maxProperties: 64,
-      propertyNames: { maxLength: 64 },
-      additionalProperties: SCALAR,
-    },
+    json: PROPERTIES_JSON,
   },
+  // Plausible's name for properties: the collector reads it as `properties`.
+  { name: 'props', type: 'text', canonical: false, json: PROPERTIES_JSON },
 ] as const satisfies readonly EventFieldSpec[];
 
 export type EventFieldName = (typeof EVENT_SPECS)[number]['name'];

@@ -77,8 +77,9 @@ export function createCollector(options: CollectorOptions): (raw: unknown, ctx: 
     if (!validate(record))
       return { kind: 'rejected', code: 'invalid', message: describe(validate.errors ?? []) };
     // (Deleted only when there: a delete costs a runtime call even for a name the object lacks.)
-    const { properties } = record;
+    const { properties, props } = record;
     if (properties !== undefined) delete record.properties;
+    if (props !== undefined) delete record.props;
     // The visitor's address is for the hash only, never kept: whoever sent it, in whatever case.
     const ip = ctx.trusted && typeof record.ip === 'string' ? record.ip : ctx.ip;
     if (record.ip !== undefined) delete record.ip;
@@ -92,13 +93,18 @@ export function createCollector(options: CollectorOptions): (raw: unknown, ctx: 
         };
       delete record.site;
     }
-    if (properties !== undefined) {
-      for (const [k, v] of Object.entries(properties as Record<string, unknown>)) {
+    // `props` is Plausible's name for `properties`; a name in both, or beside them, keeps the first.
+    for (const [bag, given] of [
+      ['properties', properties],
+      ['props', props],
+    ] as const) {
+      if (given === undefined) continue;
+      for (const [k, v] of Object.entries(given as Record<string, unknown>)) {
         if (RESERVED.has(k.toLowerCase()))
           return {
             kind: 'rejected',
             code: 'invalid',
-            message: `properties.${k} is a field of its own: send it beside "properties"`,
+            message: `${bag}.${k} is a field of its own: send it beside "${bag}"`,
           };
         // Own names only: `constructor` or `toString` is in every object, and is a property too.
         if (!Object.hasOwn(record, k)) record[k] = v;
@@ -173,7 +179,6 @@ const empty = (v: unknown): boolean => v === undefined || v === null || v === ''
 /** Whether a `site` a sender gave (in the query, the body or an event) names another than `site`. */
 export const namesAnotherSite = (named: unknown, site: string): boolean => !empty(named) && named !== site;
 
-/** Names that are fields, not properties: the canonical ones, and what the collector reads itself. */
 /** The event's own fields (schema/events.ts) and `site`: never properties. */
 const RESERVED = new Set<string>([...EVENT_SPECS.map((f) => f.name), 'site']);
 

@@ -1,8 +1,8 @@
 /**
  * Property names that are also names of every JavaScript object's own methods (`constructor`,
  * `toString`, `valueOf`, `hasOwnProperty`, …) are stored like any other name, whether sent in
- * `properties` or beside the fields. `__proto__`, which no JSON object of the API may hold, is
- * refused with a reason.
+ * `properties` (or Plausible's `props`) or beside the fields. `__proto__`, which no JSON object
+ * of the API may hold, is refused with a reason.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeServers, startTestServer } from '../helpers/server.ts';
@@ -71,5 +71,44 @@ describe('property names', () => {
       expect(error.code).toBe('forbidden_name');
       expect(error.message).toContain('__proto__');
     }
+  });
+
+  it("reads Plausible's props as properties, beside or instead of them", async () => {
+    const t = await startTestServer();
+    const res = await t.post({
+      events: [
+        { timestamp: '2026-11-20T10:00:00Z', anonymous_id: 'v', url: '/a', props: { plan: 'pro', seats: 3 } },
+        {
+          timestamp: '2026-11-20T10:01:00Z',
+          anonymous_id: 'v',
+          url: '/b',
+          properties: { plan: 'team' },
+          props: { plan: 'ignored', coupon: 'x' },
+        },
+        { timestamp: '2026-11-20T10:02:00Z', anonymous_id: 'v', url: '/c', props: { url: '/d' } },
+      ],
+    });
+    expect(res.statusCode).toBe(200);
+    const answer = res.json() as { accepted: number; rejected: { index: number; message: string }[] };
+    expect(answer.accepted).toBe(2);
+    expect(answer.rejected).toEqual([
+      expect.objectContaining({
+        index: 2,
+        message: 'props.url is a field of its own: send it beside "props"',
+      }),
+    ]);
+    await t.settle();
+    const range = 'from=2026-11-20&to=2026-11-20';
+    const list = await t.app.inject({ url: `/api/v1/sessions?site=shop&${range}`, headers: t.auth(t.admin) });
+    const [session] = (list.json() as { sessions: { session_id: string }[] }).sessions;
+    const journey = await t.app.inject({
+      url: `/api/v1/sessions/${session!.session_id}?site=shop`,
+      headers: t.auth(t.admin),
+    });
+    const { events } = journey.json() as { events: { properties: Record<string, unknown> }[] };
+    expect(events.map((e) => e.properties)).toEqual([
+      { plan: 'pro', seats: 3 },
+      { plan: 'team', coupon: 'x' },
+    ]);
   });
 });
