@@ -12,6 +12,8 @@ import { type Condition, dimensionSql, sessionsIn } from './plans.ts';
 
 /** Column m1, m2 …: 1 where the event matches step i. */
 const m = (i: number): Sql => raw(`m${i + 1}`);
+/** The columns m1 … mN of a funnel's steps. */
+const flagColumns = (spec: FunnelSpec): Sql[] => spec.steps.map((_, i) => m(i));
 
 /**
  * Rows (key, reached, groups, median_s). In order, `groups` reached step `reached` (so each
@@ -37,16 +39,11 @@ export function funnelSql(d: Dialect, where: readonly Condition[], spec: FunnelS
           AND end_ms >= (SELECT min(start_ms) FROM ${s} s3)
           AND start_ms <= (SELECT max(end_ms) FROM ${s} s4) + ${spec.windowMs!}`;
   const flags = join(steps.map((step, i) => sql`CASE WHEN ${matches(step, d)} THEN 1 ELSE 0 END AS ${m(i)}`));
-  const ms = join(steps.map((_, i) => m(i)));
-  const any = join(
-    steps.map((_, i) => m(i)),
-    raw(' + '),
-  );
   // The events that match a step, with their group, time, input order (ties), key and `here`.
-  const hitsSql = sql`SELECT grp, ts_ms AS ts, seq AS sq, key, here, ${ms}
+  const hitsSql = sql`SELECT grp, ts_ms AS ts, seq AS sq, key, here, ${join(flagColumns(spec))}
     FROM (SELECT session_id, ts_ms, seq, ${flags} FROM events) e
     JOIN (${sessions}) k USING (session_id)
-    WHERE ${any} > 0`;
+    WHERE ${join(flagColumns(spec), raw(' + '))} > 0`;
   return d.tables((define) => {
     const hits = define('hits', hitsSql);
     return spec.anyOrder === true ? anyOrderSql(d, hits, spec) : inOrderSql(d, hits, spec, define);
@@ -84,7 +81,7 @@ function anyOrderSql(d: Dialect, hits: Sql, spec: FunnelSpec): Sql {
   const opened =
     spec.windowMs === undefined
       ? hits
-      : sql`(SELECT grp, ts, sq, key, here, ${join(steps.map((_, i) => m(i)))}, t0 FROM ${hits} h
+      : sql`(SELECT grp, ts, sq, key, here, ${join(flagColumns(spec))}, t0 FROM ${hits} h
           JOIN (SELECT grp, min(ts) AS t0 FROM ${hits} h0 WHERE here = 1 GROUP BY grp) o USING (grp))`;
   const inWindow = spec.windowMs === undefined ? sql`` : sql` AND ts >= t0 AND ts <= t0 + ${spec.windowMs}`;
   const r = (i: number): Sql => raw(`r${i + 1}`);

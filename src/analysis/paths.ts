@@ -107,7 +107,7 @@ export async function sankey(store: Store, options: QueryOptions, steps = 4, per
       sql`SELECT i AS step, pages[i] AS page, count(*) AS sessions FROM (${cells}) c GROUP BY step, page`,
     ),
   )) as unknown as StepCount[];
-  if (nodes.length === 0) return foldSankey([], [], [], perStep);
+  if (nodes.length === 0) return foldSankey([], [], [], new Map());
   const kept = keptPages(nodes, perStep);
   // The moves between pages, then the same under the names kept at each step.
   const moves = sql`SELECT i AS step, pages[i] AS page, pages[i + 1] AS next_page, count(*) AS sessions
@@ -127,7 +127,7 @@ export async function sankey(store: Store, options: QueryOptions, steps = 4, per
     next_page: l.kept_next,
     sessions: Number(l.moved),
   }));
-  return foldSankey(nodes, folded, endsOf(nodes, steps), perStep);
+  return foldSankey(nodes, folded, endsOf(nodes, steps), kept);
 }
 
 /** The sessions that end at each step before the last: those at the step less those at the next. */
@@ -171,19 +171,19 @@ export interface StepCount {
 }
 
 /**
- * The sankey from counts per cell: at each step the `perStep` pages with most sessions (then
- * by page) keep their name, the others count as (other); nodes and links are summed under the
- * names, most sessions first.
+ * The sankey from counts per cell: at each step the pages of `kept` (from `keptPages`) keep
+ * their name, the others count as (other); nodes and links are summed under the names, most
+ * sessions first.
  */
 export function foldSankey(
   cells: readonly StepCount[],
   moves: readonly StepCount[],
   ends: readonly StepCount[],
-  perStep: number,
+  kept: ReadonlyMap<number, readonly string[]>,
 ): Sankey {
-  const kept = new Set<string>();
-  for (const [step, pages] of keptPages(cells, perStep)) for (const page of pages) kept.add(id(step, page));
-  const named = (step: number, page: string) => (kept.has(id(step, page)) ? page : OTHER);
+  const keep = new Set<string>();
+  for (const [step, pages] of kept) for (const page of pages) keep.add(id(step, page));
+  const named = (step: number, page: string) => (keep.has(id(step, page)) ? page : OTHER);
   const sum = <T extends { sessions: number }>(into: Map<string, T>, key: string, row: T) => {
     const had = into.get(key);
     into.set(key, had === undefined ? row : { ...had, sessions: had.sessions + row.sessions });
@@ -241,7 +241,7 @@ export function sankeyOfPages(sessions: readonly (readonly string[])[], steps = 
     [...cells.values()],
     [...moves.values()],
     [...ends.entries()].map(([step, sessions]) => ({ step, sessions })),
-    perStep,
+    keptPages([...cells.values()], perStep),
   );
 }
 

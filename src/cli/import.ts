@@ -35,7 +35,7 @@ import {
   rulesFromFlags,
   rulesGivenOnCli,
 } from './rule-flags.ts';
-import { describeRules } from './summary.ts';
+import { describeRules, refusedCounts } from './summary.ts';
 import { jsonWithQuiet, refuseUnused } from './unused-flags.ts';
 
 export const DEFAULT_DB = 'stint.duckdb';
@@ -307,10 +307,7 @@ async function importTransaction(
     rows: stats.rows,
     accepted: done.accepted,
     duplicates: done.duplicates,
-    rejected: stats.rejected,
-    rejected_total: stats.rejectedTotal,
-    left_out: stats.leftOut,
-    left_out_total: stats.leftOutTotal,
+    ...refusedCounts(stats),
     identities: done.redone.identities,
     sessions: done.redone.sessions,
     elapsed_s: Math.round(performance.now() - started) / 1000,

@@ -12,15 +12,26 @@ import { printable } from './printable.ts';
 /** Moved beside the rules (core/describe-rules.ts); re-exported for the commands that print it. */
 export { describeRules };
 
-export interface RunSummary {
-  files: { path: string; format: string; rows: number; accepted: number; notes: string[] }[];
-  rows: number;
-  accepted: number;
-  duplicates: number;
+/** What the readers refused, by reason: rows rejected, and access-log lines left out (`--json` of sessionize and import). */
+export interface RefusedCounts {
   rejected: Record<string, number>;
   rejected_total: number;
   left_out: Record<string, number>;
   left_out_total: number;
+}
+
+export const refusedCounts = (stats: LoadStats): RefusedCounts => ({
+  rejected: stats.rejected,
+  rejected_total: stats.rejectedTotal,
+  left_out: stats.leftOut,
+  left_out_total: stats.leftOutTotal,
+});
+
+export interface RunSummary extends RefusedCounts {
+  files: { path: string; format: string; rows: number; accepted: number; notes: string[] }[];
+  rows: number;
+  accepted: number;
+  duplicates: number;
   sessions: number;
   sessions_by_end_reason: Partial<Record<EndReason, number>>;
   elapsed_s: number;
@@ -50,10 +61,7 @@ export function buildSummary(
     rows: stats.rows,
     accepted: stats.accepted,
     duplicates: stats.duplicates,
-    rejected: stats.rejected,
-    rejected_total: stats.rejectedTotal,
-    left_out: stats.leftOut,
-    left_out_total: stats.leftOutTotal,
+    ...refusedCounts(stats),
     sessions: Object.values(byReason).reduce((a, b) => a + b, 0),
     sessions_by_end_reason: byReason,
     elapsed_s: round(elapsedMs / 1000, 3),

@@ -51,12 +51,20 @@ export interface Utm {
 
 export const UTM_KEYS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'] as const;
 
+/** The parameters of a URL's query string (between `?` and `#`), decoded; undefined without one. */
+export function queryOf(url: string): URLSearchParams | undefined {
+  const q = url.indexOf('?');
+  if (q === -1) return undefined;
+  const hash = url.indexOf('#', q);
+  return new URLSearchParams(url.slice(q + 1, hash === -1 ? undefined : hash));
+}
+
 /** The utm_* parameters of a URL's query string (decoded); missing ones are ''. */
 export function utmFromUrl(url: string): Partial<Utm> | undefined {
+  // Most URLs have no utm_ at all: found without parsing the query.
   const q = url.indexOf('?');
   if (q === -1 || url.indexOf('utm_', q) === -1) return undefined;
-  const hash = url.indexOf('#', q);
-  const params = new URLSearchParams(url.slice(q + 1, hash === -1 ? undefined : hash));
+  const params = queryOf(url)!;
   const found: Partial<Utm> = {};
   for (const key of UTM_KEYS) {
     const v = params.get(key);

@@ -17,13 +17,15 @@ interface EventFieldSpec {
   readonly type: FieldType;
   /** The collector's JSON schema for it. */
   readonly json: object;
-  /** The events table's column that keeps it; none for the `ip` a server-side sender may give. */
+  /**
+   * The events table's column that keeps it; none for the `ip` a server-side sender may give,
+   * nor for `props`, which the collector reads into `properties`.
+   */
   readonly column?: string;
   /** Read by the engine's normalizer (core/normalize.ts CANONICAL_FIELDS, in this order). */
   readonly canonical: boolean;
 }
 
-/** The event fields, in the order of the collector's JSON schema. */
 /** An event's properties: a flat object of at most 64 scalars. */
 const PROPERTIES_JSON = {
   type: 'object',
@@ -32,6 +34,7 @@ const PROPERTIES_JSON = {
   additionalProperties: SCALAR,
 } as const;
 
+/** The event fields, in the order of the collector's JSON schema. */
 export const EVENT_SPECS = [
   {
     name: 'timestamp',

@@ -4,8 +4,18 @@
  * literals; no window functions; no JSONExtract (visitParam* reads a flat object); no table
  * CTEs, one JOIN per SELECT, equality joins only; times are Int64 epoch milliseconds.
  */
-import { type Dialect, sqlName, type TimeUnit } from './dialect.ts';
-import { type CompiledQuery, join, type Param, raw, render, type Scalar, type Sql, sql } from './query.ts';
+import type { Dialect, TimeUnit } from './dialect.ts';
+import {
+  type CompiledQuery,
+  join,
+  type Param,
+  raw,
+  render,
+  type Scalar,
+  type Sql,
+  sql,
+  sqlName,
+} from './query.ts';
 
 /**
  * A value as a ClickHouse literal. 18.16 has no query parameters, so this is the one place a

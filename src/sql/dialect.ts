@@ -3,7 +3,7 @@
  * conditional counts, an exact median, arg-min, JSON text, local-time buckets, arrays. An
  * analysis writes its query once with the `sql` template and these; each store has a Dialect.
  */
-import { type CompiledQuery, raw, type Sql } from './query.ts';
+import type { CompiledQuery, Sql } from './query.ts';
 
 /** Calendar buckets of a time, in a zone. */
 export type TimeUnit = 'hour' | 'day' | 'week' | 'month';
@@ -81,10 +81,4 @@ export interface Dialect {
   arrayIndexes(a: Sql): Sql;
   /** In a select list: one row per number 0 … n-1, the other columns repeated. */
   numbers(n: Sql): Sql;
-}
-
-/** A name written in the code (a column or table) as SQL; refused unless it is a plain word. */
-export function sqlName(name: string): Sql {
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`"${name}" is not a plain SQL name`);
-  return raw(name);
 }

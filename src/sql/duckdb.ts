@@ -2,8 +2,8 @@
  * The DuckDB dialect: values bound as $1, $2 … (a list binds as a LIST), FILTER clauses, list
  * functions and time zones through ICU.
  */
-import { type Dialect, sqlName, type TimeUnit } from './dialect.ts';
-import { type CompiledQuery, join, type Param, raw, render, type Sql, sql } from './query.ts';
+import type { Dialect, TimeUnit } from './dialect.ts';
+import { type CompiledQuery, join, type Param, raw, render, type Sql, sql, sqlName } from './query.ts';
 
 const FORMATS: Record<TimeUnit, string> = {
   hour: '%Y-%m-%dT%H',

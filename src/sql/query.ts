@@ -76,6 +76,16 @@ export function identifier(name: string): Sql {
   return raw(name);
 }
 
+/**
+ * A name the code itself writes (a derived column such as `next_ts_ms`, a named subquery such
+ * as `f1`) as SQL; refused unless it is a plain lower-case word. Names from outside go through
+ * `identifier`.
+ */
+export function sqlName(name: string): Sql {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`"${name}" is not a plain SQL name`);
+  return raw(name);
+}
+
 /** Fragments one after another with `separator` between them. */
 export function join(items: readonly Sql[], separator: Sql = raw(', ')): Sql {
   const parts: Part[] = [];

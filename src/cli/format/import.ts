@@ -5,8 +5,9 @@
 import pc from 'picocolors';
 import { ALL_LEFT_OUT } from '../../io/load-events.ts';
 import { escapeControls, printable } from '../printable.ts';
+import type { RefusedCounts } from '../summary.ts';
 
-export interface FileImport {
+export interface FileImport extends RefusedCounts {
   path: string;
   status: 'imported' | 'skipped';
   /** Why a file was skipped. */
@@ -14,10 +15,6 @@ export interface FileImport {
   rows: number;
   accepted: number;
   duplicates: number;
-  rejected: Record<string, number>;
-  rejected_total: number;
-  left_out: Record<string, number>;
-  left_out_total: number;
   /** Identities whose sessions were recomputed, and how many sessions they have now. */
   identities: number;
   sessions: number;

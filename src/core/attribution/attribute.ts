@@ -7,7 +7,7 @@
  *   attribute({ url: 'https://shop.example/?gclid=x', referrer: 'https://www.google.de/' }, [])
  *   // { source: 'Google', channel: 'Paid Search', internal: false }
  */
-import { hostOf } from '../url.ts';
+import { hostOf, queryOf } from '../url.ts';
 import { type KnownSource, sourceOfHost, sourceOfTag } from './sources.ts';
 
 export const CHANNELS = [
@@ -105,10 +105,8 @@ export function attribute(touch: Touch, siteHosts: readonly string[]): Attributi
 }
 
 function clickIdOf(url: string): (typeof CLICK_IDS)[string] | undefined {
-  const q = url.indexOf('?');
-  if (q === -1) return undefined;
-  const hash = url.indexOf('#', q);
-  const params = new URLSearchParams(url.slice(q + 1, hash === -1 ? undefined : hash));
+  const params = queryOf(url);
+  if (params === undefined) return undefined;
   for (const [name, meaning] of Object.entries(CLICK_IDS)) if (params.has(name)) return meaning;
   return undefined;
 }
