@@ -32,6 +32,8 @@ export function parseRetryAfter(header: string | null, nowMs: number): number | 
   if (header === null) return undefined;
   const text = header.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const at = Date.parse(text);
+  // An HTTP date names its day and month (`Fri, 20 Nov 2026 08:00:05 GMT`); Date.parse alone
+  // would also read "-1" or "1.5" as dates.
+  const at = /^[A-Za-z]{3}/.test(text) ? Date.parse(text) : Number.NaN;
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
