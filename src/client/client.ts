@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { ClientError } from './errors.ts';
 import type { Event } from './event.ts';
 import { type ClientOptions, resolveOptions } from './options.ts';
-import { createSender, type QueuedEvent } from './send.ts';
+import { count, createSender, type QueuedEvent } from './send.ts';
 
 export type TrackResult =
   | { readonly queued: true; readonly eventId: string }
@@ -96,7 +96,7 @@ export function createClient(options: ClientOptions): Client {
       } catch (err) {
         // send reports what it can; anything else (a fetch that throws synchronously) lands here.
         report(
-          new ClientError('gave_up', `${inFlight.length} events not sent: ${String(err)}`, {
+          new ClientError('gave_up', `${count(inFlight.length)} not sent: ${String(err)}`, {
             events: inFlight.map((q) => JSON.parse(q.json)),
             cause: err,
           }),

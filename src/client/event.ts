@@ -15,35 +15,35 @@ export type Properties = Readonly<Record<string, Scalar>>;
 
 export interface Event {
   /** When it happened: epoch milliseconds, ISO-8601 text or a Date. Default: the time of `track`. */
-  readonly timestamp?: number | string | Date;
+  readonly timestamp?: number | string | Date | undefined;
   /** The device's id; with neither this nor `user_id`, the server hashes `ip` and `user_agent`. */
-  readonly anonymous_id?: string;
+  readonly anonymous_id?: string | undefined;
   /** The known user's id. */
-  readonly user_id?: string;
+  readonly user_id?: string | undefined;
   /** The event's name (`pageview` when left out). */
-  readonly event?: string;
-  readonly url?: string;
-  readonly referrer?: string;
-  readonly utm_source?: string;
-  readonly utm_medium?: string;
-  readonly utm_campaign?: string;
-  readonly utm_term?: string;
-  readonly utm_content?: string;
+  readonly event?: string | undefined;
+  readonly url?: string | undefined;
+  readonly referrer?: string | undefined;
+  readonly utm_source?: string | undefined;
+  readonly utm_medium?: string | undefined;
+  readonly utm_campaign?: string | undefined;
+  readonly utm_term?: string | undefined;
+  readonly utm_content?: string | undefined;
   /** A session key of the app's own (used when the site's rules have a session key). */
-  readonly session_id?: string;
+  readonly session_id?: string | undefined;
   /** The visitor's IANA time zone, such as `Europe/Berlin`. */
-  readonly timezone?: string;
+  readonly timezone?: string | undefined;
   /** The visitor's User-Agent (the app's own agent is never used): device, browser and OS come from it. */
-  readonly user_agent?: string;
+  readonly user_agent?: string | undefined;
   /** A decimal number from -1e12 to 1e12 (revenue, a score). */
-  readonly value?: number | string;
+  readonly value?: number | string | undefined;
   /** Assigned by `track` when left out (crypto.randomUUID), so a retried event is stored once. */
-  readonly event_id?: string;
+  readonly event_id?: string | undefined;
   /** The visitor's address, for the server's daily visitor hash only: it is never stored. */
-  readonly ip?: string;
-  readonly properties?: Properties;
+  readonly ip?: string | undefined;
+  readonly properties?: Properties | undefined;
   /** Plausible's name for `properties`, read the same way; prefer `properties`. */
-  readonly props?: Properties;
+  readonly props?: Properties | undefined;
 }
 
 /** True when A and B are the same set of names. */

@@ -67,7 +67,7 @@ export function createSender(
           report(
             new ClientError(
               'refused',
-              `The server refused ${batch.length} events (${res.status}${serverCode === undefined ? '' : ` ${serverCode}`}): ${why}`,
+              `The server refused ${count(batch.length)} (${res.status}${serverCode === undefined ? '' : ` ${serverCode}`}): ${why}`,
               { events: eventsOf(batch), status, serverCode },
             ),
           );
@@ -77,13 +77,13 @@ export function createSender(
       } catch (err) {
         // No answer: the server may or may not have stored the batch; a retry is safe either way.
         cause = err;
-        why = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+        why = describe(err);
       }
       if (retry >= settings.maxRetries) {
         report(
           new ClientError(
             'gave_up',
-            `${batch.length} events not sent after ${retry + 1} attempts; the last: ${why}`,
+            `${count(batch.length)} not sent after ${retry + 1} attempts; the last: ${why}`,
             { events: eventsOf(batch), status, serverCode, cause },
           ),
         );
@@ -104,7 +104,7 @@ export function createSender(
       report(
         new ClientError(
           'rejected',
-          `The server refused ${rejected.length} of ${batch.length} events; the first (${first.event.event_id}): ${first.code}: ${first.message}`,
+          `The server refused ${rejected.length} of ${count(batch.length)}; the first (${first.event.event_id}): ${first.code}: ${first.message}`,
           { events: rejected.map((r) => r.event), status, rejected },
         ),
       );
@@ -117,6 +117,18 @@ export function createSender(
       rejected: rejected.length,
     };
   }
+}
+
+/** "1 event", "2 events". */
+export const count = (n: number): string => `${n} event${n === 1 ? '' : 's'}`;
+
+/** A failed fetch with its cause: `TypeError: fetch failed (ECONNREFUSED)`. */
+function describe(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = err.cause as { code?: unknown; message?: unknown } | undefined;
+  const why =
+    typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : '';
+  return `${err.name}: ${err.message}${why === '' ? '' : ` (${why})`}`;
 }
 
 /** 408 (request timeout), 429 (rate limited) and 5xx are passing states: the batch is tried again. */

@@ -104,7 +104,7 @@ describe('retries', () => {
     expect(stats).toMatchObject({ accepted: 0, failed: 1, pending: 0 });
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ code: 'gave_up', status: 500 });
-    expect(errors[0]!.message).toMatch(/1 events not sent after 3 attempts/);
+    expect(errors[0]!.message).toMatch(/1 event not sent after 3 attempts/);
     expect(errors[0]!.events.map((e) => e.event_id)).toEqual([r.queued ? r.eventId : '']);
   });
 });
