@@ -87,8 +87,10 @@ export function createClient(options: ClientOptions): Client {
     }
   };
 
+  /** Whether a batch should go now: a full one, or the start of what a flush asked for. */
+  const ready = (): boolean => queue.length >= batchLimit || (queue.length > 0 && queue[0]!.seq <= flushTo);
   const drain = async (): Promise<void> => {
-    while (queue.length >= batchLimit || (queue.length > 0 && queue[0]!.seq <= flushTo)) {
+    while (ready()) {
       inFlight = queue.splice(0, batchLimit);
       let outcome: Awaited<ReturnType<typeof send>>;
       try {
@@ -117,13 +119,18 @@ export function createClient(options: ClientOptions): Client {
       wake();
     }
   };
-  const kick = (): Promise<void> => {
-    running ??= drain().finally(() => {
+  /** Starts sending unless it is under way; one request at a time, in order. */
+  const kick = (): void => {
+    if (running !== undefined) return;
+    running = drain().finally(() => {
       running = undefined;
-      wake();
-      arm();
+      // Work that came while the loop was ending (a track, a flush) is not left for the timer.
+      if (ready()) kick();
+      else {
+        wake();
+        arm();
+      }
     });
-    return running;
   };
   /** Sends a partial batch `flushIntervalMs` after it started waiting; never keeps the process alive. */
   const arm = (): void => {
@@ -140,7 +147,7 @@ export function createClient(options: ClientOptions): Client {
     flushTo = Math.max(flushTo, target);
     if (done(target)) return Promise.resolve(stats());
     const answered = new Promise<void>((resolve) => waiters.push({ target, resolve }));
-    void kick();
+    kick();
     return answered.then(stats);
   };
 
@@ -178,7 +185,7 @@ export function createClient(options: ClientOptions): Client {
         );
       queue.push({ seq: ++lastSeq, eventId, json });
       counts.tracked++;
-      if (queue.length >= batchLimit) void kick();
+      if (queue.length >= batchLimit) kick();
       arm();
       return { queued: true, eventId };
     },
