@@ -5,6 +5,8 @@
  *   rulesFromFlags({ timeout: '20m', maxDuration: 'none', identity: 'user' })
  */
 import type { Command } from 'commander';
+import { inferSiteHosts } from '../core/attribution/infer-site-hosts.ts';
+import type { EventColumns } from '../core/columns.ts';
 import { parseDuration } from '../core/duration.ts';
 import { StintError } from '../core/errors.ts';
 import { CANONICAL_FIELDS } from '../core/normalize.ts';
@@ -22,6 +24,7 @@ export interface RuleFlags {
   endEvents?: string;
   identity?: string;
   goal?: string;
+  siteHost?: string;
   inputTz?: string;
   map?: string[];
 }
@@ -47,6 +50,10 @@ export function addRuleFlags(cmd: Command, options: { unset?: 'default' | 'uncha
   rule('--session-key <column>', 'split whenever this column changes, e.g. session_id (rule 7)');
   rule('--identity <mode>', 'device: per anonymous_id; user: link devices to their user_id', 'device');
   rule('--goal <names>', 'comma-separated event names counted as conversions, e.g. purchase,signup');
+  rule(
+    '--site-host <hosts>',
+    'comma-separated hosts of the site (shop.example): referrers from them are internal, never a source; for access logs stint infers them when this is not given',
+  );
   if (keep) return cmd;
   return cmd
     .option('--input-tz <iana>', 'zone of ISO timestamps that carry no offset', 'UTC')
@@ -97,6 +104,7 @@ export function rulesFromFlags(flags: RuleFlags): SessionRules {
     sessionKey: flags.sessionKey,
     identity: identity as IdentityMode,
     goals: list(flags.goal),
+    siteHosts: list(flags.siteHost),
   });
 }
 
@@ -139,6 +147,7 @@ const RULE_OPTION_KEYS: Readonly<Record<string, keyof SessionRules>> = {
   sessionKey: 'sessionKey',
   identity: 'identity',
   goal: 'goals',
+  siteHost: 'siteHosts',
 };
 
 /** The rules whose flags were typed on the command line (not left at their defaults). */
@@ -157,4 +166,19 @@ export function overrideRules(base: SessionRules, flags: RuleFlags, command: Com
 
 export function inputZoneFromFlags(flags: RuleFlags): string {
   return assertTimeZone(flags.inputTz ?? 'UTC', '--input-tz');
+}
+
+/**
+ * The rules with the site's hosts: as given (`--site-host`), else inferred from events whose
+ * URLs are bare paths (an access log's; core/attribution/infer-site-hosts.ts).
+ */
+export function withSiteHosts(
+  rules: SessionRules,
+  columns: Pick<EventColumns, 'referrers' | 'paths' | 'hosts'>,
+): { used: SessionRules; inferred: string[] } {
+  if (rules.siteHosts.length > 0) return { used: rules, inferred: [] };
+  const inferred = inferSiteHosts(columns);
+  return inferred.length === 0
+    ? { used: rules, inferred }
+    : { used: createRules({ ...rules, siteHosts: inferred }), inferred };
 }

@@ -33,6 +33,8 @@ export interface Event {
   readonly session_id?: string | undefined;
   /** The visitor's IANA time zone, such as `Europe/Berlin`. */
   readonly timezone?: string | undefined;
+  /** ISO 3166-1 alpha-2 of the visitor, when the app knows it; else the server takes it from `ip`, then `timezone`. */
+  readonly country?: string | undefined;
   /** The visitor's User-Agent (the app's own agent is never used): device, browser and OS come from it. */
   readonly user_agent?: string | undefined;
   /** A decimal number from -1e12 to 1e12 (revenue, a score). */

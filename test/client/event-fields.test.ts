@@ -22,6 +22,7 @@ const EVERY_FIELD: Required<Event> = {
   utm_content: '',
   session_id: '',
   timezone: '',
+  country: '',
   user_agent: '',
   value: 0,
   event_id: '',
