@@ -5,8 +5,6 @@
  *   rulesFromFlags({ timeout: '20m', maxDuration: 'none', identity: 'user' })
  */
 import type { Command } from 'commander';
-import { inferSiteHosts } from '../core/attribution/infer-site-hosts.ts';
-import type { EventColumns } from '../core/columns.ts';
 import { parseDuration } from '../core/duration.ts';
 import { StintError } from '../core/errors.ts';
 import { CANONICAL_FIELDS } from '../core/normalize.ts';
@@ -166,19 +164,4 @@ export function overrideRules(base: SessionRules, flags: RuleFlags, command: Com
 
 export function inputZoneFromFlags(flags: RuleFlags): string {
   return assertTimeZone(flags.inputTz ?? 'UTC', '--input-tz');
-}
-
-/**
- * The rules with the site's hosts: as given (`--site-host`), else inferred from events whose
- * URLs are bare paths (an access log's; core/attribution/infer-site-hosts.ts).
- */
-export function withSiteHosts(
-  rules: SessionRules,
-  columns: Pick<EventColumns, 'referrers' | 'paths' | 'hosts'>,
-): { used: SessionRules; inferred: string[] } {
-  if (rules.siteHosts.length > 0) return { used: rules, inferred: [] };
-  const inferred = inferSiteHosts(columns);
-  return inferred.length === 0
-    ? { used: rules, inferred }
-    : { used: createRules({ ...rules, siteHosts: inferred }), inferred };
 }

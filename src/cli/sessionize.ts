@@ -6,6 +6,7 @@ import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
+import { withSiteHosts } from '../core/attribution/infer-site-hosts.ts';
 import { sessionizeToColumns } from '../core/batch.ts';
 import { oneOf } from '../core/bounded.ts';
 import { StintError } from '../core/errors.ts';
@@ -30,14 +31,7 @@ import { guardOutputs } from './output-guard.ts';
 import { assertWritable } from './output-path.ts';
 import { printable } from './printable.ts';
 import { createProgress, createStatus, type Status } from './progress.ts';
-import {
-  addRuleFlags,
-  inputZoneFromFlags,
-  parseMap,
-  type RuleFlags,
-  rulesFromFlags,
-  withSiteHosts,
-} from './rule-flags.ts';
+import { addRuleFlags, inputZoneFromFlags, parseMap, type RuleFlags, rulesFromFlags } from './rule-flags.ts';
 import { buildSummary, formatSummary } from './summary.ts';
 import { jsonWithQuiet, refuseUnused, timezoneWithoutMidnight } from './unused-flags.ts';
 

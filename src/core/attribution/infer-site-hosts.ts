@@ -7,6 +7,7 @@
  *   inferSiteHosts(cols) // ['semicomplete.com']
  */
 import type { EventColumns } from '../columns.ts';
+import { createRules, type SessionRules } from '../rules.ts';
 import { pathOf } from '../url.ts';
 import { siteHostOf } from './url-facts.ts';
 
@@ -35,4 +36,16 @@ export function inferSiteHosts(cols: Pick<EventColumns, 'referrers' | 'paths' | 
     if (known >= MIN_PAGES && known >= MIN_SHARE * pages.size) own.push(host);
   }
   return own.sort();
+}
+
+/** The rules with the site's hosts: as given (`siteHosts`), else inferred from the events. */
+export function withSiteHosts(
+  rules: SessionRules,
+  columns: Pick<EventColumns, 'referrers' | 'paths' | 'hosts'>,
+): { used: SessionRules; inferred: string[] } {
+  if (rules.siteHosts.length > 0) return { used: rules, inferred: [] };
+  const inferred = inferSiteHosts(columns);
+  return inferred.length === 0
+    ? { used: rules, inferred }
+    : { used: createRules({ ...rules, siteHosts: inferred }), inferred };
 }
