@@ -147,7 +147,7 @@
         )
           ? 'download'
           : link.host !== location.host && 'outbound';
-      if (name) send(name, { properties: { url: link.href } });
+      if (name) send(name, { properties: { link_url: link.href } });
     }
   };
   on(document, 'click', click);

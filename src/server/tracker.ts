@@ -53,7 +53,10 @@ export async function loadTracker(log?: Log): Promise<TrackerAsset> {
     log?.info({ path, bytes: code.length, gzip_bytes: asset.gzip.length }, `built the tracker into ${path}`);
   } catch (err) {
     // An installed package may be read-only: the build in memory serves as well.
-    log?.warn({ path, err: (err as Error).message }, 'built the tracker in memory (its folder is not writable)');
+    log?.warn(
+      { path, err: (err as Error).message },
+      'built the tracker in memory (its folder is not writable)',
+    );
   }
   return asset;
 }
