@@ -154,7 +154,9 @@ describe.skipIf(!runBrowserTests)('stint.js on a site, in headless Chromium', ()
           ),
         ),
       );
-      if (done(journeys)) return journeys;
+      // (A journey's row and its events are two reads: the writer may sessionize in between.)
+      const settled = journeys.every((j) => j.session.events === j.events.length);
+      if (settled && done(journeys)) return journeys;
       if (tries === 300)
         throw new Error(`the sessions of ${site} never got there: ${JSON.stringify(journeys)}`);
       await new Promise((r) => setTimeout(r, 100));
@@ -279,13 +281,19 @@ describe.skipIf(!runBrowserTests)('stint.js on a site, in headless Chromium', ()
     expect(await first.json()).toMatchObject({ accepted: 1, duplicates: 0 });
     await tab.unroute(`${serve.base}/api/v1/events*`);
 
-    // The reload sends the kept event again (with the engagement of the page it leaves, or the
-    // next page view): the server knows it, and counts it once.
+    // The reload sends the kept event again (with the engagement of the page it leaves, or with
+    // the next page view): the server knows it, and counts it once.
     await tab.reload();
     await expect.poll(answers, { timeout: 30_000 }).toHaveLength(1);
     const anonymousId = await tab.evaluate(() => JSON.parse(localStorage.stint_id) as string);
     expect(await queued()).toEqual([]);
 
+    // The kept event came back with the reload (in the beacon of the page it left): a duplicate.
+    const metrics = async () =>
+      (await fetch(`${serve.base}/metrics`, { headers: { authorization: `Bearer ${admin}` } })).text();
+    await expect
+      .poll(metrics, { timeout: 30_000 })
+      .toMatch(/^stint_events_duplicates_total\{site="app"\} 1$/m);
     const journeys = await sessionsOf(
       'app',
       (s) => s[0]?.session.pageviews === 2 && s[0].events.some((e) => e.event === 'retry_me'),
@@ -296,10 +304,12 @@ describe.skipIf(!runBrowserTests)('stint.js on a site, in headless Chromium', ()
     const count = (name: string) => events.filter((e) => e.event === name).length;
     expect([count('pageview'), count('offline'), count('retry_me')]).toEqual([2, 1, 1]);
     expect(session).toMatchObject({ pageviews: 2, value: 5 });
-    const metrics = await fetch(`${serve.base}/metrics`, { headers: { authorization: `Bearer ${admin}` } });
-    expect(await metrics.text()).toMatch(/^stint_events_duplicates_total\{site="app"\} 1$/m);
     await tab.close();
   });
+
+  // Needs the core to count `engagement` like a start/end event for `bounce` (issue 19's lead):
+  // a visit of one page, left after a while, has a page view and an engagement event, and is a bounce.
+  it.todo('counts a one-page visit with its engagement event as a bounce');
 
   it('sends nothing when the site respects Do Not Track and the browser asks for it', async () => {
     const tab = await browser.newPage();
