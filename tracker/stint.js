@@ -99,7 +99,8 @@
     engagedMs = 0;
   };
   const show = () => {
-    if (shownAt) return;
+    // (pageshow comes at load too, also in a background tab.)
+    if (shownAt || document.hidden) return;
     shownAt = now();
     if (hiddenAt && shownAt - hiddenAt > 18e5) {
       lastUrl = 0;
