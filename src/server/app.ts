@@ -28,6 +28,7 @@ import { eraseRoutes } from './routes/erase.ts';
 import { liveRoutes } from './routes/live.ts';
 import { registerQueryRoutes } from './routes/query.ts';
 import { serviceRoutes } from './routes/service.ts';
+import { trackerRoutes } from './routes/tracker.ts';
 
 export { redactedUrl } from './redact.ts';
 
@@ -75,6 +76,8 @@ export async function createServer(
   await app.register(liveRoutes(ctx));
   await app.register(eraseRoutes(ctx));
   await app.register(serviceRoutes(ctx, () => openApiDocument(EVENT_SCHEMA)));
+  // The page tracker, built now if it is missing or older than its source.
+  await app.register(trackerRoutes);
 
   const locked = await sites.openAll();
   /** Each site's retention, applied at start and every 24 h (retention.ts). */
