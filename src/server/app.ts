@@ -27,6 +27,7 @@ import { collectRoutes } from './routes/collect.ts';
 import { eraseRoutes } from './routes/erase.ts';
 import { liveRoutes } from './routes/live.ts';
 import { registerQueryRoutes } from './routes/query.ts';
+import { registerReportHtmlRoute } from './routes/report-html.ts';
 import { serviceRoutes } from './routes/service.ts';
 
 export { redactedUrl } from './redact.ts';
@@ -72,6 +73,7 @@ export async function createServer(
   await app.register(collectRoutes(ctx));
   const { readSite } = auth;
   registerQueryRoutes(app, { readSite });
+  registerReportHtmlRoute(app, { readSite });
   await app.register(liveRoutes(ctx));
   await app.register(eraseRoutes(ctx));
   await app.register(serviceRoutes(ctx, () => openApiDocument(EVENT_SCHEMA)));
