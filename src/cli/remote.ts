@@ -27,9 +27,10 @@ export function addRemoteFlags(cmd: Command): Command {
     .option('--server <url>', 'read through a running stint serve at this address instead of --db')
     .option('--site <name>', "with --server: the site (a site's read-only token reads its own)")
     .addOption(
-      new Option('--token <secret>', 'with --server: a token or share link (default: $STINT_TOKEN)').env(
-        'STINT_TOKEN',
-      ),
+      new Option(
+        '--token <secret>',
+        'with --server: a token or share link, best given in the environment',
+      ).env('STINT_TOKEN'),
     );
 }
 

@@ -26,6 +26,7 @@ let local: string;
 let serve: ServeProcess;
 let reader: string;
 let admin: string;
+let share: string;
 
 /** Two weeks of the demo's generated traffic, three bursts a day, each burst's event ids its own. */
 function traffic(): Record<string, unknown>[] {
@@ -51,6 +52,7 @@ beforeAll(async () => {
   const t = await startTestServer({}, dir, { now: () => START_MS + (DAYS + 1) * DAY_MS });
   reader = t.sites.shop.reader;
   admin = t.admin;
+  share = t.share;
   const events = traffic();
   for (let i = 0; i < events.length; i += 1000) {
     const res = await t.post({ events: events.slice(i, i + 1000) });
@@ -131,7 +133,7 @@ describe('reading through a running stint serve', () => {
     expect(readFileSync(served, 'utf8').includes(`<title>stint report: ${serve.base}</title>`)).toBe(true);
   });
 
-  it('takes --token, and an admin token reads the site named', async () => {
+  it('takes --token, an admin token reads the site named, a share link its own site', async () => {
     const r = await stintHere([
       'pages',
       '--limit',
@@ -145,6 +147,15 @@ describe('reading through a running stint serve', () => {
     ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe((await stintHere(['pages', '--limit', '3', '--db', local])).stdout);
+    const shared = await stintHere(['overview', '--json', '--server', serve.base], { STINT_TOKEN: share });
+    expect(shared.code, shared.stderr).toBe(0);
+    expect(shared.stdout).toBe((await stintHere(['overview', '--json', '--db', local])).stdout);
+    // A share link sees aggregates only: the server's refusal, said as the CLI says it.
+    const identities = await stintHere(['breakdown', '--by', 'identity', '--server', serve.base], {
+      STINT_TOKEN: share,
+    });
+    expect(identities.code).toBe(1);
+    expect(identities.stderr).toContain('This share link sees aggregates only');
   });
 
   it('says why a wrong token is refused, with a hint, and never prints the token', async () => {
