@@ -1,6 +1,6 @@
 /**
  * `stint serve` as a Fastify app: the collector (`POST /api/v1/events`, `/events/ndjson`), the
- * query API (`/api/v1/report`, one route per analysis, `/sessions`, `/live`), `/healthz`,
+ * query API (`/api/v1/report`, `/report.html`, one route per analysis, `/sessions`, `/live`), `/healthz`,
  * `/metrics` and `/api/v1/openapi.json`. This file takes Fastify (fastify.ts) and registers the plugins
  * (routes/, sites.ts, auth.ts); they share one context (context.ts) and nothing else.
  *
