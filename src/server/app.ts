@@ -1,6 +1,6 @@
 /**
  * `stint serve` as a Fastify app: the collector (`POST /api/v1/events`, `/events/ndjson`), the
- * query API (`/api/v1/report`, one route per analysis, `/sessions`, `/live`), `/healthz`,
+ * query API (`/api/v1/report`, `/report.html`, one route per analysis, `/sessions`, `/live`), `/healthz`,
  * `/metrics` and `/api/v1/openapi.json`. This file takes Fastify (fastify.ts) and registers the plugins
  * (routes/, sites.ts, auth.ts); they share one context (context.ts) and nothing else.
  *
@@ -27,6 +27,7 @@ import { collectRoutes } from './routes/collect.ts';
 import { eraseRoutes } from './routes/erase.ts';
 import { liveRoutes } from './routes/live.ts';
 import { registerQueryRoutes } from './routes/query.ts';
+import { registerReportHtmlRoute } from './routes/report-html.ts';
 import { serviceRoutes } from './routes/service.ts';
 import { trackerRoutes } from './routes/tracker.ts';
 
@@ -73,6 +74,7 @@ export async function createServer(
   await app.register(collectRoutes(ctx));
   const { readSite } = auth;
   registerQueryRoutes(app, { readSite });
+  registerReportHtmlRoute(app, { readSite });
   await app.register(liveRoutes(ctx));
   await app.register(eraseRoutes(ctx));
   await app.register(serviceRoutes(ctx, () => openApiDocument(EVENT_SCHEMA)));
