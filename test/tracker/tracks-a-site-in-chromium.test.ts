@@ -32,7 +32,9 @@ interface SessionRow {
   medium: string;
   referrer: string;
   value: number;
-  country?: string;
+  country: string;
+  source: string;
+  channel: string;
 }
 interface JourneyEvent {
   timestamp: string;
@@ -61,7 +63,7 @@ describe.skipIf(!runBrowserTests)('stint.js on a site, in headless Chromium', ()
   let serve: ServeProcess;
   let browser: BrowserContext;
   let admin = '';
-  const keys = { shop: '', app: '', quiet: '' };
+  const keys = { shop: '', app: '', quiet: '', read: '' };
 
   /** The test site's pages: each with the tracker tag of one site, as a site would have it. */
   const page = (site: keyof typeof keys, body: string, attributes = '') => `<!doctype html>
@@ -87,14 +89,16 @@ describe.skipIf(!runBrowserTests)('stint.js on a site, in headless Chromium', ()
             ? page('app', '<h1>App</h1>', 'data-storage="local"')
             : path === '/quiet'
               ? page('quiet', '<a id="out" href="https://example.org/">Out</a>', 'data-respect-dnt')
-              : '<!doctype html><title>elsewhere</title><p>Another site';
+              : path === '/article'
+                ? page('read', '<h1>An article</h1><p>Read, then leave.</p>')
+                : '<!doctype html><title>elsewhere</title><p>Another site';
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
     });
     await new Promise<void>((resolve) => pages.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(pages.address() as AddressInfo).port}`;
 
     const registry = openRegistry(dir);
-    for (const name of ['shop', 'app', 'quiet'] as const)
+    for (const name of ['shop', 'app', 'quiet', 'read'] as const)
       keys[name] = registry.addSite(name, [origin]).site.publicKey;
     admin = registry.createToken('admin', undefined, 'tracker test').secret;
     serve = await startServe(dir, { STINT_SESSIONIZE_DELAY: '50ms' });
@@ -235,9 +239,12 @@ describe.skipIf(!runBrowserTests)('stint.js on a site, in headless Chromium', ()
       campaign: 'launch',
       medium: 'email',
       referrer: 'https://www.google.com/',
+      // The tags win over the referrer (SESSIONS.md section 4).
+      source: 'newsletter',
+      channel: 'Email',
+      // Loopback has no country, so the time zone gives it.
+      country: 'DE',
     });
-    // Country: loopback has none, so the time zone gives it (where the session has the field).
-    if ('country' in session) expect(session.country).toBe('DE');
     // The time on the last page is in the session: it ends with the engagement event, whose
     // visible time is the session's length (both on the page's clock, a few ms apart at most).
     const engagement = named('engagement');
@@ -307,9 +314,21 @@ describe.skipIf(!runBrowserTests)('stint.js on a site, in headless Chromium', ()
     await tab.close();
   });
 
-  // Needs the core to count `engagement` like a start/end event for `bounce` (issue 19's lead):
-  // a visit of one page, left after a while, has a page view and an engagement event, and is a bounce.
-  it.todo('counts a one-page visit with its engagement event as a bounce');
+  it('counts a one-page visit as a bounce, with the time spent reading it', async () => {
+    const { tab, answers } = await newTab();
+    await tab.goto(`${origin}/article`);
+    await expect.poll(async () => (await answers()).length, { timeout: 30_000 }).toBe(1);
+    await tab.waitForTimeout(1_200); // reading
+    await tab.close();
+    const [visit] = await sessionsOf(
+      'read',
+      (s) => s[0]?.events.some((e) => e.event === 'engagement') ?? false,
+    );
+    const { session, events } = visit!;
+    expect(events.map((e) => e.event)).toEqual(['pageview', 'engagement']);
+    expect(session).toMatchObject({ pageviews: 1, events: 2, bounce: true, exit_page: '/article' });
+    expect(session.duration_s).toBeGreaterThan(0);
+  });
 
   it('sends nothing when the site respects Do Not Track and the browser asks for it', async () => {
     const tab = await browser.newPage();
