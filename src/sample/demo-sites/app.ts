@@ -153,7 +153,7 @@ function signedUp(steps: Step[], ctx: Parameters<SiteModel['journey']>[0]): Step
   steps.push(page('/app/projects/new', 50_000, random));
   // Those who came through the pricing page buy in the same visit more often.
   const viaPricing = steps.some((s) => s.kind === 'page' && s.path === '/pricing');
-  if (random.chance(viaPricing ? 0.3 : 0.06)) buy(steps, ctx);
+  if (random.chance(viaPricing ? 0.45 : 0.06)) buy(steps, ctx);
   return steps;
 }
 
