@@ -13,7 +13,7 @@ import { arrive, isoWeek } from './channels.ts';
 import { APP } from './demo-sites/app.ts';
 import { BLOG } from './demo-sites/blog.ts';
 import { SHOP } from './demo-sites/shop.ts';
-import { FRAUD_ON, type FraudPattern, fraudVisits } from './fraud.ts';
+import { FRAUD_ON, fraudVisits } from './fraud.ts';
 import { createRandom } from './random.ts';
 import { releaseMsOf } from './release.ts';
 import { type DemoEvent, visitEvents } from './session-events.ts';
@@ -153,9 +153,10 @@ function siteSessions(site: SiteModel, p: Period, random: ReturnType<typeof crea
     // Crawlers (about 4 % of visits) and the site's fraud patterns, on UTC days.
     const nightMs = p.endMs - (p.days - day.index) * DAY_MS;
     const dayStartMs = Math.floor(nightMs / DAY_MS) * DAY_MS;
+    const today = { dayIndex: day.index, days: p.days, released: dayStartMs >= p.releaseMs };
     for (let k = Math.max(1, Math.round(n * 0.04)); k > 0; k--) {
       const at = dayStartMs + automated.int(DAY_MS);
-      const events = botVisit(site, at, day.index, p.days, automated).filter(
+      const events = botVisit(site, at, today, automated).filter(
         (e) => e.timestamp >= p.startMs && e.timestamp <= p.endMs,
       );
       if (events.length > 0)
@@ -163,7 +164,7 @@ function siteSessions(site: SiteModel, p: Period, random: ReturnType<typeof crea
     }
     for (const [pattern, share] of FRAUD_ON[site.name] ?? []) {
       if (!automated.chance(share)) continue;
-      for (const visit of fraudVisits(pattern as FraudPattern, site, dayStartMs, automated)) {
+      for (const visit of fraudVisits(pattern, site, dayStartMs, today, automated)) {
         const events = visit.filter((e) => e.timestamp >= p.startMs && e.timestamp <= p.endMs);
         if (events.length > 0)
           out.push({ site: site.name, kind: 'fraud', label: pattern, country: '', events });

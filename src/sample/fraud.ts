@@ -11,7 +11,7 @@ import { arrive } from './channels.ts';
 import { addressIn, DATA_CENTERS } from './geo.ts';
 import type { Random } from './random.ts';
 import type { DemoEvent } from './session-events.ts';
-import type { SiteModel, Step } from './site-model.ts';
+import { type SiteDay, type SiteModel, visitPaths } from './site-model.ts';
 
 export type FraudPattern = 'scraper' | 'click_fraud' | 'credential_stuffing';
 
@@ -33,6 +33,7 @@ export function fraudVisits(
   pattern: FraudPattern,
   site: SiteModel,
   nightMs: number,
+  day: SiteDay,
   random: Random,
 ): DemoEvent[][] {
   const center = random.pick(DATA_CENTERS);
@@ -57,7 +58,7 @@ export function fraudVisits(
       const out: DemoEvent[] = [];
       let previous = '';
       for (let i = 0; i < n; i++) {
-        const url = `${site.origin}${scrapedPath(site, random)}`;
+        const url = `${site.origin}${random.pick(visitPaths(site, day, 'organic', random).concat('/'))}`;
         out.push(event(id, 'pageview', url, previous));
         previous = url;
         t += 300 + random.int(1500);
@@ -73,7 +74,8 @@ export function fraudVisits(
         const visit = [event(id, 'pageview', `${site.origin}/${arrival.query}`, arrival.referrer)];
         if (random.chance(0.3)) {
           t += 400 + random.int(800);
-          visit.push(event(id, 'pageview', `${site.origin}/pricing`, `${site.origin}/${arrival.query}`));
+          const next = visitPaths(site, day, 'direct', random)[1] ?? '/';
+          visit.push(event(id, 'pageview', `${site.origin}${next}`, `${site.origin}/${arrival.query}`));
         }
         visits.push(visit);
         t += 40_000 + random.int(200_000);
@@ -93,19 +95,4 @@ export function fraudVisits(
       return [out];
     }
   }
-}
-
-/** Any page a scraper walks: the products, posts and pages of ordinary visits. */
-function scrapedPath(site: SiteModel, random: Random): string {
-  const steps = site.journey({
-    random,
-    visitor: { visits: 0, userId: '', device: 'desktop', seed: 1 },
-    arrival: 'organic',
-    campaign: '',
-    released: false,
-    dayIndex: 0,
-    days: 90,
-  });
-  const pages = steps.filter((s): s is Extract<Step, { kind: 'page' }> => s.kind === 'page');
-  return pages.length === 0 ? '/' : random.pick(pages).path;
 }

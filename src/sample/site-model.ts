@@ -87,6 +87,27 @@ export interface SiteModel {
   journey(ctx: JourneyContext): Step[];
 }
 
+/** The day a visit happens on, as a journey needs it. */
+export interface SiteDay {
+  readonly dayIndex: number;
+  readonly days: number;
+  readonly released: boolean;
+}
+
+/** The pages of an ordinary new visitor's visit: what crawlers and scrapers walk. */
+export function visitPaths(site: SiteModel, day: SiteDay, arrival: ArrivalKind, random: Random): string[] {
+  const steps = site.journey({
+    random,
+    visitor: { visits: 0, userId: '', device: 'desktop', seed: random.int(1e6) },
+    arrival,
+    campaign: '',
+    ...day,
+  });
+  const paths: string[] = [];
+  for (const s of steps) if (s.kind === 'page') paths.push(s.path);
+  return paths;
+}
+
 /** A page step with a stay drawn around `medianMs`. */
 export function page(path: string, medianMs: number, random: Random): Step {
   return { kind: 'page', path, stayMs: Math.round(Math.max(2000, random.logNormal(medianMs, 0.8))) };
