@@ -73,7 +73,10 @@ export async function startDemo(
   run.write(demoBanner(address, token, c.bold));
 }
 
-/** Generates the 90 days and sends them through the collector, saying how far it is. */
+/**
+ * Generates the 90 days and sends them through the collector, a site at a time (the store's
+ * threads sessionize one site while the next is made), saying how far it is.
+ */
 async function loadHistory(
   server: StintServer,
   sites: readonly string[],
@@ -82,31 +85,33 @@ async function loadHistory(
 ): Promise<void> {
   const started = performance.now();
   const seconds = (): string => ((performance.now() - started) / 1000).toFixed(1);
+  const count = (n: number): string => n.toLocaleString('en-US');
   run.write(`demo: making 90 days of traffic for ${sites.join(', ')} (first run only)…\n`);
   // The period ends a minute ago; the live trickle takes over from there.
-  const demo = generateDemo({ seed: SEED, endMs: Date.now() - 60_000, scale: run.scalePercent / 100 });
-  const bySite = sites.map((site) => [site, demoEvents(demo, site)] as const);
-  const total = bySite.reduce((n, [, events]) => n + events.length, 0);
-  run.write(
-    `demo: ${demo.sessions.length.toLocaleString('en-US')} visits, ${total.toLocaleString('en-US')} events made in ${seconds()} s; sending them to the collector\n`,
-  );
-  let sent = 0;
-  let shownTenth = 0;
-  for (const [site, events] of bySite) {
+  const endMs = Date.now() - 60_000;
+  let total = 0;
+  for (const site of sites) {
+    const demo = generateDemo({ seed: SEED, endMs, scale: run.scalePercent / 100, sites: [site] });
+    const events = demoEvents(demo, site);
+    total += events.length;
+    run.write(
+      `demo: ${site}: ${count(demo.sessions.length)} visits, ${count(events.length)} events made (${seconds()} s)\n`,
+    );
+    let shownQuarter = 0;
     for (let i = 0; i < events.length; i += BATCH) {
-      const batch = events.slice(i, i + BATCH);
-      await post(site, batch);
-      sent += batch.length;
-      const tenth = Math.floor((sent / total) * 10);
-      if (tenth > shownTenth) {
-        shownTenth = tenth;
-        run.write(`demo: ${tenth * 10}% (${sent.toLocaleString('en-US')} events, ${site}) ${seconds()} s\n`);
+      await post(site, events.slice(i, i + BATCH));
+      const quarter = Math.floor((Math.min(i + BATCH, events.length) / events.length) * 4);
+      if (quarter > shownQuarter) {
+        shownQuarter = quarter;
+        run.write(`demo: ${site}: ${quarter * 25}% sent to the collector (${seconds()} s)\n`);
       }
     }
   }
   run.write('demo: sessionizing what is left…\n');
   await server.settle();
-  run.write(`demo: loaded in ${seconds()} s (crawler events were left out as bots, as the collector does)\n`);
+  run.write(
+    `demo: loaded ${count(total)} events in ${seconds()} s (crawlers' events were left out as bots, as the collector does)\n`,
+  );
   server.app.log.info({ events: total, sites, seconds: Number(seconds()) }, 'demo traffic stored');
 }
 

@@ -31,8 +31,10 @@ export interface DemoOptions {
   readonly endMs: number;
   /** Days of traffic (default 90). */
   readonly days?: number;
-  /** Visits per day as a share of the full demo's (default 1: about 60,000 visits in all). */
+  /** Visits per day as a share of the full demo's (default 1: about 50,000 visits in all). */
   readonly scale?: number;
+  /** Only these sites (default: all three); each site's traffic is the same either way. */
+  readonly sites?: readonly string[];
 }
 
 export interface DemoSession {
@@ -62,6 +64,7 @@ export function generateDemo(options: DemoOptions): Demo {
   const releaseMs = releaseMsOf(endMs);
   const sessions: DemoSession[] = [];
   DEMO_SITES.forEach((site, i) => {
+    if (options.sites !== undefined && !options.sites.includes(site.name)) return;
     const random = createRandom(options.seed).fork(i + 1);
     sessions.push(...siteSessions(site, { days, scale, startMs, endMs, releaseMs }, random));
   });
