@@ -63,6 +63,33 @@ it('loads the demo on a fresh data directory and prints the one-click login link
     expect(report.overview.sessions.value, site).toBeGreaterThan(300);
     expect(report.overview.conversion_rate.value, site).toBeGreaterThan(0);
   }
+  // Countries (from each event's address) and channels, where the API has them as dimensions
+  // (the session fields `country` and `channel`; a server without them answers 400).
+  const breakdown = async (site: string, by: string): Promise<Map<string, number> | undefined> => {
+    const res = await fetch(
+      `${serve!.base}/api/v1/breakdown?site=${site}&by=${by}&limit=50&from=2000-01-01`,
+      {
+        headers: { authorization: `Bearer ${token}` },
+      },
+    );
+    if (res.status === 400) return undefined;
+    expect(res.status).toBe(200);
+    const { rows } = (await res.json()) as { rows: { key: string; sessions: number }[] };
+    return new Map(rows.map((r) => [r.key, r.sessions]));
+  };
+  const countries = await breakdown('shop', 'country');
+  if (countries !== undefined) {
+    for (const c of ['US', 'GB', 'DE']) expect(countries.get(c), c).toBeGreaterThan(0);
+    expect((countries.get('unknown') ?? 0) + (countries.get('') ?? 0)).toBe(0);
+  }
+  const channels = await breakdown('shop', 'channel');
+  if (channels !== undefined)
+    for (const c of ['Direct', 'Organic Search', 'Paid Search', 'Paid Social', 'Email'])
+      expect(channels.get(c), c).toBeGreaterThan(0);
+  const sources = await breakdown('shop', 'traffic_source');
+  if (channels !== undefined)
+    expect([...sources!.keys()].filter((k) => k.includes('shop.example'))).toEqual([]);
+
   // Crawlers were left out as bots, and live events keep coming.
   const metrics = async (): Promise<string> =>
     (await fetch(`${serve!.base}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
