@@ -17,7 +17,7 @@ import { FRAUD_ON, fraudVisits } from './fraud.ts';
 import { createRandom } from './random.ts';
 import { releaseMsOf } from './release.ts';
 import { type DemoEvent, visitEvents } from './session-events.ts';
-import type { SiteModel } from './site-model.ts';
+import { type SiteModel, withQuickExits } from './site-model.ts';
 import { createVisitorPool } from './visitors.ts';
 
 export const DEMO_SITES: readonly SiteModel[] = [SHOP, BLOG, APP];
@@ -123,15 +123,18 @@ function siteSessions(site: SiteModel, p: Period, random: ReturnType<typeof crea
         random.pick(site.resumePaths),
         random,
       );
-      const steps = site.journey({
+      const steps = withQuickExits(
+        site.journey({
+          random,
+          visitor,
+          arrival: kind,
+          campaign: arrival.campaign,
+          released: startMs >= p.releaseMs,
+          dayIndex: day.index,
+          days: p.days,
+        }),
         random,
-        visitor,
-        arrival: kind,
-        campaign: arrival.campaign,
-        released: startMs >= p.releaseMs,
-        dayIndex: day.index,
-        days: p.days,
-      });
+      );
       const visit = visitEvents(steps, {
         origin: site.origin,
         startMs,

@@ -11,7 +11,7 @@ import { arrive, isoWeek } from './channels.ts';
 import { DEMO_SITES } from './demo.ts';
 import { createRandom } from './random.ts';
 import { type DemoEvent, visitEvents } from './session-events.ts';
-import type { SiteModel, Step } from './site-model.ts';
+import { type SiteModel, type Step, withQuickExits } from './site-model.ts';
 import { createVisitorPool, type VisitorPool } from './visitors.ts';
 
 export interface LiveTrickle {
@@ -57,8 +57,8 @@ export function createLiveTrickle(seed: number, startMs: number): LiveTrickle {
       random.pick(site.resumePaths),
       random,
     );
-    const steps = site
-      .journey({
+    const steps = withQuickExits(
+      site.journey({
         random,
         visitor,
         arrival: kind,
@@ -66,8 +66,9 @@ export function createLiveTrickle(seed: number, startMs: number): LiveTrickle {
         released: true,
         dayIndex: 90,
         days: 90,
-      })
-      .map(lapse);
+      }),
+      random,
+    ).map(lapse);
     const visit = visitEvents(steps, {
       origin: site.origin,
       startMs: atMs,
