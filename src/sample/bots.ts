@@ -22,7 +22,7 @@ export function botVisit(site: SiteModel, startMs: number, day: SiteDay, random:
   // The pages a crawler finds: those of a few ordinary visits, one after another.
   const paths: string[] = [];
   for (let i = 0; i < 1 + random.int(3); i++) paths.push(...visitPaths(site, day, 'direct', random));
-  const anonymousId = `b${random.hex(15)}`;
+  const anonymousId = random.hex(16);
   let t = startMs;
   return paths.map((path) => {
     const e: DemoEvent = {

@@ -53,7 +53,7 @@ export function fraudVisits(
   });
   switch (pattern) {
     case 'scraper': {
-      const id = `f${random.hex(15)}`;
+      const id = random.hex(16);
       const n = random.between(40, 150);
       const out: DemoEvent[] = [];
       let previous = '';
@@ -70,7 +70,7 @@ export function fraudVisits(
       for (let i = random.between(8, 25); i > 0; i--) {
         const arrival = arrive('cpc', site.campaigns, 'US', 1, site.origin, '/', random);
         // Landing on the ad's page: the home page, and sometimes a second page right after.
-        const id = `f${random.hex(15)}`;
+        const id = random.hex(16);
         const visit = [event(id, 'pageview', `${site.origin}/${arrival.query}`, arrival.referrer)];
         if (random.chance(0.3)) {
           t += 400 + random.int(800);
@@ -83,7 +83,7 @@ export function fraudVisits(
       return visits;
     }
     case 'credential_stuffing': {
-      const id = `f${random.hex(15)}`;
+      const id = random.hex(16);
       const out: DemoEvent[] = [];
       const login = `${site.origin}/login`;
       for (let i = random.between(30, 80); i > 0; i--) {

@@ -57,7 +57,7 @@ export function createVisitorPool(site: SiteModel, random: Random): VisitorPool 
     const device = random.weighted(site.devices);
     made++;
     return {
-      anonymousId: `${site.name[0]}${random.hex(15)}`,
+      anonymousId: random.hex(16),
       country,
       timezone: random.weighted(c.zones),
       ip: addressIn(random.pick(c.blocks), random),
