@@ -66,7 +66,11 @@ export async function startDemo(
   const trickle = createLiveTrickle(SEED, Date.now());
   const timer = setInterval(() => {
     for (const { site, events } of trickle.tick(Date.now()))
-      post(site, events).catch((err) => app.log.warn({ err, site }, 'demo trickle failed'));
+      post(site, events).catch((err: Error) => {
+        // While the server stops, the collector answers 503: nothing to report.
+        if (!err.message.startsWith('demo events refused: 503'))
+          app.log.warn({ err, site }, 'demo trickle failed');
+      });
   }, TRICKLE_MS);
   timer.unref();
   const c = process.stdout.isTTY === true ? pc : pc.createColors(false);
