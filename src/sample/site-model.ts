@@ -110,7 +110,7 @@ export function visitPaths(site: SiteModel, day: SiteDay, arrival: ArrivalKind, 
 
 /**
  * Half of one-page visits are over within seconds (the wrong page, a mistaken click): their
- * stay is cut to 2–9 s, so the engagement rate is what analytics tools usually see (60–75 %).
+ * stay is cut to 2–9 s, so the engagement rate is what analytics tools usually see (65–77 % here).
  */
 export function withQuickExits(steps: Step[], random: Random): Step[] {
   const pages = steps.filter((s) => s.kind === 'page');
