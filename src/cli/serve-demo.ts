@@ -5,6 +5,7 @@
  * through the collector like any server-side sender's, with the run's admin token.
  */
 import pc from 'picocolors';
+import type { AcceptedResponse } from '../api/types.ts';
 import { DEMO_SITES, demoEvents, generateDemo } from '../sample/demo.ts';
 import { createLiveTrickle } from '../sample/live.ts';
 import type { DemoEvent } from '../sample/session-events.ts';
@@ -18,7 +19,7 @@ export interface DemoToken {
 }
 
 export interface DemoRun {
-  /** Share of the full demo's visits, in percent (100: about 60,000 visits). */
+  /** Share of the full demo's visits, in percent (100: about 50,000 visits). */
   readonly scalePercent: number;
   /** Where progress lines go (stdout). */
   readonly write: (text: string) => void;
@@ -39,7 +40,7 @@ export async function startDemo(
 ): Promise<void> {
   const { app, registry } = server;
   const auth = { authorization: `Bearer ${token.secret}` };
-  const post = async (site: string, events: readonly DemoEvent[]): Promise<void> => {
+  const post = async (site: string, events: readonly DemoEvent[]): Promise<AcceptedResponse> => {
     const res = await app.inject({
       method: 'POST',
       url: `/api/v1/events?site=${site}`,
@@ -47,6 +48,7 @@ export async function startDemo(
       payload: JSON.stringify({ events }),
     });
     if (res.statusCode !== 200) throw new Error(`demo events refused: ${res.statusCode} ${res.body}`);
+    return res.json() as AcceptedResponse;
   };
   for (const site of DEMO_SITES)
     if (registry.site(site.name) === undefined) registry.addSite(site.name, [site.origin]);
@@ -85,7 +87,7 @@ async function loadHistory(
   server: StintServer,
   sites: readonly string[],
   run: DemoRun,
-  post: (site: string, events: readonly DemoEvent[]) => Promise<void>,
+  post: (site: string, events: readonly DemoEvent[]) => Promise<AcceptedResponse>,
 ): Promise<void> {
   const started = performance.now();
   const seconds = (): string => ((performance.now() - started) / 1000).toFixed(1);
@@ -94,6 +96,7 @@ async function loadHistory(
   // The period ends a minute ago; the live trickle takes over from there.
   const endMs = Date.now() - 60_000;
   let total = 0;
+  const tally = { accepted: 0, bots: 0, refused: 0, firstRefusal: '' };
   for (const site of sites) {
     const demo = generateDemo({ seed: SEED, endMs, scale: run.scalePercent / 100, sites: [site] });
     const events = demoEvents(demo, site);
@@ -103,7 +106,12 @@ async function loadHistory(
     );
     let shownQuarter = 0;
     for (let i = 0; i < events.length; i += BATCH) {
-      await post(site, events.slice(i, i + BATCH));
+      const answer = await post(site, events.slice(i, i + BATCH));
+      tally.accepted += answer.accepted;
+      tally.bots += answer.bots;
+      tally.refused += answer.rejected.length;
+      if (tally.firstRefusal === '' && answer.rejected[0] !== undefined)
+        tally.firstRefusal = `${site}: ${answer.rejected[0].code}: ${answer.rejected[0].message}`;
       const quarter = Math.floor((Math.min(i + BATCH, events.length) / events.length) * 4);
       if (quarter > shownQuarter) {
         shownQuarter = quarter;
@@ -114,9 +122,12 @@ async function loadHistory(
   run.write('demo: sessionizing what is left…\n');
   await server.settle();
   run.write(
-    `demo: loaded ${count(total)} events in ${seconds()} s (crawlers' events were left out as bots, as the collector does)\n`,
+    `demo: loaded ${count(tally.accepted)} events in ${seconds()} s; ${count(tally.bots)} events of crawlers were left out as bots, as the collector does\n`,
   );
-  server.app.log.info({ events: total, sites, seconds: Number(seconds()) }, 'demo traffic stored');
+  // The generator makes only events the collector takes: a refusal is a bug to show, not to hide.
+  if (tally.refused > 0)
+    run.write(`demo: ${count(tally.refused)} events were refused, for example ${tally.firstRefusal}\n`);
+  server.app.log.info({ events: total, ...tally, sites, seconds: Number(seconds()) }, 'demo traffic stored');
 }
 
 /**

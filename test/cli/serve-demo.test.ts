@@ -37,7 +37,10 @@ it('loads the demo on a fresh data directory and prints the one-click login link
   expect(output).toContain('demo: making 90 days of traffic for shop, blog, app');
   for (const site of ['shop', 'blog', 'app'])
     expect(output).toContain(`demo: ${site}: 50% sent to the collector`);
-  expect(output).toMatch(/demo: loaded [\d,]+ events in [\d.]+ s/);
+  expect(output).toMatch(
+    /demo: loaded [\d,]+ events in [\d.]+ s; [1-9][\d,]* events of crawlers were left out as bots/,
+  );
+  expect(output).not.toContain('were refused');
   const link = /(http:\/\/127\.0\.0\.1:\d+)\/login#token=(\S+)/.exec(output);
   expect(link).not.toBeNull();
   const [, base, token] = link!;

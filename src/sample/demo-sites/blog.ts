@@ -155,16 +155,16 @@ export const BLOG: SiteModel = {
           kind: 'event',
           name: 'outbound',
           afterMs: 80_000,
-          props: { url: random.pick(['https://github.com/stint/stint', 'https://duckdb.org/docs/']) },
+          props: { link_url: random.pick(['https://github.com/stint/stint', 'https://duckdb.org/docs/']) },
         });
       if (at.startsWith('/docs/') && random.chance(0.12))
         steps.push({ kind: 'event', name: 'click', afterMs: 30_000, props: { element: 'copy-code' } });
       if (at === '/docs/getting-started' && random.chance(0.08))
         steps.push({
           kind: 'event',
-          name: 'file_download',
+          name: 'download',
           afterMs: 40_000,
-          props: { url: 'https://blog.example/files/stint-cheatsheet.pdf' },
+          props: { link_url: 'https://blog.example/files/stint-cheatsheet.pdf' },
         });
       // The inline newsletter form at the end of a post, or the /newsletter page.
       if ((isPost && random.chance(0.012)) || at === '/newsletter') {
