@@ -5,8 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
+import { wholeNumber } from '../core/bounded.ts';
 import { parseDuration } from '../core/duration.ts';
 import { StintError } from '../core/errors.ts';
+import { DEMO_GOALS } from '../sample/demo.ts';
 import { resolveConfig } from '../server/config.ts';
 import { openRegistry } from '../server/registry.ts';
 import { startDemo } from './serve-demo.ts';
@@ -32,24 +34,32 @@ export function registerServe(program: Command): void {
     .option('--config <file>', 'settings file (default: ./stint.config.json when present)')
     .option(
       '--demo',
-      'serve a demo site with generated traffic and a trickle of live events (data in ./stint-demo)',
+      'serve three demo sites (shop, blog, app) with 90 days of generated traffic and live visits (data in ./stint-demo; docs/demo.md)',
       false,
     )
+    .option('--demo-scale <percent>', "with --demo: the demo's size in percent of the full one (default 100)")
     .addHelpText(
       'after',
       '\nExample:\n  stint sites add shop --origin https://shop.example\n  STINT_ADMIN_TOKEN=$(openssl rand -hex 32) stint serve --port 8080',
     )
-    .action(async ({ demo, ...flags }: { demo: boolean; [flag: string]: string | boolean | undefined }) => {
+    .action(async ({ demo, demoScale, ...flags }: ServeFlags, command: Command) => {
+      refuseUnused(command, [{ option: 'demoScale', when: !demo, why: 'without --demo' }]);
+      const scalePercent =
+        demoScale === undefined
+          ? 100
+          : wholeNumber(demoScale, '--demo-scale', { min: 1, max: 400, example: 10 });
       const settings = flags as Record<string, string | undefined>;
       const resolved = resolveConfig(
         { ...settings, data: settings.data ?? (demo ? 'stint-demo' : undefined) },
         process.env,
       );
-      // The demo prints an admin token for this run (never stored) unless one is set.
+      // The demo prints an admin token for this run (never stored) unless one is set, and counts
+      // its sites' goals as conversions unless goals are set (a new store keeps them).
       const config = demo
         ? {
             ...resolved,
             adminToken: resolved.adminToken ?? `st_demo_${randomBytes(18).toString('base64url')}`,
+            goals: resolved.goals ?? DEMO_GOALS,
           }
         : resolved;
       // The server (Fastify and its plugins) is loaded only to serve: every other command of the
@@ -81,10 +91,12 @@ export function registerServe(program: Command): void {
         );
       }
       if (demo)
-        await startDemo(server, address, {
-          secret: config.adminToken!,
-          generated: resolved.adminToken === undefined,
-        });
+        await startDemo(
+          server,
+          address,
+          { secret: config.adminToken!, generated: resolved.adminToken === undefined },
+          { scalePercent, write: (text) => process.stdout.write(text) },
+        );
       else if (server.registry.sites().length === 0) {
         server.app.log.warn(
           'no sites yet: add one with stint sites add NAME --origin https://… (same --data)',
@@ -96,6 +108,12 @@ export function registerServe(program: Command): void {
   registerSites(program);
   registerTokens(program);
   registerShares(program);
+}
+
+interface ServeFlags {
+  demo: boolean;
+  demoScale?: string;
+  [flag: string]: string | boolean | undefined;
 }
 
 /** Why listening failed, by error code, and the setting to change. */

@@ -24,11 +24,13 @@ export async function startServe(
   dir: string,
   env: Record<string, string> = {},
   port = 0,
+  /** More flags of `stint serve` (`--demo`). */
+  args: readonly string[] = [],
 ): Promise<ServeProcess> {
   // bin/stint.js runs the CLI in this one process (no tsx wrapper process that SIGKILL would miss).
   const child = spawn(
     process.execPath,
-    [join(ROOT, 'bin/stint.js'), 'serve', '--data', dir, '--port', String(port)],
+    [join(ROOT, 'bin/stint.js'), 'serve', '--data', dir, '--port', String(port), ...args],
     {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
