@@ -14,6 +14,8 @@ export default defineConfig({
     // The polyfill would be an inline script; every browser the dashboard supports has modulepreload.
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
+    // .vite/manifest.json: which chunk is which (the bundle-size test reads it; never served).
+    manifest: true,
     reportCompressedSize: false,
   },
   server: { proxy: { '/api': 'http://127.0.0.1:8080' } },

@@ -5,9 +5,19 @@
  *
  *   const built = await buildDashboard({ log }); // { dir: '/…/.stint-build/web', built: true, ms: 4210 }
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 
 /** The package's root (this file is src/server/dashboard.ts). */
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -88,6 +98,7 @@ async function ensureBuilt(sources: string, out: string, log: Log | undefined): 
       logLevel: 'silent',
       build: { outDir: temp, emptyOutDir: true },
     });
+    gzipAssets(join(temp, 'assets'));
     writeFileSync(join(temp, STAMP), `${new Date().toISOString()}\n`);
     rmSync(out, { recursive: true, force: true });
     renameSync(temp, out);
@@ -96,6 +107,15 @@ async function ensureBuilt(sources: string, out: string, log: Log | undefined): 
     return result;
   } finally {
     rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** Writes `NAME.gz` beside each script and style sheet, which the route sends to browsers that take gzip. */
+function gzipAssets(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    if (!/\.(js|css|svg|json)$/.test(name)) continue;
+    writeFileSync(join(dir, `${name}.gz`), gzipSync(readFileSync(join(dir, name)), { level: 9 }));
   }
 }
 

@@ -31,18 +31,29 @@ export interface DashboardServer {
   close(): Promise<void>;
 }
 
-/** The demo's events (the generator the demo uses; switching generators is this one line). */
-function demoEvents(events: number): Record<string, unknown>[] {
-  const rows = [...generateTraffic({ events, seed: 7 })];
-  const shift = DATA_END_MS - Math.max(...rows.map((r) => r[0]));
-  return rows.map((row) => {
-    const e: Record<string, unknown> = Object.fromEntries(TRAFFIC_COLUMNS.map((name, i) => [name, row[i]]));
-    e.timestamp = (row[0] as number) + shift;
-    return e;
-  });
+/**
+ * The demo's events: `days` days of traffic, a day's worth from the demo's generator each
+ * afternoon (UTC), ending at DATA_END_MS. Switching to another generator is this function.
+ */
+function demoEvents(days: number, perDay: number): Record<string, unknown>[] {
+  const events: Record<string, unknown>[] = [];
+  for (let day = 0; day < days; day++) {
+    const rows = [...generateTraffic({ events: perDay, seed: 7 + day })];
+    const shift = DATA_END_MS - (days - 1 - day) * 86_400_000 - Math.max(...rows.map((r) => r[0]));
+    for (const row of rows) {
+      const e: Record<string, unknown> = Object.fromEntries(TRAFFIC_COLUMNS.map((name, i) => [name, row[i]]));
+      e.timestamp = (row[0] as number) + shift;
+      // Event ids are the generator's per run: one run a day, so the day makes them unique.
+      e.event_id = `d${day}-${String(e.event_id)}`;
+      events.push(e);
+    }
+  }
+  return events;
 }
 
-export async function startDashboardServer(options: { events?: number } = {}): Promise<DashboardServer> {
+export async function startDashboardServer(
+  options: { days?: number; perDay?: number } = {},
+): Promise<DashboardServer> {
   const dir = mkdtempSync(join(tmpdir(), 'stint-dashboard-'));
   const config = resolveConfig({ data: dir }, { STINT_LOG_LEVEL: 'silent', STINT_SESSIONIZE_DELAY: '10ms' });
   const started = performance.now();
@@ -53,7 +64,7 @@ export async function startDashboardServer(options: { events?: number } = {}): P
   registry.addSite(site, ['http://127.0.0.1']);
   const admin = registry.createToken('admin', undefined, 'dashboard test').secret;
   const share = registry.createShare(site, undefined).secret;
-  const events = demoEvents(options.events ?? 30_000);
+  const events = demoEvents(options.days ?? 90, options.perDay ?? 500);
   for (let i = 0; i < events.length; i += 1000) {
     const res = await app.inject({
       method: 'POST',

@@ -41,15 +41,41 @@ export function urlOf(path: string, params: QueryString): string {
   return s === '' ? path : `${path}?${s}`;
 }
 
-export async function getJson<T>(path: string, params: QueryString, signal?: AbortSignal): Promise<T> {
+/** Answers of the last half minute, and those in flight, by URL and token: panels that ask alike share one request. */
+const CACHE_MS = 30_000;
+const cache = new Map<string, { atMs: number; answer: Promise<unknown> }>();
+
+/**
+ * GETs `path` (an answer of the last half minute, or one in flight, is shared). `signal` stops
+ * waiting for it, not the request other panels may wait for too.
+ */
+export function getJson<T>(path: string, params: QueryString, signal?: AbortSignal): Promise<T> {
+  const url = urlOf(path, params);
+  const key = `${token ?? ''} ${url}`;
+  const nowMs = Date.now();
+  let hit = cache.get(key);
+  if (hit === undefined || nowMs - hit.atMs > CACHE_MS) {
+    if (cache.size > 200) cache.clear();
+    const answer = fetchJson<T>(url);
+    // A refusal is not kept: the next panel asks again.
+    const entry = { atMs: nowMs, answer: answer as Promise<unknown> };
+    answer.catch(() => cache.get(key) === entry && cache.delete(key));
+    hit = entry;
+    cache.set(key, hit);
+  }
+  const answer = hit.answer as Promise<T>;
+  if (signal === undefined) return answer;
+  return new Promise<T>((resolve, reject) => {
+    signal.addEventListener('abort', () => reject(new DOMException('Aborted', 'AbortError')), { once: true });
+    answer.then(resolve, reject);
+  });
+}
+
+async function fetchJson<T>(url: string): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(urlOf(path, params), {
-      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
-      ...(signal === undefined ? {} : { signal }),
-    });
-  } catch (err) {
-    if ((err as Error).name === 'AbortError') throw err;
+    res = await fetch(url, { headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
+  } catch {
     throw new ApiError(0, 'network', 'The server did not answer. Is stint serve still running?');
   }
   const text = await res.text();

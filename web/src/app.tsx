@@ -86,15 +86,18 @@ function Signed({ route }: { route: Route }) {
             )}
           </div>
         </div>
-        {sites.status === 'ok' ? <Controls route={route} sites={list} site={site} /> : null}
+        <Controls route={route} sites={list} site={site} />
       </header>
       {route.view === 'live' ? null : <FiltersBar route={route} />}
       <main id="main" class="main">
-        {sites.status === 'loading' ? (
+        {/* A view whose site the URL names need not wait for the list of sites. */}
+        {site !== undefined || shared ? (
+          <ViewOf route={route} props={{ route, query, shared }} />
+        ) : sites.status === 'loading' ? (
           <Skeleton kind="chart" label="Loading your sites" />
         ) : sites.status === 'error' ? (
           <ErrorPanel error={sites.error} what="your sites" />
-        ) : site === undefined && !shared ? (
+        ) : (
           <Empty
             title="No sites yet"
             hint={
@@ -104,30 +107,35 @@ function Signed({ route }: { route: Route }) {
               </>
             }
           />
-        ) : (
-          <ViewOf route={route} props={{ route, query, shared }} />
         )}
       </main>
     </div>
   );
 }
 
-/** The view the route names, loaded on first use. */
+/** The view the route names: at once when it is in the first bundle, else loaded on first use. */
 function ViewOf({ route, props }: { route: Route; props: ViewProps }) {
   const entry = VIEW_ENTRIES[route.view] ?? VIEW_ENTRIES.overview!;
   const [loaded, setLoaded] = useState<{ view: string; component: ComponentType<ViewProps> } | undefined>(
     undefined,
   );
   useEffect(() => {
+    if (entry.lazy !== true) return;
     let live = true;
-    entry.load().then((component) => live && setLoaded({ view: route.view, component }));
+    (entry.view as () => Promise<ComponentType<ViewProps>>)().then(
+      (component) => live && setLoaded({ view: route.view, component }),
+    );
     return () => {
       live = false;
     };
   }, [entry, route.view]);
-  if (loaded === undefined || loaded.view !== route.view)
-    return <Skeleton kind="chart" label={`Loading ${entry.title}`} />;
-  const View = loaded.component;
+  const View =
+    entry.lazy !== true
+      ? (entry.view as ComponentType<ViewProps>)
+      : loaded?.view === route.view
+        ? loaded.component
+        : undefined;
+  if (View === undefined) return <Skeleton kind="chart" label={`Loading ${entry.title}`} />;
   return <View {...props} />;
 }
 

@@ -46,6 +46,11 @@ const TYPES: Record<string, string> = {
 /** A built file's name: letters, digits, `-`, `_` and `.`, and a known type (no path can escape the build). */
 const ASSET = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*\.([a-z0-9]+)$/;
 
+interface AssetRequest {
+  readonly params: unknown;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
 export const dashboardRoutes = (ready: Promise<DashboardBuild>) =>
   async function dashboard(app: FastifyInstance): Promise<void> {
     // A build that failed is told on the page (and was logged once), not by a crash.
@@ -82,7 +87,7 @@ export const dashboardRoutes = (ready: Promise<DashboardBuild>) =>
       app.get(`/${view}/*`, page);
     }
 
-    const asset = (prefix: string) => async (req: { params: unknown }, reply: FastifyReply) => {
+    const asset = (prefix: string) => async (req: AssetRequest, reply: FastifyReply) => {
       const b = await build;
       const { name } = req.params as { name: string };
       const m = ASSET.exec(name);
@@ -95,8 +100,14 @@ export const dashboardRoutes = (ready: Promise<DashboardBuild>) =>
         'cache-control',
         prefix === 'assets' ? 'public, max-age=31536000, immutable' : 'public, max-age=86400',
       );
-      return reply.type(type).send(readFileSync(path));
+      reply.type(type).header('vary', 'accept-encoding');
+      // The build wrote a gzipped copy of each script and style sheet (dashboard.ts).
+      if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) && existsSync(`${path}.gz`))
+        return reply.header('content-encoding', 'gzip').send(readFileSync(`${path}.gz`));
+      return reply.send(readFileSync(path));
     };
     app.get('/assets/:name', asset('assets'));
-    app.get('/favicon.svg', (_req, reply) => asset('')({ params: { name: 'favicon.svg' } }, reply));
+    app.get('/favicon.svg', (req, reply) =>
+      asset('')({ params: { name: 'favicon.svg' }, headers: req.headers }, reply),
+    );
   };

@@ -5,9 +5,21 @@
  *
  *   <Chart label="Sessions per day" option={{ xAxis: …, series: […] }} />
  */
-import { useEffect, useRef } from 'preact/hooks';
-import { type EChartsCoreOption, init } from '../echarts.ts';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { EChartsCoreOption } from '../echarts.ts';
 import { useDark } from '../theme.ts';
+import { Skeleton } from './states.tsx';
+
+/**
+ * ECharts, fetched as soon as the app starts but outside its first bundle: the app asks for its
+ * data meanwhile, and the numbers are on screen before the charts' code is.
+ */
+const echarts = import('../echarts.ts');
+type Echarts = Awaited<typeof echarts>;
+let loaded: Echarts | undefined;
+void echarts.then((m) => {
+  loaded = m;
+});
 
 export function Chart({
   option,
@@ -19,13 +31,17 @@ export function Chart({
   height?: number;
 }) {
   const box = useRef<HTMLDivElement>(null);
-  const chart = useRef<ReturnType<typeof init> | undefined>(undefined);
+  const chart = useRef<ReturnType<Echarts['init']> | undefined>(undefined);
   const dark = useDark();
+  const [lib, setLib] = useState(loaded);
+  useEffect(() => {
+    if (lib === undefined) void echarts.then(setLib);
+  }, [lib]);
 
   useEffect(() => {
     const el = box.current;
-    if (el === null) return;
-    const c = init(el, dark ? 'dark' : undefined, { renderer: 'canvas' });
+    if (el === null || lib === undefined) return;
+    const c = lib.init(el, dark ? 'dark' : undefined, { renderer: 'canvas' });
     chart.current = c;
     const observer = new ResizeObserver(() => c.resize());
     observer.observe(el);
@@ -34,7 +50,7 @@ export function Chart({
       c.dispose();
       chart.current = undefined;
     };
-  }, [dark]);
+  }, [dark, lib]);
 
   useEffect(() => {
     chart.current?.setOption(
@@ -46,7 +62,8 @@ export function Chart({
       },
       true,
     );
-  }, [option, dark]);
+  }, [option, dark, lib]);
 
+  if (lib === undefined) return <Skeleton kind="chart" label={`Loading the chart: ${label}`} />;
   return <div ref={box} class="chart" role="img" aria-label={label} style={{ height: `${height}px` }} />;
 }

@@ -30,11 +30,14 @@ export function Controls({
         <label class="control">
           <span class="control-label">Site</span>
           <select value={site ?? ''} onChange={(e) => navigate({ site: e.currentTarget.value, filters: [] })}>
-            {sites.map((s) => (
-              <option key={s.name} value={s.name}>
-                {s.name}
-              </option>
-            ))}
+            {/* The URL's site is there before the list of sites is. */}
+            {[...new Set([...(site === undefined ? [] : [site]), ...sites.map((s) => s.name)])].map(
+              (name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ),
+            )}
           </select>
         </label>
       ) : null}

@@ -17,10 +17,13 @@ export interface ViewProps {
 
 export interface ViewEntry {
   readonly title: string;
-  readonly load: () => Promise<ComponentType<ViewProps>>;
+  /** A view of the first bundle (drawn at once), or one loaded when first opened. */
+  readonly view: ComponentType<ViewProps> | (() => Promise<ComponentType<ViewProps>>);
+  /** True for a view loaded when first opened. */
+  readonly lazy?: boolean;
 }
 
 export const VIEW_ENTRIES: Readonly<Record<string, ViewEntry>> = {
-  overview: { title: 'Overview', load: async () => Overview },
-  live: { title: 'Live', load: async () => (await import('./live.tsx')).Live },
+  overview: { title: 'Overview', view: Overview },
+  live: { title: 'Live', lazy: true, view: async () => (await import('./live.tsx')).Live },
 };

@@ -47,11 +47,28 @@ const BREAKDOWNS: readonly { by: string; title: string; label: string; labelOf?:
 ];
 
 export function Overview({ route, query }: ViewProps) {
-  const overview = useApi<OverviewData>('/api/v1/overview', paramsOf(query));
   const metric = (route.extra.metric as Metric | undefined) ?? 'sessions';
-  const empty = overview.status === 'ok' && (overview.data.metrics.sessions.value ?? 0) === 0;
   return (
     <div class="view overview">
+      {/* First in the tree, so its request is the first one sent (the server answers in order). */}
+      <Kpis route={route} query={query} metric={metric} />
+      <Card title={`${KPIS.find((k) => k.metric === metric)?.label ?? metric} over time`} wide>
+        <Series query={query} metric={metric} />
+      </Card>
+      <div class="grid">
+        {BREAKDOWNS.map((b) => (
+          <Breakdown key={b.by} {...b} query={query} route={route} />
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function Kpis({ route, query, metric }: { route: Route; query: Query; metric: Metric }) {
+  const overview = useApi<OverviewData>('/api/v1/overview', paramsOf(query));
+  const empty = overview.status === 'ok' && (overview.data.metrics.sessions.value ?? 0) === 0;
+  return (
+    <>
       <section class="kpis" aria-label="Headline numbers">
         {overview.status === 'loading' ? (
           KPIS.map((k) => (
@@ -87,15 +104,7 @@ export function Overview({ route, query }: ViewProps) {
           }
         />
       ) : null}
-      <Card title={`${KPIS.find((k) => k.metric === metric)?.label ?? metric} over time`} wide>
-        <Series query={query} metric={metric} />
-      </Card>
-      <div class="grid">
-        {BREAKDOWNS.map((b) => (
-          <Breakdown key={b.by} {...b} query={query} route={route} />
-        ))}
-      </div>
-    </div>
+    </>
   );
 }
 
@@ -151,8 +160,9 @@ function Series({ query, metric }: { query: Query; metric: Metric }) {
     ...query,
     range: { from: addDays(query.range.from, -days), to: addDays(query.range.from, -1) },
   };
+  // Asked once this period's series is in: the panels still loading get the server's next read slot.
   const previous = useApi<SeriesData>(
-    query.compare ? '/api/v1/timeseries' : undefined,
+    query.compare && current.status !== 'loading' ? '/api/v1/timeseries' : undefined,
     paramsOf(previousQuery, { interval, metric }),
   );
   const dark = useDark();
