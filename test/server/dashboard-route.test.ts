@@ -5,6 +5,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildDashboard } from '../../src/server/dashboard.ts';
 import { closeServers, startTestServer } from '../helpers/server.ts';
@@ -58,7 +59,19 @@ describe('the dashboard route', () => {
     expect(jsRes.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(jsRes.headers['x-content-type-options']).toBe('nosniff');
     expect((await t.app.inject({ url: `/assets/${css}` })).headers['content-type']).toMatch(/^text\/css/);
-    for (const url of ['/assets/nope.js', '/assets/..%2Findex.html', '/assets/.built', '/assets/x.exe']) {
+    // Gzipped for browsers that take it (the build wrote the copies), the same bytes once unzipped.
+    const zipped = await t.app.inject({ url: `/assets/${js}`, headers: { 'accept-encoding': 'gzip, br' } });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.vary).toContain('accept-encoding');
+    expect(gunzipSync(zipped.rawPayload).equals(jsRes.rawPayload)).toBe(true);
+    expect(jsRes.headers['content-encoding']).toBeUndefined();
+    for (const url of [
+      `/assets/${js}.gz`,
+      '/assets/nope.js',
+      '/assets/..%2Findex.html',
+      '/assets/.built',
+      '/assets/x.exe',
+    ]) {
       expect((await t.app.inject({ url })).statusCode, url).toBe(404);
     }
   });

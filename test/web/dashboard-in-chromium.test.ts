@@ -8,6 +8,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -178,6 +179,31 @@ describe.skipIf(!runBrowserTests)('the dashboard in Chromium', () => {
     expect(await axeViolations(page)).toEqual([]);
     // The 401 of the wrong token is the one console error Chromium logs here.
     expect(problems.filter((p) => !p.includes('401'))).toEqual([]);
+    // The watch would see a violation: the page's CSP refuses an inline script, and says so.
+    await page.addScriptTag({ content: 'window.inlineRan = true' }).catch(() => {});
+    expect(
+      await page.evaluate(() => (window as unknown as { inlineRan?: boolean }).inlineRan),
+    ).toBeUndefined();
+    await expect.poll(() => problems.some((p) => p.includes('CSP violation: script-src'))).toBe(true);
+    await page.close();
+  });
+
+  it('sends a tab whose token is revoked to the login page with the reason, and signs in again', async () => {
+    const reader = d.server.registry.createToken('read', d.site, 'dashboard reader').secret;
+    const { page, problems } = await openTab();
+    await logIn(page, reader);
+    await page.locator('.kpis .kpi-value').first().waitFor({ timeout: 30_000 });
+    // A read-only token reads its own site only: the picker offers that one.
+    expect(await page.locator('select >> nth=0 >> option').allTextContents()).toEqual([d.site]);
+    d.server.registry.revokeToken(reader.slice(0, 11));
+    await page.reload();
+    await expect.poll(() => page.textContent('.login-reason'), { timeout: 30_000 }).toContain('revoked');
+    expect(await page.evaluate(() => sessionStorage.getItem('stint.token'))).toBeNull();
+    await page.fill('input[name=token]', d.admin);
+    await page.click('button[type=submit]');
+    await page.locator('.kpis .kpi-value').first().waitFor({ timeout: 30_000 });
+    // The revoked token's 401s are the console errors Chromium logs here.
+    expect(problems.filter((p) => !p.includes('401'))).toEqual([]);
     await page.close();
   });
 
@@ -190,7 +216,7 @@ describe.skipIf(!runBrowserTests)('the dashboard in Chromium', () => {
     const headlineMs = await headlineDrawn(page);
     const drawnMs = await overviewDrawn(page);
     process.stdout.write(
-      `dashboard: overview of 90 days: KPIs and time series drawn ${Math.round(headlineMs)} ms after navigation, every panel ${Math.round(drawnMs)} ms (target 1000 ms)\n`,
+      `dashboard: overview of 90 days: KPIs and time series drawn ${Math.round(headlineMs)} ms after navigation, every panel ${Math.round(drawnMs)} ms (target 1000 ms; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)\n`,
     );
     const query = await asked;
     expect(query).toContain(`from=${d.range.from}`);
@@ -260,10 +286,40 @@ describe.skipIf(!runBrowserTests)('the dashboard in Chromium', () => {
         );
       }
       await screenshot(page, name);
+      // The first screen as the phone shows it, beside the whole page.
+      if (options.phone === true) await page.screenshot({ path: join(ARTIFACTS, `${name}-screen.png`) });
       expect(await axeViolations(page), name).toEqual([]);
       expect(problems, name).toEqual([]);
       await page.close();
     }
+  });
+
+  it('shows an empty site, an unknown site and a revoked share link as designed states, never blank', async () => {
+    d.server.registry.addSite('empty', ['http://127.0.0.1']);
+    const { page, problems } = await openTab();
+    await logIn(page);
+    await page.goto(`${d.url}/overview?site=empty&period=7d`);
+    await page
+      .locator('.empty-title', { hasText: 'No sessions in this period' })
+      .waitFor({ timeout: 30_000 });
+    await screenshot(page, 'overview-empty');
+    expect(await axeViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    // An unknown site: each panel shows the server's refusal (Chromium logs each 404).
+    await page.goto(`${d.url}/overview?site=no-such-site`);
+    await page
+      .locator('.error-panel', { hasText: 'No site named "no-such-site" for this token' })
+      .first()
+      .waitFor();
+    await screenshot(page, 'overview-unknown-site');
+    await page.close();
+    const { share, secret } = d.server.registry.createShare(d.site, undefined);
+    d.server.registry.revokeShare(share.id);
+    const revoked = await openTab();
+    await revoked.page.goto(`${d.url}/share/${secret}`);
+    await revoked.page.locator('.error-panel', { hasText: 'revoked' }).waitFor({ timeout: 30_000 });
+    await screenshot(revoked.page, 'share-revoked');
+    await revoked.page.close();
   });
 
   it('streams live sessions and shows a new event within seconds', async () => {

@@ -7,7 +7,7 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { SitesResponse } from '../../src/api/types.ts';
-import { type ApiError, setApiToken, useApi } from './api.ts';
+import { ApiError, setApiToken, useApi } from './api.ts';
 import { forgetToken, storedToken } from './auth.ts';
 import { Controls } from './components/controls.tsx';
 import { FiltersBar } from './components/filters-bar.tsx';
@@ -20,12 +20,17 @@ import { Login } from './views/login.tsx';
 
 export function App() {
   const route = useRoute();
-  const [refused, setRefused] = useState<ApiError | undefined>(undefined);
   const token = route.share ?? storedToken();
-  setApiToken(token, (err) => {
+  // The credential the server refused, and why; a new one (signed in again) starts afresh.
+  const [refusal, setRefusal] = useState<{ token: string | undefined; error: ApiError } | undefined>(
+    undefined,
+  );
+  setApiToken(token, (error) => {
     if (route.share === undefined) forgetToken();
-    setRefused(err);
+    setRefusal({ token, error });
   });
+  const refused =
+    refusal !== undefined && (refusal.token === token || token === undefined) ? refusal.error : undefined;
 
   if (route.share === undefined && (route.view === 'login' || token === undefined || refused !== undefined))
     return <Login reason={refused?.message} />;
@@ -48,6 +53,9 @@ function Signed({ route }: { route: Route }) {
     if (!shared && route.site === undefined && site !== undefined) navigate({ site }, { replace: true });
   }, [shared, route.site, site]);
   const query = useMemo(() => queryOf(route, site, Date.now()), [route, site]);
+  // One message for the whole view, not one per panel.
+  const unknownSite =
+    !shared && sites.status === 'ok' && site !== undefined && !list.some((s) => s.name === site);
 
   return (
     <div class="shell">
@@ -91,7 +99,19 @@ function Signed({ route }: { route: Route }) {
       {route.view === 'live' ? null : <FiltersBar route={route} />}
       <main id="main" class="main">
         {/* A view whose site the URL names need not wait for the list of sites. */}
-        {site !== undefined || shared ? (
+        {unknownSite ? (
+          <ErrorPanel
+            what="this site"
+            error={
+              new ApiError(
+                404,
+                'unknown_site',
+                `No site named "${site ?? ''}" for this token`,
+                `Pick one of: ${list.map((s) => s.name).join(', ')}`,
+              )
+            }
+          />
+        ) : site !== undefined || shared ? (
           <ViewOf route={route} props={{ route, query, shared }} />
         ) : sites.status === 'loading' ? (
           <Skeleton kind="chart" label="Loading your sites" />

@@ -94,9 +94,12 @@ addEventListener('popstate', () => {
 /** Moves to the route `patch` makes of the current one (a new history entry unless `replace`). */
 export function navigate(patch: Partial<Route>, options: { replace?: boolean } = {}): void {
   const next = hrefOf({ ...currentRoute(), ...patch });
-  if (next === `${location.pathname}${location.search}`) return;
-  if (options.replace === true) history.replaceState(null, '', next);
-  else history.pushState(null, '', next);
+  // The same address is no new history entry, but the app still looks again (a login on the
+  // page a refused token was on must show that page).
+  if (next !== `${location.pathname}${location.search}`) {
+    if (options.replace === true) history.replaceState(null, '', next);
+    else history.pushState(null, '', next);
+  }
   for (const l of listeners) l();
 }
 

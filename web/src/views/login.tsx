@@ -59,6 +59,7 @@ export function Login({ reason }: { reason?: string | undefined }) {
         </button>
         {error === undefined ? null : (
           <p class="login-error" role="alert">
+            {error.status === 401 ? 'This token was not accepted: ' : ''}
             {error.message}
           </p>
         )}

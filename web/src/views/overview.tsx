@@ -188,6 +188,8 @@ function Series({ query, metric }: { query: Query; metric: Metric }) {
       yAxis: {
         type: 'value',
         axisLabel: { formatter: (v: number) => formatMetric(metric, v) },
+        // Counts are whole: no axis of 0, 0.2, 0.4… labelled 0, 0, 0.
+        ...(METRIC_IS_COUNT[metric] === true ? { minInterval: 1 } : {}),
         splitLine: { lineStyle: { opacity: 0.4 } },
       },
       series: [
