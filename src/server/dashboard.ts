@@ -15,7 +15,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
@@ -23,7 +23,7 @@ import { gzipSync } from 'node:zlib';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DASHBOARD_SOURCES = join(ROOT, 'web');
 export const DASHBOARD_BUILD = join(ROOT, '.stint-build', 'web');
-/** Written last: the build is whole when it is there; its mtime is the build's time. */
+/** Written last: the build is whole when it is there; it holds the newest source time built from. */
 const STAMP = '.built';
 /** A lock older than this is a crashed build's and is taken over. */
 const STALE_LOCK_MS = 120_000;
@@ -52,28 +52,36 @@ function newestMtimeMs(dir: string): number {
   return newest;
 }
 
-/** Whether `out` holds a whole build at least as new as every source. */
+/**
+ * Whether `out` holds a whole build of sources no older than they are now: its stamp records the
+ * newest source time it was built from (the clock of the build does not matter).
+ */
 export function dashboardIsFresh(sources = DASHBOARD_SOURCES, out = DASHBOARD_BUILD): boolean {
   const stamp = join(out, STAMP);
   if (!existsSync(stamp)) return false;
   // Without sources (an install that ships only the build) what is there is what there is.
-  return !existsSync(sources) || statSync(stamp).mtimeMs >= newestMtimeMs(sources);
+  if (!existsSync(sources)) return true;
+  const builtFrom = Number(readFileSync(stamp, 'utf8').trim());
+  return Number.isFinite(builtFrom) && newestMtimeMs(sources) <= builtFrom;
 }
 
-let building: Promise<DashboardBuild> | undefined;
+/** The build running in this process, per build directory: callers meanwhile wait for it. */
+const building = new Map<string, Promise<DashboardBuild>>();
 
-/** Builds the dashboard unless it is fresh; one build at a time per process and per build dir. */
-export function buildDashboard(options: { log?: Log; sources?: string; out?: string } = {}) {
-  const sources = options.sources ?? DASHBOARD_SOURCES;
-  const out = options.out ?? DASHBOARD_BUILD;
-  if (building === undefined || out !== DASHBOARD_BUILD) {
-    const run = ensureBuilt(sources, out, options.log);
-    if (out !== DASHBOARD_BUILD) return run;
-    building = run.finally(() => {
-      building = undefined;
-    });
+/** Builds the dashboard unless it is fresh; one build at a time per build directory. */
+export function buildDashboard(
+  options: { log?: Log; sources?: string; out?: string } = {},
+): Promise<DashboardBuild> {
+  // Absolute: Vite would read a relative outDir from its root (the sources).
+  const out = resolve(options.out ?? DASHBOARD_BUILD);
+  let run = building.get(out);
+  if (run === undefined) {
+    run = ensureBuilt(resolve(options.sources ?? DASHBOARD_SOURCES), out, options.log).finally(() =>
+      building.delete(out),
+    );
+    building.set(out, run);
   }
-  return building;
+  return run;
 }
 
 async function ensureBuilt(sources: string, out: string, log: Log | undefined): Promise<DashboardBuild> {
@@ -88,6 +96,8 @@ async function ensureBuilt(sources: string, out: string, log: Log | undefined): 
   }
   try {
     if (dashboardIsFresh(sources, out)) return { dir: out, built: false, ms: ms() };
+    // Taken before building: a source saved during the build makes the next start build again.
+    const builtFrom = newestMtimeMs(sources);
     const temp = `${out}.tmp-${process.pid}`;
     rmSync(temp, { recursive: true, force: true });
     // Vite is loaded only to build: a server whose dashboard is fresh never loads it.
@@ -99,7 +109,7 @@ async function ensureBuilt(sources: string, out: string, log: Log | undefined): 
       build: { outDir: temp, emptyOutDir: true },
     });
     gzipAssets(join(temp, 'assets'));
-    writeFileSync(join(temp, STAMP), `${new Date().toISOString()}\n`);
+    writeFileSync(join(temp, STAMP), `${builtFrom}\n`);
     rmSync(out, { recursive: true, force: true });
     renameSync(temp, out);
     const result = { dir: out, built: true, ms: ms() };

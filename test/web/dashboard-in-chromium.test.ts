@@ -305,7 +305,16 @@ describe.skipIf(!runBrowserTests)('the dashboard in Chromium', () => {
     await screenshot(page, 'overview-empty');
     expect(await axeViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
-    // An unknown site: each panel shows the server's refusal (Chromium logs each 404).
+    // A period before the data: the message offers the site's latest 30 days, which have sessions.
+    await page.goto(`${d.url}/overview?site=${d.site}&period=custom&from=2020-01-01&to=2020-01-31&tz=UTC`);
+    await page.click('button:has-text("Show its latest 30 days")');
+    await page.waitForURL(new RegExp(`to=${d.range.to}`));
+    await headlineDrawn(page);
+    expect(
+      Number(await page.getAttribute('.kpi[data-metric=sessions] .kpi-value', 'data-value')),
+    ).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+    // An unknown site: one panel says so and names the token's sites.
     await page.goto(`${d.url}/overview?site=no-such-site`);
     await page
       .locator('.error-panel', { hasText: 'No site named "no-such-site" for this token' })

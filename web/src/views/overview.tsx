@@ -13,7 +13,7 @@ import { Chart } from '../components/chart.tsx';
 import { addFilter } from '../components/filters-bar.tsx';
 import { Empty, ErrorPanel, Loaded, Skeleton } from '../components/states.tsx';
 import { countryLabel, formatChange, formatMetric } from '../format.ts';
-import { addDays, daysIn, intervalFor } from '../period.ts';
+import { addDays, daysIn, intervalFor, localDate } from '../period.ts';
 import { paramsOf, type Query } from '../query.ts';
 import { navigate, type Route } from '../router.ts';
 import { useDark } from '../theme.ts';
@@ -94,16 +94,7 @@ function Kpis({ route, query, metric }: { route: Route; query: Query; metric: Me
           ))
         )}
       </section>
-      {empty ? (
-        <Empty
-          title="No sessions in this period"
-          hint={
-            query.filters.length > 0
-              ? 'No session matches the filters: remove one above, or pick a longer period.'
-              : 'Pick a longer period above, or check that the tracker sends events to this site.'
-          }
-        />
-      ) : null}
+      {empty ? <NoSessions query={query} /> : null}
     </>
   );
 }
@@ -146,6 +137,48 @@ function Kpi({
         </span>
       ) : null}
     </button>
+  );
+}
+
+/**
+ * Nothing in the period: says why it may be, and when the site has sessions at another time
+ * (imported logs of past years), offers their last 30 days: the API's period without from/to.
+ */
+function NoSessions({ query }: { query: Query }) {
+  const filtered = query.filters.length > 0;
+  const { from: _from, to: _to, ...rest } = paramsOf(query);
+  const latest = useApi<OverviewData>(filtered ? undefined : '/api/v1/overview', rest);
+  const range =
+    latest.status === 'ok' && (latest.data.metrics.sessions.value ?? 0) > 0 ? latest.data.range : null;
+  const jump =
+    range?.from == null || range.to == null
+      ? undefined
+      : {
+          from: localDate(Date.parse(range.from), query.tz),
+          to: localDate(Date.parse(range.to) - 1, query.tz),
+        };
+  return (
+    <Empty
+      title="No sessions in this period"
+      hint={
+        filtered ? (
+          'No session matches the filters: remove one above, or pick a longer period.'
+        ) : jump === undefined ? (
+          'Pick a longer period above, or check that the tracker sends events to this site.'
+        ) : (
+          <>
+            This site has sessions from another time.{' '}
+            <button
+              type="button"
+              class="link-button inline"
+              onClick={() => navigate({ period: 'custom', from: jump.from, to: jump.to })}
+            >
+              Show its latest 30 days ({jump.from} to {jump.to})
+            </button>
+          </>
+        )
+      }
+    />
   );
 }
 
