@@ -87,9 +87,11 @@ export function hrefOf(r: Route): string {
 export const currentRoute = (): Route => parseRoute(location.pathname, location.search);
 
 const listeners = new Set<() => void>();
-addEventListener('popstate', () => {
-  for (const l of listeners) l();
-});
+// (Only in a browser: the parsing above is also tested in Node.)
+if (typeof window !== 'undefined')
+  window.addEventListener('popstate', () => {
+    for (const l of listeners) l();
+  });
 
 /** Moves to the route `patch` makes of the current one (a new history entry unless `replace`). */
 export function navigate(patch: Partial<Route>, options: { replace?: boolean } = {}): void {

@@ -69,7 +69,9 @@ export function Live({ query }: ViewProps) {
 
   const time = (iso: string) =>
     new Date(iso).toLocaleTimeString('en-GB', { hour12: false, timeZone: query.tz });
-  const latest = update === undefined ? [] : [...update.latest].reverse();
+  // Newest first by event time (the server lists them as they arrived; ISO times sort as text).
+  const latest =
+    update === undefined ? [] : [...update.latest].reverse().sort((a, b) => b.ts.localeCompare(a.ts));
   const withVisitor = latest.some((e) => e.visitor !== undefined);
 
   return (
