@@ -7,6 +7,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { redactedUrl } from '../../src/server/app.ts';
 import { buildDashboard } from '../../src/server/dashboard.ts';
 import { closeServers, startTestServer } from '../helpers/server.ts';
 
@@ -84,5 +85,13 @@ describe('the dashboard route', () => {
     const sites = await t.app.inject({ url: '/api/v1/sites', headers: t.auth(t.admin) });
     expect(sites.headers['cache-control']).toBe('no-store');
     expect(sites.headers['content-security-policy']).toBeUndefined();
+  });
+
+  it("keeps a share link's secret out of the request log", () => {
+    expect(redactedUrl('/share/sh_secret123')).toBe('/share/[redacted]');
+    expect(redactedUrl('/share/sh_secret123/live?period=7d&access_token=x')).toBe(
+      '/share/[redacted]/live?period=7d&access_token=[redacted]',
+    );
+    expect(redactedUrl('/overview?site=shop')).toBe('/overview?site=shop');
   });
 });
