@@ -188,6 +188,21 @@ describe.skipIf(!runBrowserTests)('the dashboard in Chromium', () => {
     await page.close();
   });
 
+  it('shows the login page in dark mode and at phone size', async () => {
+    for (const [name, options] of [
+      ['login-dark', { dark: true }],
+      ['login-phone', { phone: true }],
+    ] as const) {
+      const { page, problems } = await openTab(options);
+      await page.goto(`${d.url}/login`);
+      await page.locator('input[name=token]').waitFor();
+      await screenshot(page, name);
+      expect(await axeViolations(page), name).toEqual([]);
+      expect(problems, name).toEqual([]);
+      await page.close();
+    }
+  });
+
   it('sends a tab whose token is revoked to the login page with the reason, and signs in again', async () => {
     const reader = d.server.registry.createToken('read', d.site, 'dashboard reader').secret;
     const { page, problems } = await openTab();
