@@ -37,3 +37,30 @@ export interface EventIssue {
   readonly code: string;
   readonly message: string;
 }
+
+/** `GET /api/v1/sites`: the sites this token may read. */
+export interface SitesResponse {
+  readonly sites: readonly {
+    readonly name: string;
+    readonly origins: readonly string[];
+    readonly public_key: string;
+  }[];
+}
+
+/** One message of `GET /api/v1/live` (text/event-stream, one a second). */
+export interface LiveUpdate {
+  readonly open_sessions: number;
+  readonly events_per_second: number;
+  readonly queued: number;
+  /** ISO time of the latest event the site holds; null when it holds none. */
+  readonly latest_event_time: string | null;
+  /** The latest events, oldest first; `visitor` only for credentials that may see visitors. */
+  readonly latest: readonly LiveEventRow[];
+}
+
+export interface LiveEventRow {
+  readonly ts: string;
+  readonly event: string;
+  readonly path: string;
+  readonly visitor?: string;
+}

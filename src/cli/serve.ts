@@ -248,7 +248,7 @@ function registerShares(program: Command): void {
         ? 'it sees per-visitor data (sessions, journeys, user ids, event properties, live visitor ids)'
         : 'it sees aggregates only (add --visitors for sessions, journeys and visitor ids)';
       process.stderr.write(
-        `share link ${link.id} for ${link.site}${expiresAtMs === undefined ? '' : `, until ${new Date(expiresAtMs).toISOString()}`}: use it as a bearer token or ?access_token=; ${sees}\n`,
+        `share link ${link.id} for ${link.site}${expiresAtMs === undefined ? '' : `, until ${new Date(expiresAtMs).toISOString()}`}: open it in the dashboard at /share/${secret} (e.g. http://127.0.0.1:8080/share/${secret}), or use it as a bearer token or ?access_token=; ${sees}\n`,
       );
     });
   share

@@ -19,11 +19,13 @@ import { limitAddresses } from './auth.ts';
 import { EVENT_SCHEMA } from './collect.ts';
 import type { ServerConfig } from './config.ts';
 import { createContext } from './context.ts';
+import { buildDashboard } from './dashboard.ts';
 import { registerErrorAnswers } from './errors.ts';
 import { buildFastify } from './fastify.ts';
 import type { Registry } from './registry.ts';
 import { applyRetention, startRetention } from './retention.ts';
 import { collectRoutes } from './routes/collect.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
 import { eraseRoutes } from './routes/erase.ts';
 import { liveRoutes } from './routes/live.ts';
 import { registerQueryRoutes } from './routes/query.ts';
@@ -53,12 +55,13 @@ export async function createServer(
   const ctx = createContext(config, options.now ?? Date.now, app.log);
   const { registry, metrics, auth, sites, state } = ctx;
 
-  // No answer is sniffed as another type, and none but the public API document is cached (most
-  // carry a site's data). While closing, every answer ends its connection, so close() need not
-  // wait for idle keep-alives.
+  // No answer is sniffed as another type, and none but the public API document and the
+  // dashboard's files (which say so themselves) is cached (most carry a site's data). While
+  // closing, every answer ends its connection, so close() need not wait for idle keep-alives.
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-content-type-options', 'nosniff');
-    if (req.url.split('?')[0] !== '/api/v1/openapi.json') reply.header('cache-control', 'no-store');
+    if (req.url.split('?')[0] !== '/api/v1/openapi.json' && !reply.hasHeader('cache-control'))
+      reply.header('cache-control', 'no-store');
     if (state.closing) reply.header('connection', 'close');
   });
 
@@ -80,6 +83,8 @@ export async function createServer(
   await app.register(serviceRoutes(ctx, () => openApiDocument(EVENT_SCHEMA)));
   // The page tracker, built now if it is missing or older than its source.
   await app.register(trackerRoutes);
+  // The dashboard at / (built from web/ now if its build is missing or older: one log line).
+  await app.register(dashboardRoutes(buildDashboard({ log: app.log })));
 
   const locked = await sites.openAll();
   /** Each site's retention, applied at start and every 24 h (retention.ts). */

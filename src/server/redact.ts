@@ -5,9 +5,12 @@
 
 /**
  * The URL with the value of every credential parameter replaced, however its name is written
- * (`access_token`, `ACCESS_TOKEN`, `access%5Ftoken`): a log line never holds a secret.
+ * (`access_token`, `ACCESS_TOKEN`, `access%5Ftoken`), and a share link's secret in the
+ * dashboard's path (`/share/sh_…`): a log line never holds a secret.
  */
-export function redactedUrl(url: string): string {
+export function redactedUrl(asked: string): string {
+  // The dashboard's share links carry their secret in the path: /share/sh_…/live.
+  const url = asked.replace(/^\/share\/[^/?#]+/i, '/share/[redacted]');
   const at = url.indexOf('?');
   if (at < 0) return url;
   const parts = url
