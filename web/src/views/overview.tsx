@@ -6,7 +6,7 @@
  */
 import { useMemo } from 'preact/hooks';
 import type { AnalysisResponse } from '../../../src/api/types.ts';
-import { useApi } from '../api.ts';
+import { currentToken, urlOf, useApi } from '../api.ts';
 import { type BarRow, BarTable } from '../components/bar-table.tsx';
 import { Card } from '../components/card.tsx';
 import { Chart } from '../components/chart.tsx';
@@ -60,6 +60,15 @@ export function Overview({ route, query }: ViewProps) {
           <Breakdown key={b.by} {...b} query={query} route={route} />
         ))}
       </div>
+      <p class="report-link">
+        {/* The standalone report of the same period and filters (a link: the token goes as access_token). */}
+        <a
+          href={urlOf('/api/v1/report.html', { ...paramsOf(query), access_token: currentToken() ?? '' })}
+          download
+        >
+          Download the HTML report
+        </a>
+      </p>
     </div>
   );
 }
