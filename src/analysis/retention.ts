@@ -18,7 +18,16 @@ import { resolveRange } from './overview.ts';
 import { dimensionSql, sessionsIn, type TimeUnit } from './plans.ts';
 import type { QueryOptions } from './query-options.ts';
 
-export const COHORT_KINDS = ['day', 'week', 'month', 'source', 'device', 'engagement'] as const;
+export const COHORT_KINDS = [
+  'day',
+  'week',
+  'month',
+  'source',
+  'channel',
+  'country',
+  'device',
+  'engagement',
+] as const;
 export type CohortKind = (typeof COHORT_KINDS)[number];
 
 /** Periods after the first at most: ten years of months. */
@@ -73,11 +82,13 @@ export async function retention(
   const key =
     spec.cohort === 'source'
       ? dimensionSql(d, 'traffic_source') // of the visitor's first session
-      : spec.cohort === 'device'
-        ? sql`device_type`
-        : spec.cohort === 'engagement'
-          ? ENGAGEMENT
-          : d.localBucketText(sql`start_ms`, period, options.tz);
+      : spec.cohort === 'channel' || spec.cohort === 'country'
+        ? dimensionSql(d, spec.cohort)
+        : spec.cohort === 'device'
+          ? sql`device_type`
+          : spec.cohort === 'engagement'
+            ? ENGAGEMENT
+            : d.localBucketText(sql`start_ms`, period, options.tz);
   // Each visitor's first session (of all stored), when it meets the filters and starts in the period.
   const firsts = sql`SELECT ${d.argMin(sql`session_id`, [sql`start_ms`, sql`session_id`])} AS first_session
     FROM sessions GROUP BY identity`;

@@ -73,6 +73,26 @@ describe('retention', () => {
       ['(direct)', 4],
       ['news', 1],
     ]);
+    const channel = await retention(store, ALL, { cohort: 'channel', period: 'day', periods: 1 });
+    expect(channel.rows.map((c) => [c.cohort, c.size])).toEqual([
+      ['Direct', 4],
+      ['Other', 1],
+    ]);
+  });
+
+  it("country cohorts: the country of each visitor's first session, unknown when it has none", async () => {
+    const store = await storeWith([
+      ev('A', '2026-10-01T10:00:00Z', { url: '/', country: 'DE' }),
+      ev('A', '2026-10-02T10:00:00Z', { url: '/', country: 'FR' }),
+      ev('B', '2026-10-01T10:00:00Z', { url: '/', timezone: 'Asia/Tokyo' }),
+      ev('C', '2026-10-01T10:00:00Z', { url: '/' }),
+    ]);
+    const country = await retention(store, ALL, { cohort: 'country', period: 'day', periods: 1 });
+    expect(country.rows.map((c) => [c.cohort, c.size, c.active])).toEqual([
+      ['DE', 1, [1, 1]],
+      ['JP', 1, [1, 0]],
+      ['unknown', 1, [1, 0]],
+    ]);
   });
 
   it('the period picks who is first seen; filters apply to the first session', async () => {

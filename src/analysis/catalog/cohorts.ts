@@ -27,7 +27,7 @@ export const retentionAnalysis = defineAnalysis({
       choices: ['day', 'week', 'month'],
       default: 'week',
       placeholder: 'unit',
-      help: 'period length for source, device and engagement cohorts: day, week, month',
+      help: 'period length for source, channel, country, device and engagement cohorts: day, week, month',
     },
     {
       name: 'periods',
