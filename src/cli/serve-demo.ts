@@ -68,7 +68,12 @@ export async function startDemo(
   const trickle = createLiveTrickle(SEED, Date.now());
   const timer = setInterval(() => {
     for (const { site, events } of trickle.tick(Date.now()))
-      post(site, events).catch((err: Error) => {
+      post(site, events).catch((err: Error & { code?: string }) => {
+        // Once the server has stopped, the trickle stops too.
+        if (err.code === 'FST_ERR_REOPENED_CLOSE_SERVER') {
+          clearInterval(timer);
+          return;
+        }
         // While the server stops, the collector answers 503: nothing to report.
         if (!err.message.startsWith('demo events refused: 503'))
           app.log.warn({ err, site }, 'demo trickle failed');
