@@ -21,9 +21,11 @@ const column = (name: string) => (): Sql => identifier(name);
 
 /** Session dimensions an analysis can group or filter by, and the SQL behind each. */
 export const SESSION_DIMENSIONS = {
-  /** Where the visit came from: utm_source, else the referrer's domain, else '(direct)'. */
-  traffic_source: (d: Dialect): Sql =>
-    sql`coalesce(nullif(source, ''), nullif(${referrerDomain(d)}, ''), '(direct)')`,
+  /** Where the visit came from: its canonical source (from utm_source, else the referrer), else '(direct)'. */
+  traffic_source: (): Sql => sql`coalesce(nullif(source, ''), '(direct)')`,
+  channel: column('channel'),
+  /** ISO 3166-1 alpha-2, or 'unknown' when neither the IP nor the time zone gave one. */
+  country: (): Sql => sql`coalesce(nullif(country, ''), 'unknown')`,
   referrer_domain: referrerDomain,
   source: column('source'),
   medium: column('medium'),

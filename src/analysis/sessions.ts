@@ -6,14 +6,18 @@
  *   await sessionJourney(store, 'a1b2…')                // { session: {...}, events: [...] } | undefined
  */
 import { StintError } from '../core/errors.ts';
-import { sql } from '../sql/query.ts';
+import { SESSION_COLUMNS, SESSION_SPECS } from '../schema/sessions.ts';
+import { raw, sql } from '../sql/query.ts';
 import type { Store } from '../store/store.ts';
 import { type Condition, sessionsIn } from './plans.ts';
 import type { QueryOptions } from './query-options.ts';
 
-const FIELDS = sql`session_id, identity, user_id, anonymous_id, start_ms, end_ms, duration_s, events, pageviews,
-  bounce, engaged, entry_page, exit_page, end_reason, source, medium, campaign, referrer, device_type,
-  browser, os, timezone, value, conversions`;
+/** The session fields' columns (schema/sessions.ts), times as epoch milliseconds. */
+const FIELDS = raw(
+  SESSION_COLUMNS.slice(0, SESSION_SPECS.length)
+    .map((c) => c.name)
+    .join(', '),
+);
 
 export type SessionRow = Record<string, unknown> & { session_id: string; start: string; end: string };
 

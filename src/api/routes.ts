@@ -119,6 +119,21 @@ export const QUERY_ROUTES: readonly ApiRoute[] = [
   },
 ];
 
+/** The report as one standalone HTML file, to download (`stint report --html`'s file). */
+export const REPORT_HTML_ROUTE: ApiRoute = {
+  ...queryRoute(QUERIES.report, 'the report as a standalone HTML file (stint report --html), to download'),
+  path: '/api/v1/report.html',
+  responses: {
+    200: {
+      description:
+        'the HTML file, as an attachment named stint-report-SITE-FROM-TO.html (FROM and TO: the first and last day, in tz)',
+      schema: { type: 'string' },
+      contentType: 'text/html',
+    },
+    ...READ_REFUSALS,
+  },
+};
+
 const EVENT = { $ref: '#/components/schemas/Event' };
 const ISSUES = {
   type: 'array',
@@ -253,5 +268,6 @@ export const SERVICE_ROUTES: readonly ApiRoute[] = [
 export const ROUTES: readonly ApiRoute[] = [
   ...SERVICE_ROUTES.slice(0, 2),
   ...QUERY_ROUTES,
+  REPORT_HTML_ROUTE,
   ...SERVICE_ROUTES.slice(2),
 ];

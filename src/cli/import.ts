@@ -312,6 +312,7 @@ async function importTransaction(
     sessions: done.redone.sessions,
     elapsed_s: Math.round(performance.now() - started) / 1000,
     ...(notes.length > 0 ? { notes } : {}),
+    ...(done.inferredHosts.length > 0 ? { inferred_site_hosts: [...done.inferredHosts] } : {}),
   };
   return { file, rules: done.rules, rejects: done.rejects };
 }

@@ -22,6 +22,7 @@ export interface RuleFlags {
   endEvents?: string;
   identity?: string;
   goal?: string;
+  siteHost?: string;
   inputTz?: string;
   map?: string[];
 }
@@ -47,6 +48,10 @@ export function addRuleFlags(cmd: Command, options: { unset?: 'default' | 'uncha
   rule('--session-key <column>', 'split whenever this column changes, e.g. session_id (rule 7)');
   rule('--identity <mode>', 'device: per anonymous_id; user: link devices to their user_id', 'device');
   rule('--goal <names>', 'comma-separated event names counted as conversions, e.g. purchase,signup');
+  rule(
+    '--site-host <hosts>',
+    'comma-separated hosts of the site (shop.example): referrers from them are internal, never a source; for access logs stint infers them when this is not given',
+  );
   if (keep) return cmd;
   return cmd
     .option('--input-tz <iana>', 'zone of ISO timestamps that carry no offset', 'UTC')
@@ -97,6 +102,7 @@ export function rulesFromFlags(flags: RuleFlags): SessionRules {
     sessionKey: flags.sessionKey,
     identity: identity as IdentityMode,
     goals: list(flags.goal),
+    siteHosts: list(flags.siteHost),
   });
 }
 
@@ -139,6 +145,7 @@ const RULE_OPTION_KEYS: Readonly<Record<string, keyof SessionRules>> = {
   sessionKey: 'sessionKey',
   identity: 'identity',
   goal: 'goals',
+  siteHost: 'siteHosts',
 };
 
 /** The rules whose flags were typed on the command line (not left at their defaults). */

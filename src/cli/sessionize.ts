@@ -6,6 +6,7 @@ import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
+import { withSiteHosts } from '../core/attribution/infer-site-hosts.ts';
 import { sessionizeToColumns } from '../core/batch.ts';
 import { oneOf } from '../core/bounded.ts';
 import { StintError } from '../core/errors.ts';
@@ -153,9 +154,10 @@ async function runSessionize(inputs: string[], flags: SessionizeFlags): Promise<
   const summary = buildSummary(
     stats,
     sessions.countByEndReason(),
-    rules,
+    run.rules,
     { elapsedMs: done - started, readMs, sessionizeMs, writeMs: done - writeStarted },
     flags.output === '-' ? 'stdout' : flags.output,
+    run.inferredHosts,
   );
   if (!flags.quiet) {
     const out = flags.output === '-' ? process.stderr : process.stdout;
@@ -174,7 +176,14 @@ async function readAndSessionize(
   flags: SessionizeFlags,
   rules: SessionRules,
   status: Status,
-): Promise<{ stats: LoadStats; sessions: SessionColumns; readMs: number; sessionizeMs: number }> {
+): Promise<{
+  stats: LoadStats;
+  sessions: SessionColumns;
+  rules: SessionRules;
+  inferredHosts: string[];
+  readMs: number;
+  sessionizeMs: number;
+}> {
   const started = performance.now();
   const map = parseMap(flags.map ?? []);
   const inputTz = inputZoneFromFlags(flags);
@@ -224,8 +233,16 @@ async function readAndSessionize(
   }
   const readDone = performance.now();
   status.say(`sessionizing ${columns.length.toLocaleString('en-US')} events…`);
-  const sessions = sessionizeToColumns(columns, rules);
-  return { stats, sessions, readMs: readDone - started, sessionizeMs: performance.now() - readDone };
+  const { used, inferred } = withSiteHosts(rules, columns);
+  const sessions = sessionizeToColumns(columns, used);
+  return {
+    stats,
+    sessions,
+    rules: used,
+    inferredHosts: inferred,
+    readMs: readDone - started,
+    sessionizeMs: performance.now() - readDone,
+  };
 }
 
 function outputFormat(flags: SessionizeFlags): OutputFormat {

@@ -39,6 +39,9 @@ export interface RunSummary extends RefusedCounts {
   phases_s: { read: number; sessionize: number; write: number };
   events_per_s: number;
   rules: Record<string, unknown>;
+  /** The site's hosts the run used (referrers from them are internal), and whether it inferred them. */
+  site_hosts: readonly string[];
+  site_hosts_inferred: boolean;
   output: string;
 }
 
@@ -48,6 +51,7 @@ export function buildSummary(
   rules: SessionRules,
   timings: { elapsedMs: number; readMs: number; sessionizeMs: number; writeMs: number },
   output: string,
+  inferredHosts: readonly string[] = [],
 ): RunSummary {
   const { elapsedMs } = timings;
   return {
@@ -72,6 +76,8 @@ export function buildSummary(
     },
     events_per_s: elapsedMs > 0 ? Math.round((stats.rows / elapsedMs) * 1000) : 0,
     rules: describeRules(rules),
+    site_hosts: rules.siteHosts,
+    site_hosts_inferred: inferredHosts.length > 0,
     output,
   };
 }
@@ -116,6 +122,18 @@ export function formatSummary(s: RunSummary, color: boolean): string {
     )}`,
   );
   lines.push(`${label('output')}${printable(s.output)}`);
+  const hosts = s.site_hosts.map(printable).join(', ');
+  if (s.site_hosts_inferred) {
+    lines.push(
+      `${label('site hosts')}${hosts} ${c.dim("(inferred from the log's referrers; --site-host sets them)")}`,
+    );
+  } else if (hosts !== '') {
+    lines.push(`${label('site hosts')}${hosts}`);
+  } else if (s.files.some((f) => f.format.startsWith('access-log'))) {
+    lines.push(
+      `${label('site hosts')}none found ${c.dim('(--site-host names them: their referrers are internal)')}`,
+    );
+  }
   for (const f of s.files)
     for (const note of f.notes) lines.push(`${label('note')}${printable(f.path)}: ${printable(note)}`);
   return `${lines.join('\n')}\n`;

@@ -5,9 +5,10 @@
  *
  *   timeout 30m: A@00:00, A@00:20, A@01:00 → [00:00–00:20, timeout], [01:00–01:00, open or timeout]
  */
+import { SessionFacts } from './attribution/session-facts.ts';
 import { dictionariesOf, type EventColumns } from './columns.ts';
 import type { Dictionary } from './dictionary.ts';
-import { PAGEVIEW } from './event.ts';
+import { ENGAGEMENT, PAGEVIEW } from './event.ts';
 import { resolveIdentities } from './identity.ts';
 import { walkOrder } from './order.ts';
 import type { SessionRules } from './rules.ts';
@@ -110,8 +111,10 @@ const I_AGENT = 13;
 const I_ZONE = 14;
 const I_USER = 15;
 const I_ANON = 16;
-const I_ORDINAL = 17;
-const I_STRIDE = 18;
+const I_CLICK = 17;
+const I_COUNTRY = 18;
+const I_ORDINAL = 19;
+const I_STRIDE = 20;
 const D_LAST_TS = 0;
 const D_START = 1;
 const D_VALUE = 2;
@@ -123,7 +126,10 @@ class Walk {
   readonly #isEnd: Uint8Array;
   readonly #isStart: Uint8Array;
   readonly #isGoal: Uint8Array;
+  /** Events that leave `bounce` as it is: start and end events, and engagement pings. */
+  readonly #isNeutral: Uint8Array;
   readonly #agentTells: Uint8Array;
+  readonly #facts: SessionFacts;
   readonly #pageview: number;
   readonly #ints: Int32Array;
   readonly #doubles: Float64Array;
@@ -145,6 +151,8 @@ class Walk {
     this.#isEnd = flagsFor(names, rules.endEvents);
     this.#isStart = flagsFor(names, rules.startEvents);
     this.#isGoal = flagsFor(names, rules.goals);
+    this.#isNeutral = flagsFor(names, [...rules.startEvents, ...rules.endEvents, ENGAGEMENT]);
+    this.#facts = new SessionFacts(out.dicts, rules.siteHosts);
     this.#agentTells = Uint8Array.from(cols.agents.values, (_, code) =>
       code !== 0 && out.agentTellsSomething(code) ? 1 : 0,
     );
@@ -260,7 +268,7 @@ class Walk {
       const path = cols.pathCode[e]!;
       if (ints[at + I_ENTRY] === -1) ints[at + I_ENTRY] = path;
       ints[at + I_EXIT] = path;
-    } else if (this.#isStart[name] !== 1 && this.#isEnd[name] !== 1) {
+    } else if (this.#isNeutral[name] !== 1) {
       ints[at + I_ONLY_PAGEVIEWS] = 0;
     }
     if (this.#isGoal[name] === 1) ints[at + I_CONVERSIONS]!++;
@@ -268,7 +276,14 @@ class Walk {
     const campaign = cols.campaignCode[e]!;
     if (campaign !== 0) ints[at + I_RULE_CAMPAIGN] = campaign;
     // First non-empty value of each of these in the session.
-    if (ints[at + I_REFERRER] === 0) ints[at + I_REFERRER] = cols.referrerCode[e]!;
+    // The site's own pages as referrers are internal navigation, never where the visit came from.
+    if (ints[at + I_REFERRER] === 0 && this.#facts.isExternal(cols.referrerCode[e]!, cols.hostCode[e]!))
+      ints[at + I_REFERRER] = cols.referrerCode[e]!;
+    if (ints[at + I_CLICK] === 0) ints[at + I_CLICK] = cols.clickCode[e]!;
+    if (ints[at + I_COUNTRY] === 0) {
+      const own = cols.countryCode[e]!;
+      ints[at + I_COUNTRY] = own !== 0 ? own : this.#facts.zoneCountry[cols.zoneCode[e]!]!;
+    }
     if (ints[at + I_CAMPAIGN] === 0) ints[at + I_CAMPAIGN] = campaign;
     if (ints[at + I_AGENT] === 0 && this.#agentTells[cols.agentCode[e]!] === 1)
       ints[at + I_AGENT] = cols.agentCode[e]!;
@@ -316,6 +331,8 @@ class Walk {
     out.zone[s] = ints[at + I_ZONE]!;
     out.user[s] = ints[at + I_USER]!;
     out.anon[s] = ints[at + I_ANON]!;
+    out.click[s] = ints[at + I_CLICK]!;
+    out.country[s] = ints[at + I_COUNTRY]!;
   }
 }
 

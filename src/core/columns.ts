@@ -6,6 +6,7 @@
  *   const b = new EventColumnsBuilder(); b.append(event); const cols = b.finish();
  */
 
+import { clickIdOf, siteHostOf } from './attribution/url-facts.ts';
 import { Dictionary } from './dictionary.ts';
 import type { StintEvent } from './event.ts';
 import { pathOf } from './url.ts';
@@ -33,6 +34,15 @@ export interface EventColumns {
   readonly zones: Dictionary;
   readonly agentCode: Int32Array;
   readonly agents: Dictionary;
+  /** The URL's host as attribution compares hosts (url-facts.ts `siteHostOf`; '' for a path). */
+  readonly hostCode: Int32Array;
+  readonly hosts: Dictionary;
+  /** The URL's ad click id parameter (url-facts.ts `clickIdOf`: `gclid`…; '' for none). */
+  readonly clickCode: Int32Array;
+  readonly clicks: Dictionary;
+  /** The event's own country (from its IP or its input; the zone's is the batch driver's to add). */
+  readonly countryCode: Int32Array;
+  readonly countries: Dictionary;
   readonly value: Float64Array;
 }
 
@@ -91,7 +101,32 @@ export class EventColumnsBuilder {
     c.sessionKeyCode[i] = d.sessionKeys.code(e.sessionKey);
     c.zoneCode[i] = d.zones.code(e.timezone);
     c.agentCode[i] = d.agents.code(e.userAgent);
+    c.hostCode[i] = this.#hostCode(e.url);
+    c.clickCode[i] = d.clicks.code(clickIdOf(e.url));
+    c.countryCode[i] = d.countries.code(e.country);
     return true;
+  }
+
+  /** The host code of a URL: most events of a run share a few hosts, so the last one is tried first. */
+  #lastOrigin = '';
+  #lastHostCode = 0;
+  #hostCode(url: string): number {
+    // A path (an access log's) has no host.
+    if (url === '' || (url.charCodeAt(0) === 47 /* / */ && url.charCodeAt(1) !== 47)) return 0;
+    const origin = this.#lastOrigin;
+    if (origin !== '' && url.startsWith(origin)) {
+      const next = url.charCodeAt(origin.length);
+      // The origin ends where the URL's path, query or fragment starts (or the URL ends).
+      if (Number.isNaN(next) || next === 47 || next === 63 || next === 35) return this.#lastHostCode;
+    }
+    const host = siteHostOf(url);
+    if (host === '') return 0;
+    const end = url.indexOf('/', url.indexOf('//') + 2);
+    const query = url.search(/[?#]/);
+    const cut = end === -1 ? query : query === -1 ? end : Math.min(end, query);
+    this.#lastOrigin = cut === -1 ? url : url.slice(0, cut);
+    this.#lastHostCode = this.#dicts.hosts.code(host);
+    return this.#lastHostCode;
   }
 
   finish(): EventColumns {
@@ -120,13 +155,24 @@ export class EventColumnsBuilder {
 
 export type EventDictionaries = Pick<
   EventColumns,
-  'ids' | 'names' | 'paths' | 'referrers' | 'campaigns' | 'sessionKeys' | 'zones' | 'agents'
+  | 'ids'
+  | 'names'
+  | 'paths'
+  | 'referrers'
+  | 'campaigns'
+  | 'sessionKeys'
+  | 'zones'
+  | 'agents'
+  | 'hosts'
+  | 'clicks'
+  | 'countries'
 >;
 
 /** Just the dictionaries of some event columns, so the columns themselves can be let go. */
 export function dictionariesOf(cols: EventColumns): EventDictionaries {
-  const { ids, names, paths, referrers, campaigns, sessionKeys, zones, agents } = cols;
-  return { ids, names, paths, referrers, campaigns, sessionKeys, zones, agents };
+  const { ids, names, paths, referrers, campaigns, sessionKeys, zones, agents, hosts, clicks, countries } =
+    cols;
+  return { ids, names, paths, referrers, campaigns, sessionKeys, zones, agents, hosts, clicks, countries };
 }
 
 export function newDictionaries(): EventDictionaries {
@@ -139,6 +185,9 @@ export function newDictionaries(): EventDictionaries {
     sessionKeys: new Dictionary(),
     zones: new Dictionary(),
     agents: new Dictionary(),
+    hosts: new Dictionary(),
+    clicks: new Dictionary(),
+    countries: new Dictionary(),
   };
 }
 
@@ -218,6 +267,9 @@ const CODE_COLUMNS: readonly (readonly [keyof IntColumns & keyof EventColumns, k
   ['sessionKeyCode', 'sessionKeys'],
   ['zoneCode', 'zones'],
   ['agentCode', 'agents'],
+  ['hostCode', 'hosts'],
+  ['clickCode', 'clicks'],
+  ['countryCode', 'countries'],
 ];
 
 /** The int32 columns, as plain fields so the hot loops see one object shape. */
@@ -231,6 +283,9 @@ export class IntColumns {
   readonly sessionKeyCode: Int32Array;
   readonly zoneCode: Int32Array;
   readonly agentCode: Int32Array;
+  readonly hostCode: Int32Array;
+  readonly clickCode: Int32Array;
+  readonly countryCode: Int32Array;
 
   constructor(capacity: number, from?: IntColumns) {
     const make = (old: Int32Array | undefined): Int32Array => {
@@ -247,6 +302,9 @@ export class IntColumns {
     this.sessionKeyCode = make(from?.sessionKeyCode);
     this.zoneCode = make(from?.zoneCode);
     this.agentCode = make(from?.agentCode);
+    this.hostCode = make(from?.hostCode);
+    this.clickCode = make(from?.clickCode);
+    this.countryCode = make(from?.countryCode);
   }
 
   slice(n: number): Omit<IntColumns, 'slice'> {
@@ -260,6 +318,9 @@ export class IntColumns {
       sessionKeyCode: this.sessionKeyCode.subarray(0, n),
       zoneCode: this.zoneCode.subarray(0, n),
       agentCode: this.agentCode.subarray(0, n),
+      hostCode: this.hostCode.subarray(0, n),
+      clickCode: this.clickCode.subarray(0, n),
+      countryCode: this.countryCode.subarray(0, n),
     };
   }
 }

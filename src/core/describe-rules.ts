@@ -19,5 +19,6 @@ export function describeRules(rules: SessionRules): Record<string, unknown> {
     session_key: rules.sessionKey ?? null,
     identity: rules.identity,
     goals: rules.goals,
+    site_hosts: rules.siteHosts,
   };
 }

@@ -20,6 +20,8 @@ export interface StintEvent {
   /** Value of the `--session-key` column ('' when absent or when the rule is off). */
   readonly sessionKey: string;
   readonly timezone: string;
+  /** ISO 3166-1 alpha-2 from the client IP (the collector, an access log) or the input; '' when unknown. */
+  readonly country: string;
   readonly userAgent: string;
   readonly value: number;
   readonly eventId: string;
@@ -28,6 +30,12 @@ export interface StintEvent {
 }
 
 export const PAGEVIEW = 'pageview';
+
+/**
+ * The tracker's ping of the time spent on a page (on leaving it or hiding it): it extends the
+ * session's duration, and like a start or end event it never makes a session a non-bounce.
+ */
+export const ENGAGEMENT = 'engagement';
 
 /** The event's identity in device mode (SESSIONS.md section 2): its anonymous_id, else its user_id. */
 export const deviceIdentity = (e: StintEvent): string => (e.anonymousId === '' ? e.userId : e.anonymousId);
@@ -51,6 +59,7 @@ export const pageview = (
   utmContent: '',
   sessionKey: '',
   timezone: '',
+  country: '',
   userAgent: '',
   value: 0,
   eventId: '',
@@ -81,6 +90,7 @@ export function eventRecord(e: StintEvent): EventInput {
     ['utm_content', e.utmContent],
     ['session_id', e.sessionKey],
     ['timezone', e.timezone],
+    ['country', e.country],
     ['user_agent', e.userAgent],
   ];
   for (const [key, text] of texts) if (text !== '') record[key] = text;

@@ -32,6 +32,7 @@ export const CANONICAL_FIELDS = [
   'utm_content',
   'session_id',
   'timezone',
+  'country',
   'user_agent',
   'value',
   'event_id',
@@ -250,10 +251,17 @@ function normalizeWithPlan(record: EventInput, plan: KeyPlan, inputTz: string): 
       utmContent,
       sessionKey: text(record, f.session_key),
       timezone,
+      country: normalizeCountry(text(record, f.country)),
       userAgent: text(record, f.user_agent),
       value,
       eventId: text(record, f.event_id),
       properties,
     },
   };
+}
+
+/** An ISO 3166-1 alpha-2 code in upper case; any other text is kept as given (trimmed). */
+export function normalizeCountry(given: string): string {
+  const code = given.trim();
+  return /^[A-Za-z]{2}$/.test(code) ? code.toUpperCase() : code;
 }

@@ -4,6 +4,7 @@
  *
  *   const rules = createRules({ timeoutMs: parseDuration('30m'), splitAtMidnight: true, timezone: 'Europe/Berlin' });
  */
+import { bareHost } from './attribution/url-facts.ts';
 import { StintError } from './errors.ts';
 import { assertTimeZone } from './zone.ts';
 
@@ -29,6 +30,11 @@ export interface SessionRules {
   readonly identity: IdentityMode;
   /** Event names counted as conversions. */
   readonly goals: readonly string[];
+  /**
+   * The site's own hosts (`shop.example`; `www.` and a port are ignored): a referrer from one
+   * of them is internal navigation, never a source. A page's own host always is.
+   */
+  readonly siteHosts: readonly string[];
 }
 
 export const DEFAULT_RULES: SessionRules = Object.freeze({
@@ -42,6 +48,7 @@ export const DEFAULT_RULES: SessionRules = Object.freeze({
   sessionKey: undefined,
   identity: 'device',
   goals: Object.freeze([]),
+  siteHosts: Object.freeze([]),
 });
 
 export type RulesInput = { [K in keyof SessionRules]?: SessionRules[K] | undefined };
@@ -83,5 +90,6 @@ export function createRules(input: RulesInput = {}): SessionRules {
     endEvents: Object.freeze([...rules.endEvents]),
     startEvents: Object.freeze([...rules.startEvents]),
     goals: Object.freeze([...rules.goals]),
+    siteHosts: Object.freeze([...new Set(rules.siteHosts.map(bareHost).filter((h) => h !== ''))].sort()),
   });
 }

@@ -5,6 +5,7 @@
  *
  *   const sc = sessionizeToColumns(cols, rules); for (let i = 0; i < sc.length; i++) write(sc.sessionAt(i));
  */
+import { type Attribution, attributeVisit } from './attribution/attribute.ts';
 import { campaignParts, type EventDictionaries } from './columns.ts';
 import { END_REASONS, type EndReason, type Session } from './session.ts';
 import { identityLanes, sessionIdFromLanes, sessionIdWords } from './session-id.ts';
@@ -34,8 +35,13 @@ export class SessionColumns {
   zone: Int32Array;
   user: Int32Array;
   anon: Int32Array;
+  /** Codes of the first click id (`dicts.clicks`) and country (`dicts.countries`, the zone's included). */
+  click: Int32Array;
+  country: Int32Array;
   readonly #campaignCache: (readonly [string, string, string] | undefined)[] = [];
   readonly #agentCache: (AgentInfo | undefined)[] = [];
+  /** Source and channel per (campaign, referrer, click) codes. */
+  readonly #visits = new Map<string, Omit<Attribution, 'internal'>>();
   #lanesCode = -1;
   #lanes: Uint32Array = new Uint32Array(4);
 
@@ -63,6 +69,8 @@ export class SessionColumns {
     this.zone = new Int32Array(c);
     this.user = new Int32Array(c);
     this.anon = new Int32Array(c);
+    this.click = new Int32Array(c);
+    this.country = new Int32Array(c);
   }
 
   /** Reserves the next slot and returns its index. */
@@ -105,6 +113,8 @@ export class SessionColumns {
     this.zone = gatherInt32(this.zone, order);
     this.user = gatherInt32(this.user, order);
     this.anon = gatherInt32(this.anon, order);
+    this.click = gatherInt32(this.click, order);
+    this.country = gatherInt32(this.country, order);
     this.#capacity = n;
     return order;
   }
@@ -133,7 +143,8 @@ export class SessionColumns {
 
   sessionAt(i: number): Session {
     const dicts = this.dicts;
-    const [source, medium, campaign] = this.campaignParts(this.campaign[i]!);
+    const [, medium, campaign] = this.campaignParts(this.campaign[i]!);
+    const { source, channel } = this.attribution(i);
     const device = this.agentInfo(this.agent[i]!);
     const flags = this.flags[i]!;
     return {
@@ -154,6 +165,8 @@ export class SessionColumns {
       medium,
       campaign,
       referrer: dicts.referrers.value(this.referrer[i]!),
+      channel,
+      country: dicts.countries.value(this.country[i]!),
       deviceType: device.deviceType,
       browser: device.browser,
       os: device.os,
@@ -199,6 +212,24 @@ export class SessionColumns {
     return parts;
   }
 
+  /** The canonical source and the channel of slot i (attribute.ts), from its first tags, referrer and click id. */
+  attribution(i: number): Omit<Attribution, 'internal'> {
+    const key = `${this.campaign[i]!} ${this.referrer[i]!} ${this.click[i]!}`;
+    let found = this.#visits.get(key);
+    if (found === undefined) {
+      const [utmSource, utmMedium, utmCampaign] = this.campaignParts(this.campaign[i]!);
+      found = attributeVisit({
+        utmSource,
+        utmMedium,
+        utmCampaign,
+        referrer: this.dicts.referrers.value(this.referrer[i]!),
+        clickId: this.dicts.clicks.value(this.click[i]!),
+      });
+      this.#visits.set(key, found);
+    }
+    return found;
+  }
+
   /** Device type, browser and OS of a user agent code. */
   agentInfo(code: number): AgentInfo {
     let info = this.#agentCache[code];
@@ -235,6 +266,8 @@ export class SessionColumns {
     this.zone = grow(this.zone, i32);
     this.user = grow(this.user, i32);
     this.anon = grow(this.anon, i32);
+    this.click = grow(this.click, i32);
+    this.country = grow(this.country, i32);
     this.#capacity = c;
   }
 }

@@ -41,6 +41,10 @@ export interface Session {
   readonly medium: string;
   readonly campaign: string;
   readonly referrer: string;
+  /** One of attribute.ts CHANNELS. */
+  readonly channel: string;
+  /** ISO 3166-1 alpha-2; '' when unknown. */
+  readonly country: string;
   readonly deviceType: string;
   readonly browser: string;
   readonly os: string;

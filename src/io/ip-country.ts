@@ -52,3 +52,21 @@ export function openIpCountry(): (ip: string) => string {
     return (reader.get(address) as CountryRecord | null)?.country_code ?? '';
   };
 }
+
+let shared: ((ip: string) => string) | undefined;
+const recent = new Map<string, string>();
+
+/**
+ * The country of a client IP through one lookup shared by the process, opened on first use;
+ * the addresses of the last lines are remembered (a log repeats its visitors' addresses).
+ */
+export function countryOfIp(ip: string): string {
+  let country = recent.get(ip);
+  if (country === undefined) {
+    shared ??= openIpCountry();
+    country = shared(ip);
+    if (recent.size >= 65_536) recent.clear();
+    recent.set(ip, country);
+  }
+  return country;
+}

@@ -51,6 +51,20 @@ export async function stageSessions(
   }
   const value = new Float64Array(n);
   for (let i = 0; i < n; i++) value[i] = roundValue(sc.value[i]!);
+  // Each distinct (source, channel) once, as a code per session.
+  const touch = new Int32Array(n);
+  const touches: [string, string][] = [];
+  const touchCodes = new Map<object, number>();
+  for (let i = 0; i < n; i++) {
+    const found = sc.attribution(i);
+    let code = touchCodes.get(found);
+    if (code === undefined) {
+      code = touches.length;
+      touches.push([found.source, found.channel]);
+      touchCodes.set(found, code);
+    }
+    touch[i] = code;
+  }
   const t = (name: string): string => `${prefix}${name}`;
   const create = temp ? 'CREATE TEMP TABLE' : 'CREATE TABLE';
   const tables: string[] = [];
@@ -82,6 +96,8 @@ export async function stageSessions(
       { name: 'zone', type: INTEGER, values: sc.zone },
       { name: 'value', type: DOUBLE, values: value },
       { name: 'conversions', type: INTEGER, values: sc.conversions },
+      { name: 'touch', type: INTEGER, values: touch },
+      { name: 'country', type: INTEGER, values: sc.country },
     ],
     n,
   );
@@ -90,6 +106,7 @@ export async function stageSessions(
     paths: dicts.paths,
     referrers: dicts.referrers,
     zones: dicts.zones,
+    countries: dicts.countries,
   };
   for (const [name, dict] of Object.entries(plainDictionaries)) {
     await appendTexts(
@@ -106,6 +123,13 @@ export async function stageSessions(
     t('campaigns'),
     ['source', 'medium', 'campaign'],
     dicts.campaigns.values.map((_, code) => sc.campaignParts(code)),
+  );
+  await appendTexts(
+    connection,
+    `${create} ${table('touches')}`,
+    t('touches'),
+    ['source', 'channel'],
+    touches,
   );
   await appendTexts(
     connection,
@@ -135,7 +159,7 @@ export async function stageSessions(
                (s.flags & 1) = 1 AS bounce, (s.flags & 2) = 2 AS engaged,
                coalesce(en.v, '') AS entry_page, coalesce(ex.v, '') AS exit_page,
                ${reasons}[(s.flags >> 2) + 1] AS end_reason,
-               c.source, c.medium, c.campaign, r.v AS referrer,
+               tc.source, c.medium, c.campaign, r.v AS referrer, tc.channel, co.v AS country,
                g.device_type, g.browser, g.os, z.v AS timezone,
                s.value, s.conversions::BIGINT AS conversions
         FROM ${t('s')} s
@@ -146,6 +170,8 @@ export async function stageSessions(
         LEFT JOIN ${t('paths')} ex ON ex.code = s.exit
         JOIN ${t('referrers')} r ON r.code = s.referrer
         JOIN ${t('campaigns')} c ON c.code = s.campaign
+        JOIN ${t('touches')} tc ON tc.code = s.touch
+        JOIN ${t('countries')} co ON co.code = s.country
         JOIN ${t('agents')} g ON g.code = s.agent
         JOIN ${t('zones')} z ON z.code = s.zone
         ORDER BY s.k`,

@@ -55,6 +55,7 @@ export const EVENT_SPECS = [
   { name: 'utm_content', type: 'text', column: 'utm_content', canonical: true, json: text(256) },
   { name: 'session_id', type: 'text', column: 'session_key', canonical: true, json: text(256) },
   { name: 'timezone', type: 'text', column: 'timezone', canonical: true, json: text(64) },
+  { name: 'country', type: 'text', column: 'country', canonical: true, json: text(64) },
   { name: 'user_agent', type: 'text', column: 'user_agent', canonical: true, json: text(1024) },
   {
     name: 'value',
@@ -117,6 +118,7 @@ export const EVENT_COLUMN_NAMES = [
   'utm_content',
   'session_key',
   'timezone',
+  'country',
   'user_agent',
   'value',
   'properties',

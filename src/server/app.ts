@@ -1,6 +1,6 @@
 /**
  * `stint serve` as a Fastify app: the collector (`POST /api/v1/events`, `/events/ndjson`), the
- * query API (`/api/v1/report`, one route per analysis, `/sessions`, `/live`), `/healthz`,
+ * query API (`/api/v1/report`, `/report.html`, one route per analysis, `/sessions`, `/live`), `/healthz`,
  * `/metrics` and `/api/v1/openapi.json`. This file takes Fastify (fastify.ts) and registers the plugins
  * (routes/, sites.ts, auth.ts); they share one context (context.ts) and nothing else.
  *
@@ -29,7 +29,9 @@ import { dashboardRoutes } from './routes/dashboard.ts';
 import { eraseRoutes } from './routes/erase.ts';
 import { liveRoutes } from './routes/live.ts';
 import { registerQueryRoutes } from './routes/query.ts';
+import { registerReportHtmlRoute } from './routes/report-html.ts';
 import { serviceRoutes } from './routes/service.ts';
+import { trackerRoutes } from './routes/tracker.ts';
 
 export { redactedUrl } from './redact.ts';
 
@@ -75,9 +77,12 @@ export async function createServer(
   await app.register(collectRoutes(ctx));
   const { readSite } = auth;
   registerQueryRoutes(app, { readSite });
+  registerReportHtmlRoute(app, { readSite });
   await app.register(liveRoutes(ctx));
   await app.register(eraseRoutes(ctx));
   await app.register(serviceRoutes(ctx, () => openApiDocument(EVENT_SCHEMA)));
+  // The page tracker, built now if it is missing or older than its source.
+  await app.register(trackerRoutes);
   // The dashboard at / (built from web/ now if its build is missing or older: one log line).
   await app.register(dashboardRoutes(buildDashboard({ log: app.log })));
 

@@ -31,7 +31,7 @@ export interface Auth {
    * The site a read is for, once the principal may read it: 403 otherwise, 404 if there is no
    * such site. Its store takes the site's read slot (read-limits.ts).
    */
-  readSite(req: FastifyRequest, reply: FastifyReply): Promise<OpenSite & { who: Principal }>;
+  readSite(req: FastifyRequest, reply: FastifyReply): Promise<OpenSite & { who: Principal; name: string }>;
   /**
    * An event route's onRequest: the credential, the request limit, and a budget already spent.
    * Before any byte of the body is read, so a wrong key costs no parsing; `bulk` refuses a
@@ -175,7 +175,12 @@ export function createAuth(deps: AuthDeps): Auth {
       const refusal = visitorRefusal(who, req.url.split('?')[0]!, req.query);
       if (refusal !== undefined) throw new HttpError('visitors_not_shared', refusal);
       const opened = await deps.sites.open(site);
-      return { ...opened, store: deps.reads.limited(req, opened.store, site.name, who.id), who };
+      return {
+        ...opened,
+        store: deps.reads.limited(req, opened.store, site.name, who.id),
+        who,
+        name: site.name,
+      };
     },
     checkSender: (bulk) => async (req, reply) => {
       const credential = ingestCredential(req, reply, bulk);

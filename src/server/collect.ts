@@ -59,6 +59,8 @@ export interface CollectorOptions {
   /** A timestamp earlier than this is refused, from any sender (default 2000-01-01). */
   readonly minTimestampMs?: number | undefined;
   readonly sessionKey?: string | undefined;
+  /** The country (ISO 3166-1 alpha-2, '' unknown) of a client address (io/ip-country.ts). */
+  readonly countryOfIp?: ((ip: string) => string) | undefined;
 }
 
 export function createCollector(options: CollectorOptions): (raw: unknown, ctx: CollectContext) => Collected {
@@ -83,6 +85,12 @@ export function createCollector(options: CollectorOptions): (raw: unknown, ctx: 
     // The visitor's address is for the hash only, never kept: whoever sent it, in whatever case.
     const ip = ctx.trusted && typeof record.ip === 'string' ? record.ip : ctx.ip;
     if (record.ip !== undefined) delete record.ip;
+    // The country is the address's (a server-side sender may name it); the address is not kept.
+    if (!ctx.trusted || empty(record.country)) {
+      const country = options.countryOfIp?.(ip) ?? '';
+      if (country === '') delete record.country;
+      else record.country = country;
+    }
     if (record.site !== undefined) {
       // A request's events are all its site's: one naming another is refused, not moved.
       if (namesAnotherSite(record.site, ctx.site))
@@ -116,7 +124,9 @@ export function createCollector(options: CollectorOptions): (raw: unknown, ctx: 
         : headerText(ctx.userAgent, MAX_USER_AGENT);
     if (isBotAgent(ua)) return { kind: 'bot' };
     record.user_agent = ua;
-    if (empty(record.anonymous_id) && empty(record.user_id))
+    // A browser's events keep the visitor's hash beside a user id (the tracker's identify()), so
+    // identifying a visitor does not cut the visit in two.
+    if (empty(record.anonymous_id) && (!ctx.trusted || empty(record.user_id)))
       record.anonymous_id = ctx.visitorId(ip, ua, ctx.receivedAtMs);
     if (empty(record.event_id)) record.event_id = randomUUID();
     if (record.timestamp === undefined || record.timestamp === null || record.timestamp === '')

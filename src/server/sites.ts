@@ -6,8 +6,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
+import { siteHostOf } from '../core/attribution/url-facts.ts';
 import { StintError } from '../core/errors.ts';
-import type { SessionRules } from '../core/rules.ts';
+import { createRules, type SessionRules } from '../core/rules.ts';
 import type { CollectContext } from './collect.ts';
 import type { ServerConfig } from './config.ts';
 import { DiskFullError } from './disk-full.ts';
@@ -89,41 +90,46 @@ export function createSites(deps: SitesDeps): Sites {
         });
         storesOpening.set(site.name, storeOpening);
         const store = await storeOpening;
-        const writer = await openSiteWriter(store, rules, join(config.data, 'sites', `${site.name}.log`), {
-          latenessMs: config.latenessMs,
-          maxBatchEvents: config.sessionizeEvents,
-          maxPendingEvents: config.maxPendingEvents,
-          sessionizeDelayMs: config.sessionizeDelayMs,
-          onCommit: (c) => metrics.commit(site.name, c),
-          onDisk: (part, full) =>
-            full === undefined
-              ? log.info({ site: site.name, part }, 'the disk has room again: writes work')
-              : log.error({ site: site.name, part, path: full.path }, full.message),
-          onQuarantine: (q) => {
-            metrics.quarantined(site.name);
-            log.error(
-              { site: site.name, file: q.file, segment: q.segment, offset: q.offset, bytes: q.bytes },
-              'a corrupt record of the event log was set aside (its events are not stored); the rest of the log is read on',
-            );
-          },
-          onSessionize: (r) => {
-            if ('error' in r) {
-              // A full disk is logged once, by onDisk, not at each retry.
-              if (r.error instanceof DiskFullError) return;
+        const writer = await openSiteWriter(
+          store,
+          siteRules(rules, site),
+          join(config.data, 'sites', `${site.name}.log`),
+          {
+            latenessMs: config.latenessMs,
+            maxBatchEvents: config.sessionizeEvents,
+            maxPendingEvents: config.maxPendingEvents,
+            sessionizeDelayMs: config.sessionizeDelayMs,
+            onCommit: (c) => metrics.commit(site.name, c),
+            onDisk: (part, full) =>
+              full === undefined
+                ? log.info({ site: site.name, part }, 'the disk has room again: writes work')
+                : log.error({ site: site.name, part, path: full.path }, full.message),
+            onQuarantine: (q) => {
+              metrics.quarantined(site.name);
               log.error(
-                { err: r.error, site: site.name },
-                'sessionizing failed; retrying in 1 s, a logged commit at a time, setting aside any event the store refuses',
+                { site: site.name, file: q.file, segment: q.segment, offset: q.offset, bytes: q.bytes },
+                'a corrupt record of the event log was set aside (its events are not stored); the rest of the log is read on',
               );
-              return;
-            }
-            metrics.sessionized(site.name, r.events, r.ms, r.setAside.length);
-            for (const { eventId, reason } of r.setAside)
-              log.error(
-                { site: site.name, event_id: eventId, reason },
-                "the store refused an accepted event: it is kept in the store's rejects table, reason 'unstorable'",
-              );
+            },
+            onSessionize: (r) => {
+              if ('error' in r) {
+                // A full disk is logged once, by onDisk, not at each retry.
+                if (r.error instanceof DiskFullError) return;
+                log.error(
+                  { err: r.error, site: site.name },
+                  'sessionizing failed; retrying in 1 s, a logged commit at a time, setting aside any event the store refuses',
+                );
+                return;
+              }
+              metrics.sessionized(site.name, r.events, r.ms, r.setAside.length);
+              for (const { eventId, reason } of r.setAside)
+                log.error(
+                  { site: site.name, event_id: eventId, reason },
+                  "the store refused an accepted event: it is kept in the store's rejects table, reason 'unstorable'",
+                );
+            },
           },
-        }).catch(async (err: unknown) => {
+        ).catch(async (err: unknown) => {
           // The next try opens the store again: this one must not stay open beside it.
           await store.close().catch(() => {});
           throw err;
@@ -254,4 +260,12 @@ export function createSites(deps: SitesDeps): Sites {
       }
     },
   };
+}
+
+/**
+ * The rules a site's store starts with: the server's, and the hosts of the site's origins, so a
+ * referrer from any of them is internal (a store keeps the rules it was first given).
+ */
+function siteRules(rules: SessionRules, site: Site): SessionRules {
+  return createRules({ ...rules, siteHosts: site.origins.map(siteHostOf) });
 }

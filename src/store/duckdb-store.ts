@@ -22,9 +22,11 @@ import {
   STAGE,
   storeError,
   upgradeFrom1,
+  upgradeFrom2,
 } from './duckdb/schema.ts';
 import { rowObjects, scalar } from './duckdb/sql.ts';
 import { DuckDBTransaction } from './duckdb/transaction.ts';
+import { resessionizeAll } from './ingest/resessionize.ts';
 import { rulesFromJson } from './rules-json.ts';
 import type { ImportRecord, QueryOptions, Store, StoredRules, StoreTransaction } from './store.ts';
 
@@ -43,6 +45,7 @@ export async function openDuckDBStore(
     throw storeError(path, err);
   }
   const connection = await instance.connect();
+  let upgraded = false;
   try {
     // A database with tables of its own is somebody else's: never add ours to it.
     const tables = Number(
@@ -68,8 +71,10 @@ export async function openDuckDBStore(
     const version = await scalar(connection, `SELECT value FROM stint_meta WHERE key = 'schema_version'`);
     if (version === undefined) {
       await connection.run(`INSERT INTO stint_meta VALUES ('schema_version', ?)`, [String(SCHEMA_VERSION)]);
-    } else if (Number(version) === 1) {
-      await upgradeFrom1(connection);
+    } else if (Number(version) === 1 || Number(version) === 2) {
+      if (Number(version) === 1) await upgradeFrom1(connection);
+      await upgradeFrom2(connection);
+      upgraded = true;
     } else if (Number(version) !== SCHEMA_VERSION) {
       throw new StintError(
         'STINT_STORE_UNREADABLE',
@@ -82,7 +87,14 @@ export async function openDuckDBStore(
     instance.closeSync();
     throw err;
   }
-  return new DuckDBStore(path, instance, connection, options.readConnections);
+  const store = new DuckDBStore(path, instance, connection, options.readConnections);
+  if (upgraded) {
+    // Sessions of an older version lack fields of this one: sessionized again, under their rules.
+    const stored = await store.rules();
+    if (stored !== undefined)
+      await store.transaction((tx) => resessionizeAll(tx, stored.rules, stored.version));
+  }
+  return store;
 }
 
 const IMPORT_FIELDS = `path, fingerprint, bytes, imported_at AS "importedAtMs", rows, accepted, duplicates,

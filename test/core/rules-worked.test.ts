@@ -164,9 +164,9 @@ describe('rule 6: campaign', () => {
       row('A', '10:30', '10:30', 1, 1, 'open'),
     ]);
     expect(sessions.map((s) => [s.source, s.medium, s.campaign])).toEqual([
-      ['google', 'cpc', 'spring'],
+      ['Google', 'cpc', 'spring'],
       ['newsletter', 'email', 'march'],
-      ['google', 'cpc', 'spring'],
+      ['Google', 'cpc', 'spring'],
     ]);
   });
 });
@@ -304,7 +304,7 @@ describe('session fields', () => {
     const r = toSessionRecord(sessions[0]!);
     expect([r.referrer, r.source, r.medium, r.campaign, r.timezone]).toEqual([
       'https://news.example/',
-      'google',
+      'Google',
       'cpc',
       'spring sale',
       'Europe/Berlin',

@@ -21,11 +21,17 @@ if (!hasChromium && process.env.CI !== 'true') {
 /** Whether to run browser tests: always under CI (a missing browser then fails them). */
 export const runBrowserTests = hasChromium || process.env.CI === 'true';
 
-/** A fresh browser context with its own profile directory (close it when done). */
-export async function launchChromium(): Promise<BrowserContext> {
+/**
+ * A fresh browser context with its own profile directory (close it when done); `options` are
+ * playwright's context options, such as `{ timezoneId: 'Europe/Berlin' }`.
+ */
+export async function launchChromium(
+  options: Parameters<typeof chromium.launchPersistentContext>[1] = {},
+): Promise<BrowserContext> {
   return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'stint-chromium-')), {
-    executablePath: CHROMIUM,
     viewport: { width: 1280, height: 900 },
+    ...options,
+    executablePath: CHROMIUM,
     args: [
       '--headless',
       '--no-sandbox',
@@ -34,6 +40,7 @@ export async function launchChromium(): Promise<BrowserContext> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...(options.args ?? []),
     ],
   });
 }

@@ -52,6 +52,8 @@ const session: Session = {
   medium: 'cpc',
   campaign: 'spring',
   referrer: 'https://www.google.com/',
+  channel: 'Paid Search',
+  country: 'DE',
   deviceType: 'desktop',
   browser: 'Firefox',
   os: 'Linux',

@@ -96,6 +96,7 @@ describe('event log', () => {
       utmContent: text,
       sessionKey: text,
       timezone: text,
+      country: text,
       userAgent: text,
       value: fc.oneof(
         fc.constant(0),

@@ -26,7 +26,7 @@ async function storedSessions(db: string): Promise<Row[]> {
              strftime(make_timestamp(end_ms * 1000), '%Y-%m-%dT%H:%M:%S.%gZ') AS "end",
              duration_s::VARCHAR AS duration_s, events::VARCHAR AS events, pageviews::VARCHAR AS pageviews,
              bounce::VARCHAR AS bounce, engaged::VARCHAR AS engaged, entry_page, exit_page, end_reason,
-             source, medium, campaign, referrer, device_type, browser, os, timezone,
+             source, medium, campaign, referrer, channel, country, device_type, browser, os, timezone,
              value::VARCHAR AS value, conversions::VARCHAR AS conversions
       FROM sessions ORDER BY session_id`);
     return normalise(reader.getRowObjectsJS() as Row[]);

@@ -1,14 +1,17 @@
 /**
  * One subcommand per catalogue analysis, each with the common options (--from --to --tz
- * --filter), its own, --db and --json: `stint overview`, `stint timeseries`, `stint breakdown
- * --by DIM`. The commands are built from analysis/catalog.ts; the text from cli/format/.
+ * --filter), its own, --db (or --server, --site, --token: through a running stint serve) and
+ * --json: `stint overview`, `stint timeseries`, `stint breakdown --by DIM`. The commands are
+ * built from analysis/catalog.ts; the text from cli/format/.
  */
 import { Command } from 'commander';
+import type { Planned } from '../../analysis/catalog/entry.ts';
 import { ANALYSES, type Analysis, CLI_SPELLING, planAnalysis, runAnalysis } from '../../analysis/catalog.ts';
 import { formatAnalysis } from '../format/analyses.ts';
 import { DEFAULT_DB } from '../import.ts';
-import { openExistingStore } from '../open-existing-store.ts';
 import { warnOutsideData } from '../range-check.ts';
+import { openForReading } from '../read-store.ts';
+import { addRemoteFlags, readRemote, remoteOf } from '../remote.ts';
 import { refuseUnused, type UnusedFlag } from '../unused-flags.ts';
 import { addParamFlag, addQueryFlags, rawParams } from './param-flags.ts';
 
@@ -18,7 +21,7 @@ export function registerAnalyses(program: Command): void {
   for (const entry of ANALYSES) registerAnalysis(program, entry);
 }
 
-/** The options an analysis takes, as its command declares them (--db and --json aside). */
+/** The options an analysis takes, as its command declares them (--db, --server… and --json aside). */
 export function analysisOptions(entry: Analysis): Command['options'] {
   return addOwnFlags(addQueryFlags(new Command(entry.name)), entry).options;
 }
@@ -59,7 +62,7 @@ function registerAnalysis(program: Command, entry: Analysis): void {
     .command(name)
     .summary(summary)
     .description(`${summary[0]!.toUpperCase()}${summary.slice(1)}.`);
-  cmd.option('--db <file>', 'the store', DEFAULT_DB);
+  addRemoteFlags(cmd.option('--db <file>', 'the store', DEFAULT_DB));
   addOwnFlags(addQueryFlags(cmd), entry).option('--json', 'print JSON', false);
   cmd.addHelpText(
     'after',
@@ -68,16 +71,24 @@ function registerAnalysis(program: Command, entry: Analysis): void {
   cmd.action(async (flags: { db: string; json: boolean } & Record<string, unknown>, command: Command) => {
     refuseUnused(command, unused(name, flags));
     // Usage errors surface here, before the store is opened.
-    const params = planAnalysis(entry, rawParams(command, entry), CLI_SPELLING);
-    const store = await openExistingStore(flags.db);
-    try {
-      const result = await runAnalysis(entry, store, params, CLI_SPELLING);
-      await warnOutsideData(store, params.query);
-      process.stdout.write(
-        flags.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatAnalysis(name, result, params)}\n`,
-      );
-    } finally {
-      store.close();
-    }
+    const raw = rawParams(command, entry);
+    const params = planAnalysis(entry, raw, CLI_SPELLING);
+    const remote = remoteOf(command);
+    const result =
+      remote === undefined ? await readStore(flags.db, entry, params) : await readRemote(remote, entry, raw);
+    process.stdout.write(
+      flags.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatAnalysis(name, result, params)}\n`,
+    );
   });
+}
+
+async function readStore(db: string, entry: Analysis, params: Planned): Promise<unknown> {
+  const store = await openForReading(db, entry.name);
+  try {
+    const result = await runAnalysis(entry, store, params, CLI_SPELLING);
+    await warnOutsideData(store, params.query);
+    return result;
+  } finally {
+    store.close();
+  }
 }

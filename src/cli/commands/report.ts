@@ -1,22 +1,25 @@
 /**
- * `stint report [--db FILE] [--from --to --tz --filter] [--json] [--html FILE]`: what the stored
- * sessions say, under the rules they were computed with: the overview against the previous
- * period, the time series, sources, entry and exit pages, devices, pages, paths and funnels.
- * Its parameters are the catalogue's report entry (analysis/catalog/queries.ts).
+ * `stint report [--db FILE | --server URL --site NAME] [--from --to --tz --filter] [--json]
+ * [--html FILE]`: what the stored sessions say, under the rules they were computed with: the
+ * overview against the previous period, the time series, sources, entry and exit pages, devices,
+ * pages, paths and funnels. Its parameters are the catalogue's report entry
+ * (analysis/catalog/queries.ts); with --server it reads them through a running stint serve.
  */
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { CLI_SPELLING, planAnalysis, QUERIES, type RawParams, runAnalysis } from '../../analysis/catalog.ts';
+import type { Report } from '../../analysis/report.ts';
 import { writeAtomically } from '../../io/atomic-file.ts';
 import { renderHtmlReport } from '../../report/html.ts';
 import { formatReport } from '../format/report.ts';
 import { DEFAULT_DB } from '../import.ts';
-import { openExistingStore } from '../open-existing-store.ts';
 import { guardOutputs } from '../output-guard.ts';
 import { assertWritable } from '../output-path.ts';
 import { printable } from '../printable.ts';
 import { warnOutsideData } from '../range-check.ts';
+import { openForReading } from '../read-store.ts';
+import { addRemoteFlags, type Remote, readRemote, remoteOf, where } from '../remote.ts';
 import { addParamFlag, addQueryFlags, rawParams } from './param-flags.ts';
 
 interface ReportFlags {
@@ -36,6 +39,7 @@ export function registerReport(program: Command): void {
         'the same length and the relative change.',
     )
     .option('--db <file>', 'the store', DEFAULT_DB);
+  addRemoteFlags(cmd);
   const param = (name: string) => entry.params.find((p) => p.name === name)!;
   addParamFlag(addQueryFlags(cmd), param('interval'));
   cmd.option('--json', 'print the report as one JSON object', false);
@@ -49,30 +53,47 @@ Examples:
   stint report
   stint report --from 2026-10-01 --to 2026-10-31 --tz Europe/Berlin
   stint report --filter source=google --filter device_type!=bot --json
-  stint report --html report.html --funnel "/,/pricing,event:purchase"`,
+  stint report --html report.html --funnel "/,/pricing,event:purchase"
+  STINT_TOKEN=st_… stint report --server http://127.0.0.1:8080 --site shop   # while stint serve runs`,
     )
     .action(async (flags: ReportFlags) => {
-      await runReport(flags, rawParams(cmd, entry));
+      await runReport(flags, rawParams(cmd, entry), remoteOf(cmd));
     });
 }
 
-async function runReport(flags: ReportFlags, raw: RawParams): Promise<void> {
+async function runReport(flags: ReportFlags, raw: RawParams, remote: Remote | undefined): Promise<void> {
   const params = planAnalysis(QUERIES.report, raw, CLI_SPELLING);
   if (flags.html !== undefined) assertWritable(flags.html, '--html');
-  guardOutputs({ store: flags.db, outputs: [{ flag: '--html', path: flags.html }] });
-  const store = await openExistingStore(flags.db);
+  guardOutputs({
+    store: remote === undefined ? flags.db : undefined,
+    outputs: [{ flag: '--html', path: flags.html }],
+  });
+  const report =
+    remote === undefined
+      ? await readStore(flags.db, params)
+      : ((await readRemote(remote, QUERIES.report, raw)) as Report);
+  if (flags.html !== undefined) {
+    const title = remote === undefined ? basename(flags.db) : (remote.site ?? where(remote.base));
+    const html = renderHtmlReport(report, `stint report: ${title}`);
+    await writeAtomically(flags.html, (path) => writeFile(path, html));
+  }
+  const empty =
+    remote === undefined
+      ? undefined
+      : `${remote.site === undefined ? 'The site' : `Site "${printable(remote.site)}"`} at ${where(remote.base)} has no sessions yet\n`;
+  process.stdout.write(
+    flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, flags.db, empty),
+  );
+  if (flags.html !== undefined && !flags.json)
+    process.stdout.write(`HTML report written to ${printable(flags.html)}\n`);
+}
+
+async function readStore(db: string, params: Parameters<typeof QUERIES.report.run>[1]): Promise<Report> {
+  const store = await openForReading(db, 'report');
   try {
     const report = await runAnalysis(QUERIES.report, store, params, CLI_SPELLING);
     await warnOutsideData(store, params.query);
-    if (flags.html !== undefined) {
-      const html = renderHtmlReport(report, `stint report: ${basename(flags.db)}`);
-      await writeAtomically(flags.html, (path) => writeFile(path, html));
-    }
-    process.stdout.write(
-      flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, flags.db),
-    );
-    if (flags.html !== undefined && !flags.json)
-      process.stdout.write(`HTML report written to ${printable(flags.html)}\n`);
+    return report;
   } finally {
     store.close();
   }

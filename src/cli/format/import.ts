@@ -21,6 +21,8 @@ export interface FileImport extends RefusedCounts {
   elapsed_s: number;
   /** What the reader said of the file (a gzip stream that ends early), when anything. */
   notes?: string[];
+  /** The site hosts inferred from its referrers for a new store's rules (an access log's). */
+  inferred_site_hosts?: string[];
 }
 
 export function emptyImport(path: string, started: number): FileImport {
@@ -66,6 +68,10 @@ export function formatImport(s: {
       `${c.green('imported')} ${printable(f.path)}: ${num(f.accepted)} events${extra.length > 0 ? ` (${extra.join(', ')})` : ''}; ` +
         `${num(f.sessions)} sessions of ${num(f.identities)} identities recomputed in ${f.elapsed_s.toFixed(2)} s`,
     );
+    if (f.inferred_site_hosts !== undefined)
+      lines.push(
+        `${c.dim('site hosts')} ${f.inferred_site_hosts.map(printable).join(', ')} ${c.dim("(inferred from the log's referrers; --site-host sets them)")}`,
+      );
     for (const note of f.notes ?? [])
       lines.push(`${c.yellow('note    ')} ${printable(f.path)}: ${printable(note)}`);
   }

@@ -3,6 +3,7 @@
  * the tables and the funnels, coloured on a TTY only.
  *
  *   process.stdout.write(formatReport(report, 'stint.duckdb'));
+ *   process.stdout.write(formatReport(report, '', 'Site "shop" at http://127.0.0.1:8080 has no sessions yet\n'));
  */
 import pc from 'picocolors';
 import type { Row } from '../../analysis/breakdown.ts';
@@ -41,8 +42,10 @@ function formatSeconds(s: number): string {
   return m < 60 ? `${m}m ${Math.round(s % 60)}s` : `${Math.floor(m / 60)}h ${m % 60}m`;
 }
 
-export function formatReport(report: Report, db: string): string {
+/** `empty`: what to say when there are no sessions (default: the store `db` has none). */
+export function formatReport(report: Report, db: string, empty?: string): string {
   const c = process.stdout.isTTY === true ? pc : pc.createColors(false);
+  if (report.range.from === null && empty !== undefined) return empty;
   if (report.range.from === null)
     return `The store ${printable(db)} has no sessions yet: run stint import FILE --db ${printable(db)}\n`;
   const rows = (Object.keys(LABELS) as OverviewMetric[]).map((m) => {

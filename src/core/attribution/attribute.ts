@@ -7,8 +7,8 @@
  *   attribute({ url: 'https://shop.example/?gclid=x', referrer: 'https://www.google.de/' }, [])
  *   // { source: 'Google', channel: 'Paid Search', internal: false }
  */
-import { hostOf, queryOf } from '../url.ts';
 import { type KnownSource, sourceOfHost, sourceOfTag } from './sources.ts';
+import { bareHost, clickIdOf, siteHostOf } from './url-facts.ts';
 
 export const CHANNELS = [
   'Direct',
@@ -61,25 +61,46 @@ const SOCIAL = /^(social|social-network|social-media|sm|social network|social me
 const EMAIL = /^(email|e-mail|e_mail|e mail|newsletter)$/;
 const NONE = /^(|\(none\)|\(not set\)|none|direct|\(direct\))$/;
 
-/** A host without `www.` and without a port. */
-const bareHost = (host: string): string => host.replace(/:\d*$/, '').replace(/^www\./, '');
-
 /**
  * The source and channel of a visit that starts with `touch`. `siteHosts` are the site's own
  * hosts (lower case); a referrer from one of them, or from the page's own host, is internal.
  */
 export function attribute(touch: Touch, siteHosts: readonly string[]): Attribution {
-  const pageHost = bareHost(hostOf(touch.url));
-  const refHost = bareHost(hostOf(touch.referrer));
-  const own = new Set([pageHost, ...siteHosts.map(bareHost)].filter((h) => h !== ''));
+  const refHost = siteHostOf(touch.referrer);
+  const own = new Set([siteHostOf(touch.url), ...siteHosts.map(bareHost)].filter((h) => h !== ''));
   const internal = refHost !== '' && own.has(refHost);
-  const external = internal ? '' : refHost;
+  return {
+    ...attributeVisit({
+      utmSource: touch.utm_source ?? '',
+      utmMedium: touch.utm_medium ?? '',
+      utmCampaign: touch.utm_campaign ?? '',
+      referrer: internal ? '' : touch.referrer,
+      clickId: clickIdOf(touch.url),
+    }),
+    internal,
+  };
+}
+
+/** What a session knows of where it came from: its first utm tags, external referrer and click id. */
+export interface Visit {
+  readonly utmSource: string;
+  readonly utmMedium: string;
+  readonly utmCampaign: string;
+  /** The first referrer that is not the site itself ('' for none). */
+  readonly referrer: string;
+  /** The first ad click id parameter of its URLs (`gclid`…; '' for none). */
+  readonly clickId: string;
+}
+
+/** The source and channel of a visit whose referrer is already known to be external. */
+export function attributeVisit(visit: Visit): Omit<Attribution, 'internal'> {
+  const external = siteHostOf(visit.referrer);
   // utm_source=(direct) is no source, as GA4 reads it.
-  const given = (touch.utm_source ?? '').trim();
+  const given = visit.utmSource.trim();
   const tag = NONE.test(given.toLowerCase()) ? '' : given;
-  const medium = (touch.utm_medium ?? '').trim().toLowerCase();
-  const campaign = (touch.utm_campaign ?? '').trim().toLowerCase();
-  const click = clickIdOf(touch.url);
+  const medium = visit.utmMedium.trim().toLowerCase();
+  const campaign = visit.utmCampaign.trim().toLowerCase();
+  const click = CLICK_IDS[visit.clickId];
 
   const known: KnownSource | undefined =
     tag !== ''
@@ -100,15 +121,7 @@ export function attribute(touch: Touch, siteHosts: readonly string[]): Attributi
   return {
     source,
     channel: channelOf({ source, category: known?.category, medium, campaign, clickPaid, fromReferrer }),
-    internal,
   };
-}
-
-function clickIdOf(url: string): (typeof CLICK_IDS)[string] | undefined {
-  const params = queryOf(url);
-  if (params === undefined) return undefined;
-  for (const [name, meaning] of Object.entries(CLICK_IDS)) if (params.has(name)) return meaning;
-  return undefined;
 }
 
 interface Facts {

@@ -1,11 +1,13 @@
 /**
  * An access-log entry as a canonical stint record: identity `ip|user_agent` (just the ip when the
- * line has no agent), the path as `url`, and method/status/bytes/host as properties; empty fields are omitted. The client
- * address is not stored separately: the identity already carries it. `identify`, when given,
+ * line has no agent), the path as `url`, the client address's country (io/ip-country.ts), and
+ * method/status/bytes/host as properties; empty fields are omitted. The client address is not
+ * stored separately: the identity already carries it. `identify`, when given,
  * replaces that identity (`stint import` keeps a keyed hash of it, store/identity-key.ts).
  *
  *   entryToRecord(entry, 'pageview') // { timestamp: 807249601000, anonymous_id: '1.2.3.4|Mozilla…', event: 'pageview', url: '/', … }
  */
+import { countryOfIp } from '../ip-country.ts';
 import type { RawRecord } from '../record.ts';
 import type { AccessLogEntry } from './entry.ts';
 
@@ -27,5 +29,8 @@ export function entryToRecord(
   if (entry.referrer !== '' && entry.referrer !== '-') record.referrer = entry.referrer;
   if (entry.userAgent !== '') record.user_agent = entry.userAgent;
   if (entry.host !== '') record.host = entry.host;
+  // The address gives the country; it is kept nowhere else (only in the identity, which import hashes).
+  const country = countryOfIp(entry.clientIp);
+  if (country !== '') record.country = country;
   return record;
 }

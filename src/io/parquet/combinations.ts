@@ -3,9 +3,10 @@
  * of a file gets its dictionary codes once, and each event its place (`PlaceColumns`).
  */
 import type { DuckDBConnection, DuckDBVector } from '@duckdb/node-api';
+import { clickIdOf, siteHostOf } from '../../core/attribution/url-facts.ts';
 import { campaignCode, type EventDictionaries } from '../../core/columns.ts';
 import { PAGEVIEW } from '../../core/event.ts';
-import { fieldText } from '../../core/normalize.ts';
+import { fieldText, normalizeCountry } from '../../core/normalize.ts';
 import { pathOf, utmFromUrl } from '../../core/url.ts';
 import { isTimeZone } from '../../core/zone.ts';
 import { items } from '../duckdb-append.ts';
@@ -47,8 +48,9 @@ export function encodeAttributes(d: EventDictionaries, rows: readonly string[][]
     zone: new Int32Array(n),
     agent: new Int32Array(n),
     sessionKey: new Int32Array(n),
+    country: new Int32Array(n),
   };
-  rows.forEach(([referrer, source, medium, campaign, term, content, zone, agent, key], i) => {
+  rows.forEach(([referrer, source, medium, campaign, term, content, zone, agent, key, country], i) => {
     out.referrer[i] = d.referrers.code(referrer!);
     out.hasUtm[i] =
       source !== '' || medium !== '' || campaign !== '' || term !== '' || content !== '' ? 1 : 0;
@@ -58,6 +60,7 @@ export function encodeAttributes(d: EventDictionaries, rows: readonly string[][]
     out.zone[i] = out.badZone[i] === 1 ? 0 : d.zones.code(tz);
     out.agent[i] = d.agents.code(agent!);
     out.sessionKey[i] = d.sessionKeys.code(key!);
+    out.country[i] = d.countries.code(normalizeCountry(country!));
   });
   return out;
 }
@@ -107,11 +110,11 @@ export const encodeIds =
   ([anon, user]: readonly string[]): number[] => [ids.code(anon!.trim()), ids.code(user!.trim())];
 
 /**
- * (event, url) texts → [name code, path code, code of the campaign in the URL's query]; with
- * `texts`, also the combination's PAGE_TEXTS.
+ * (event, url) texts → [name code, path code, code of the campaign in the URL's query, host
+ * code, click id code]; with `texts`, also the combination's PAGE_TEXTS.
  */
 export const encodePage =
-  ({ names, paths, campaigns }: EventDictionaries, texts: string[][] | undefined) =>
+  ({ names, paths, campaigns, hosts, clicks }: EventDictionaries, texts: string[][] | undefined) =>
   ([event, url]: readonly string[]): number[] => {
     const name = event!.trim();
     const utm = utmFromUrl(url!);
@@ -131,6 +134,8 @@ export const encodePage =
       utm === undefined
         ? 0
         : campaignCode(campaigns, utm.utm_source ?? '', utm.utm_medium ?? '', utm.utm_campaign ?? ''),
+      hosts.code(siteHostOf(url!)),
+      clicks.code(clickIdOf(url!)),
     ];
   };
 

@@ -42,6 +42,7 @@ export const ATTR_TEXTS = [
   'timezone',
   'user_agent',
   'session_key',
+  'country',
 ] as const;
 export const ATTR_GROUP: readonly Field[] = [...ATTR_TEXTS];
 

@@ -5,7 +5,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { IntColumns, newDictionaries } from '../../core/columns.ts';
-import { fieldValue, MAX_VALUE } from '../../core/normalize.ts';
+import { fieldValue, MAX_VALUE, normalizeCountry } from '../../core/normalize.ts';
 import type { EventRejectReason as RejectReason } from '../../core/reject-reasons.ts';
 import { MAX_EPOCH_MS, parseTimestamp } from '../../core/timestamp.ts';
 import { items } from '../duckdb-append.ts';
@@ -66,6 +66,9 @@ export async function load(
     sessionKeyCode,
     zoneCode,
     agentCode,
+    hostCode,
+    clickCode,
+    countryCode,
   } = codes;
   // Per kept event: its event_id hash, to find repeats (and confirm them on their text) at the end.
   const anyIds = files.some((f) => f.hasEventId);
@@ -91,13 +94,19 @@ export async function load(
     results.push(result);
     const attrs = await attributeCombinations(connection, file, dicts);
     const { badZone, referrer: referrerOf, campaign: campaignOf, hasUtm } = attrs.codes;
-    const { sessionKey: keyOf, zone: zoneOf, agent: agentOf } = attrs.codes;
+    const { sessionKey: keyOf, zone: zoneOf, agent: agentOf, country: countryOf } = attrs.codes;
     const { nativeTime, numericValue } = file;
     const idCombos = new LazyCombos(2, encodeIds(dicts));
     const [anonOf, userOf] = idCombos.codes as [number[], number[]];
     const pageTexts: string[][] = [];
-    const pageCombos = new LazyCombos(3, encodePage(dicts, withRows ? pageTexts : undefined));
-    const [nameOf, pathCodeOf, urlCampaignOf] = pageCombos.codes as [number[], number[], number[]];
+    const pageCombos = new LazyCombos(5, encodePage(dicts, withRows ? pageTexts : undefined));
+    const [nameOf, pathCodeOf, urlCampaignOf, hostOf, clickOf] = pageCombos.codes as number[][] as [
+      number[],
+      number[],
+      number[],
+      number[],
+      number[],
+    ];
     const valueCombos = new LazyCombos(1, ([v]) => [fieldValue(v)]);
     const [valueOfCombo] = valueCombos.codes as [number[]];
     const stream = await connection.stream(streamSql(file), [file.path]);
@@ -164,6 +173,9 @@ export async function load(
         sessionKeyCode[i] = keyOf[attr]!;
         zoneCode[i] = zoneOf[attr]!;
         agentCode[i] = agentOf[attr]!;
+        hostCode[i] = hostOf[page]!;
+        clickCode[i] = clickOf[page]!;
+        countryCode[i] = countryOf[attr]!;
       }
 
       result.rows = line;
@@ -186,7 +198,13 @@ export async function load(
         ids: anonOf.map((anon, c) => [ids[anon]!, ids[userOf[c]!]!]),
         pages: pageTexts,
         attrs: attrs.texts.map((row) =>
-          row.map((text, k) => (ATTR_TEXTS[k] === 'timezone' ? text.trim() : text)),
+          row.map((text, k) =>
+            ATTR_TEXTS[k] === 'timezone'
+              ? text.trim()
+              : ATTR_TEXTS[k] === 'country'
+                ? normalizeCountry(text)
+                : text,
+          ),
         ),
       };
     }

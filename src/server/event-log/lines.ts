@@ -23,6 +23,8 @@ const FIELDS = [
   'value',
   'eventId',
   'properties',
+  // Added in schema version 3: lines written before it have one column fewer.
+  'country',
 ] as const satisfies readonly (keyof StintEvent)[];
 
 /**
@@ -64,6 +66,7 @@ export function encodeLines(events: readonly StintEvent[]): Buffer {
     values[14]![i] = e.value;
     values[15]![i] = e.eventId;
     values[16]![i] = e.properties ?? null;
+    values[17]![i] = e.country;
   }
   const columns = values.map((column) => {
     const first = column[0] ?? null;
@@ -107,7 +110,11 @@ export function decodeLine(line: Buffer, into: StintEvent[]): void {
     return;
   }
   const { n, columns } = value;
-  if (!Number.isInteger(n) || !Array.isArray(columns) || columns.length !== FIELDS.length)
+  if (
+    !Number.isInteger(n) ||
+    !Array.isArray(columns) ||
+    (columns.length !== FIELDS.length && columns.length !== FIELDS.length - 1)
+  )
     throw new SyntaxError('not a line of events');
   if (columns.some((c) => Array.isArray(c) && c.length !== n)) throw new SyntaxError('not a line of events');
   const values = columns.map((c) => (Array.isArray(c) ? c : new Array(n).fill(c)));
@@ -134,4 +141,5 @@ const eventAt = (values: readonly (readonly unknown[])[], i: number): StintEvent
     value: values[14]![i],
     eventId: values[15]![i],
     properties: values[16]![i] ?? undefined,
+    country: values[17]?.[i] ?? '',
   }) as StintEvent;

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { StintEvent } from '../../core/event.ts';
+import { countryOfIp } from '../../io/ip-country.ts';
 import type { IngestForm } from '../auth.ts';
 import { FORBIDDEN_NAME, isForbiddenName, parseJson } from '../bodies.ts';
 import { type Collected, createCollector } from '../collect.ts';
@@ -21,6 +22,7 @@ export const collectRoutes = (ctx: ServerContext) =>
       maxFutureMs: config.maxFutureMs,
       maxPastMs: config.maxPastMs,
       minTimestampMs: config.minTimestampMs,
+      countryOfIp,
     });
 
     const ingest = async (

@@ -10,6 +10,7 @@
  *   await app.register(queryRoutes, { readSite }); // the same, as a Fastify plugin
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
+import type { Planned } from '../../analysis/catalog/entry.ts';
 import {
   type Analysis,
   API_SPELLING,
@@ -33,7 +34,10 @@ export interface QueryRouteDeps {
    * credentials, 400/404 `no_site`, 403 otherwise. The store is limited to the request's read
    * slot (the app gives the slot back when the handler is done).
    */
-  readSite(req: FastifyRequest, reply: FastifyReply): Promise<{ readonly store: Store }>;
+  readSite(
+    req: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<{ readonly store: Store; readonly name?: string }>;
 }
 
 export function registerQueryRoutes(app: FastifyInstance, deps: QueryRouteDeps): void {
@@ -56,18 +60,30 @@ export async function queryRoutes(app: FastifyInstance, deps: QueryRouteDeps): P
 }
 
 function entryHandler(entry: Analysis, deps: QueryRouteDeps) {
+  const read = entryRequest(entry, deps);
+  return async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+    const { site, planned } = await read(req, reply);
+    return runAnalysis(entry, site.store, planned, API_SPELLING);
+  };
+}
+
+/**
+ * An entry's request read: the site (after its credentials) and the planned parameters, refused
+ * as the entry's route refuses them. For a route that answers an entry's result in another form
+ * (routes/report-html.ts), registered with `queryStringSchema(entry)` and `attachValidation`.
+ */
+export function entryRequest<P extends Planned>(entry: Analysis<P, unknown>, deps: QueryRouteDeps) {
   const params = paramsOf(entry);
   const taken = [...params.map((p) => p.name), ...READ_ROUTE_PARAMS];
-  return async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
-    const { store } = await deps.readSite(req, reply);
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const site = await deps.readSite(req, reply);
     if (req.validationError !== undefined) throw refusal(req.validationError.validation, taken);
     const query = req.query as Record<string, string | string[] | undefined>;
     for (const p of params) {
       if (p.required === true && query[p.name] === undefined)
         throw new HttpError('bad_param', `Parameter "${p.name}" is required: ${p.help}`);
     }
-    const planned = planAnalysis(entry, rawOf(params, query), API_SPELLING);
-    return runAnalysis(entry, store, planned, API_SPELLING);
+    return { site, planned: planAnalysis(entry, rawOf(params, query), API_SPELLING) };
   };
 }
 

@@ -8,6 +8,7 @@
  *   const { columns, seqs } = await readEventColumns(c, 'SELECT * FROM events WHERE …');
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { AUTHORITY_PATTERN, CLICK_ID_PATTERN, HOST_TRIMS } from '../../core/attribution/url-facts.ts';
 import type { EventColumns } from '../../core/columns.ts';
 import { Dictionary } from '../../core/dictionary.ts';
 import { dropTables, items } from '../../io/duckdb-append.ts';
@@ -19,6 +20,17 @@ const READ = 'stint_read';
 function escapedPart(column: string): string {
   return `replace(replace(${column}, chr(2), chr(2) || 'b'), chr(1), chr(2) || 'a')`;
 }
+
+/** A pattern as a SQL string literal. */
+const literal = (pattern: string): string => `'${pattern.replaceAll("'", "''")}'`;
+
+/** url-facts.ts `siteHostOf` of the column `url`, in SQL: the same patterns, in the same order. */
+export const HOST_SQL = HOST_TRIMS.reduce(
+  (sql, trim) => `regexp_replace(${sql}, ${literal(trim)}, '')`,
+  `lower(regexp_extract(url, ${literal(AUTHORITY_PATTERN)}, 1))`,
+);
+/** url-facts.ts `clickIdOf` of the column `url`, in SQL. */
+export const CLICK_SQL = `CASE WHEN contains(url, '?') THEN regexp_extract(url, ${literal(CLICK_ID_PATTERN)}, 1) ELSE '' END`;
 
 /** Each dictionary of `EventColumns`, as the SQL of one value per event ('' for code 0). */
 const TEXTS = {
@@ -34,11 +46,14 @@ const TEXTS = {
   sessionKeys: ['session_key'],
   zones: ['timezone'],
   agents: ['user_agent'],
+  hosts: ['host'],
+  clicks: ['click'],
+  countries: ['country'],
 } as const;
 
 type DictionaryName = keyof typeof TEXTS;
 
-/** The events table's columns that event columns are made of. */
+/** The events table's columns that event columns are made of (host and click id from the url). */
 const SOURCE = [
   'seq',
   'ts_ms',
@@ -54,6 +69,9 @@ const SOURCE = [
   'session_key',
   'timezone',
   'user_agent',
+  'country',
+  `${HOST_SQL} AS host`,
+  `${CLICK_SQL} AS click`,
 ];
 
 /** The code columns of `EventColumns`, each with its dictionary and the text it codes. */
@@ -67,6 +85,9 @@ const CODES: readonly { column: keyof EventColumns; dictionary: DictionaryName; 
   { column: 'sessionKeyCode', dictionary: 'sessionKeys', text: 'session_key' },
   { column: 'zoneCode', dictionary: 'zones', text: 'timezone' },
   { column: 'agentCode', dictionary: 'agents', text: 'user_agent' },
+  { column: 'hostCode', dictionary: 'hosts', text: 'host' },
+  { column: 'clickCode', dictionary: 'clicks', text: 'click' },
+  { column: 'countryCode', dictionary: 'countries', text: 'country' },
 ];
 
 /**

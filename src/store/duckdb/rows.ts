@@ -67,6 +67,7 @@ export async function stageParquetRows(
     ...Object.fromEntries(UTM.map((f) => [f, `CASE WHEN ${anyUtm} <> '' THEN a.${f} ELSE g.${f} END`])),
     session_key: 'a.session_key',
     timezone: 'a.timezone',
+    country: 'a.country',
     user_agent: 'a.user_agent',
     value: 'p.value',
     properties: 'r.properties',
@@ -130,6 +131,7 @@ export async function stageEventColumns(
       { name: 'skey', type: INTEGER, values: cols.sessionKeyCode },
       { name: 'zone', type: INTEGER, values: cols.zoneCode },
       { name: 'agent', type: INTEGER, values: cols.agentCode },
+      { name: 'country', type: INTEGER, values: cols.countryCode },
       { name: 'extra', type: INTEGER, values: extraCode },
     ],
     cols.length,
@@ -151,6 +153,7 @@ export async function stageEventColumns(
     ['skeys', ['v'], one(cols.sessionKeys)],
     ['zones', ['v'], one(cols.zones)],
     ['agents', ['v'], one(cols.agents)],
+    ['countries', ['v'], one(cols.countries)],
     [
       'extras',
       ['term', 'content'],
@@ -176,6 +179,7 @@ export async function stageEventColumns(
     utm_content: 'ex.content',
     session_key: 'sk.v',
     timezone: 'zn.v',
+    country: 'co.v',
     user_agent: 'ag.v',
     value: 'p.value',
     properties: 'x.properties',
@@ -193,6 +197,7 @@ export async function stageEventColumns(
     JOIN ${t('skeys')} sk ON sk.code = p.skey
     JOIN ${t('zones')} zn ON zn.code = p.zone
     JOIN ${t('agents')} ag ON ag.code = p.agent
+    JOIN ${t('countries')} co ON co.code = p.country
     JOIN ${t('extras')} ex ON ex.code = p.extra`;
   return { sql, drop: () => dropTables(c, ['c', 't', ...dicts.map(([name]) => name)].map(t)) };
 }

@@ -22,7 +22,7 @@ import { SESSION_COLUMNS } from '../../schema/sessions.ts';
 import { columnsDdl, DUCKDB_SQL, type FieldType } from '../../schema/types.ts';
 
 /** Bumped whenever a table changes; a store of another version is refused with a hint. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** How a `StintEvent` fills each event column. */
 const FILL: Readonly<Record<EventColumnName, (e: StintEvent) => DuckDBValue>> = {
@@ -41,6 +41,7 @@ const FILL: Readonly<Record<EventColumnName, (e: StintEvent) => DuckDBValue>> = 
   utm_content: (e) => e.utmContent,
   session_key: (e) => e.sessionKey,
   timezone: (e) => e.timezone,
+  country: (e) => e.country,
   user_agent: (e) => e.userAgent,
   value: (e) => e.value,
   properties: (e) => (e.properties === undefined ? '' : JSON.stringify(e.properties)),
@@ -113,6 +114,28 @@ export async function upgradeFrom1(c: DuckDBConnection): Promise<void> {
       'UPDATE sessions SET identity_no = i.no FROM identities i WHERE i.identity = sessions.identity',
     );
     await c.run(`UPDATE stint_meta SET value = '2' WHERE key = 'schema_version'`);
+    await c.run('COMMIT');
+  } catch (err) {
+    await c.run('ROLLBACK');
+    throw err;
+  }
+}
+
+/**
+ * Version 2 → 3: events keep a `country` (from the client IP, which is never stored), and
+ * sessions gain `channel` and `country` between `referrer` and `device_type`. The sessions
+ * table is rebuilt in the new column order; its sessions must then be sessionized again
+ * (their `source` becomes a canonical name), which the caller does.
+ */
+export async function upgradeFrom2(c: DuckDBConnection): Promise<void> {
+  await c.run('BEGIN TRANSACTION');
+  try {
+    await c.run(`ALTER TABLE events ADD COLUMN country VARCHAR NOT NULL DEFAULT ''`);
+    await c.run(`CREATE TABLE sessions_v3 (${columnsDdl(SESSION_COLUMNS)})`);
+    await c.run('INSERT INTO sessions_v3 BY NAME SELECT * FROM sessions');
+    await c.run('DROP TABLE sessions');
+    await c.run('ALTER TABLE sessions_v3 RENAME TO sessions');
+    await c.run(`UPDATE stint_meta SET value = '3' WHERE key = 'schema_version'`);
     await c.run('COMMIT');
   } catch (err) {
     await c.run('ROLLBACK');

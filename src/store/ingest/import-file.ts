@@ -7,6 +7,7 @@
  *   await store.transaction((tx) => importFile(tx, { path, fingerprint, bytes, load, rules }));
  */
 
+import { withSiteHosts } from '../../core/attribution/infer-site-hosts.ts';
 import type { StintEvent } from '../../core/event.ts';
 import type { SessionRules } from '../../core/rules.ts';
 import { type LoadOptions, type LoadStats, loadEvents, type RejectedRow } from '../../io/load-events.ts';
@@ -37,6 +38,8 @@ export interface FileImported {
   readonly redone: Resessionized;
   /** The rules this import saved (the store's first import). */
   readonly rules?: StoredRules | undefined;
+  /** The site hosts it inferred for them (an access log's, when none were given). */
+  readonly inferredHosts: readonly string[];
   readonly rejects: RejectedRow[];
   /** What the reader said of the file (a gzip stream that ends early). */
   readonly notes: string[];
@@ -46,10 +49,7 @@ export interface FileImported {
 export class NoRows extends Error {}
 
 export async function importFile(tx: StoreTransaction, o: ImportFileOptions): Promise<FileImported> {
-  const { rules } = o;
   const say = o.say ?? (() => {});
-  const saved = o.version === undefined ? await tx.saveRules(rules, Date.now()) : undefined;
-  const version = o.version ?? saved!.version;
   const pending: StintEvent[] = [];
   const rejects: RejectedRow[] = [];
   const stagePending = async (): Promise<void> => {
@@ -74,7 +74,13 @@ export async function importFile(tx: StoreTransaction, o: ImportFileOptions): Pr
   }
   const { stats, columns, rows } = loaded;
   const notes = stats.files.flatMap((f) => f.notes);
-  if (stats.rows === 0 && stats.leftOutTotal === 0) throw new NoRows(); // rolls back the rules too
+  if (stats.rows === 0 && stats.leftOutTotal === 0) throw new NoRows();
+  // A new store's first import saves its rules, with the site's hosts inferred from an access
+  // log when none were given.
+  const { used: rules, inferred } =
+    o.version === undefined ? withSiteHosts(o.rules, columns) : { used: o.rules, inferred: [] };
+  const saved = o.version === undefined ? await tx.saveRules(rules, Date.now()) : undefined;
+  const version = o.version ?? saved!.version;
   const record = (accepted: number, duplicates: number) =>
     tx.recordImport({
       path: o.path,
@@ -117,5 +123,5 @@ export async function importFile(tx: StoreTransaction, o: ImportFileOptions): Pr
     importId = committed.importId;
   }
   await tx.addRejects(importId, rejects);
-  return { stats, accepted, duplicates, redone, rules: saved, rejects, notes };
+  return { stats, accepted, duplicates, redone, rules: saved, inferredHosts: inferred, rejects, notes };
 }
