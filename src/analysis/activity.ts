@@ -8,7 +8,7 @@ import { isTimeZone } from '../core/zone.ts';
 import { join, raw, type Sql, sql } from '../sql/query.ts';
 import type { Store } from '../store/store.ts';
 import { periodWhere } from './overview.ts';
-import { type Dialect, sessionsIn } from './plans.ts';
+import { sessionsIn } from './plans.ts';
 import type { QueryOptions } from './query-options.ts';
 
 export interface Activity {
@@ -40,7 +40,7 @@ export async function activity(store: Store, options: QueryOptions): Promise<Act
     .sort();
   const known = new Set(zones);
   const inReportZone = zoneRows.filter((r) => !known.has(r.zone)).reduce((sum, r) => sum + Number(r.n), 0);
-  const local = (of: (tz: string) => Sql): Sql => inOwnZone(d, zones, options.tz, of);
+  const local = (of: (tz: string) => Sql): Sql => inOwnZone(zones, options.tz, of);
   const rows = (await store.query(
     d.compile(sql`SELECT wd, hr, count(*) AS n
       FROM (SELECT ${local((tz) => d.isoWeekday(sql`start_ms`, tz))} AS wd,
@@ -57,7 +57,7 @@ export async function activity(store: Store, options: QueryOptions): Promise<Act
 }
 
 /** `of(zone)` of each session's own zone when it is one of `zones`, else `of(fallback)`. */
-function inOwnZone(d: Dialect, zones: readonly string[], fallback: string, of: (tz: string) => Sql): Sql {
+function inOwnZone(zones: readonly string[], fallback: string, of: (tz: string) => Sql): Sql {
   if (zones.length === 0) return of(fallback);
   const branches = zones.map((z) => sql`WHEN timezone = ${z} THEN ${of(z)}`);
   return sql`CASE ${join(branches, raw(' '))} ELSE ${of(fallback)} END`;

@@ -22,7 +22,8 @@ const visit = (who: string, at: string, timezone: string, device = '') =>
   ev(who, at, {
     url: 'https://shop.example/',
     timezone,
-    userAgent: device === 'mobile' ? 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148' : '',
+    userAgent:
+      device === 'mobile' ? 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148' : '',
   });
 
 const FIXTURE = [
@@ -45,7 +46,9 @@ describe('activity', () => {
     const a = await activity(store, parseQueryOptions({ tz: 'Europe/Berlin' }));
     expect(a.sessions).toHaveLength(7);
     for (const row of a.sessions) expect(row).toHaveLength(24);
-    expect(cells(a.sessions).sort()).toEqual(['1 0 1', '1 19 1', '1 23 1', '1 8 1', '2 8 2', '7 21 1'].sort());
+    expect(cells(a.sessions).sort()).toEqual(
+      ['1 0 1', '1 19 1', '1 23 1', '1 8 1', '2 8 2', '7 21 1'].sort(),
+    );
     expect(a).toMatchObject({ tz: 'Europe/Berlin', total: 7, in_report_zone: 1 });
   });
 
@@ -53,7 +56,9 @@ describe('activity', () => {
     const store = await storeWith(FIXTURE);
     const a = await activity(store, parseQueryOptions({ tz: 'UTC' }));
     // D is Sunday 22:00 in UTC; the others keep their own zones.
-    expect(cells(a.sessions).sort()).toEqual(['7 22 1', '1 19 1', '1 23 1', '1 8 1', '2 8 2', '7 21 1'].sort());
+    expect(cells(a.sessions).sort()).toEqual(
+      ['7 22 1', '1 19 1', '1 23 1', '1 8 1', '2 8 2', '7 21 1'].sort(),
+    );
   });
 
   it('counts only the period and the filters', async () => {

@@ -3,8 +3,9 @@
  * funnel mode, paths around a page, each retention cohort), for the tests that compile them for
  * both dialects and run them. `recording` wraps a store's query runner to keep what it ran.
  */
-import { breakdown, timeseries } from '../../src/analysis/breakdown.ts';
+
 import { activity } from '../../src/analysis/activity.ts';
+import { breakdown, timeseries } from '../../src/analysis/breakdown.ts';
 import { ctr } from '../../src/analysis/ctr.ts';
 import { funnel, parseSteps } from '../../src/analysis/funnel.ts';
 import { overview } from '../../src/analysis/overview.ts';
