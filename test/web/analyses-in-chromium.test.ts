@@ -129,7 +129,9 @@ describe.skipIf(!runBrowserTests)('sessions and analyses in Chromium', () => {
     const withSource = first.sessions.find((s) => s.source !== '')!;
     await page.locator('.cell-pick', { hasText: withSource.source }).first().click();
     await page.waitForURL(/filter=traffic_source/);
-    expect(new URL(page.url()).searchParams.getAll('filter')).toEqual([`traffic_source=${withSource.source}`]);
+    expect(new URL(page.url()).searchParams.getAll('filter')).toEqual([
+      `traffic_source=${withSource.source}`,
+    ]);
     await settled(page);
     const filtered = await api<SessionsPage>(
       `/api/v1/sessions?${range()}&limit=50&filter=${encodeURIComponent(`traffic_source=${withSource.source}`)}`,

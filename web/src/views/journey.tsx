@@ -107,7 +107,8 @@ function Timeline({ events, tz }: { events: JourneyEvent[]; tz: string }) {
               {s.page && s.spentMs !== null ? (
                 <span class="spent-bar" style={{ width: `${Math.max(2, (s.spentMs / longest) * 100)}%` }} />
               ) : null}
-              {text(e.url) !== '' && text(e.url) !== text(e.path) ? (
+              {/* The whole URL when it says more than the path (a query, a fragment, another host). */}
+              {urlSaysMore(text(e.url), text(e.path)) ? (
                 <div class="step-detail">
                   <span class="muted">URL </span>
                   <span class="break">{text(e.url)}</span>
@@ -140,4 +141,14 @@ function Timeline({ events, tz }: { events: JourneyEvent[]; tz: string }) {
       })}
     </ol>
   );
+}
+
+function urlSaysMore(url: string, path: string): boolean {
+  if (url === '' || url === path) return false;
+  try {
+    const u = new URL(url);
+    return `${u.pathname}${u.search}${u.hash}` !== path;
+  } catch {
+    return true;
+  }
 }

@@ -24,6 +24,18 @@ export function dateTime(iso: string, tz: string, seconds = false): string {
   }).format(Date.parse(iso));
 }
 
+/** An ISO instant as a short local date and time in `tz` ('30 Oct, 17:29'). */
+export function shortDateTime(iso: string, tz: string): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: tz,
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }).format(Date.parse(iso));
+}
+
 /** An ISO instant as the local time of day in `tz` (with seconds). */
 export function timeOfDay(iso: string, tz: string): string {
   return new Intl.DateTimeFormat('en-GB', {

@@ -14,7 +14,7 @@ import { paramsOf } from '../query.ts';
 import { linkTo, navigate, type Route } from '../router.ts';
 import type { ViewProps } from './index.ts';
 import { Journey } from './journey.tsx';
-import { dateTime, text } from './session-text.ts';
+import { dateTime, shortDateTime, text } from './session-text.ts';
 import './analyses.css';
 
 type Row = SessionsResponse['sessions'][number];
@@ -120,8 +120,8 @@ function SessionRow({ s, route, tz }: { s: Row; route: Route; tz: string }) {
       }}
     >
       <td class="mono nowrap">
-        <a {...open} title="Open this session's journey">
-          {dateTime(s.start, tz)}
+        <a {...open} title={`Open the journey of the session of ${dateTime(s.start, tz)}`}>
+          {shortDateTime(s.start, tz)}
         </a>
       </td>
       <td class="num">{formatDuration(Number(s.duration_s ?? 0))}</td>
