@@ -12,26 +12,9 @@ import { formatCount } from '../../format.ts';
 import { paramsOf } from '../../query.ts';
 import { useDark } from '../../theme.ts';
 import type { ViewProps } from '../index.ts';
+import { busiest, hour, WEEKDAYS } from './model.ts';
 
 type ActivityData = AnalysisResponse<'activity'>;
-
-export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-const hour = (h: number) => `${String(h).padStart(2, '0')}:00`;
-
-/** The busiest cell: weekday (1 = Monday), hour and sessions; the first one on a tie. */
-export function busiest(grid: readonly (readonly number[])[]): {
-  weekday: number;
-  hour: number;
-  sessions: number;
-} {
-  let best = { weekday: 1, hour: 0, sessions: -1 };
-  grid.forEach((row, d) => {
-    row.forEach((n, h) => {
-      if (n > best.sessions) best = { weekday: d + 1, hour: h, sessions: n };
-    });
-  });
-  return best;
-}
 
 export function Activity({ query }: ViewProps) {
   const state = useApi<ActivityData>('/api/v1/activity', paramsOf(query));

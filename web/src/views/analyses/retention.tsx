@@ -13,6 +13,7 @@ import { paramsOf } from '../../query.ts';
 import { navigate } from '../../router.ts';
 import { useDark } from '../../theme.ts';
 import type { ViewProps } from '../index.ts';
+import { tint } from './model.ts';
 
 type RetentionData = AnalysisResponse<'retention'>;
 
@@ -25,16 +26,6 @@ const COHORTS = [
   ['engagement', 'Engagement'],
 ] as const;
 const PERIODS = ['4', '8', '12', '26'];
-
-/** A cell's tint for a share 0…1 (the accent colour, stronger with the share). */
-export function tint(share: number, dark: boolean): { background: string; color: string } {
-  const alpha = 0.08 + 0.87 * Math.min(1, Math.max(0, share));
-  const rgb = dark ? '139 147 255' : '79 70 229';
-  return {
-    background: `rgb(${rgb} / ${alpha.toFixed(3)})`,
-    color: alpha > 0.5 ? (dark ? '#0f1115' : '#ffffff') : 'inherit',
-  };
-}
 
 export function Retention({ route, query }: ViewProps) {
   const cohort = COHORTS.some(([c]) => c === route.extra.cohort) ? route.extra.cohort! : 'week';
