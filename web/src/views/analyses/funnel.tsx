@@ -39,15 +39,18 @@ export function Funnel({ route, query }: ViewProps) {
   // The pages most viewed: suggestions for steps, and the first funnel when the URL has none.
   const pages = useApi<PagesData>('/api/v1/pages', paramsOf(query, { limit: '20' }));
   const suggested = pages.status === 'ok' ? pages.data.rows.map((r) => r.page) : [];
-  const set = (patch: Record<string, string | undefined>) => {
+  // `funnel` stays in the address even when empty: a funnel whose steps were all removed is not
+  // filled again with the suggestions.
+  const set = (patch: Record<string, string | undefined>, replace = false) => {
     const extra: Record<string, string> = {};
     for (const [k, v] of Object.entries({ ...route.extra, ...patch }))
-      if (v !== undefined && v !== '') extra[k] = v;
-    navigate({ extra }, { replace: false });
+      if (v !== undefined && (v !== '' || k === 'funnel')) extra[k] = v;
+    navigate({ extra }, { replace });
   };
+  const none = route.extra.funnel === undefined;
   useEffect(() => {
-    if (steps.length === 0 && suggested.length > 0) set({ funnel: suggested.slice(0, 3).join(',') });
-  }, [steps.length, suggested.length]);
+    if (none && suggested.length > 0) set({ funnel: suggested.slice(0, 3).join(',') }, true);
+  }, [none, suggested.length]);
   const anyOrder = route.extra.any_order === '1';
   const window = route.extra.window ?? '';
   return (
