@@ -15,7 +15,7 @@ import { linkTo, navigate, type Route } from '../router.ts';
 import type { ViewProps } from './index.ts';
 import { Journey } from './journey.tsx';
 import { dateTime, shortDateTime, text } from './session-text.ts';
-import './analyses.css';
+import './sessions.css';
 
 type Row = SessionsResponse['sessions'][number];
 const PAGE = '50';
