@@ -12,7 +12,7 @@
  * cli/format/analyses.ts. docs/architecture.md, "Adding an analysis".
  */
 
-import { ctrAnalysis, retentionAnalysis } from './catalog/cohorts.ts';
+import { activityAnalysis, ctrAnalysis, retentionAnalysis } from './catalog/cohorts.ts';
 import type { Analysis } from './catalog/entry.ts';
 import { funnelAnalysis, pagesAnalysis, pathsAnalysis } from './catalog/pages.ts';
 import { reportQuery, sessionsQuery } from './catalog/queries.ts';
@@ -41,6 +41,7 @@ export const CATALOG = {
   paths: pathsAnalysis,
   funnel: funnelAnalysis,
   retention: retentionAnalysis,
+  activity: activityAnalysis,
   ctr: ctrAnalysis,
 } as const;
 

@@ -37,6 +37,7 @@ describe('the catalogue', () => {
       'paths',
       'funnel',
       'retention',
+      'activity',
       'ctr',
     ]);
     for (const a of [...ANALYSES, ...Object.values(QUERIES)]) {

@@ -3,6 +3,8 @@
  * funnel mode, paths around a page, each retention cohort), for the tests that compile them for
  * both dialects and run them. `recording` wraps a store's query runner to keep what it ran.
  */
+
+import { activity } from '../../src/analysis/activity.ts';
 import { breakdown, timeseries } from '../../src/analysis/breakdown.ts';
 import { ctr } from '../../src/analysis/ctr.ts';
 import { funnel, parseSteps } from '../../src/analysis/funnel.ts';
@@ -83,6 +85,7 @@ export function everyAnalysis(store: QueryStore): [string, () => Promise<unknown
     out.push([name('sankey'), () => sankey(s, o, 4, 2)]);
     out.push([name('pages'), () => pages(s, o, 20)]);
     out.push([name('ctr'), () => ctr(s, o, 20, 'click')]);
+    out.push([name('activity'), () => activity(s, o)]);
     for (const cohort of COHORT_KINDS) {
       out.push([name(`retention ${cohort}`), () => retention(s, o, { cohort, periods: 3 })]);
     }
@@ -106,9 +109,14 @@ export function everyAnalysis(store: QueryStore): [string, () => Promise<unknown
 
 const at = (time: string) => `2026-10-0${time}Z`;
 
-/** Events for every analysis to find something in: pages, a pattern, clicks, properties, sources. */
+/** Events for every analysis to find something in: pages, a pattern, clicks, properties, sources, zones. */
 export const EVENTS = [
-  ev('a', at('1T08:00:00'), { url: '/', utmSource: 'google', properties: { plan: 'pro' } }),
+  ev('a', at('1T08:00:00'), {
+    url: '/',
+    utmSource: 'google',
+    properties: { plan: 'pro' },
+    timezone: 'Asia/Kathmandu',
+  }),
   ev('a', at('1T08:01:00'), { url: '/docs/a' }),
   ev('a', at('1T08:02:00'), { name: 'click', url: '/docs/a', properties: { element: 'signup' } }),
   ev('a', at('1T08:03:00'), { name: 'signup', url: '/docs/a' }),
@@ -120,7 +128,11 @@ export const EVENTS = [
     userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148',
   }),
   ev('b', at('2T09:05:00'), { url: '/docs/b' }),
-  ev('c', at('2T23:30:00'), { url: '/pricing', properties: { element: "it's \\ odd" } }),
+  ev('c', at('2T23:30:00'), {
+    url: '/pricing',
+    properties: { element: "it's \\ odd" },
+    timezone: 'America/New_York',
+  }),
   ev('c', at('2T23:31:00'), { name: 'click', url: '/pricing', properties: { link: '/docs#top' } }),
   ev('c', at('2T23:59:00.457'), { url: '/' }),
   ev('b', at('2T09:07:10.999'), { url: '/docs/a' }),

@@ -1,7 +1,8 @@
 /**
- * The catalogue's analyses of visitors over time and of clicks: retention cohorts, and the
- * click-through rate per element.
+ * The catalogue's analyses of visitors over time and of clicks: retention cohorts, activity by
+ * weekday and local hour, and the click-through rate per element.
  */
+import { activity } from '../activity.ts';
 import { ctr } from '../ctr.ts';
 import { COHORT_KINDS, type CohortKind, MAX_PERIODS, retention } from '../retention.ts';
 import { defineAnalysis } from './entry.ts';
@@ -48,6 +49,15 @@ export const retentionAnalysis = defineAnalysis({
     },
   }),
   run: (store, { query, spec }) => retention(store, query, spec),
+});
+
+export const activityAnalysis = defineAnalysis({
+  name: 'activity',
+  summary: "sessions by weekday and hour of their start, in each visitor's own time zone",
+  params: [],
+  example: {},
+  plan: (read) => ({ query: read.query() }),
+  run: (store, { query }) => activity(store, query),
 });
 
 export const ctrAnalysis = defineAnalysis({

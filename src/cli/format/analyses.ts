@@ -80,6 +80,17 @@ const FORMATS: Formats = {
       ),
     ].join('\n');
   },
+  activity: (a) => {
+    const days = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+    const width = Math.max(3, ...a.sessions.flat().map((n) => show(n).length));
+    const hours = Array.from({ length: 24 }, (_, h) => String(h).padStart(width)).join(' ');
+    return [
+      `sessions by weekday and local hour (each visitor's own zone; ${show(a.in_report_zone)} without one in ${a.tz})`,
+      `     ${hours}`,
+      ...a.sessions.map((row, i) => `${days[i]}  ${row.map((n) => show(n).padStart(width)).join(' ')}`),
+      `total ${show(a.total)}`,
+    ].join('\n');
+  },
   ctr: ({ rows }) => {
     const width = Math.max(7, ...rows.map((r) => label(r.element).length));
     return [

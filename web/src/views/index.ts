@@ -25,5 +25,7 @@ export interface ViewEntry {
 
 export const VIEW_ENTRIES: Readonly<Record<string, ViewEntry>> = {
   overview: { title: 'Overview', view: Overview },
+  sessions: { title: 'Sessions', lazy: true, view: async () => (await import('./sessions.tsx')).Sessions },
+  analyses: { title: 'Analyses', lazy: true, view: async () => (await import('./analyses.tsx')).Analyses },
   live: { title: 'Live', lazy: true, view: async () => (await import('./live.tsx')).Live },
 };
