@@ -114,8 +114,9 @@ const CHROME =
  *  S6  a   10-03 18:20     /home                                     1  1    0  yes    no      0     0
  *
  *  device: S1, S6 mobile (iPhone); S2, S4, S5 desktop (Chrome); S3 '' (no agent)
- *  traffic_source: S1 google (utm wins over the bing referrer), S2 www.google.com (lower-cased
- *  host), S3 (direct), S4 news.example.org, S5 newsletter, S6 (direct)
+ *  source (canonical, docs/sessions.md): S1 Google (utm google wins over the bing referrer), S2
+ *  Google (its referrer's host), S3 none, S4 news.example.org, S5 newsletter, S6 none;
+ *  traffic_source is the same with (direct) for none
  *
  *  Whole period: sessions 6, users 5 (a b c d e), pageviews 2+1+3+1+1+1 = 9,
  *  events 3+1+3+2+2+1 = 12, bounces 2 (S2 S6), engaged 3 (S1 S3 S5),
@@ -259,7 +260,7 @@ describe('the fixture', () => {
       S('e', '10-03T08:00', 2, 1, 20, false, true, 1, 15.5, 'desktop', '/pricing'),
       S('a', '10-03T18:20', 1, 1, 0, true, false, 0, 0, 'mobile', '/home'),
     ]);
-    expect(cut.map((s) => s.source)).toEqual(['google', '', '', '', 'newsletter', '']);
+    expect(cut.map((s) => s.source)).toEqual(['Google', 'Google', '', 'news.example.org', 'newsletter', '']);
     expect(cut.map((s) => s.referrer)).toEqual([
       'https://www.bing.com/',
       'https://WWW.Google.com/search?q=x',
@@ -767,25 +768,25 @@ const dim = (dimension: Extract<GroupKey, { kind: 'dimension' }>['dimension']): 
 });
 
 describe('breakdown', () => {
-  it('by source: the utm source; sessions without one under ""', async () => {
+  it('by source: the canonical source; sessions without one under ""', async () => {
     const store = await storeWith(FIXTURE);
     expect(counts(await breakdown(store, q(), dim('source')))).toEqual([
-      ['', 4],
-      ['google', 1],
+      ['', 2],
+      ['Google', 2],
+      ['news.example.org', 1],
       ['newsletter', 1],
     ]);
   });
 
-  it('by traffic_source: utm source wins, else the lower-cased referrer host, else (direct)', async () => {
+  it('by traffic_source: the canonical source (utm wins over the referrer), else (direct)', async () => {
     const store = await storeWith(FIXTURE);
-    // S1 google (its bing referrer loses), S2 www.google.com (from https://WWW.Google.com/search?q=x),
+    // S1 Google (utm google; its bing referrer loses), S2 Google (from https://WWW.Google.com/search?q=x),
     // S4 news.example.org, S5 newsletter, S3 and S6 (direct). Ties by key ('.' < 'l').
     expect(counts(await breakdown(store, q(), dim('traffic_source')))).toEqual([
       ['(direct)', 2],
-      ['google', 1],
+      ['Google', 2],
       ['news.example.org', 1],
       ['newsletter', 1],
-      ['www.google.com', 1],
     ]);
     expect(counts(await breakdown(store, q(), dim('referrer_domain')))).toEqual([
       ['', 3],
@@ -801,13 +802,13 @@ describe('breakdown', () => {
       ev('r2', '2026-10-01T10:00:00Z', { url: '/', referrer: 'https://example.com?q=1' }), // example.com
       ev('r3', '2026-10-01T10:00:00Z', { url: '/', referrer: 'android-app://com.google.android.gm/' }),
       ev('r4', '2026-10-01T10:00:00Z', { url: '/', referrer: 'not a url' }), // no host: (direct)
-      ev('r5', '2026-10-01T10:00:00Z', { url: '/', referrer: 'https://t.co/abc', utmSource: 'Twitter' }), // utm as is
+      ev('r5', '2026-10-01T10:00:00Z', { url: '/', referrer: 'https://t.co/abc', utmSource: 'Twitter' }),
     ]);
     expect(counts(await breakdown(store, q(), dim('traffic_source')))).toEqual([
       ['example.com', 2],
       ['(direct)', 1],
-      ['Twitter', 1],
-      ['com.google.android.gm', 1],
+      ['Gmail', 1], // the Gmail app
+      ['X (Twitter)', 1], // utm_source=Twitter, one name
     ]);
   });
 
@@ -966,14 +967,14 @@ describe('breakdown', () => {
     // Two filters must both hold: mobile and entry /home = S1, S6; not google = S6.
     const both = await breakdown(
       store,
-      q({ filter: ['device_type=mobile', 'traffic_source!=google'] }),
+      q({ filter: ['device_type=mobile', 'traffic_source!=Google'] }),
       dim('entry_page'),
     );
     expect(counts(both)).toEqual([['/home', 1]]);
     // `~` contains, on the derived referrer domain.
     expect(
       counts(await breakdown(store, q({ filter: ['referrer_domain~google'] }), dim('traffic_source'))),
-    ).toEqual([['www.google.com', 1]]);
+    ).toEqual([['Google', 1]]);
   });
 });
 

@@ -57,7 +57,7 @@ const utc = (iso: string): number => Date.parse(iso);
  * Day 1, 2026-03-09 (UTC), the previous period:
  *
  *   session  events                                              ev pv dur  bounce engaged conv value source
- *   C0       C@09:00 /home (google), C@09:00:10 purchase 30       2  1  10   no     yes     1    30    google
+ *   C0       C@09:00 /home (google), C@09:00:10 purchase 30       2  1  10   no     yes     1    30    Google
  *   A0       A@15:00 /home                                        1  1   0   yes    no      0     0
  *   E0       E@20:00 session_start, E@20:00:04 /landing,          3  1  12   yes    yes     0     0
  *            E@20:00:12 session_end                                          (1 pv + start/end only; 12 s ≥ 10)
@@ -68,12 +68,12 @@ const utc = (iso: string): number => Date.parse(iso);
  *
  * Day 2, 2026-03-10 (UTC), the period asked for:
  *
- *   A1       A@10:00 /home (google), A@10:00:30 /pricing,          3  2  60   no     yes     1  49.5    google
+ *   A1       A@10:00 /home (google), A@10:00:30 /pricing,          3  2  60   no     yes     1  49.5    Google
  *            A@10:01 purchase 49.5
  *   B1       B@11:00 / (newsletter)                                1  1   0   yes    no      0     0    newsletter
  *   B2       B@12:00 /blog, B@12:00:08 click                       2  1   8   no     no      0     0    (none)
  *            (a click is not a bounce; 8 s < 10, 1 pv, no conversion: not engaged)
- *   C1       C@13:00 /docs (google), C@13:00:20 /docs/api          2  2  20   no     yes     0     0    google
+ *   C1       C@13:00 /docs (google), C@13:00:20 /docs/api          2  2  20   no     yes     0     0    Google
  *
  *   sessions 4, users 3 (A B C), pageviews 6, events 8
  *   bounce 1/4, engaged 2/4, durations [0, 8, 20, 60]: mean 88/4 = 22, median (8+20)/2 = 14
@@ -174,7 +174,7 @@ describe('overview of a hand-computed fixture', () => {
     expect(cut.map((s) => s.engaged)).toEqual([false, true, false, false, true, true, true]);
     expect(cut.map((s) => s.conv)).toEqual([0, 1, 0, 0, 1, 0, 0]);
     expect(cut.map((s) => s.value)).toEqual([0, 49.5, 0, 0, 30, 0, 0]);
-    expect(cut.map((s) => s.source)).toEqual(['', 'google', 'newsletter', '', 'google', 'google', '']);
+    expect(cut.map((s) => s.source)).toEqual(['', 'Google', 'newsletter', '', 'Google', 'Google', '']);
   });
 
   it('gives day 2 as the value, day 1 as the previous period, and the change', async () => {
@@ -347,9 +347,9 @@ describe('overview with --filter', () => {
     expect(parseFilter('source=')).toMatchObject({ op: '=', value: '' });
   });
 
-  it('source=google: A1 and C1 on day 2, C0 on day 1', async () => {
+  it('source=Google: A1 and C1 on day 2, C0 on day 1', async () => {
     const store = await storeWith(FIXTURE);
-    const o = await filtered(store, 'source=google');
+    const o = await filtered(store, 'source=Google');
     // A1 (60 s, 3 ev, 2 pv, 49.5) and C1 (20 s, 2 ev, 2 pv); previous: C0 (10 s, 2 ev, 1 pv, 30).
     expectMetrics(values(o), {
       sessions: 2,
@@ -370,9 +370,9 @@ describe('overview with --filter', () => {
     expect(o.metrics.total_value.change).toBeCloseTo(0.65, 9);
   });
 
-  it('source!=google keeps sessions without a source (B1 newsletter, B2 none)', async () => {
+  it('source!=Google keeps sessions without a source (B1 newsletter, B2 none)', async () => {
     const store = await storeWith(FIXTURE);
-    const o = await filtered(store, 'source!=google');
+    const o = await filtered(store, 'source!=Google');
     // B1 (0 s, bounce) and B2 (8 s); previous: A0 (bounce) and E0 (bounce, engaged).
     expectMetrics(values(o), {
       sessions: 2,
@@ -393,10 +393,10 @@ describe('overview with --filter', () => {
     expect(o.metrics.engagement_rate).toEqual({ value: 0, previous: 0.5, change: -1 });
   });
 
-  it('source=google and source!=google add up to all sessions', async () => {
+  it('source=Google and source!=Google add up to all sessions', async () => {
     const store = await storeWith(FIXTURE);
-    const yes = await filtered(store, 'source=google');
-    const no = await filtered(store, 'source!=google');
+    const yes = await filtered(store, 'source=Google');
+    const no = await filtered(store, 'source!=Google');
     expect(yes.metrics.sessions.value! + no.metrics.sessions.value!).toBe(DAY2.sessions);
     expect(yes.metrics.events.value! + no.metrics.events.value!).toBe(DAY2.events);
   });
@@ -415,7 +415,7 @@ describe('overview with --filter', () => {
 
   it('several filters are ANDed', async () => {
     const store = await storeWith(FIXTURE);
-    const o = await filtered(store, 'source=google', 'identity=C');
+    const o = await filtered(store, 'source=Google', 'identity=C');
     expect(o.metrics.sessions).toEqual({ value: 1, previous: 1, change: 0 });
     expect(o.metrics.median_duration_s.value).toBe(20);
     expect((await filtered(store, 'identity=B', 'end_reason~o')).metrics.sessions.value).toBe(2);
