@@ -6,7 +6,7 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.STINT_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -43,4 +43,39 @@ export async function launchChromium(
       ...(options.args ?? []),
     ],
   });
+}
+
+/** A page and what went wrong on it: console errors, script errors, CSP violations, dialogs. */
+export interface WatchedPage {
+  readonly page: Page;
+  /** Each one a failure of the test that opened the page. */
+  readonly problems: string[];
+}
+
+/** The phone-sized viewport of the dashboard's screenshots. */
+export const PHONE = { width: 390, height: 844 };
+
+/** A new tab (dark, phone-sized) that records every console error, script error, CSP violation and dialog. */
+export async function watchedPage(
+  browser: BrowserContext,
+  options: { dark?: boolean; phone?: boolean } = {},
+): Promise<WatchedPage> {
+  const page = await browser.newPage();
+  await page.emulateMedia({ colorScheme: options.dark === true ? 'dark' : 'light' });
+  if (options.phone === true) await page.setViewportSize(PHONE);
+  const problems: string[] = [];
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console: ${msg.text()} (${msg.location().url})`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('dialog', (dialog) => {
+    problems.push(`dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  return { page, problems };
 }

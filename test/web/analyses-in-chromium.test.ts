@@ -9,37 +9,22 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, runBrowserTests } from '../helpers/browser.ts';
+import { launchChromium, runBrowserTests, type WatchedPage, watchedPage } from '../helpers/browser.ts';
 import { type DashboardServer, startDashboardServer } from '../helpers/dashboard-server.ts';
 
 const ARTIFACTS = join('test-artifacts', 'dashboard');
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const PHONE = { width: 390, height: 844 };
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
 let d: DashboardServer;
 let browser: BrowserContext;
 
-/** A tab that records console errors, script errors, CSP violations and dialogs: each a failure. */
-async function openTab(options: { dark?: boolean; phone?: boolean } = {}) {
-  const page = await browser.newPage();
-  await page.emulateMedia({ colorScheme: options.dark === true ? 'dark' : 'light' });
-  if (options.phone === true) await page.setViewportSize(PHONE);
-  const problems: string[] = [];
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) =>
-      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`),
-    );
-  });
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('dialog', (dialog) => {
-    problems.push(`dialog: ${dialog.message()}`);
-    void dialog.dismiss();
-  });
-  await page.goto(`${d.url}/login#token=${d.admin}`);
-  await page.waitForURL(/\/overview/);
-  return { page, problems };
+/** A signed-in tab that records console errors, script errors, CSP violations and dialogs. */
+async function openTab(options: { dark?: boolean; phone?: boolean } = {}): Promise<WatchedPage> {
+  const tab = await watchedPage(browser, options);
+  await tab.page.goto(`${d.url}/login#token=${d.admin}`);
+  await tab.page.waitForURL(/\/overview/);
+  return tab;
 }
 
 /** The API's query of the dashboard's period (the data's days, in UTC). */

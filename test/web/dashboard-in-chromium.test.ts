@@ -12,7 +12,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, runBrowserTests } from '../helpers/browser.ts';
+import { launchChromium, PHONE, runBrowserTests, type WatchedPage, watchedPage } from '../helpers/browser.ts';
 import { type DashboardServer, startDashboardServer } from '../helpers/dashboard-server.ts';
 
 const ARTIFACTS = join('test-artifacts', 'dashboard');
@@ -27,39 +27,12 @@ const KPIS = [
   'conversion_rate',
   'total_value',
 ];
-const PHONE = { width: 390, height: 844 };
 
 let d: DashboardServer;
 let browser: BrowserContext;
 
-interface Watched {
-  readonly page: Page;
-  /** Console errors, page errors, CSP violations and dialogs: each one a failure. */
-  readonly problems: string[];
-}
-
-/** A new tab that records every console error, script error, CSP violation and dialog. */
-async function openTab(options: { dark?: boolean; phone?: boolean } = {}): Promise<Watched> {
-  const page = await browser.newPage();
-  await page.emulateMedia({ colorScheme: options.dark === true ? 'dark' : 'light' });
-  if (options.phone === true) await page.setViewportSize(PHONE);
-  const problems: string[] = [];
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
-    });
-  });
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error') return;
-    problems.push(`console: ${msg.text()} (${msg.location().url})`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('dialog', (dialog) => {
-    problems.push(`dialog: ${dialog.message()}`);
-    void dialog.dismiss();
-  });
-  return { page, problems };
-}
+const openTab = (options: { dark?: boolean; phone?: boolean } = {}): Promise<WatchedPage> =>
+  watchedPage(browser, options);
 
 async function logIn(page: Page, token = d.admin): Promise<void> {
   await page.goto(`${d.url}/login#token=${token}`);

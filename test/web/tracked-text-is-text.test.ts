@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, runBrowserTests } from '../helpers/browser.ts';
+import { launchChromium, runBrowserTests, type WatchedPage, watchedPage } from '../helpers/browser.ts';
 import { type DashboardServer, startDashboardServer } from '../helpers/dashboard-server.ts';
 
 const IMG = '<img src=x onerror=alert(1)>';
@@ -57,24 +57,12 @@ async function api<T>(path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-/** A tab that records dialogs, script errors, console errors and CSP violations. */
-async function openTab(): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage();
-  const problems: string[] = [];
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) =>
-      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`),
-    );
-  });
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('dialog', (dialog) => {
-    problems.push(`dialog: ${dialog.message()}`);
-    void dialog.dismiss();
-  });
-  await page.goto(`${d.url}/login#token=${d.admin}`);
-  await page.waitForURL(/\/overview/);
-  return { page, problems };
+/** A signed-in tab that records dialogs, script errors, console errors and CSP violations. */
+async function openTab(): Promise<WatchedPage> {
+  const tab = await watchedPage(browser);
+  await tab.page.goto(`${d.url}/login#token=${d.admin}`);
+  await tab.page.waitForURL(/\/overview/);
+  return tab;
 }
 
 async function settled(page: Page): Promise<void> {
