@@ -7,6 +7,7 @@
  */
 
 import { clickIdOf, siteHostOf } from './attribution/url-facts.ts';
+import { campaignCode } from './campaign.ts';
 import { Dictionary } from './dictionary.ts';
 import type { StintEvent } from './event.ts';
 import { pathOf } from './url.ts';
@@ -190,38 +191,6 @@ export function newDictionaries(): EventDictionaries {
     countries: new Dictionary(),
   };
 }
-
-/** The campaign code of (utm_source, utm_medium, utm_campaign): 0 when all three are empty. */
-export function campaignCode(
-  campaigns: Dictionary,
-  source: string,
-  medium: string,
-  campaign: string,
-): number {
-  return source === '' && medium === '' && campaign === ''
-    ? 0
-    : campaigns.code(`${escapePart(source)}\u0001${escapePart(medium)}\u0001${escapePart(campaign)}`);
-}
-
-/**
- * The three parts of a campaign dictionary value. A value joins them with \u0001, each part with
- * \u0002 written as \u0002b and \u0001 as \u0002a first, so that no two triples share a value
- * (store/duckdb/columns.ts writes the same in SQL).
- */
-export function campaignParts(value: string): [string, string, string] {
-  if (value === '') return ['', '', ''];
-  const [source = '', medium = '', campaign = ''] = value.split('\u0001').map(unescapePart);
-  return [source, medium, campaign];
-}
-
-const escapePart = (part: string): string =>
-  part.includes('\u0001') || part.includes('\u0002')
-    ? part.replaceAll('\u0002', '\u0002b').replaceAll('\u0001', '\u0002a')
-    : part;
-const unescapePart = (part: string): string =>
-  part.includes('\u0002')
-    ? part.replace(/\u0002([ab])/g, (_, c: string) => (c === 'a' ? '\u0001' : '\u0002'))
-    : part;
 
 /**
  * The events of `a` then those of `b`, as one set of columns: `a`'s codes are kept, `b`'s are

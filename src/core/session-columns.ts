@@ -6,7 +6,8 @@
  *   const sc = sessionizeToColumns(cols, rules); for (let i = 0; i < sc.length; i++) write(sc.sessionAt(i));
  */
 import { type Attribution, attributeVisit } from './attribution/attribute.ts';
-import { campaignParts, type EventDictionaries } from './columns.ts';
+import { campaignParts } from './campaign.ts';
+import type { EventDictionaries } from './columns.ts';
 import { END_REASONS, type EndReason, type Session } from './session.ts';
 import { identityLanes, sessionIdFromLanes, sessionIdWords } from './session-id.ts';
 import { type AgentInfo, describeAgent } from './user-agent.ts';

@@ -4,7 +4,8 @@
  */
 import type { DuckDBConnection, DuckDBVector } from '@duckdb/node-api';
 import { clickIdOf, siteHostOf } from '../../core/attribution/url-facts.ts';
-import { campaignCode, type EventDictionaries } from '../../core/columns.ts';
+import { campaignCode } from '../../core/campaign.ts';
+import type { EventDictionaries } from '../../core/columns.ts';
 import { PAGEVIEW } from '../../core/event.ts';
 import { fieldText, normalizeCountry } from '../../core/normalize.ts';
 import { pathOf, utmFromUrl } from '../../core/url.ts';

@@ -9,7 +9,8 @@
  *   await staged.drop();
  */
 import { DOUBLE, type DuckDBConnection, INTEGER, VARCHAR } from '@duckdb/node-api';
-import { campaignParts, type EventColumns } from '../../core/columns.ts';
+import { campaignParts } from '../../core/campaign.ts';
+import type { EventColumns } from '../../core/columns.ts';
 import { Dictionary } from '../../core/dictionary.ts';
 import type { StintEvent } from '../../core/event.ts';
 import { appendColumns, appendRows, appendTexts, dropTables, positions } from '../../io/duckdb-append.ts';
