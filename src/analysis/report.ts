@@ -43,6 +43,8 @@ export async function buildReport(
     entry_pages: await by('entry_page'),
     exit_pages: await by('exit_page'),
     devices: await by('device_type'),
+    channels: await by('channel'),
+    countries: await by('country'),
     pages: await pages(store, options, top),
     paths: { top: await topPaths(store, options, 3, top), sankey: await sankey(store, options, 4, 8) },
     retention: await retention(store, options, { cohort: 'week', periods: 8 }),

@@ -63,6 +63,8 @@ export function renderHtmlReport(report: unknown, title = 'stint report'): strin
 <section><h2>Sessions over time</h2><div id="timeseries" class="chart"></div></section>
 <section class="grid">
   <div><h2>Sources</h2><div id="sources" class="chart small"></div></div>
+  <div><h2>Channels</h2><div id="channels" class="chart small"></div></div>
+  <div><h2>Countries</h2><div id="countries" class="chart small"></div></div>
   <div><h2>Devices</h2><div id="devices" class="chart small"></div></div>
   <div><h2>Entry pages</h2><div id="entry_pages" class="chart small"></div></div>
   <div><h2>Exit pages</h2><div id="exit_pages" class="chart small"></div></div>
@@ -175,6 +177,8 @@ const SCRIPT = `
     }, rows.length > 0);
   }
   bars('sources', data.sources);
+  bars('channels', data.channels);
+  bars('countries', data.countries);
   bars('devices', data.devices);
   bars('entry_pages', data.entry_pages);
   bars('exit_pages', data.exit_pages);

@@ -116,7 +116,7 @@ describe('stint report --json on the NASA log', () => {
     expect(Object.keys(ts)).toEqual(['interval', 'rows']);
     expect(ts.interval).toBe('day');
     expect(ts.rows.map((x) => [x.key, x.sessions])).toEqual([['1995-08-01', 179]]);
-    for (const key of ['sources', 'entry_pages', 'exit_pages', 'devices'] as const) {
+    for (const key of ['sources', 'entry_pages', 'exit_pages', 'devices', 'channels', 'countries'] as const) {
       const rows = r[key] as Row[];
       expect(rows.length, key).toBeGreaterThan(0);
       expect(rows.length, key).toBeLessThanOrEqual(10);

@@ -247,10 +247,12 @@ describe('stint import', () => {
     const db = join(dir, 'old.duckdb');
     importJson([NASA, '--db', db]);
     const before = JSON.parse(stint(['report', '--db', db, '--json']).stdout) as Record<string, unknown>;
-    // What version 1 wrote: no identity numbers.
+    // What version 1 wrote: no identity numbers (and none of version 3's columns).
     const instance = await DuckDBInstance.create(db);
     const c = await instance.connect();
     await c.run(`ALTER TABLE sessions DROP COLUMN identity_no; DROP TABLE identities;
+                 ALTER TABLE sessions DROP COLUMN channel; ALTER TABLE sessions DROP COLUMN country;
+                 ALTER TABLE events DROP COLUMN country;
                  UPDATE stint_meta SET value = '1' WHERE key = 'schema_version'`);
     c.closeSync();
     instance.closeSync();
@@ -265,7 +267,32 @@ describe('stint import', () => {
                 count(DISTINCT identity_no) = count(DISTINCT identity) AS one_to_one FROM sessions`,
       )
     ).getRowObjectsJS();
-    expect(row).toEqual({ version: '2', unnumbered: 0n, one_to_one: true });
+    expect(row).toEqual({ version: '3', unnumbered: 0n, one_to_one: true });
+  });
+
+  it('a store of schema version 2 gains channel and country, and its sessions are made again', async () => {
+    const db = join(tempDir(), 'v2.duckdb');
+    importJson([join(DATA, 'elastic_apache_logs.log'), '--db', db]);
+    const before = JSON.parse(stint(['report', '--db', db, '--json']).stdout) as Record<string, unknown>;
+    // What version 2 wrote: sessions without channel and country, sources as given.
+    const instance = await DuckDBInstance.create(db);
+    const c = await instance.connect();
+    await c.run(`ALTER TABLE sessions DROP COLUMN channel; ALTER TABLE sessions DROP COLUMN country;
+                 ALTER TABLE events DROP COLUMN country; UPDATE sessions SET source = 'stale';
+                 UPDATE stint_meta SET value = '2' WHERE key = 'schema_version'`);
+    c.closeSync();
+    instance.closeSync();
+    const after = JSON.parse(stint(['report', '--db', db, '--json']).stdout) as Record<string, unknown>;
+    // The events kept no country (version 2 had none): the time zone, here none, gives it.
+    const { countries: _b, ...sameBefore } = before;
+    const { countries: _a, ...sameAfter } = after;
+    expect(sameAfter).toEqual(sameBefore);
+    const rows = await (await (await DuckDBInstance.create(db)).connect()).runAndReadAll(
+      `SELECT (SELECT value FROM stint_meta WHERE key = 'schema_version') AS version,
+              count(*) FILTER (WHERE source = 'stale') AS stale, count(DISTINCT channel) > 1 AS channels
+       FROM sessions`,
+    );
+    expect(rows.getRowObjectsJS()).toEqual([{ version: '3', stale: 0n, channels: true }]);
   });
 
   it('a store held by another process gives a clear message', async () => {

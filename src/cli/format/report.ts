@@ -75,6 +75,8 @@ export function formatReport(report: Report, db: string, empty?: string): string
   ];
   const tables: [string, Row[]][] = [
     ['sources', report.sources],
+    ['channels', report.channels],
+    ['countries', report.countries],
     ['entry pages', report.entry_pages],
     ['exit pages', report.exit_pages],
     ['devices', report.devices],
