@@ -257,7 +257,10 @@ describe('stint import', () => {
     c.closeSync();
     instance.closeSync();
     const after = JSON.parse(stint(['report', '--db', db, '--json']).stdout) as Record<string, unknown>;
-    expect(after).toEqual(before);
+    // Countries came from the addresses, which no version keeps: without the column they are unknown.
+    const { countries: _b, ...sameBefore } = before;
+    const { countries: _a, ...sameAfter } = after;
+    expect(sameAfter).toEqual(sameBefore);
     const [row] = (
       await (
         await (await DuckDBInstance.create(db)).connect()

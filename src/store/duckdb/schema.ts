@@ -130,7 +130,7 @@ export async function upgradeFrom1(c: DuckDBConnection): Promise<void> {
 export async function upgradeFrom2(c: DuckDBConnection): Promise<void> {
   await c.run('BEGIN TRANSACTION');
   try {
-    await c.run(`ALTER TABLE events ADD COLUMN country VARCHAR NOT NULL DEFAULT ''`);
+    await c.run(`ALTER TABLE events ADD COLUMN country VARCHAR DEFAULT ''`);
     await c.run(`CREATE TABLE sessions_v3 (${columnsDdl(SESSION_COLUMNS)})`);
     await c.run('INSERT INTO sessions_v3 BY NAME SELECT * FROM sessions');
     await c.run('DROP TABLE sessions');
