@@ -15,6 +15,7 @@ import { createRules } from '../../src/core/rules.ts';
 import { writeSessionParquet } from '../../src/io/write-session-parquet.ts';
 import { writeSessions } from '../../src/io/write-sessions.ts';
 import { generateTraffic, TRAFFIC_COLUMNS } from '../../src/sample/traffic.ts';
+import { SESSION_FIELDS } from '../../src/schema/sessions.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'stint-session-parquet-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -98,6 +99,6 @@ describe('writeSessionParquet', () => {
     const columns = await query(
       `SELECT count(*)::INTEGER FROM (DESCRIBE SELECT * FROM read_parquet('${path}'))`,
     );
-    expect(columns).toEqual([[24]]);
+    expect(columns).toEqual([[SESSION_FIELDS.length]]);
   });
 });

@@ -7,6 +7,7 @@ import { isAssetPath } from '../../../src/io/access-log/asset.ts';
 import { classifyRequest } from '../../../src/io/access-log/classify.ts';
 import type { AccessLogEntry } from '../../../src/io/access-log/entry.ts';
 import { entryToRecord } from '../../../src/io/access-log/to-record.ts';
+import { countryOfIp } from '../../../src/io/ip-country.ts';
 
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0';
 const GOOGLEBOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
@@ -93,7 +94,7 @@ describe('isAssetPath', () => {
 });
 
 describe('entryToRecord', () => {
-  it('builds the canonical record, identity ip|agent, no client_ip', () => {
+  it("builds the canonical record, identity ip|agent, the address's country, no client_ip", () => {
     const record = entryToRecord(
       entry({
         path: '/a?b=1',
@@ -115,6 +116,8 @@ describe('entryToRecord', () => {
       status: 304,
       bytes: 0,
       host: 'www.example.com',
+      // The bundled database's answer for the address (io/ip-country.ts); the address is not kept.
+      country: countryOfIp('1.2.3.4'),
     });
   });
 
@@ -127,6 +130,12 @@ describe('entryToRecord', () => {
       method: 'GET',
       status: 200,
       bytes: 100,
+      country: countryOfIp('1.2.3.4'),
     });
+  });
+
+  it('gives no country for a private or unreadable address', () => {
+    expect(entryToRecord(entry({ clientIp: '192.168.1.20' }), 'pageview').country).toBeUndefined();
+    expect(entryToRecord(entry({ clientIp: 'host.example.org' }), 'pageview').country).toBeUndefined();
   });
 });
