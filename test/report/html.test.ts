@@ -68,7 +68,7 @@ describe.skipIf(!runBrowserTests)('the HTML report in headless Chromium', () => 
       });
       await page.goto(`file://${html}`);
       await page.waitForSelector('body[data-rendered]');
-      expect(await page.getAttribute('body', 'data-rendered')).toBe('8'); // series, 4 bar charts, Sankey, funnel, retention
+      expect(await page.getAttribute('body', 'data-rendered')).toBe('10'); // series, 6 bar charts, Sankey, funnel, retention
       expect(await page.locator('.card').count()).toBe(12);
       expect(await page.locator('#funnels-section').isVisible()).toBe(true);
       expect(await page.locator('canvas').count()).toBeGreaterThanOrEqual(6);
@@ -103,7 +103,7 @@ describe.skipIf(!runBrowserTests)('the HTML report in headless Chromium', () => 
       await page.goto(`file://${html}`);
       await page.waitForSelector('body[data-rendered]');
       expect(await page.getAttribute('body', 'data-rendered')).toBe('1'); // the (empty) time series only
-      expect(await page.locator('.empty').count()).toBe(6); // bars, Sankey, retention
+      expect(await page.locator('.empty').count()).toBe(8); // 6 bar charts, Sankey, retention
       expect(errors).toEqual([]);
     } finally {
       await context.close();
