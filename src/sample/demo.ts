@@ -9,15 +9,16 @@
  */
 import { botVisit } from './bots.ts';
 import { DAY_MS, instantOf, localDays } from './calendar.ts';
-import { arrive, isoWeek } from './channels.ts';
+import { isoWeek } from './channels.ts';
 import { APP } from './demo-sites/app.ts';
 import { BLOG } from './demo-sites/blog.ts';
 import { SHOP } from './demo-sites/shop.ts';
 import { FRAUD_ON, fraudVisits } from './fraud.ts';
 import { createRandom } from './random.ts';
 import { releaseMsOf } from './release.ts';
-import { type DemoEvent, visitEvents } from './session-events.ts';
-import { type SiteModel, withQuickExits } from './site-model.ts';
+import type { DemoEvent } from './session-events.ts';
+import type { SiteModel } from './site-model.ts';
+import { siteVisit } from './site-visit.ts';
 import { createVisitorPool } from './visitors.ts';
 
 export const DEMO_SITES: readonly SiteModel[] = [SHOP, BLOG, APP];
@@ -114,40 +115,13 @@ function siteSessions(site: SiteModel, p: Period, random: ReturnType<typeof crea
       const minute = random.weighted(hours) * 60 + random.int(60);
       const startMs = instantOf(day, minute, visitor.timezone) + random.int(60_000);
       if (startMs < p.startMs || startMs >= p.endMs) continue;
-      const arrival = arrive(
-        kind,
-        site.campaigns,
-        visitor.country,
-        week,
-        site.origin,
-        random.pick(site.resumePaths),
-        random,
-      );
-      const steps = withQuickExits(
-        site.journey({
-          random,
-          visitor,
-          arrival: kind,
-          campaign: arrival.campaign,
-          released: startMs >= p.releaseMs,
-          dayIndex: day.index,
-          days: p.days,
-        }),
-        random,
-      );
-      const visit = visitEvents(steps, {
-        origin: site.origin,
+      const visit = siteVisit(site, visitor, kind, {
         startMs,
-        arrival,
-        who: {
-          anonymousId: visitor.anonymousId,
-          userId: visitor.userId,
-          timezone: visitor.timezone,
-          userAgent: visitor.userAgent,
-          ip: visitor.ip,
-        },
+        week,
+        released: startMs >= p.releaseMs,
+        dayIndex: day.index,
+        days: p.days,
         random,
-        singlePage: site.singlePage,
       });
       // A visit still going at the end is cut there: it is open, as live ones are.
       const events = visit.events.filter((e) => e.timestamp <= p.endMs);

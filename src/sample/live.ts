@@ -7,11 +7,12 @@
  *   setInterval(() => { for (const { site, events } of live.tick(Date.now())) post(site, events); }, 2000);
  */
 import { DAY_MS } from './calendar.ts';
-import { arrive, isoWeek } from './channels.ts';
+import { isoWeek } from './channels.ts';
 import { DEMO_SITES } from './demo.ts';
 import { createRandom } from './random.ts';
-import { type DemoEvent, visitEvents } from './session-events.ts';
-import { type SiteModel, type Step, withQuickExits } from './site-model.ts';
+import type { DemoEvent } from './session-events.ts';
+import type { SiteModel, Step } from './site-model.ts';
+import { siteVisit } from './site-visit.ts';
 import { createVisitorPool, type VisitorPool } from './visitors.ts';
 
 export interface LiveTrickle {
@@ -48,40 +49,14 @@ export function createLiveTrickle(seed: number, startMs: number): LiveTrickle {
     const visitor = back ?? pool.newVisitor(day);
     const kind = random.weighted(site.arrivals);
     const date = new Date(atMs);
-    const arrival = arrive(
-      kind,
-      site.campaigns,
-      visitor.country,
-      isoWeek(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()),
-      site.origin,
-      random.pick(site.resumePaths),
-      random,
-    );
-    const steps = withQuickExits(
-      site.journey({
-        random,
-        visitor,
-        arrival: kind,
-        campaign: arrival.campaign,
-        released: true,
-        dayIndex: 90,
-        days: 90,
-      }),
-      random,
-    ).map(lapse);
-    const visit = visitEvents(steps, {
-      origin: site.origin,
+    const visit = siteVisit(site, visitor, kind, {
       startMs: atMs,
-      arrival,
-      who: {
-        anonymousId: visitor.anonymousId,
-        userId: visitor.userId,
-        timezone: visitor.timezone,
-        userAgent: visitor.userAgent,
-        ip: visitor.ip,
-      },
+      week: isoWeek(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()),
+      released: true,
+      dayIndex: 90,
+      days: 90,
       random,
-      singlePage: site.singlePage,
+      shape: lapse,
     });
     visitor.userId = visit.userId;
     pool.visited(visitor, day);
