@@ -4,28 +4,19 @@
  * drawn, filters from a click, blank future retention cells, no console error, no CSP violation,
  * no serious axe-core violation. Screenshots (light, dark, phone) go to test-artifacts/dashboard/.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, runBrowserTests, type WatchedPage, watchedPage } from '../helpers/browser.ts';
+import { launchChromium, runBrowserTests, type WatchedPage } from '../helpers/browser.ts';
+import { axeViolations, settled, signedInTab } from '../helpers/dashboard-page.ts';
 import { type DashboardServer, startDashboardServer } from '../helpers/dashboard-server.ts';
 
 const ARTIFACTS = join('test-artifacts', 'dashboard');
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
 let d: DashboardServer;
 let browser: BrowserContext;
-
-/** A signed-in tab that records console errors, script errors, CSP violations and dialogs. */
-async function openTab(options: { dark?: boolean; phone?: boolean } = {}): Promise<WatchedPage> {
-  const tab = await watchedPage(browser, options);
-  await tab.page.goto(`${d.url}/login#token=${d.admin}`);
-  await tab.page.waitForURL(/\/overview/);
-  return tab;
-}
 
 /** The API's query of the dashboard's period (the data's days, in UTC). */
 const range = () => `site=${d.site}&from=${d.range.from}&to=${d.range.to}&tz=UTC`;
@@ -35,31 +26,6 @@ async function api<T>(path: string): Promise<T> {
   const res = await fetch(`${d.url}${path}`, { headers: { authorization: `Bearer ${d.admin}` } });
   expect(res.status, path).toBe(200);
   return (await res.json()) as T;
-}
-
-/** Until nothing is loading and every chart (if any) has its canvas. */
-async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () =>
-      document.querySelectorAll('.skeleton').length === 0 &&
-      [...document.querySelectorAll('.chart')].every((c) => c.querySelector('canvas') !== null),
-    null,
-    { timeout: 60_000 },
-  );
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const found = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document): Promise<unknown> } }).axe;
-    const result = (await axe.run(document)) as {
-      violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[];
-    };
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  return found;
 }
 
 /** Light, dark and phone screenshots of the address (the light one already open in `page`). */
@@ -81,6 +47,9 @@ interface SessionsPage {
   sessions: { session_id: string; pageviews: number; source: string }[];
   next: string | null;
 }
+
+const openTab = (options: { dark?: boolean; phone?: boolean } = {}): Promise<WatchedPage> =>
+  signedInTab(browser, d, options);
 
 describe.skipIf(!runBrowserTests)('sessions and analyses in Chromium', () => {
   beforeAll(async () => {

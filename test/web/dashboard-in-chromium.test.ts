@@ -6,17 +6,16 @@
  * time from navigation to the overview drawn, and saves screenshots of each view in light, dark
  * and phone size to test-artifacts/dashboard/.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, PHONE, runBrowserTests, type WatchedPage, watchedPage } from '../helpers/browser.ts';
+import { axeViolations } from '../helpers/dashboard-page.ts';
 import { type DashboardServer, startDashboardServer } from '../helpers/dashboard-server.ts';
 
 const ARTIFACTS = join('test-artifacts', 'dashboard');
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const KPIS = [
   'sessions',
   'users',
@@ -81,24 +80,6 @@ function nextRequest(page: Page, route: string): Promise<string> {
       const u = new URL(r.url());
       return `${u.pathname}${u.search}`;
     });
-}
-
-/** Serious and critical axe-core violations of the page as it is now. */
-async function axeViolations(page: Page): Promise<string[]> {
-  // Evaluated, not added as a <script>: the dashboard's CSP rightly refuses inline scripts.
-  await page.evaluate(AXE);
-  const found = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document): Promise<unknown> } }).axe;
-    const result = (await axe.run(document)) as {
-      violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[];
-    };
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      text: `${v.id} (${v.impact}): ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-    }));
-  });
-  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.text);
 }
 
 async function screenshot(page: Page, name: string): Promise<void> {

@@ -10,7 +10,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, runBrowserTests, type WatchedPage, watchedPage } from '../helpers/browser.ts';
+import { launchChromium, runBrowserTests, type WatchedPage } from '../helpers/browser.ts';
+import { settled, signedInTab } from '../helpers/dashboard-page.ts';
 import { type DashboardServer, startDashboardServer } from '../helpers/dashboard-server.ts';
 
 const IMG = '<img src=x onerror=alert(1)>';
@@ -57,24 +58,6 @@ async function api<T>(path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-/** A signed-in tab that records dialogs, script errors, console errors and CSP violations. */
-async function openTab(): Promise<WatchedPage> {
-  const tab = await watchedPage(browser);
-  await tab.page.goto(`${d.url}/login#token=${d.admin}`);
-  await tab.page.waitForURL(/\/overview/);
-  return tab;
-}
-
-async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () =>
-      document.querySelectorAll('.skeleton').length === 0 &&
-      [...document.querySelectorAll('.chart')].every((c) => c.querySelector('canvas') !== null),
-    null,
-    { timeout: 60_000 },
-  );
-}
-
 /** Elements a payload would have made: an <img src=x>, an inline <script>, any on… attribute. */
 async function injected(page: Page): Promise<string[]> {
   return page.evaluate(() => {
@@ -93,6 +76,9 @@ async function expectTexts(page: Page, texts: readonly string[]): Promise<void> 
   const body = (await page.textContent('main'))!;
   for (const t of texts) expect(body, `the page shows ${JSON.stringify(t)}`).toContain(t);
 }
+
+const openTab = (options: { dark?: boolean; phone?: boolean } = {}): Promise<WatchedPage> =>
+  signedInTab(browser, d, options);
 
 describe.skipIf(!runBrowserTests)('tracked strings in the dashboard', () => {
   let sessionId: string;
