@@ -19,6 +19,49 @@ const referrerDomain = (d: Dialect): Sql =>
 
 const column = (name: string) => (): Sql => identifier(name);
 
+/** A session's length in buckets, shortest first: the label of the first bound it is under. */
+export const DURATION_BUCKETS = [
+  ['0-10s', 10],
+  ['10-30s', 30],
+  ['30s-1m', 60],
+  ['1-3m', 180],
+  ['3-10m', 600],
+  ['10-30m', 1800],
+  ['30m+', Number.POSITIVE_INFINITY],
+] as const;
+
+/** A session's pageviews in buckets. */
+export const PAGES_BUCKETS = [
+  ['1', 1],
+  ['2', 2],
+  ['3-4', 4],
+  ['5-9', 9],
+  ['10+', Number.POSITIVE_INFINITY],
+] as const;
+
+const DURATION_BUCKETS_MS = DURATION_BUCKETS.map(([label, s]) => [label, s * 1000] as const);
+
+/** `CASE WHEN value < bound THEN label … END` (`inclusive`: value <= bound). */
+function bucketSql(value: Sql, buckets: readonly (readonly [string, number])[], inclusive: boolean): Sql {
+  const op = raw(inclusive ? '<=' : '<');
+  const finite = buckets.filter(([, bound]) => Number.isFinite(bound));
+  const last = buckets[buckets.length - 1]![0];
+  return sql`CASE ${join(
+    finite.map(([label, bound]) => sql`WHEN ${value} ${op} ${bound} THEN ${label}`),
+    raw(' '),
+  )} ELSE ${last} END`;
+}
+
+/** The bucket label of a value, as the SQL gives it. */
+export function bucketOf(
+  value: number,
+  buckets: readonly (readonly [string, number])[],
+  inclusive: boolean,
+): string {
+  const hit = buckets.find(([, bound]) => (inclusive ? value <= bound : value < bound));
+  return (hit ?? buckets[buckets.length - 1]!)[0];
+}
+
 /** Session dimensions an analysis can group or filter by, and the SQL behind each. */
 export const SESSION_DIMENSIONS = {
   /** Where the visit came from: its canonical source (from utm_source, else the referrer), else '(direct)'. */
@@ -39,6 +82,10 @@ export const SESSION_DIMENSIONS = {
   timezone: column('timezone'),
   end_reason: column('end_reason'),
   identity: column('identity'),
+  /** The session's length: 0-10s, 10-30s, 30s-1m, 1-3m, 3-10m, 10-30m, 30m+ (DURATION_BUCKETS). */
+  duration_bucket: (): Sql => bucketSql(sql`(end_ms - start_ms)`, DURATION_BUCKETS_MS, false),
+  /** Its pageviews: 1, 2, 3-4, 5-9, 10+ (a session of no pageview is in 1). */
+  pages_bucket: (): Sql => bucketSql(sql`pageviews`, PAGES_BUCKETS, true),
 } as const satisfies Record<string, (d: Dialect) => Sql>;
 
 export type SessionDimension = keyof typeof SESSION_DIMENSIONS;
