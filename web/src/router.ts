@@ -10,7 +10,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { browserZone, PRESETS, type Preset } from './period.ts';
 
-export const VIEWS = ['overview', 'sessions', 'analyses', 'live'] as const;
+export const VIEWS = ['overview', 'sessions', 'analyses', 'insights', 'live'] as const;
 export type View = (typeof VIEWS)[number] | 'login';
 
 export interface Route {

@@ -30,7 +30,7 @@ export const DASHBOARD_CSP = [
 ].join('; ');
 
 /** The dashboard's paths: each is the app (the view is read from the URL in the browser). */
-export const DASHBOARD_VIEWS = ['overview', 'live', 'sessions', 'analyses'] as const;
+export const DASHBOARD_VIEWS = ['overview', 'live', 'sessions', 'analyses', 'insights'] as const;
 
 const TYPES: Record<string, string> = {
   js: 'text/javascript; charset=utf-8',

@@ -27,5 +27,6 @@ export const VIEW_ENTRIES: Readonly<Record<string, ViewEntry>> = {
   overview: { title: 'Overview', view: Overview },
   sessions: { title: 'Sessions', lazy: true, view: async () => (await import('./sessions.tsx')).Sessions },
   analyses: { title: 'Analyses', lazy: true, view: async () => (await import('./analyses.tsx')).Analyses },
+  insights: { title: 'Insights', lazy: true, view: async () => (await import('./insights.tsx')).Insights },
   live: { title: 'Live', lazy: true, view: async () => (await import('./live.tsx')).Live },
 };
