@@ -24,6 +24,7 @@ import type { DiagnoseResult } from './diagnose/result.ts';
 import {
   BINS_PER_DECADE,
   fullBins,
+  MIN_SIDE_SHARE,
   NICE_TIMEOUTS_MS,
   suggestTimeout,
   VALLEY_DEPTH,
@@ -31,7 +32,7 @@ import {
 
 export type { DiagnoseResult, Finding } from './diagnose/result.ts';
 
-export const METHOD = `gaps between consecutive events of an identity in log-scale bins (${BINS_PER_DECADE} a decade), smoothed with [1, 2, 1] / 4; the valley is the lowest bin between the highest peak and the highest other peak with a valley at most ${VALLEY_DEPTH} of the lower peak; its centre is rounded to a usual timeout`;
+export const METHOD = `gaps between consecutive events of an identity in log-scale bins (${BINS_PER_DECADE} a decade), smoothed with [1, 2, 1] / 4; the valley is the bin lowest against the lower of the two peaks around it (each side holding at least ${MIN_SIDE_SHARE * 100} % of the gaps, at most ${VALLEY_DEPTH} of that peak); the centre of its run of equal bins, rounded to a usual timeout, is the suggestion`;
 
 /** What diagnose reads beside SQL: the rules in force and the import log. */
 export interface DiagnoseContext {

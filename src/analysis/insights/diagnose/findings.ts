@@ -53,8 +53,19 @@ const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 const pct = (share: number): string => `${(share * 100).toFixed(share < 0.01 ? 2 : 1)} %`;
 const int = (n: number): string => n.toLocaleString('en-US');
 const dur = (ms: number): string => (ms < 1000 ? 'under 1s' : formatDuration(Math.round(ms / 1000) * 1000));
+/** A duration in two significant figures at most, for measured (not set) values: 17m, 4.4h, 9.2d. */
+export function roughDuration(ms: number): string {
+  if (ms < 1000) return 'under 1s';
+  const s = ms / 1000;
+  const two = (x: number, unit: string) => `${x < 10 ? Math.round(x * 10) / 10 : Math.round(x)}${unit}`;
+  if (s < 60) return two(s, 's');
+  if (s < 3600) return two(s / 60, 'm');
+  if (s < 86_400) return two(s / 3600, 'h');
+  return two(s / 86_400, 'd');
+}
 const iso = (ms: number): string => new Date(ms).toISOString();
-const lag = (ms: number | null): string => (ms === null ? '–' : `${ms < 0 ? '−' : ''}${dur(Math.abs(ms))}`);
+const lag = (ms: number | null): string =>
+  ms === null ? '–' : `${ms < 0 ? '−' : ''}${roughDuration(Math.abs(ms))}`;
 
 type Measured = Omit<DiagnoseResult, 'findings'>;
 
@@ -118,7 +129,8 @@ export function timeoutFinding(m: Pick<Measured, 'timeout' | 'gaps' | 'sensitivi
         : `Keep the timeout in force (${dur(current)}) unless you know your visitors' rhythm; the sensitivity curve shows what a change would do.`,
     );
   }
-  const valley = `valley of the gap histogram lies at ${dur(m.timeout.valley_from_s! * 1000)}–${dur(m.timeout.valley_to_s! * 1000)}, centre ${dur(m.timeout.valley_s! * 1000)} (between peaks at ${dur(m.timeout.peaks_s![0] * 1000)} and ${dur(m.timeout.peaks_s![1] * 1000)})`;
+  const r = (s: number) => roughDuration(s * 1000);
+  const valley = `valley of the gap histogram lies at ${r(m.timeout.valley_from_s!)}–${r(m.timeout.valley_to_s!)}, centre ${r(m.timeout.valley_s!)} (between peaks at ${r(m.timeout.peaks_s![0])} and ${r(m.timeout.peaks_s![1])})`;
   if (current === null) {
     return finding(
       'timeout_fits',
