@@ -32,7 +32,7 @@ import {
 
 export type { DiagnoseResult, Finding } from './diagnose/result.ts';
 
-export const METHOD = `gaps between consecutive events of an identity in log-scale bins (${BINS_PER_DECADE} a decade), smoothed with [1, 2, 1] / 4; the valley is the bin lowest against the lower of the two peaks around it (each side holding at least ${MIN_SIDE_SHARE * 100} % of the gaps, at most ${VALLEY_DEPTH} of that peak); the centre of its run of equal bins, rounded to a usual timeout, is the suggestion`;
+export const METHOD = `gaps between consecutive events of an identity in log-scale bins (${BINS_PER_DECADE} a decade), smoothed with [1, 2, 1] / 4; the valley is the bin lowest against the lower of the two peaks around it (each side holding at least ${MIN_SIDE_SHARE * 100} % of the gaps, at most ${VALLEY_DEPTH} of that peak; the widest run of equal bins between equals); the centre of its run of equal bins, rounded to a usual timeout, is the suggestion`;
 
 /** What diagnose reads beside SQL: the rules in force and the import log. */
 export interface DiagnoseContext {

@@ -8,7 +8,8 @@
  * kernel [1, 2, 1] / 4. Each bin splits the gaps into shorter and longer ones; among the splits
  * with at least MIN_SIDE_SHARE of the gaps on each side, the valley is the bin lowest relative to
  * the lower of the two sides' peaks (each side's highest smoothed bin), and it must be at most
- * VALLEY_DEPTH of it. A run of equal bins around it is the valley's extent; the run's geometric
+ * VALLEY_DEPTH of it; between equally deep ones (empty bins, often) the widest run of equal
+ * bins wins. That run is the valley's extent; its geometric
  * centre is `valley_s`, and the nearest NICE_TIMEOUTS_MS (on a log scale) is the suggestion.
  * With no such valley there is no suggestion.
  */
@@ -114,7 +115,7 @@ export function suggestTimeout(bins: readonly GapBin[]): Suggestion | undefined 
     rightPeak[i] = peak;
     if (peak < 0 || s[i]! >= s[peak]!) peak = i;
   }
-  let best: { at: number; depth: number } | undefined;
+  let best: { at: number; depth: number; width: number } | undefined;
   for (let v = 1; v < s.length - 1; v++) {
     const lo = leftPeak[v]!;
     const hi = rightPeak[v]!;
@@ -124,7 +125,11 @@ export function suggestTimeout(bins: readonly GapBin[]): Suggestion | undefined 
     const lower = Math.min(s[lo]!, s[hi]!);
     if (lower <= 0 || s[v]! >= lower) continue;
     const depth = s[v]! / lower;
-    if (best === undefined || depth < best.depth) best = { at: v, depth };
+    const [first, last] = runAround(s, v);
+    const width = last - first + 1;
+    if (best === undefined || depth < best.depth || (depth === best.depth && width > best.width)) {
+      best = { at: v, depth, width };
+    }
   }
   if (best === undefined || best.depth > VALLEY_DEPTH) return undefined;
   const [first, last] = runAround(s, best.at);
