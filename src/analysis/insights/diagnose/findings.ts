@@ -21,6 +21,7 @@ export const MISSING_SHARE = 0.5;
 /** The local hours (start of hour) whose peak suggests UTC stored as local time: 3, 4 and 5 a.m. */
 export const NIGHT_HOURS: readonly number[] = [3, 4, 5];
 export const MIN_SESSIONS_FOR_HOURS = 50;
+export const MIN_DAYS_FOR_HOURS = 3;
 
 /** The stable codes, for webhooks and scripts: docs/insights/diagnose.md explains each. */
 export const FINDING_CODES = [
@@ -123,7 +124,7 @@ export function timeoutFinding(m: Pick<Measured, 'timeout' | 'gaps' | 'sensitivi
       'The gaps between events show no clear timeout',
       total < MIN_GAPS
         ? `Only ${int(total)} gaps between consecutive events of an identity (at least ${MIN_GAPS} are needed).`
-        : `The log-scale histogram of ${int(total)} gaps has no second peak with a valley at most half as high between: visits and pauses blur together.`,
+        : `The log-scale histogram of ${int(total)} gaps has no valley at most half as high as the peaks on either side of it (with at least 1 % of the gaps on each side): the pauses within visits and those between them blur together, or the data spans too little time for visitors to come back.`,
       current === null
         ? 'Keep the default timeout (30m).'
         : `Keep the timeout in force (${dur(current)}) unless you know your visitors' rhythm; the sensitivity curve shows what a change would do.`,
@@ -151,7 +152,8 @@ export function timeoutFinding(m: Pick<Measured, 'timeout' | 'gaps' | 'sensitivi
   const ratio = suggested / current;
   const from = m.timeout.valley_from_s! * 1000;
   const to = m.timeout.valley_to_s! * 1000;
-  const inValley = current >= from && current <= to;
+  // No gap lies between the two timeouts when both give the same sessions: nothing to change.
+  const inValley = (current >= from && current <= to) || (now !== undefined && now === then);
   if (!inValley && (ratio > TIMEOUT_FACTOR || ratio < 1 / TIMEOUT_FACTOR)) {
     const short = ratio > 1;
     return finding(
@@ -168,7 +170,7 @@ export function timeoutFinding(m: Pick<Measured, 'timeout' | 'gaps' | 'sensitivi
     'timeout_fits',
     'info',
     `The timeout in force (${dur(current)}) fits the gaps`,
-    `The ${valley}; the timeout in force is ${inValley ? 'inside it' : `within a factor ${TIMEOUT_FACTOR} of its centre`} (suggested: ${dur(suggested)}).${counts}`,
+    `The ${valley}; suggested: ${dur(suggested)}. ${inValley ? 'No gap lies between that and the timeout in force' : `The timeout in force is within a factor ${TIMEOUT_FACTOR} of it`}.${counts}`,
     '',
   );
 }
@@ -280,7 +282,15 @@ function timeFindings(m: Measured): (Finding | undefined)[] {
 function timezoneFinding(m: Measured): Finding | undefined {
   const h = m.hours;
   const total = h.sessions.reduce((a, b) => a + b, 0);
-  if (total < MIN_SESSIONS_FOR_HOURS || h.peak_hour === null || !NIGHT_HOURS.includes(h.peak_hour))
+  const t = m.times;
+  // Hours over less than MIN_DAYS_FOR_HOURS show the hours the data covers, not a daily rhythm.
+  const days = t.min_ms === null || t.max_ms === null ? 0 : (t.max_ms - t.min_ms) / 86_400_000;
+  if (
+    days < MIN_DAYS_FOR_HOURS ||
+    total < MIN_SESSIONS_FOR_HOURS ||
+    h.peak_hour === null ||
+    !NIGHT_HOURS.includes(h.peak_hour)
+  )
     return undefined;
   const own = h.own_zone_share >= 0.5;
   return finding(
@@ -312,7 +322,7 @@ function importFindings(m: Measured): (Finding | undefined)[] {
           'rejects',
           i.reject_rate >= REJECT_ERROR ? 'error' : i.reject_rate >= REJECT_WARNING ? 'warning' : 'info',
           `${pct(i.reject_rate)} of imported rows were rejected`,
-          `${int(i.rejected)} of ${int(i.rows)} rows in ${int(i.imports)} imports had no parseable timestamp or no identity.`,
+          `${int(i.rejected)} of ${int(i.rows)} rows in ${int(i.imports)} imports could not become events: a line not in the file's format, no parseable timestamp, or no identity.`,
           'See why, row by row: import again with --rejects rejects.csv (or read the store’s rejects table); --map and --input-tz fix most.',
         )
       : undefined,
