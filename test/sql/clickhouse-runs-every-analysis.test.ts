@@ -47,7 +47,7 @@ describe.skipIf(binary === undefined && !inCi)('ClickHouse 18.16 runs every anal
     await ch.insert(
       'events',
       await rows(
-        'SELECT seq, import_id, received_at, session_id, ts_ms, event, url, path, referrer, value, event_id, properties FROM events',
+        'SELECT seq, import_id, received_at, session_id, ts_ms, anonymous_id, user_id, event, url, path, referrer, timezone, country, user_agent, value, event_id, properties FROM events',
       ),
     );
   }, 120_000);

@@ -8,6 +8,7 @@ import { activity } from '../../src/analysis/activity.ts';
 import { breakdown, timeseries } from '../../src/analysis/breakdown.ts';
 import { ctr } from '../../src/analysis/ctr.ts';
 import { funnel, parseSteps } from '../../src/analysis/funnel.ts';
+import { diagnoseWith } from '../../src/analysis/insights/diagnose.ts';
 import { overview } from '../../src/analysis/overview.ts';
 import { pages } from '../../src/analysis/pages.ts';
 import { around, sankey, topPaths } from '../../src/analysis/paths.ts';
@@ -15,6 +16,7 @@ import type { GroupKey, TimeUnit } from '../../src/analysis/plans.ts';
 import { parseQueryOptions } from '../../src/analysis/query-options.ts';
 import { COHORT_KINDS, retention } from '../../src/analysis/retention.ts';
 import { listSessions, sessionJourney } from '../../src/analysis/sessions.ts';
+import { createRules } from '../../src/core/rules.ts';
 import type { Dialect } from '../../src/sql/dialect.ts';
 import type { CompiledQuery } from '../../src/sql/query.ts';
 import type { Store } from '../../src/store/store.ts';
@@ -86,6 +88,15 @@ export function everyAnalysis(store: QueryStore): [string, () => Promise<unknown
     out.push([name('pages'), () => pages(s, o, 20)]);
     out.push([name('ctr'), () => ctr(s, o, 20, 'click')]);
     out.push([name('activity'), () => activity(s, o)]);
+    out.push([
+      name('diagnose'),
+      () =>
+        diagnoseWith(s, o, {
+          nowMs: Date.UTC(2026, 9, 2),
+          rules: { version: 1, rules: createRules({}), createdAtMs: 0 },
+          imports: [],
+        }),
+    ]);
     for (const cohort of COHORT_KINDS) {
       out.push([name(`retention ${cohort}`), () => retention(s, o, { cohort, periods: 3 })]);
     }
