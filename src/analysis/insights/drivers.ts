@@ -98,10 +98,10 @@ export async function drivers(store: Store, options: QueryOptions, spec: Drivers
     )) as Row[];
     traits.push({ trait, values: inOrder(trait, rows) });
   }
-  const all = traits[0]!.values.reduce(
-    (acc, v) => ({ n: acc.n + v.sessions, x: acc.x + v.conversions }),
-    { n: 0, x: 0 },
-  );
+  const all = traits[0]!.values.reduce((acc, v) => ({ n: acc.n + v.sessions, x: acc.x + v.conversions }), {
+    n: 0,
+    x: 0,
+  });
   if (all.n === 0) return { ...empty, in_report_zone: inReportZone };
   const { ranked, apart } = liftsOf(traits, spec.minSessions);
   return {
@@ -151,7 +151,7 @@ function inOwnZone(zones: readonly string[], fallback: string, of: (tz: string) 
   return sql`CASE ${join(branches, raw(' '))} ELSE ${of(fallback)} END`;
 }
 
-/** A goal no event is named: the error says so and lists the commonest event names. */
+/** A goal no event is named (in a store with events): the error says so and lists the commonest names. */
 async function assertGoalSeen(store: Store, goal: string): Promise<void> {
   const d = store.dialect;
   const seen = (await store.query(
@@ -161,11 +161,11 @@ async function assertGoalSeen(store: Store, goal: string): Promise<void> {
   const names = (await store.query(
     d.compile(sql`SELECT event, count(*) AS n FROM events GROUP BY event ORDER BY n DESC, event LIMIT 8`),
   )) as { event: string }[];
+  // An empty store has no sessions to rank either: its result says so, as every analysis's does.
+  if (names.length === 0) return;
   throw new StintError(
     'STINT_BAD_FLAG',
     `No event is named "${goal}", so no session converts to it`,
-    names.length === 0
-      ? 'The store holds no events yet: import some first'
-      : `Give --goal one of the commonest event names: ${names.map((r) => r.event).join(', ')}`,
+    `Give --goal one of the commonest event names: ${names.map((r) => r.event).join(', ')}`,
   );
 }

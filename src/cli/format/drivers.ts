@@ -4,8 +4,9 @@
  *
  *   driversText(result) // 'purchase: 169 of 4,774 sessions convert (3.5 %)\n\n• sessions over 10 minutes …'
  */
-import type { Drivers } from '../../analysis/insights/drivers.ts';
+
 import { times } from '../../analysis/insights/drivers/words.ts';
+import type { Drivers } from '../../analysis/insights/drivers.ts';
 import { label, printable } from '../printable.ts';
 
 const count = (n: number): string => n.toLocaleString('en-US');
@@ -25,7 +26,8 @@ export function driversText(r: Drivers): string {
   if (r.conversions === 0) return `${head}\nno session in the period converts: nothing to rank`;
   const significant = r.ranked.filter((d) => d.significant);
   const lines = [head, ''];
-  if (significant.length === 0) lines.push('no trait goes with converting significantly (Holm-adjusted p < 0.05)');
+  if (significant.length === 0)
+    lines.push('no trait goes with converting significantly (Holm-adjusted p < 0.05)');
   for (const d of significant) lines.push(`• ${printable(d.sentence)}`);
   lines.push('');
   const width = Math.max(5, ...r.ranked.map((d) => label(d.label, 40).length));

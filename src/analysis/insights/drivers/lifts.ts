@@ -12,7 +12,11 @@ import { comparisonWords, type TraitName } from './words.ts';
 export interface TraitCounts {
   readonly trait: TraitName;
   /** The trait's values; an ordered trait's (length, depth) in their order, shortest first. */
-  readonly values: readonly { readonly value: string; readonly sessions: number; readonly conversions: number }[];
+  readonly values: readonly {
+    readonly value: string;
+    readonly sessions: number;
+    readonly conversions: number;
+  }[];
 }
 
 /** A value of a trait ("mobile") or a threshold split ("over 10 minutes"), tested against the rest. */
