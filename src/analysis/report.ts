@@ -10,7 +10,7 @@ import { describeRules } from '../core/describe-rules.ts';
 import type { Store } from '../store/store.ts';
 import { breakdown, fitUnit, timeseries } from './breakdown.ts';
 import { type FunnelSpec, funnel } from './funnel.ts';
-import { reportDrivers } from './insights/drivers/report-goal.ts';
+import { reportDrivers } from './insights/drivers/report-drivers.ts';
 import { overview, pinPeriod } from './overview.ts';
 import { pages } from './pages.ts';
 import { sankey, topPaths } from './paths.ts';
@@ -52,7 +52,7 @@ export async function buildReport(
     ...(funnels.length === 0
       ? {}
       : { funnels: await Promise.all(funnels.map((f) => funnel(store, options, f))) }),
-    drivers: await reportDrivers(store, options, rules?.rules.goals ?? []),
+    drivers: await reportDrivers(store, options),
   };
 }
 

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { ReportDrivers } from '../analysis/insights/drivers/report-goal.ts';
+import type { ReportDrivers } from '../analysis/insights/drivers/report-drivers.ts';
 import { driversSection } from './sections/drivers.ts';
 
 const require = createRequire(import.meta.url);

@@ -14,9 +14,8 @@ export const driversAnalysis = defineAnalysis({
     {
       name: 'goal',
       kind: 'text',
-      required: true,
       placeholder: 'event',
-      help: 'the event name a session converts with (a configured goal or any event)',
+      help: "the event name a session converts with (any event); default: the store's first configured goal that occurs",
     },
     {
       name: 'min_sessions',
@@ -31,8 +30,8 @@ export const driversAnalysis = defineAnalysis({
   ],
   example: { goal: 'purchase' },
   plan(read) {
-    const goal = read.text('goal') ?? '';
-    if (goal.trim() === '') {
+    const goal = read.text('goal');
+    if (goal?.trim() === '') {
       throw new StintError(
         'STINT_BAD_FLAG',
         `${read.spell.name('goal')} needs an event name`,

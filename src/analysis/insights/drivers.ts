@@ -6,13 +6,13 @@
  *   await drivers(store, options, { goal: 'purchase', minSessions: 30 })
  *   // { goal, sessions: 4774, conversions: 169, ranked: [{ sentence: 'sessions over 10 minutes convert at 3.1× …' }], apart }
  */
-import { StintError } from '../../core/errors.ts';
 import { isTimeZone } from '../../core/zone.ts';
 import { join, raw, type Sql, sql } from '../../sql/query.ts';
 import type { Store } from '../../store/store.ts';
 import { periodWhere } from '../overview.ts';
 import { DURATION_BUCKETS, dimensionSql, PAGES_BUCKETS, sessionsIn } from '../plans.ts';
 import type { QueryOptions } from '../query-options.ts';
+import { chooseGoal, type EventCount } from './drivers/goal.ts';
 import { type Apart, type Driver, liftsOf, type TraitCounts } from './drivers/lifts.ts';
 import { TRAITS, type TraitName, WEEKDAYS } from './drivers/words.ts';
 
@@ -23,12 +23,18 @@ export const MIN_SESSIONS = 30;
 export const MAX_APART = 50;
 
 export interface DriversSpec {
-  readonly goal: string;
+  /** The event a session converts with; undefined: the store's configured goal (see drivers/goal.ts). */
+  readonly goal: string | undefined;
   readonly minSessions: number;
 }
 
 export interface Drivers {
-  readonly goal: string;
+  /** Null when none was given and no configured goal occurs: nothing is ranked then. */
+  readonly goal: string | null;
+  /** Why this goal: "given", "the first configured goal (of signup, purchase)", … */
+  readonly goal_from: string;
+  /** The store's commonest event names (at most 20), most first: the goals one could ask about. */
+  readonly events: EventCount[];
   /** The period's sessions, and those with at least one `goal` event. */
   readonly sessions: number;
   readonly conversions: number;
@@ -48,10 +54,12 @@ export interface Drivers {
 type Row = { key: string | number | bigint | null; sessions: number | bigint; conversions: number | bigint };
 
 export async function drivers(store: Store, options: QueryOptions, spec: DriversSpec): Promise<Drivers> {
-  await assertGoalSeen(store, spec.goal);
+  const chosen = await chooseGoal(store, spec.goal, (await store.rules())?.rules.goals ?? []);
   const where = await periodWhere(store, options);
   const empty: Drivers = {
-    goal: spec.goal,
+    goal: chosen.goal,
+    goal_from: chosen.from,
+    events: chosen.events,
     sessions: 0,
     conversions: 0,
     rate: null,
@@ -62,7 +70,8 @@ export async function drivers(store: Store, options: QueryOptions, spec: Drivers
     apart: [],
     apart_left_out: 0,
   };
-  if (where === undefined) return empty;
+  if (where === undefined || chosen.goal === null) return empty;
+  const goal = chosen.goal;
   const d = store.dialect;
   const inPeriod = sessionsIn(d, where);
   const zoneRows = (await store.query(
@@ -87,7 +96,7 @@ export async function drivers(store: Store, options: QueryOptions, spec: Drivers
     weekday: local((tz) => d.isoWeekday(sql`start_ms`, tz)),
   };
   // One flag per session that has a goal event (a session with none is NULL, or 0 in ClickHouse).
-  const converted = sql`SELECT session_id, 1 AS hit FROM events WHERE event = ${spec.goal} GROUP BY session_id`;
+  const converted = sql`SELECT session_id, 1 AS hit FROM events WHERE event = ${goal} GROUP BY session_id`;
   const traits: TraitCounts[] = [];
   for (const trait of TRAITS) {
     const rows = (await store.query(
@@ -149,23 +158,4 @@ function inOwnZone(zones: readonly string[], fallback: string, of: (tz: string) 
   if (zones.length === 0) return of(fallback);
   const branches = zones.map((z) => sql`WHEN timezone = ${z} THEN ${of(z)}`);
   return sql`CASE ${join(branches, raw(' '))} ELSE ${of(fallback)} END`;
-}
-
-/** A goal no event is named (in a store with events): the error says so and lists the commonest names. */
-async function assertGoalSeen(store: Store, goal: string): Promise<void> {
-  const d = store.dialect;
-  const seen = (await store.query(
-    d.compile(sql`SELECT count(*) AS n FROM (SELECT event FROM events WHERE event = ${goal} LIMIT 1) g`),
-  )) as { n: number | bigint }[];
-  if (Number(seen[0]?.n ?? 0) > 0) return;
-  const names = (await store.query(
-    d.compile(sql`SELECT event, count(*) AS n FROM events GROUP BY event ORDER BY n DESC, event LIMIT 8`),
-  )) as { event: string }[];
-  // An empty store has no sessions to rank either: its result says so, as every analysis's does.
-  if (names.length === 0) return;
-  throw new StintError(
-    'STINT_BAD_FLAG',
-    `No event is named "${goal}", so no session converts to it`,
-    `Give --goal one of the commonest event names: ${names.map((r) => r.event).join(', ')}`,
-  );
 }

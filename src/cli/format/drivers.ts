@@ -21,7 +21,14 @@ export function pText(p: number): string {
 }
 
 export function driversText(r: Drivers): string {
-  const head = `${printable(r.goal)}: ${count(r.conversions)} of ${count(r.sessions)} sessions convert${r.rate === null ? '' : ` (${percent(r.rate)})`}`;
+  if (r.goal === null) {
+    return [
+      `no goal: ${printable(r.goal_from)}`,
+      `give --goal with an event name${r.events.length === 0 ? '' : `, one of the commonest: ${r.events.map((e) => label(e.name)).join(', ')}`}`,
+    ].join('\n');
+  }
+  const chosen = r.goal_from === 'given' ? '' : ` (${printable(r.goal_from)})`;
+  const head = `${printable(r.goal)}${chosen}: ${count(r.conversions)} of ${count(r.sessions)} sessions convert${r.rate === null ? '' : ` (${percent(r.rate)})`}`;
   if (r.sessions === 0) return `${head}\nno sessions in the period`;
   if (r.conversions === 0) return `${head}\nno session in the period converts: nothing to rank`;
   const significant = r.ranked.filter((d) => d.significant);

@@ -5,7 +5,7 @@
  *
  *   driversSection(report.drivers) // '<section id="drivers"><h2>What converts: purchase</h2>…'
  */
-import type { ReportDrivers } from '../../analysis/insights/drivers/report-goal.ts';
+import type { ReportDrivers } from '../../analysis/insights/drivers/report-drivers.ts';
 import { times } from '../../analysis/insights/drivers/words.ts';
 
 const escape = (text: string): string =>
@@ -27,13 +27,12 @@ const STYLE = `<style>
 </style>`;
 
 export function driversSection(d: ReportDrivers | undefined): string {
-  if (d === undefined) {
-    return `<section id="drivers"><h2>What converts</h2><p class="empty">No configured goal occurs: run <code>stint drivers --goal EVENT</code> for any event.</p></section>`;
-  }
+  // No configured goal occurs: the report has no drivers field, and no section.
+  if (d === undefined) return '';
   const head = `<h2>What converts: ${escape(d.goal)}</h2>
 <p class="note">${escape(d.goal_from.charAt(0).toUpperCase() + d.goal_from.slice(1))}; ${count(d.conversions)} of ${count(d.sessions)} sessions convert${d.rate === null ? '' : ` (${percent(d.rate)})`}. Lift against all other sessions (or, for “over …”, against the shorter or shallower ones), 95 % interval, p Holm-adjusted over every comparison; hour and weekday in each visitor's own zone.</p>`;
   if (d.ranked.length === 0) {
-    return `${STYLE}<section id="drivers">${head}<p class="empty">Nothing to rank: ${d.conversions === 0 ? 'no session in the period converts' : `no value has ${count(d.min_sessions)} sessions and a conversion on each side`}.</p></section>`;
+    return `${STYLE}<section id="drivers">${head}<p class="note">Nothing to rank: ${d.conversions === 0 ? 'no session in the period converts' : `no value has ${count(d.min_sessions)} sessions and a conversion on each side`}.</p></section>`;
   }
   const significant = d.ranked.filter((r) => r.significant);
   const sentences =
