@@ -14,6 +14,7 @@
 
 import { activityAnalysis, ctrAnalysis, retentionAnalysis } from './catalog/cohorts.ts';
 import { diagnoseAnalysis } from './catalog/diagnose.ts';
+import { driversAnalysis } from './catalog/drivers.ts';
 import type { Analysis } from './catalog/entry.ts';
 import { funnelAnalysis, pagesAnalysis, pathsAnalysis } from './catalog/pages.ts';
 import { reportQuery, sessionsQuery } from './catalog/queries.ts';
@@ -45,6 +46,7 @@ export const CATALOG = {
   activity: activityAnalysis,
   ctr: ctrAnalysis,
   diagnose: diagnoseAnalysis,
+  drivers: driversAnalysis,
 } as const;
 
 export type AnalysisName = keyof typeof CATALOG;

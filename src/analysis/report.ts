@@ -11,6 +11,7 @@ import type { Store } from '../store/store.ts';
 import { breakdown, fitUnit, timeseries } from './breakdown.ts';
 import { type FunnelSpec, funnel } from './funnel.ts';
 import { diagnose } from './insights/diagnose.ts';
+import { reportDrivers } from './insights/drivers/report-drivers.ts';
 import { overview, pinPeriod } from './overview.ts';
 import { pages } from './pages.ts';
 import { sankey, topPaths } from './paths.ts';
@@ -54,6 +55,7 @@ export async function buildReport(
     ...(funnels.length === 0
       ? {}
       : { funnels: await Promise.all(funnels.map((f) => funnel(store, options, f))) }),
+    drivers: await reportDrivers(store, options),
   };
 }
 

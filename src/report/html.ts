@@ -10,7 +10,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { DiagnoseResult } from '../analysis/insights/diagnose.ts';
+import type { ReportDrivers } from '../analysis/insights/drivers/report-drivers.ts';
 import { diagnoseSection } from './sections/diagnose.ts';
+import { driversSection } from './sections/drivers.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -76,6 +78,7 @@ export function renderHtmlReport(report: unknown, title = 'stint report'): strin
 <section><h2>Retention (weekly cohorts)</h2><div id="retention" class="chart"></div></section>
 <section><h2>Pages</h2><table id="pages"></table></section>
 ${diagnoseSection((report as { diagnose?: DiagnoseResult }).diagnose)}
+${driversSection((report as { drivers?: ReportDrivers }).drivers)}
 </main>
 <footer id="footer"></footer>
 <script type="application/json" id="stint-data">${scriptJson(report)}</script>

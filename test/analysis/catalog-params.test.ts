@@ -39,6 +39,7 @@ describe('the catalogue', () => {
       'retention',
       'activity',
       'ctr',
+      'drivers',
     ]);
     for (const a of [...ANALYSES, ...Object.values(QUERIES)]) {
       expect(a.summary, a.name).toMatch(/^[a-z]/);
@@ -52,7 +53,13 @@ describe('the catalogue', () => {
   it('gives every analysis its defaults when no parameter is given (breakdown needs by)', () => {
     for (const a of ANALYSES) {
       const raw: RawParams =
-        a.name === 'breakdown' ? { by: 'source' } : a.name === 'funnel' ? { step: ['/'] } : {};
+        a.name === 'breakdown'
+          ? { by: 'source' }
+          : a.name === 'funnel'
+            ? { step: ['/'] }
+            : a.name === 'drivers'
+              ? { goal: 'purchase' }
+              : {};
       expect(() => planAnalysis(a, raw, API_SPELLING), a.name).not.toThrow();
     }
     expect(planAnalysis(CATALOG.paths, {}, API_SPELLING)).toMatchObject({ steps: 3, limit: 10 });

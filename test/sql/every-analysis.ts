@@ -9,6 +9,7 @@ import { breakdown, timeseries } from '../../src/analysis/breakdown.ts';
 import { ctr } from '../../src/analysis/ctr.ts';
 import { funnel, parseSteps } from '../../src/analysis/funnel.ts';
 import { diagnoseWith } from '../../src/analysis/insights/diagnose.ts';
+import { drivers } from '../../src/analysis/insights/drivers.ts';
 import { overview } from '../../src/analysis/overview.ts';
 import { pages } from '../../src/analysis/pages.ts';
 import { around, sankey, topPaths } from '../../src/analysis/paths.ts';
@@ -97,6 +98,7 @@ export function everyAnalysis(store: QueryStore): [string, () => Promise<unknown
           imports: [],
         }),
     ]);
+    out.push([name('drivers signup'), () => drivers(s, o, { goal: 'signup', minSessions: 1 })]);
     for (const cohort of COHORT_KINDS) {
       out.push([name(`retention ${cohort}`), () => retention(s, o, { cohort, periods: 3 })]);
     }

@@ -9,6 +9,7 @@ import type { FunnelStepRow } from '../../analysis/funnel.ts';
 import { OVERVIEW_METRICS } from '../../analysis/overview.ts';
 import { label, printable } from '../printable.ts';
 import { diagnoseText } from './diagnose.ts';
+import { driversText } from './drivers.ts';
 import { sparkline } from './sparkline.ts';
 
 type Formats = { readonly [N in AnalysisName]: (result: ResultOf<N>, params: ParamsOf<N>) => string };
@@ -103,6 +104,7 @@ const FORMATS: Formats = {
     ].join('\n');
   },
   diagnose: (r) => diagnoseText(r),
+  drivers: (r) => driversText(r),
 };
 
 /** An analysis's result as the terminal shows it. */

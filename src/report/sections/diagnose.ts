@@ -9,12 +9,8 @@
 import { roughDuration } from '../../analysis/insights/diagnose/findings.ts';
 import type { DiagnoseResult } from '../../analysis/insights/diagnose.ts';
 import { formatDuration } from '../../core/duration.ts';
+import { htmlText } from './html-text.ts';
 
-const esc = (text: string): string =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
 const int = (n: number): string => n.toLocaleString('en-US');
 const dur = (ms: number): string => formatDuration(Math.round(ms / 1000) * 1000);
 
@@ -43,8 +39,8 @@ export function diagnoseSection(d: DiagnoseResult | undefined): string {
           .map(
             (
               f,
-            ) => `<li class="finding ${esc(f.severity)}"><span class="sev">${esc(f.severity)}</span><strong>${esc(f.title)}</strong><span class="code">${esc(f.code)}</span>
-<p>${esc(f.evidence)}</p>${f.fix === '' ? '' : `<p>Fix: ${esc(f.fix)}</p>`}</li>`,
+            ) => `<li class="finding ${htmlText(f.severity)}"><span class="sev">${htmlText(f.severity)}</span><strong>${htmlText(f.title)}</strong><span class="code">${htmlText(f.code)}</span>
+<p>${htmlText(f.evidence)}</p>${f.fix === '' ? '' : `<p>Fix: ${htmlText(f.fix)}</p>`}</li>`,
           )
           .join('\n')}</ul>`;
   return `<section id="diagnose" class="diagnose"><h2>Diagnosis</h2>
@@ -73,12 +69,12 @@ function gapsSvg(d: DiagnoseResult): string {
       const within =
         b.within === 0
           ? ''
-          : `<rect x="${x.toFixed(1)}" y="${y(b.within).toFixed(1)}" width="${(bw - 1).toFixed(1)}" height="${(PAD.top + plotH - y(b.within)).toFixed(1)}" fill="#2563eb"><title>${esc(label(b))}: ${int(b.within)} inside sessions</title></rect>`;
+          : `<rect x="${x.toFixed(1)}" y="${y(b.within).toFixed(1)}" width="${(bw - 1).toFixed(1)}" height="${(PAD.top + plotH - y(b.within)).toFixed(1)}" fill="#2563eb"><title>${htmlText(label(b))}: ${int(b.within)} inside sessions</title></rect>`;
       const top = y(b.within + b.between);
       const between =
         b.between === 0
           ? ''
-          : `<rect x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${(bw - 1).toFixed(1)}" height="${(y(b.within) - top).toFixed(1)}" fill="#f59e0b"><title>${esc(label(b))}: ${int(b.between)} between sessions</title></rect>`;
+          : `<rect x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${(bw - 1).toFixed(1)}" height="${(y(b.within) - top).toFixed(1)}" fill="#f59e0b"><title>${htmlText(label(b))}: ${int(b.between)} between sessions</title></rect>`;
       return within + between;
     })
     .join('');
@@ -91,7 +87,7 @@ function gapsSvg(d: DiagnoseResult): string {
   const mark = (ms: number | null, text: string, color: string, dy: number) =>
     ms === null
       ? ''
-      : `<line x1="${xOf(ms / 1000).toFixed(1)}" x2="${xOf(ms / 1000).toFixed(1)}" y1="${PAD.top}" y2="${PAD.top + plotH}" stroke="${color}" stroke-width="2" stroke-dasharray="4 3"/><text x="${(xOf(ms / 1000) + 4).toFixed(1)}" y="${PAD.top + dy}" font-size="11" fill="${color}">${esc(text)} ${esc(dur(ms))}</text>`;
+      : `<line x1="${xOf(ms / 1000).toFixed(1)}" x2="${xOf(ms / 1000).toFixed(1)}" y1="${PAD.top}" y2="${PAD.top + plotH}" stroke="${color}" stroke-width="2" stroke-dasharray="4 3"/><text x="${(xOf(ms / 1000) + 4).toFixed(1)}" y="${PAD.top + dy}" font-size="11" fill="${color}">${htmlText(text)} ${htmlText(dur(ms))}</text>`;
   return `<svg class="gaps-svg" viewBox="0 0 ${W} ${H}" role="img" aria-label="Histogram of ${int(d.gaps.within + d.gaps.between)} gaps between consecutive events, log scale">
 <line x1="${PAD.left}" x2="${W - PAD.right}" y1="${PAD.top + plotH}" y2="${PAD.top + plotH}" stroke="#d1d5db"/>
 <text x="${PAD.left - 6}" y="${PAD.top + 8}" font-size="11" text-anchor="end" fill="#6b7280">${int(max)}</text>
@@ -123,7 +119,7 @@ function curveTable(d: DiagnoseResult): string {
       ]
         .filter((x) => x !== '')
         .join(', ');
-      return `<tr><td>${esc(dur(p.timeout_ms))}${note === '' ? '' : ` (${note})`}</td><td>${int(p.sessions)}</td><td>${change}</td></tr>`;
+      return `<tr><td>${htmlText(dur(p.timeout_ms))}${note === '' ? '' : ` (${note})`}</td><td>${int(p.sessions)}</td><td>${change}</td></tr>`;
     })
     .join('');
   return `<table id="diagnose-curve"><thead><tr><th>Timeout</th><th>Sessions</th><th>Change</th></tr></thead><tbody>${rows}</tbody></table>

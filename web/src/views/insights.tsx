@@ -6,9 +6,10 @@
  */
 import { currentTab, type SubTab, SubTabs } from '../components/subtabs.tsx';
 import type { ViewProps } from './index.ts';
+import { Drivers } from './insights/drivers.tsx';
 import './insights/insights.css';
 
-const TABS: readonly SubTab[] = [];
+const TABS: readonly SubTab[] = [{ id: 'drivers', title: 'What converts', view: Drivers }];
 
 export function Insights(props: ViewProps) {
   const current = currentTab(TABS, props, 'i');
