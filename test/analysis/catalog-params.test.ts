@@ -39,6 +39,7 @@ describe('the catalogue', () => {
       'retention',
       'activity',
       'ctr',
+      'diagnose',
       'drivers',
     ]);
     for (const a of [...ANALYSES, ...Object.values(QUERIES)]) {
