@@ -55,6 +55,11 @@ export interface DeliveryDeps {
   readonly log: FastifyBaseLogger;
   readonly options: DeliveryOptions;
   readonly random?: () => number;
+  /**
+   * The clock a signature's `t` is read from: the wall clock (the receiver checks `t` against its
+   * own), whatever clock the server runs on for the rest.
+   */
+  readonly wallClock?: () => number;
 }
 
 export interface DeliveryLoop {
@@ -67,6 +72,7 @@ export interface DeliveryLoop {
 export function startDelivery(deps: DeliveryDeps): DeliveryLoop {
   const { outbox, hooks, now, log, options } = deps;
   const random = deps.random ?? Math.random;
+  const wallClock = deps.wallClock ?? Date.now;
   /** The outbox as this loop knows it: a file it has not seen is read once. */
   const known = new Map<string, OutboxEntry>();
   const inFlight = new Map<string, { abort: AbortController; done: Promise<void> }>();
@@ -123,7 +129,7 @@ export function startDelivery(deps: DeliveryDeps): DeliveryLoop {
           'user-agent': 'stint-webhooks/1',
           'stint-delivery': body.id,
           'stint-event': body.type,
-          'stint-signature': signatureHeader(hook.secret, text, now()),
+          'stint-signature': signatureHeader(hook.secret, text, wallClock()),
         },
       });
       status = res.status;
