@@ -2,7 +2,7 @@
  * The durable outbox and the delivery log, under `DATA/webhooks/`: a delivery is a file of
  * `outbox/` (written, synced and renamed into place) before its first attempt, rewritten after
  * each retry and removed when it is done or given up; every attempt is a line of
- * `deliveries.ndjson` (kept to about 5 MB: the older half moves to `deliveries.old.ndjson`).
+ * `deliveries.ndjson` (past 5 MB it becomes `deliveries.old.ndjson`: the last 5–10 MB are kept).
  *
  *   const box = openOutbox('stint-data');
  *   box.put({ hook, body, attempts: 0, nextAtMs: Date.now() });
