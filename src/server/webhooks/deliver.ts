@@ -78,15 +78,19 @@ export function startDelivery(deps: DeliveryDeps): DeliveryLoop {
   const inFlight = new Map<string, { abort: AbortController; done: Promise<void> }>();
   let stopped = false;
 
+  /** Files it could not read, reported once each. */
+  const unreadable = new Set<string>();
   const refresh = (): void => {
-    const seen = new Set<string>();
-    for (const e of outbox.entries((file, err) =>
-      log.warn({ file, err: err.message }, 'webhook outbox: unreadable file skipped'),
-    )) {
-      seen.add(e.body.id);
-      if (!known.has(e.body.id)) known.set(e.body.id, e);
+    const ids = new Set(outbox.ids());
+    for (const id of ids) {
+      if (known.has(id) || unreadable.has(id)) continue;
+      const entry = outbox.read(id, (file, err) => {
+        unreadable.add(id);
+        log.warn({ file, err: err.message }, 'webhook outbox: unreadable file skipped');
+      });
+      if (entry !== undefined) known.set(id, entry);
     }
-    for (const id of known.keys()) if (!seen.has(id) && !inFlight.has(id)) known.delete(id);
+    for (const id of known.keys()) if (!ids.has(id) && !inFlight.has(id)) known.delete(id);
   };
 
   const attempt = async (entry: OutboxEntry, abort: AbortController): Promise<void> => {

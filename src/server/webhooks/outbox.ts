@@ -33,6 +33,10 @@ export interface Outbox {
   put(entry: OutboxEntry): void;
   /** Every entry now in the outbox (an unreadable file is skipped and reported to `bad`). */
   entries(bad?: (file: string, err: Error) => void): OutboxEntry[];
+  /** The ids of the entries now in the outbox (their files' names), none read. */
+  ids(): string[];
+  /** One entry, or undefined when its file is gone or unreadable (reported to `bad`). */
+  read(id: string, bad?: (file: string, err: Error) => void): OutboxEntry | undefined;
   remove(id: string): void;
   /** Appends a line to the delivery log. */
   log(line: AttemptLine): void;
@@ -71,17 +75,20 @@ export function openOutbox(dataDir: string): Outbox {
             })
         : [],
     );
-  const entries = (bad?: (file: string, err: Error) => void): OutboxEntry[] =>
+  const ids = (): string[] =>
     readdirSync(dir)
       .filter((f) => f.startsWith('dlv_') && f.endsWith('.json'))
-      .flatMap((f) => {
-        try {
-          return [JSON.parse(readFileSync(join(dir, f), 'utf8')) as OutboxEntry];
-        } catch (err) {
-          bad?.(f, err as Error);
-          return [];
-        }
-      });
+      .map((f) => f.slice(0, -'.json'.length));
+  const read = (id: string, bad?: (file: string, err: Error) => void): OutboxEntry | undefined => {
+    try {
+      return JSON.parse(readFileSync(fileOf(id), 'utf8')) as OutboxEntry;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') bad?.(`${id}.json`, err as Error);
+      return undefined;
+    }
+  };
+  const entries = (bad?: (file: string, err: Error) => void): OutboxEntry[] =>
+    ids().flatMap((id) => read(id, bad) ?? []);
   return {
     put(entry) {
       const tmp = join(dir, `.${entry.body.id}.${process.pid}.tmp`);
@@ -101,6 +108,8 @@ export function openOutbox(dataDir: string): Outbox {
       }
     },
     entries,
+    ids,
+    read,
     remove: (id) => rmSync(fileOf(id), { force: true }),
     log(line) {
       if (existsSync(logPath) && statSync(logPath).size > LOG_LIMIT_BYTES) renameSync(logPath, oldPath);

@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
+import { StintError } from '../../core/errors.ts';
 import type { Store } from '../../store/store.ts';
 import { type Finding, runDetectors } from './detectors.ts';
 import type { Hooks } from './hooks.ts';
@@ -76,7 +77,15 @@ export function startWatcher(deps: WatcherDeps): Watcher {
       }));
   const load = (): WatchState => {
     if (!existsSync(path)) return { version: 1, watermarks: {}, sent: {} };
-    return JSON.parse(readFileSync(path, 'utf8')) as WatchState;
+    try {
+      return JSON.parse(readFileSync(path, 'utf8')) as WatchState;
+    } catch (err) {
+      throw new StintError(
+        'STINT_UNREADABLE',
+        `Cannot read ${path}: ${(err as Error).message}`,
+        'Restore it from a backup, or move it away to start over (the findings of the last day may then be sent again)',
+      );
+    }
   };
   const save = (state: WatchState): void => {
     const tmp = `${path}.${process.pid}.tmp`;
@@ -134,9 +143,14 @@ export function startWatcher(deps: WatcherDeps): Watcher {
     return made;
   };
   const runOnce = (): Promise<number> => {
-    running ??= round().finally(() => {
-      running = undefined;
-    });
+    running ??= round()
+      .catch((err: unknown) => {
+        log.error({ err }, 'webhooks: the watcher failed; it runs again at the next interval');
+        return 0;
+      })
+      .finally(() => {
+        running = undefined;
+      });
     return running;
   };
   let stopped = false;
