@@ -34,7 +34,7 @@ import { serviceRoutes } from './routes/service.ts';
 import { trackerRoutes } from './routes/tracker.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { createWebhooks } from './webhooks/index.ts';
-import { webhookStoreOf } from './webhooks/stores.ts';
+import { webhookReads } from './webhooks/stores.ts';
 
 export { redactedUrl } from './redact.ts';
 
@@ -84,7 +84,7 @@ export async function createServer(
   await app.register(liveRoutes(ctx));
   await app.register(eraseRoutes(ctx));
   await app.register(serviceRoutes(ctx, () => openApiDocument(EVENT_SCHEMA)));
-  const webhooks = createWebhooks({ config, now: ctx.now, log: app.log, storeOf: webhookStoreOf(ctx) });
+  const webhooks = createWebhooks({ config, now: ctx.now, log: app.log, readSite: webhookReads(ctx) });
   await app.register(webhookRoutes(ctx, webhooks));
   // The page tracker, built now if it is missing or older than its source.
   await app.register(trackerRoutes);

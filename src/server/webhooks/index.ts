@@ -4,17 +4,17 @@
  * (after its sites are open), and stopped with it. A delivery left in the outbox by a stop or a
  * crash is sent at the next start.
  *
- *   const webhooks = createWebhooks({ config, now, log, storeOf });
+ *   const webhooks = createWebhooks({ config, now, log, readSite: webhookReads(ctx) });
  *   webhooks.start();
  *   webhooks.ping('wh_…'); // a `ping` delivery, sent within a tick
  *   await webhooks.stop();
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { Store } from '../../store/store.ts';
 import type { ServerConfig } from '../config.ts';
 import { DELIVERY_DEFAULTS, type DeliveryLoop, startDelivery } from './deliver.ts';
 import { type Hooks, openHooks } from './hooks.ts';
 import { deliveryBody, type Outbox, openOutbox } from './outbox.ts';
+import type { ReadSite } from './stores.ts';
 import type { DeliveryBody } from './types.ts';
 import { startWatcher, type Watcher } from './watcher.ts';
 
@@ -52,7 +52,7 @@ export function createWebhooks(deps: {
   readonly config: WebhookConfig;
   readonly now: () => number;
   readonly log: FastifyBaseLogger;
-  readonly storeOf: (site: string) => Promise<Store | undefined>;
+  readonly readSite: ReadSite;
 }): Webhooks {
   const { config, now, log } = deps;
   const hooks = openHooks(config.data);
@@ -78,7 +78,7 @@ export function createWebhooks(deps: {
       dataDir: config.data,
       hooks,
       outbox,
-      storeOf: deps.storeOf,
+      readSite: deps.readSite,
       now,
       log,
       intervalMs: config.webhookIntervalMs,

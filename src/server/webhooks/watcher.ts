@@ -6,7 +6,7 @@
  * across restarts; a delivery's id is made from the hook and the finding, so a crash between the
  * outbox and the state re-makes the same delivery, not a second one.
  *
- *   const w = startWatcher({ dataDir, hooks, outbox, storeOf, now, log, intervalMs: 60_000 });
+ *   const w = startWatcher({ dataDir, hooks, outbox, readSite, now, log, intervalMs: 60_000 });
  *   await w.runOnce();
  */
 import { createHash } from 'node:crypto';
@@ -18,6 +18,7 @@ import type { Store } from '../../store/store.ts';
 import { type Finding, runDetectors } from './detectors.ts';
 import type { Hooks } from './hooks.ts';
 import type { Outbox } from './outbox.ts';
+import type { ReadSite } from './stores.ts';
 import type { HookEvent } from './types.ts';
 
 /** Finding ids kept per hook (the oldest go first): far more than a site finds in a retention period. */
@@ -37,8 +38,8 @@ export interface WatcherDeps {
   readonly dataDir: string;
   readonly hooks: Hooks;
   readonly outbox: Outbox;
-  /** The site's store (opened by the server), or undefined when the site is gone. */
-  readonly storeOf: (site: string) => Promise<Store | undefined>;
+  /** Runs `work` on the site's store as a read of the server (stores.ts); undefined when the site is gone. */
+  readonly readSite: ReadSite;
   readonly now: () => number;
   readonly log: FastifyBaseLogger;
   readonly intervalMs: number;
@@ -104,10 +105,9 @@ export function startWatcher(deps: WatcherDeps): Watcher {
       const fromMs = state.watermarks[site] ?? toMs - FIRST_LOOK_MS;
       const siteHooks = active.filter((h) => h.site === site);
       try {
-        const store = await deps.storeOf(site);
-        if (store === undefined) continue;
         const events = new Set(siteHooks.flatMap((h) => h.events));
-        const findings = await detect(store, { fromMs, toMs }, events);
+        const findings = await deps.readSite(site, (store) => detect(store, { fromMs, toMs }, events));
+        if (findings === undefined) continue;
         for (const hook of siteHooks) {
           const sent = new Set(state.sent[hook.id] ?? []);
           const fresh = findings.filter((f) => hook.events.includes(f.event) && !sent.has(f.id));

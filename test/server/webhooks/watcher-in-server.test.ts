@@ -2,11 +2,14 @@
  * The watcher inside a real server (in process): with an `anomalies` entry in the catalogue
  * (here a stand-in giving a literal result, until the analysis lands), a hook on
  * anomalous-day gets each anomalous day once, signed, however many intervals pass; a hook on
- * diagnose-finding gets nothing while the catalogue has no `diagnose`.
+ * diagnose-finding gets nothing while the catalogue has no `diagnose`. The stand-in reads the
+ * store through the read slots (4 rounds and more: a slot never given back would stop the 4th).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Analysis, CATALOG } from '../../../src/analysis/catalog.ts';
 import type { AnomaliesResult } from '../../../src/server/webhooks/detectors.ts';
+import { sql } from '../../../src/sql/query.ts';
+import type { Store } from '../../../src/store/store.ts';
 import { closeServers, startTestServer } from '../../helpers/server.ts';
 import { type Receiver, startReceiver, until } from '../../helpers/webhook-receiver.ts';
 
@@ -25,6 +28,7 @@ const RESULT: AnomaliesResult = {
 };
 const catalog = CATALOG as unknown as Record<string, Analysis | undefined>;
 let runs = 0;
+const counted: number[] = [];
 let receiver: Receiver;
 
 beforeAll(() => {
@@ -33,7 +37,10 @@ beforeAll(() => {
     summary: 'stand-in',
     params: [],
     plan: (read: { query(): unknown }) => ({ query: read.query() }),
-    run: async () => {
+    // It reads the site's store as an analysis does (through the server's read slots).
+    run: async (store: Store) => {
+      const [row] = await store.query(store.dialect.compile(sql`SELECT count(*) AS n FROM sessions`));
+      counted.push(Number(row!.n));
       runs++;
       return RESULT;
     },
@@ -64,6 +71,7 @@ describe('the webhooks watcher in a server', () => {
     const before = runs;
     await until(() => runs >= before + 3, 'three more intervals');
     expect(receiver.all).toHaveLength(1);
+    expect(counted.every((n) => n === 0)).toBe(true);
     const [got] = [...receiver.unique.values()];
     expect(got!.event).toBe('anomalous-day');
     expect(JSON.parse(got!.body)).toMatchObject({

@@ -40,7 +40,7 @@ function setUp() {
       dataDir: dir,
       hooks,
       outbox,
-      storeOf: async (site) => ({ site }) as unknown as Store,
+      readSite: async (site, work) => work({ site } as unknown as Store),
       now: () => clock,
       log: pino({ level: 'silent' }),
       intervalMs: 24 * HOUR,
