@@ -8,6 +8,7 @@
  */
 import { ANALYSES, type Analysis, type Param, paramSchema, paramsOf, QUERIES } from '../analysis/catalog.ts';
 import { ERROR_SCHEMA, READ_ERRORS, STATUS, statusOf } from './errors.ts';
+import { WEBHOOK_ROUTES } from './webhook-routes.ts';
 
 /** Who may call: a read token or share link, an event sender (site key, write key, admin), an admin token, anyone. */
 export type Credential = 'read' | 'collect' | 'bulk' | 'admin' | 'none';
@@ -270,4 +271,5 @@ export const ROUTES: readonly ApiRoute[] = [
   ...QUERY_ROUTES,
   REPORT_HTML_ROUTE,
   ...SERVICE_ROUTES.slice(2),
+  ...WEBHOOK_ROUTES,
 ];

@@ -13,6 +13,7 @@ import { registerImport } from './import.ts';
 import { registerResessionize } from './resessionize.ts';
 import { registerServe } from './serve.ts';
 import { registerSessionize } from './sessionize.ts';
+import { registerWebhooks } from './webhooks.ts';
 
 export function buildProgram(): Command {
   const program = new Command('stint')
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerResessionize(program);
   registerAnalyses(program);
   registerServe(program);
+  registerWebhooks(program);
   registerForget(program);
   registerDelete(program);
   registerDemo(program);

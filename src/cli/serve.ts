@@ -33,6 +33,10 @@ export function registerServe(program: Command): void {
     .option('--lateness <duration>', 'allowed lateness before an event counts as very late (default: 5m)')
     .option('--config <file>', 'settings file (default: ./stint.config.json when present)')
     .option(
+      '--webhook-interval <duration>',
+      'how often the webhooks watcher runs the detectors (default: 60s)',
+    )
+    .option(
       '--demo',
       'serve three demo sites (shop, blog, app) with 90 days of generated traffic and live visits (data in ./stint-demo; docs/demo.md)',
       false,

@@ -47,6 +47,7 @@ const CATALOGUE = {
   STINT_RULES_CHANGED: usage("The rules differ from the store's: {why}"),
   STINT_BAD_SITE: usage('Site name "{name}" is not valid'),
   STINT_NO_TOKEN: usage('No token "{id}"'),
+  STINT_NO_WEBHOOK: usage('No webhook "{id}"'),
   STINT_BAD_CONFIG: usage('The setting {setting} is not valid: {why}'),
   /** No site of that name: the CLI's exit 1, the API's 404. */
   STINT_NO_SITE: { wire: 'unknown_site', status: 404, exit: 1, message: 'No site named "{site}"' },

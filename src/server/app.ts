@@ -32,6 +32,9 @@ import { registerQueryRoutes } from './routes/query.ts';
 import { registerReportHtmlRoute } from './routes/report-html.ts';
 import { serviceRoutes } from './routes/service.ts';
 import { trackerRoutes } from './routes/tracker.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
+import { createWebhooks } from './webhooks/index.ts';
+import { webhookReads } from './webhooks/stores.ts';
 
 export { redactedUrl } from './redact.ts';
 
@@ -81,6 +84,8 @@ export async function createServer(
   await app.register(liveRoutes(ctx));
   await app.register(eraseRoutes(ctx));
   await app.register(serviceRoutes(ctx, () => openApiDocument(EVENT_SCHEMA)));
+  const webhooks = createWebhooks({ config, now: ctx.now, log: app.log, readSite: webhookReads(ctx) });
+  await app.register(webhookRoutes(ctx, webhooks));
   // The page tracker, built now if it is missing or older than its source.
   await app.register(trackerRoutes);
   // The dashboard at / (built from web/ now if its build is missing or older: one log line).
@@ -103,6 +108,7 @@ export async function createServer(
     ctx.salts.close();
     retention?.stop();
     await retention?.running();
+    await webhooks.stop();
     await sites.removed();
     for (const stop of [...state.live]) stop();
     await app.close();
@@ -119,6 +125,7 @@ export async function createServer(
     );
   }
   retention = startRetention(retentionDeps);
+  webhooks.start();
 
   return {
     app,

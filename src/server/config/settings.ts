@@ -289,4 +289,38 @@ export const SETTINGS = [
     fallback: undefined,
     about: "event names counted as conversions, for a new site's store",
   },
+  {
+    key: 'webhookIntervalMs',
+    file: 'webhook_interval',
+    env: 'STINT_WEBHOOK_INTERVAL',
+    flag: 'webhookInterval',
+    parse: delay,
+    fallback: 60_000,
+    about: 'how often the webhooks watcher runs the detectors of each site with hooks',
+  },
+  {
+    key: 'webhookAttempts',
+    file: 'webhook_attempts',
+    env: 'STINT_WEBHOOK_ATTEMPTS',
+    parse: whole(1, 100),
+    fallback: 8,
+    about: 'attempts at most per webhook delivery, the first included, before it is given up (logged)',
+  },
+  {
+    key: 'webhookTimeoutMs',
+    file: 'webhook_timeout',
+    env: 'STINT_WEBHOOK_TIMEOUT',
+    parse: delay,
+    fallback: 10_000,
+    about: 'how long a webhook receiver may take to answer an attempt before it counts as failed',
+  },
+  {
+    key: 'webhookBackoffMs',
+    file: 'webhook_backoff',
+    env: 'STINT_WEBHOOK_BACKOFF',
+    parse: delay,
+    fallback: 10_000,
+    about:
+      'the wait before the first retry of a webhook delivery; it doubles after each (at most 1h), with ±50 % jitter',
+  },
 ] as const satisfies readonly Setting[];

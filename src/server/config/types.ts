@@ -53,6 +53,11 @@ export interface ServerConfig {
   readonly maxPendingEvents: number;
   readonly timeoutMs: number | undefined;
   readonly goals: readonly string[] | undefined;
+  // ---- webhooks (docs/insights/webhooks.md) ----
+  readonly webhookIntervalMs: number;
+  readonly webhookAttempts: number;
+  readonly webhookTimeoutMs: number;
+  readonly webhookBackoffMs: number;
 }
 
 export type Parse = (text: string, name: string) => unknown;

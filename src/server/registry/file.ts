@@ -88,7 +88,7 @@ function parse(path: string): RegistryFile {
 }
 
 /** Runs `work` holding `lockPath` (created exclusively); waits up to 5 s for another holder. */
-function withLock<T>(lockPath: string, work: () => T): T {
+export function withLock<T>(lockPath: string, work: () => T): T {
   const deadline = Date.now() + 5000;
   let fd: number | undefined;
   while (fd === undefined) {

@@ -8,15 +8,22 @@ import { currentTab, type SubTab, SubTabs } from '../components/subtabs.tsx';
 import type { ViewProps } from './index.ts';
 import { Drivers } from './insights/drivers.tsx';
 import './insights/insights.css';
+import { Webhooks } from './insights/webhooks.tsx';
 
-const TABS: readonly SubTab[] = [{ id: 'drivers', title: 'What converts', view: Drivers }];
+/** `admin`: a tab a share link's read-only dashboard does not show. */
+const TABS: readonly (SubTab & { admin?: boolean })[] = [
+  { id: 'drivers', title: 'What converts', view: Drivers },
+  { id: 'webhooks', title: 'Webhooks', view: Webhooks, admin: true },
+];
 
 export function Insights(props: ViewProps) {
-  const current = currentTab(TABS, props, 'i');
+  const tabs = props.shared ? TABS.filter((t) => t.admin !== true) : TABS;
+  if (tabs.length === 0) return <div class="view insights" />;
+  const current = currentTab(tabs, props, 'i');
   const View = current.view;
   return (
     <div class="view insights">
-      <SubTabs tabs={TABS} current={current} param="i" label="Insights" />
+      <SubTabs tabs={tabs} current={current} param="i" label="Insights" />
       <View {...props} />
     </div>
   );
