@@ -15,6 +15,7 @@
 import { activityAnalysis, ctrAnalysis, retentionAnalysis } from './catalog/cohorts.ts';
 import type { Analysis } from './catalog/entry.ts';
 import { funnelAnalysis, pagesAnalysis, pathsAnalysis } from './catalog/pages.ts';
+import { profileAnalysis, usersAnalysis } from './catalog/profile.ts';
 import { reportQuery, sessionsQuery } from './catalog/queries.ts';
 import { breakdownAnalysis, overviewAnalysis, timeseriesAnalysis } from './catalog/sessions.ts';
 
@@ -43,6 +44,8 @@ export const CATALOG = {
   retention: retentionAnalysis,
   activity: activityAnalysis,
   ctr: ctrAnalysis,
+  profile: profileAnalysis,
+  users: usersAnalysis,
 } as const;
 
 export type AnalysisName = keyof typeof CATALOG;

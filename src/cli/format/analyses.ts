@@ -8,6 +8,7 @@ import type { AnalysisName, ParamsOf, ResultOf } from '../../analysis/catalog.ts
 import type { FunnelStepRow } from '../../analysis/funnel.ts';
 import { OVERVIEW_METRICS } from '../../analysis/overview.ts';
 import { label, printable } from '../printable.ts';
+import { profileText, usersText } from './profile.ts';
 import { sparkline } from './sparkline.ts';
 
 type Formats = { readonly [N in AnalysisName]: (result: ResultOf<N>, params: ParamsOf<N>) => string };
@@ -85,7 +86,9 @@ const FORMATS: Formats = {
     const width = Math.max(3, ...a.sessions.flat().map((n) => show(n).length));
     const hours = Array.from({ length: 24 }, (_, h) => String(h).padStart(width)).join(' ');
     return [
-      `sessions by weekday and local hour (each visitor's own zone; ${show(a.in_report_zone)} without one in ${a.tz})`,
+      a.zone === 'report'
+        ? `sessions by weekday and hour in ${a.tz}`
+        : `sessions by weekday and local hour (each visitor's own zone; ${show(a.in_report_zone)} without one in ${a.tz})`,
       `     ${hours}`,
       ...a.sessions.map((row, i) => `${days[i]}  ${row.map((n) => show(n).padStart(width)).join(' ')}`),
       `total ${show(a.total)}`,
@@ -101,6 +104,8 @@ const FORMATS: Formats = {
       ),
     ].join('\n');
   },
+  profile: (p) => profileText(p),
+  users: (u) => usersText(u),
 };
 
 /** An analysis's result as the terminal shows it. */
