@@ -18,6 +18,7 @@ import { funnelAnalysis, pagesAnalysis, pathsAnalysis } from './catalog/pages.ts
 import { profileAnalysis, usersAnalysis } from './catalog/profile.ts';
 import { reportQuery, sessionsQuery } from './catalog/queries.ts';
 import { breakdownAnalysis, overviewAnalysis, timeseriesAnalysis } from './catalog/sessions.ts';
+import { trendsAnalysis } from './catalog/trends.ts';
 
 export { type Analysis, paramsOf, planAnalysis, runAnalysis } from './catalog/entry.ts';
 export {
@@ -46,6 +47,7 @@ export const CATALOG = {
   ctr: ctrAnalysis,
   profile: profileAnalysis,
   users: usersAnalysis,
+  trends: trendsAnalysis,
 } as const;
 
 export type AnalysisName = keyof typeof CATALOG;

@@ -39,6 +39,9 @@ describe('the catalogue', () => {
       'retention',
       'activity',
       'ctr',
+      'profile',
+      'users',
+      'trends',
     ]);
     for (const a of [...ANALYSES, ...Object.values(QUERIES)]) {
       expect(a.summary, a.name).toMatch(/^[a-z]/);

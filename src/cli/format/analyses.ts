@@ -10,6 +10,7 @@ import { OVERVIEW_METRICS } from '../../analysis/overview.ts';
 import { label, printable } from '../printable.ts';
 import { profileText, usersText } from './profile.ts';
 import { sparkline } from './sparkline.ts';
+import { trendsText } from './trends.ts';
 
 type Formats = { readonly [N in AnalysisName]: (result: ResultOf<N>, params: ParamsOf<N>) => string };
 
@@ -106,6 +107,7 @@ const FORMATS: Formats = {
   },
   profile: (p) => profileText(p),
   users: (u) => usersText(u),
+  trends: (t) => trendsText(t),
 };
 
 /** An analysis's result as the terminal shows it. */
