@@ -10,6 +10,8 @@ import { describeRules } from '../core/describe-rules.ts';
 import type { Store } from '../store/store.ts';
 import { breakdown, fitUnit, timeseries } from './breakdown.ts';
 import { type FunnelSpec, funnel } from './funnel.ts';
+import { trends } from './insights/trends.ts';
+import { users } from './insights/users.ts';
 import { overview, pinPeriod } from './overview.ts';
 import { pages } from './pages.ts';
 import { sankey, topPaths } from './paths.ts';
@@ -48,6 +50,8 @@ export async function buildReport(
     pages: await pages(store, options, top),
     paths: { top: await topPaths(store, options, 3, top), sankey: await sankey(store, options, 4, 8) },
     retention: await retention(store, options, { cohort: 'week', periods: 8 }),
+    users: await users(store, options, { limit: top }),
+    trends: await trends(store, options, { interval: 'week', compare: 'previous', limit: 5 }),
     ...(funnels.length === 0
       ? {}
       : { funnels: await Promise.all(funnels.map((f) => funnel(store, options, f))) }),

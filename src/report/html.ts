@@ -9,6 +9,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import type { Trends } from '../analysis/insights/trends.ts';
+import type { Users } from '../analysis/insights/users.ts';
+import { trendsSection } from './sections/trends.ts';
+import { usersSection } from './sections/users.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -73,6 +77,8 @@ export function renderHtmlReport(report: unknown, title = 'stint report'): strin
 <section id="funnels-section" hidden><h2>Funnels</h2><div id="funnels"></div></section>
 <section><h2>Retention (weekly cohorts)</h2><div id="retention" class="chart"></div></section>
 <section><h2>Pages</h2><table id="pages"></table></section>
+${usersSection((report as { users?: Users }).users)}
+${trendsSection((report as { trends?: Trends }).trends)}
 </main>
 <footer id="footer"></footer>
 <script type="application/json" id="stint-data">${scriptJson(report)}</script>
