@@ -6,9 +6,14 @@
  */
 import { currentTab, type SubTab, SubTabs } from '../components/subtabs.tsx';
 import type { ViewProps } from './index.ts';
+import { Trends } from './insights/trends.tsx';
+import { Users } from './insights/users.tsx';
 import './insights/insights.css';
 
-const TABS: readonly SubTab[] = [];
+const TABS: readonly SubTab[] = [
+  { id: 'users', title: 'Users', view: Users },
+  { id: 'trends', title: 'Trends', view: Trends },
+];
 
 export function Insights(props: ViewProps) {
   const current = currentTab(TABS, props, 'i');
