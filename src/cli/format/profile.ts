@@ -38,9 +38,9 @@ export function profileText(p: Profile): string {
     best === null
       ? 'best hour       –'
       : `best hour       ${clock(best.hour)}-${clock(best.hour + 1)}: ${pct(best.share)} of starts (95 % ${pct(best.low)}–${pct(best.high)})${best.runner_up === null ? '' : `, next ${clock(best.runner_up.hour)} at ${pct(best.runner_up.share)}`}; ${best.clear ? 'clear' : 'not clear'}`,
-    `device          ${p.devices.map((d) => `${d.device} ${pct(d.share)}`).join(', ')}`,
-    `top pages       ${p.top_pages.map((x) => `${label(x.page)} (${x.views})`).join(', ')}`,
-    `top events      ${p.top_events.map((x) => `${label(x.event)} (${x.count})`).join(', ')}`,
+    `device          ${p.devices.map((d) => `${d.device} ${pct(d.share)}`).join(', ') || '–'}`,
+    `top pages       ${p.top_pages.map((x) => `${label(x.page)} (${x.views})`).join(', ') || '–'}`,
+    `top events      ${p.top_events.map((x) => `${label(x.event)} (${x.count})`).join(', ') || '–'}`,
     `last page       ${p.last_page === null ? '–' : label(p.last_page)}`,
     ...p.next_pages.map(
       (n) =>

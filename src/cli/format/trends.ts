@@ -15,7 +15,7 @@ export function trendsText(t: Trends): string {
   const first = t.buckets[0]!;
   const last = t.buckets[t.buckets.length - 1]!;
   const lines = [
-    `shares per ${t.interval}, ${first} to ${last} (${t.buckets.length} buckets); last against ${t.compare === 'first' ? 'the first' : 'the one before'}, Holm-adjusted, * p < 0.05`,
+    `shares per ${t.interval}, ${first} to ${last} (${t.buckets.length} bucket${t.buckets.length === 1 ? '' : 's'}); last against ${t.compare === 'first' ? 'the first' : 'the one before'}, Holm-adjusted, * p < 0.05`,
   ];
   for (const { dimension, values } of t.dimensions) {
     const width = Math.max(dimension.length, ...values.map((v) => label(v.value).length));
