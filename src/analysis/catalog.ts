@@ -17,8 +17,10 @@ import { diagnoseAnalysis } from './catalog/diagnose.ts';
 import { driversAnalysis } from './catalog/drivers.ts';
 import type { Analysis } from './catalog/entry.ts';
 import { funnelAnalysis, pagesAnalysis, pathsAnalysis } from './catalog/pages.ts';
+import { profileAnalysis, usersAnalysis } from './catalog/profile.ts';
 import { reportQuery, sessionsQuery } from './catalog/queries.ts';
 import { breakdownAnalysis, overviewAnalysis, timeseriesAnalysis } from './catalog/sessions.ts';
+import { trendsAnalysis } from './catalog/trends.ts';
 
 export { type Analysis, paramsOf, planAnalysis, runAnalysis } from './catalog/entry.ts';
 export {
@@ -47,6 +49,9 @@ export const CATALOG = {
   ctr: ctrAnalysis,
   diagnose: diagnoseAnalysis,
   drivers: driversAnalysis,
+  profile: profileAnalysis,
+  users: usersAnalysis,
+  trends: trendsAnalysis,
 } as const;
 
 export type AnalysisName = keyof typeof CATALOG;

@@ -12,6 +12,8 @@ import { breakdown, fitUnit, timeseries } from './breakdown.ts';
 import { type FunnelSpec, funnel } from './funnel.ts';
 import { diagnose } from './insights/diagnose.ts';
 import { reportDrivers } from './insights/drivers/report-drivers.ts';
+import { trends } from './insights/trends.ts';
+import { users } from './insights/users.ts';
 import { overview, pinPeriod } from './overview.ts';
 import { pages } from './pages.ts';
 import { sankey, topPaths } from './paths.ts';
@@ -52,6 +54,8 @@ export async function buildReport(
     retention: await retention(store, options, { cohort: 'week', periods: 8 }),
     // No clock here: future times show through received_at (docs/insights/diagnose.md).
     diagnose: await diagnose(store, options, undefined),
+    users: await users(store, options, { limit: top }),
+    trends: await trends(store, options, { interval: 'week', compare: 'previous', limit: 5 }),
     ...(funnels.length === 0
       ? {}
       : { funnels: await Promise.all(funnels.map((f) => funnel(store, options, f))) }),

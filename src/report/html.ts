@@ -11,8 +11,12 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { DiagnoseResult } from '../analysis/insights/diagnose.ts';
 import type { ReportDrivers } from '../analysis/insights/drivers/report-drivers.ts';
+import type { Trends } from '../analysis/insights/trends.ts';
+import type { Users } from '../analysis/insights/users.ts';
 import { diagnoseSection } from './sections/diagnose.ts';
 import { driversSection } from './sections/drivers.ts';
+import { trendsSection } from './sections/trends.ts';
+import { usersSection } from './sections/users.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -79,6 +83,8 @@ export function renderHtmlReport(report: unknown, title = 'stint report'): strin
 <section><h2>Pages</h2><table id="pages"></table></section>
 ${diagnoseSection((report as { diagnose?: DiagnoseResult }).diagnose)}
 ${driversSection((report as { drivers?: ReportDrivers }).drivers)}
+${usersSection((report as { users?: Users }).users)}
+${trendsSection((report as { trends?: Trends }).trends)}
 </main>
 <footer id="footer"></footer>
 <script type="application/json" id="stint-data">${scriptJson(report)}</script>

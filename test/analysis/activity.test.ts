@@ -61,6 +61,15 @@ describe('activity', () => {
     );
   });
 
+  it('reads every session in the report zone with zone report', async () => {
+    const store = await storeWith(FIXTURE);
+    const a = await activity(store, parseQueryOptions({ tz: 'Europe/Berlin' }), 'report');
+    // In Berlin (UTC+2, UTC+1 from 10-25): A and B Tue 01:30, C Tue 05:10, D Mon 00:00,
+    // E Tue 01:15 (UTC+2 until 10-25), F Sun 14:00, G Mon 14:00 (UTC+1).
+    expect(cells(a.sessions).sort()).toEqual(['2 1 3', '2 5 1', '1 0 1', '7 14 1', '1 14 1'].sort());
+    expect(a).toMatchObject({ zone: 'report', total: 7, in_report_zone: 7 });
+  });
+
   it('counts only the period and the filters', async () => {
     const store = await storeWith(FIXTURE);
     const week = await activity(

@@ -41,6 +41,9 @@ describe('the catalogue', () => {
       'ctr',
       'diagnose',
       'drivers',
+      'profile',
+      'users',
+      'trends',
     ]);
     for (const a of [...ANALYSES, ...Object.values(QUERIES)]) {
       expect(a.summary, a.name).toMatch(/^[a-z]/);

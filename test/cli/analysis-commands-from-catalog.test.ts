@@ -19,7 +19,11 @@ describe('each catalogue entry', () => {
       for (const p of paramsOf(entry)) {
         const option = cmd!.options.find((o) => o.long === `--${p.name.replaceAll('_', '-')}`)!;
         expect(option.description, `${entry.name} ${p.name}`).toBe(p.help);
-        expect(option.mandatory, `${entry.name} ${p.name}`).toBe(p.required === true);
+        // A positional parameter may come as the argument: the command checks it, not commander.
+        expect(option.mandatory, `${entry.name} ${p.name}`).toBe(
+          p.required === true && p.positional !== true,
+        );
+        if (p.positional === true) expect(cmd!.registeredArguments.map((a) => a.name())).toContain(p.name);
         if ('default' in p && p.default !== undefined)
           expect(option.defaultValue, `${entry.name} ${p.name}`).toBe(String(p.default));
       }

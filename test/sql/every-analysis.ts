@@ -10,6 +10,9 @@ import { ctr } from '../../src/analysis/ctr.ts';
 import { funnel, parseSteps } from '../../src/analysis/funnel.ts';
 import { diagnoseWith } from '../../src/analysis/insights/diagnose.ts';
 import { drivers } from '../../src/analysis/insights/drivers.ts';
+import { profile } from '../../src/analysis/insights/profile.ts';
+import { trends } from '../../src/analysis/insights/trends.ts';
+import { users } from '../../src/analysis/insights/users.ts';
 import { overview } from '../../src/analysis/overview.ts';
 import { pages } from '../../src/analysis/pages.ts';
 import { around, sankey, topPaths } from '../../src/analysis/paths.ts';
@@ -99,6 +102,13 @@ export function everyAnalysis(store: QueryStore): [string, () => Promise<unknown
         }),
     ]);
     out.push([name('drivers signup'), () => drivers(s, o, { goal: 'signup', minSessions: 1 })]);
+    out.push([name('activity --zone report'), () => activity(s, o, 'report')]);
+    out.push([name('profile a'), () => profile(s, o, 'a')]);
+    out.push([name('profile b, whole history'), () => profile(s, { ...o, fromMs: undefined }, 'b')]);
+    out.push([name('users'), () => users(s, o, { limit: 5 })]);
+    out.push([name('users --segment new'), () => users(s, o, { segment: 'new', limit: 5 })]);
+    for (const interval of ['day', 'week'] as const)
+      out.push([name(`trends ${interval}`), () => trends(s, o, { interval, compare: 'previous', limit: 2 })]);
     for (const cohort of COHORT_KINDS) {
       out.push([name(`retention ${cohort}`), () => retention(s, o, { cohort, periods: 3 })]);
     }

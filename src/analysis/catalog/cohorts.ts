@@ -2,7 +2,7 @@
  * The catalogue's analyses of visitors over time and of clicks: retention cohorts, activity by
  * weekday and local hour, and the click-through rate per element.
  */
-import { activity } from '../activity.ts';
+import { ACTIVITY_ZONES, type ActivityZone, activity } from '../activity.ts';
 import { ctr } from '../ctr.ts';
 import { COHORT_KINDS, type CohortKind, MAX_PERIODS, retention } from '../retention.ts';
 import { defineAnalysis } from './entry.ts';
@@ -54,10 +54,20 @@ export const retentionAnalysis = defineAnalysis({
 export const activityAnalysis = defineAnalysis({
   name: 'activity',
   summary: "sessions by weekday and hour of their start, in each visitor's own time zone",
-  params: [],
+  params: [
+    {
+      name: 'zone',
+      kind: 'choice',
+      choices: ACTIVITY_ZONES,
+      default: 'visitor',
+      caseless: true,
+      placeholder: 'whose',
+      help: "whose clock: visitor (each session in its visitor's own zone) or report (every session in --tz)",
+    },
+  ],
   example: {},
-  plan: (read) => ({ query: read.query() }),
-  run: (store, { query }) => activity(store, query),
+  plan: (read) => ({ query: read.query(), zone: read.choice<ActivityZone>('zone') }),
+  run: (store, { query, zone }) => activity(store, query, zone),
 });
 
 export const ctrAnalysis = defineAnalysis({

@@ -46,6 +46,11 @@ export type Param = ParamKind & {
   /** The value's name in --help: `--limit <n>`. */
   readonly placeholder?: string;
   readonly required?: boolean;
+  /**
+   * On the command line, also the command's next argument (`stint profile alice` as well as
+   * `--identity alice`), in the order of the entry's params. Front ends other than the CLI ignore it.
+   */
+  readonly positional?: boolean;
 };
 
 /** A parameter's value as a front end got it: text, repeated text, or a command-line switch. */

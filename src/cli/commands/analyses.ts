@@ -13,7 +13,7 @@ import { warnOutsideData } from '../range-check.ts';
 import { openForReading } from '../read-store.ts';
 import { addRemoteFlags, readRemote, remoteOf } from '../remote.ts';
 import { refuseUnused, type UnusedFlag } from '../unused-flags.ts';
-import { addParamFlag, addQueryFlags, rawParams } from './param-flags.ts';
+import { addParamFlag, addPositionals, addQueryFlags, rawParams } from './param-flags.ts';
 
 export { ANALYSES };
 
@@ -62,13 +62,16 @@ function registerAnalysis(program: Command, entry: Analysis): void {
     .command(name)
     .summary(summary)
     .description(`${summary[0]!.toUpperCase()}${summary.slice(1)}.`);
-  addRemoteFlags(cmd.option('--db <file>', 'the store', DEFAULT_DB));
+  addRemoteFlags(addPositionals(cmd, entry).option('--db <file>', 'the store', DEFAULT_DB));
   addOwnFlags(addQueryFlags(cmd), entry).option('--json', 'print JSON', false);
   cmd.addHelpText(
     'after',
     `\nExample:\n  stint ${name}${exampleArgs(entry)} --from 2026-10-01 --to 2026-10-31 --tz Europe/Berlin --json`,
   );
-  cmd.action(async (flags: { db: string; json: boolean } & Record<string, unknown>, command: Command) => {
+  // With positional parameters commander passes their values first: the command comes last.
+  cmd.action(async (...args: unknown[]) => {
+    const command = args[args.length - 1] as Command;
+    const flags = command.opts<{ db: string; json: boolean } & Record<string, unknown>>();
     refuseUnused(command, unused(name, flags));
     // Usage errors surface here, before the store is opened.
     const raw = rawParams(command, entry);

@@ -10,7 +10,9 @@ import { OVERVIEW_METRICS } from '../../analysis/overview.ts';
 import { label, printable } from '../printable.ts';
 import { diagnoseText } from './diagnose.ts';
 import { driversText } from './drivers.ts';
+import { profileText, usersText } from './profile.ts';
 import { sparkline } from './sparkline.ts';
+import { trendsText } from './trends.ts';
 
 type Formats = { readonly [N in AnalysisName]: (result: ResultOf<N>, params: ParamsOf<N>) => string };
 
@@ -87,7 +89,9 @@ const FORMATS: Formats = {
     const width = Math.max(3, ...a.sessions.flat().map((n) => show(n).length));
     const hours = Array.from({ length: 24 }, (_, h) => String(h).padStart(width)).join(' ');
     return [
-      `sessions by weekday and local hour (each visitor's own zone; ${show(a.in_report_zone)} without one in ${a.tz})`,
+      a.zone === 'report'
+        ? `sessions by weekday and hour in ${a.tz}`
+        : `sessions by weekday and local hour (each visitor's own zone; ${show(a.in_report_zone)} without one in ${a.tz})`,
       `     ${hours}`,
       ...a.sessions.map((row, i) => `${days[i]}  ${row.map((n) => show(n).padStart(width)).join(' ')}`),
       `total ${show(a.total)}`,
@@ -105,6 +109,9 @@ const FORMATS: Formats = {
   },
   diagnose: (r) => diagnoseText(r),
   drivers: (r) => driversText(r),
+  profile: (p) => profileText(p),
+  users: (u) => usersText(u),
+  trends: (t) => trendsText(t),
 };
 
 /** An analysis's result as the terminal shows it. */

@@ -7,11 +7,15 @@
 import { currentTab, type SubTab, SubTabs } from '../components/subtabs.tsx';
 import type { ViewProps } from './index.ts';
 import { Drivers } from './insights/drivers.tsx';
+import { Trends } from './insights/trends.tsx';
+import { Users } from './insights/users.tsx';
 import './insights/insights.css';
 import { Webhooks } from './insights/webhooks.tsx';
 
 /** `admin`: a tab a share link's read-only dashboard does not show. */
 const TABS: readonly (SubTab & { admin?: boolean })[] = [
+  { id: 'users', title: 'Users', view: Users },
+  { id: 'trends', title: 'Trends', view: Trends },
   { id: 'drivers', title: 'What converts', view: Drivers },
   { id: 'webhooks', title: 'Webhooks', view: Webhooks, admin: true },
 ];

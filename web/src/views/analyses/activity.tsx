@@ -10,16 +10,45 @@ import { Chart } from '../../components/chart.tsx';
 import { Empty, Loaded } from '../../components/states.tsx';
 import { formatCount } from '../../format.ts';
 import { paramsOf } from '../../query.ts';
+import { navigate } from '../../router.ts';
 import { useDark } from '../../theme.ts';
 import type { ViewProps } from '../index.ts';
 import { busiest, hour, WEEKDAYS } from './model.ts';
 
 type ActivityData = AnalysisResponse<'activity'>;
 
-export function Activity({ query }: ViewProps) {
-  const state = useApi<ActivityData>('/api/v1/activity', paramsOf(query));
+const ZONES = [
+  ['visitor', 'each visitor’s zone'],
+  ['report', 'the report’s zone'],
+] as const;
+
+export function Activity({ route, query }: ViewProps) {
+  const zone = route.extra.zone === 'report' ? 'report' : 'visitor';
+  const state = useApi<ActivityData>('/api/v1/activity', paramsOf(query, { zone }));
   return (
-    <Card title="When visitors come: weekday × hour, in their own time zone" wide>
+    <Card
+      title={
+        zone === 'report'
+          ? `When visitors come: weekday × hour, in ${query.tz}`
+          : 'When visitors come: weekday × hour, in their own time zone'
+      }
+      wide
+      actions={
+        <label class="control inline-control">
+          <span class="control-label">Hours in</span>
+          <select
+            value={zone}
+            onChange={(e) => navigate({ extra: { ...route.extra, zone: e.currentTarget.value } })}
+          >
+            {ZONES.map(([z, label]) => (
+              <option key={z} value={z}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+      }
+    >
       <Loaded state={state} skeleton="chart" what="the activity">
         {(data) =>
           data.total === 0 ? (
@@ -74,6 +103,8 @@ function Heatmap({ data }: { data: ActivityData }) {
       series: [
         {
           type: 'heatmap',
+          // Drawn at once: a progressive paint would run on after the chart is disposed (zone switch).
+          progressive: 0,
           data: data.sessions.flatMap((row, d) => row.map((n, h) => [h, d, n])),
           itemStyle: { borderColor: dark ? '#171a21' : '#ffffff', borderWidth: 1 },
           emphasis: { itemStyle: { borderColor: dark ? '#e6e8ec' : '#1c2024' } },
@@ -96,7 +127,7 @@ function Heatmap({ data }: { data: ActivityData }) {
         label={`Sessions by weekday and local hour: ${formatCount(data.total)} sessions`}
         height={300}
       />
-      {data.in_report_zone === 0 ? null : (
+      {data.in_report_zone === 0 || data.zone === 'report' ? null : (
         <p class="muted small">
           {formatCount(data.in_report_zone)} sessions without a known time zone are counted in {data.tz}.
         </p>
