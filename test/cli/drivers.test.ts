@@ -69,7 +69,9 @@ describe('stint drivers', () => {
   it("takes the store's configured goal when none is given, and says so", async () => {
     const r = await stintHere(['drivers', '--db', db, ...PERIOD]);
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe('purchase (the configured goal): 200 of 1,000 sessions convert (20.0 %)');
+    expect(r.stdout.split('\n')[0]).toBe(
+      'purchase (the configured goal): 200 of 1,000 sessions convert (20.0 %)',
+    );
   });
 
   it('refuses a goal no event is named, with the commonest names', async () => {

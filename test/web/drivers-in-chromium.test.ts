@@ -47,7 +47,9 @@ describe.skipIf(!runBrowserTests)('what converts in Chromium', () => {
     expect(data.conversions).toBeGreaterThan(0);
     const headline = await page.getByTestId('drivers-headline').textContent();
     const count = (n: number) => n.toLocaleString('en-US');
-    expect(headline).toContain(`purchase: ${count(data.conversions)} of ${count(data.sessions)} sessions convert`);
+    expect(headline).toContain(
+      `purchase: ${count(data.conversions)} of ${count(data.sessions)} sessions convert`,
+    );
     const significant = data.ranked.filter((r) => r.significant).map((r) => r.sentence);
     if (significant.length > 0) {
       expect(await page.locator('.drivers-sentences li').allTextContents()).toEqual(significant);
