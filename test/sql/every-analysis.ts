@@ -88,6 +88,7 @@ export function everyAnalysis(store: QueryStore): [string, () => Promise<unknown
     out.push([name('ctr'), () => ctr(s, o, 20, 'click')]);
     out.push([name('activity'), () => activity(s, o)]);
     out.push([name('drivers signup'), () => drivers(s, o, { goal: 'signup', minSessions: 1 })]);
+    out.push([name('drivers pageview'), () => drivers(s, o, { goal: 'pageview', minSessions: 2 })]);
     for (const cohort of COHORT_KINDS) {
       out.push([name(`retention ${cohort}`), () => retention(s, o, { cohort, periods: 3 })]);
     }
