@@ -109,6 +109,7 @@ export function everyAnalysis(store: QueryStore): [string, () => Promise<unknown
     out.push([name('users --segment new'), () => users(s, o, { segment: 'new', limit: 5 })]);
     for (const interval of ['day', 'week'] as const)
       out.push([name(`trends ${interval}`), () => trends(s, o, { interval, compare: 'previous', limit: 2 })]);
+    out.push([name('drivers pageview'), () => drivers(s, o, { goal: 'pageview', minSessions: 2 })]);
     for (const cohort of COHORT_KINDS) {
       out.push([name(`retention ${cohort}`), () => retention(s, o, { cohort, periods: 3 })]);
     }

@@ -25,7 +25,7 @@ export const driversAnalysis = defineAnalysis({
       example: MIN_SESSIONS,
       default: MIN_SESSIONS,
       placeholder: 'n',
-      help: `values with fewer sessions (or with fewer beside them) are listed apart, not ranked; default ${MIN_SESSIONS}`,
+      help: 'values with fewer sessions (or with fewer beside them) are listed apart, not ranked',
     },
   ],
   example: { goal: 'purchase' },

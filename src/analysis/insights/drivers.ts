@@ -54,8 +54,8 @@ export interface Drivers {
 type Row = { key: string | number | bigint | null; sessions: number | bigint; conversions: number | bigint };
 
 export async function drivers(store: Store, options: QueryOptions, spec: DriversSpec): Promise<Drivers> {
-  const configured = spec.goal === undefined ? ((await store.rules())?.rules.goals ?? []) : [];
-  const chosen = await chooseGoal(store, spec.goal, configured);
+  // The configured goals are read only when no goal is given.
+  const chosen = await chooseGoal(store, spec.goal, async () => (await store.rules())?.rules.goals ?? []);
   const where = await periodWhere(store, options);
   const empty: Drivers = {
     goal: chosen.goal,

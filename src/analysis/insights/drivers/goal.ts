@@ -3,7 +3,7 @@
  * the commonest configured goal when the first never occurs (saying which); and the commonest
  * event names, for a picker and for the hint of a goal no event is named.
  *
- *   await chooseGoal(store, undefined, ['signup', 'purchase'])
+ *   await chooseGoal(store, undefined, async () => ['signup', 'purchase'])
  *   // { goal: 'purchase', from: 'the commonest configured goal (signup never occurs)', events: [{ name: 'pageview', count: 18758 }, …] }
  */
 import { StintError } from '../../../core/errors.ts';
@@ -28,9 +28,9 @@ export interface ChosenGoal {
 }
 
 export async function chooseGoal(
-  store: Store,
+  store: Pick<Store, 'dialect' | 'query'>,
   given: string | undefined,
-  configured: readonly string[],
+  configuredGoals: () => Promise<readonly string[]>,
 ): Promise<ChosenGoal> {
   const d = store.dialect;
   const rows = (await store.query(
@@ -52,6 +52,7 @@ export async function chooseGoal(
     }
     return { goal: given, from: 'given', events };
   }
+  const configured = await configuredGoals();
   const none = {
     goal: null,
     from:
@@ -79,7 +80,10 @@ export async function chooseGoal(
 }
 
 /** How many events bear each of `names` (those with none are left out). */
-async function occurrences(store: Store, names: readonly string[]): Promise<Map<string, number>> {
+async function occurrences(
+  store: Pick<Store, 'dialect' | 'query'>,
+  names: readonly string[],
+): Promise<Map<string, number>> {
   const d = store.dialect;
   const rows = (await store.query(
     d.compile(sql`SELECT event, count(*) AS n FROM events WHERE ${d.isIn(sql`event`, names)} GROUP BY event`),
