@@ -168,7 +168,6 @@ function Curve({ data }: { data: DiagnoseData }) {
       xAxis: {
         type: 'category',
         data: data.sensitivity.map((p) => timeoutText(p.timeout_ms)),
-        name: 'timeout',
       },
       yAxis: { type: 'value', name: 'sessions', scale: true },
       series: [
