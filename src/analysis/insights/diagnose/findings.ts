@@ -10,6 +10,8 @@ import type { DiagnoseResult, Finding } from './result.ts';
 
 /** A suggestion this many times longer or shorter than the timeout in force is worth acting on. */
 export const TIMEOUT_FACTOR = 2;
+/** … and only when it changes the number of sessions by this share at least. */
+export const MATERIAL_CHANGE = 0.01;
 /** Fewer gaps than this suggest nothing. */
 export const MIN_GAPS = 100;
 export const MAX_DURATION_WARNING = 0.01;
@@ -154,7 +156,9 @@ export function timeoutFinding(m: Pick<Measured, 'timeout' | 'gaps' | 'sensitivi
   const to = m.timeout.valley_to_s! * 1000;
   // No gap lies between the two timeouts when both give the same sessions: nothing to change.
   const inValley = (current >= from && current <= to) || (now !== undefined && now === then);
-  if (!inValley && (ratio > TIMEOUT_FACTOR || ratio < 1 / TIMEOUT_FACTOR)) {
+  const material =
+    now === undefined || then === undefined || now === 0 || Math.abs(then - now) / now >= MATERIAL_CHANGE;
+  if (!inValley && material && (ratio > TIMEOUT_FACTOR || ratio < 1 / TIMEOUT_FACTOR)) {
     const short = ratio > 1;
     return finding(
       short ? 'timeout_too_short' : 'timeout_too_long',
@@ -170,7 +174,7 @@ export function timeoutFinding(m: Pick<Measured, 'timeout' | 'gaps' | 'sensitivi
     'timeout_fits',
     'info',
     `The timeout in force (${dur(current)}) fits the gaps`,
-    `The ${valley}; suggested: ${dur(suggested)}. ${inValley ? 'No gap lies between that and the timeout in force' : `The timeout in force is within a factor ${TIMEOUT_FACTOR} of it`}.${counts}`,
+    `The ${valley}; suggested: ${dur(suggested)}. ${inValley ? 'No gap lies between that and the timeout in force' : material ? `The timeout in force is within a factor ${TIMEOUT_FACTOR} of it` : `Changing to it would change the sessions by less than ${MATERIAL_CHANGE * 100} %`}.${counts}`,
     '',
   );
 }
