@@ -120,13 +120,18 @@ export function timeoutFinding(m: Pick<Measured, 'timeout' | 'gaps' | 'sensitivi
   const total = m.gaps.within + m.gaps.between;
   if (total === 0) return undefined;
   if (suggested === null || total < MIN_GAPS) {
+    const [q, h] = [15, 60].map((min) => m.sensitivity.find((p) => p.timeout_ms === min * 60_000)?.sessions);
+    const spread =
+      q === undefined || h === undefined || q === 0
+        ? ''
+        : ` Sessions with a 15m timeout: ${int(q)}; with 1h: ${int(h)} (${(((h - q) / q) * 100).toFixed(1)} %).`;
     return finding(
       'timeout_no_valley',
       'info',
       'The gaps between events show no clear timeout',
       total < MIN_GAPS
         ? `Only ${int(total)} gaps between consecutive events of an identity (at least ${MIN_GAPS} are needed).`
-        : `The log-scale histogram of ${int(total)} gaps has no valley at most half as high as the peaks on either side of it (with at least 1 % of the gaps on each side): the pauses within visits and those between them blur together, or the data spans too little time for visitors to come back.`,
+        : `The log-scale histogram of ${int(total)} gaps has no valley at most half as high as the peaks on either side of it (with at least 1 % of the gaps on each side): the pauses within visits and those between them blur together, or the data spans too little time for visitors to come back.${spread}`,
       current === null
         ? 'Keep the default timeout (30m).'
         : `Keep the timeout in force (${dur(current)}) unless you know your visitors' rhythm; the sensitivity curve shows what a change would do.`,
