@@ -6,7 +6,7 @@
  *   process.stdout.write(`${diagnoseText(result)}\n`);
  */
 
-import { roughDuration } from '../../analysis/insights/diagnose/findings.ts';
+import { roughDuration } from '../../analysis/insights/diagnose/words.ts';
 import type { DiagnoseResult } from '../../analysis/insights/diagnose.ts';
 import { formatDuration } from '../../core/duration.ts';
 import { printable } from '../printable.ts';

@@ -6,7 +6,7 @@
  *   `<main>…${diagnoseSection(report.diagnose)}</main>`
  */
 
-import { roughDuration } from '../../analysis/insights/diagnose/findings.ts';
+import { roughDuration } from '../../analysis/insights/diagnose/words.ts';
 import type { DiagnoseResult } from '../../analysis/insights/diagnose.ts';
 import { formatDuration } from '../../core/duration.ts';
 
