@@ -6,7 +6,7 @@
  *   process.stdout.write(`${diagnoseText(result)}\n`);
  */
 
-import { roughDuration } from '../../analysis/insights/diagnose/findings.ts';
+import { roughDuration } from '../../analysis/insights/diagnose/words.ts';
 import type { DiagnoseResult } from '../../analysis/insights/diagnose.ts';
 import { formatDuration } from '../../core/duration.ts';
 import { printable } from '../printable.ts';
@@ -16,6 +16,9 @@ const TAG = { error: 'ERROR  ', warning: 'WARNING', info: 'info   ' } as const;
 
 const int = (n: number): string => n.toLocaleString('en-US');
 const dur = (ms: number): string => (ms < 1000 ? '0s' : formatDuration(Math.round(ms / 1000) * 1000));
+
+/** A share as a percentage, with two decimals under 0.1 %. */
+const percent = (x: number): string => `${(x * 100).toFixed(x < 0.001 ? 2 : 1)} %`;
 
 /** A bar of `n` against `max`: at least one block for any non-zero count. */
 function bar(n: number, max: number, width = BAR_WIDTH): string {
@@ -86,7 +89,7 @@ function sensitivityText(r: DiagnoseResult): string[] {
   const change = (n: number) =>
     now === undefined || now === 0 || n === now
       ? ''
-      : ` ${n > now ? '+' : ''}${(((n - now) / now) * 100).toFixed(1)} %`;
+      : ` ${n > now ? '+' : '-'}${percent(Math.abs(n - now) / now)}`;
   return [
     `sessions per timeout (the other rules split as they do now; bars from ${int(lo)} to ${int(hi)})`,
     ...r.sensitivity.map((p) => {

@@ -6,7 +6,7 @@
  *   `<main>…${diagnoseSection(report.diagnose)}</main>`
  */
 
-import { roughDuration } from '../../analysis/insights/diagnose/findings.ts';
+import { roughDuration } from '../../analysis/insights/diagnose/words.ts';
 import type { DiagnoseResult } from '../../analysis/insights/diagnose.ts';
 import { formatDuration } from '../../core/duration.ts';
 import { htmlText } from './html-text.ts';
@@ -26,6 +26,7 @@ const STYLE = `
 .finding .code { font-family: ui-monospace, monospace; font-size: 11px; color: #9ca3af; margin-left: 8px; }
 .finding p { margin: 4px 0 0; font-size: 13px; }
 .diagnose h3 { font-size: 13px; margin: 16px 0 6px; color: #4a5161; }
+.diagnose .diag-empty { color: #9ca3af; padding: 12px; }
 .diagnose .note { color: #6b7280; font-size: 12px; }
 .gaps-svg { background: #fff; border-radius: 8px; box-shadow: 0 1px 2px rgba(0,0,0,.06); width: 100%; height: auto; }
 `;
@@ -34,7 +35,7 @@ export function diagnoseSection(d: DiagnoseResult | undefined): string {
   if (d === undefined) return '';
   const findings =
     d.findings.length === 0
-      ? '<p class="empty">No findings: the settings fit the data.</p>'
+      ? '<p class="diag-empty">No findings: the settings fit the data.</p>'
       : `<ul class="findings">${d.findings
           .map(
             (
@@ -56,7 +57,7 @@ ${curveTable(d)}
 function gapsSvg(d: DiagnoseResult): string {
   const bins = d.gaps.bins;
   const max = Math.max(0, ...bins.map((b) => b.within + b.between));
-  if (max === 0) return '<p class="empty">No gaps: every identity has one event.</p>';
+  if (max === 0) return '<p class="diag-empty">No gaps: every identity has one event.</p>';
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;
   const bw = plotW / bins.length;
@@ -105,7 +106,7 @@ function label(b: DiagnoseResult['gaps']['bins'][number]): string {
 }
 
 function curveTable(d: DiagnoseResult): string {
-  if (d.sensitivity.length === 0 || d.sessions === 0) return '<p class="empty">No sessions.</p>';
+  if (d.sensitivity.length === 0 || d.sessions === 0) return '<p class="diag-empty">No sessions.</p>';
   const now = d.sensitivity.find((p) => p.timeout_ms === d.timeout.current_ms)?.sessions;
   const rows = d.sensitivity
     .map((p) => {

@@ -2,16 +2,13 @@
  * The findings of `stint diagnose`, judged from its measurements: each with a stable code, a
  * severity, the evidence in numbers and a fix. Pure: diagnose.ts measures, this judges.
  *
- *   timeoutFinding({ current_ms: 120_000, suggested_ms: 1_800_000, … })
- *   // { code: 'timeout_too_short', severity: 'warning', fix: 'stint resessionize --timeout 30m', … }
+ *   findingsOf(measured) // [{ code: 'future_timestamps', severity: 'error', … }, { code: 'timeout_fits', … }]
  */
-import { formatDuration } from '../../../core/duration.ts';
-import type { DiagnoseResult, Finding } from './result.ts';
 
-/** A suggestion this many times longer or shorter than the timeout in force is worth acting on. */
-export const TIMEOUT_FACTOR = 2;
-/** Fewer gaps than this suggest nothing. */
-export const MIN_GAPS = 100;
+import type { DiagnoseResult, Finding } from './result.ts';
+import { timeoutFinding } from './timeout-finding.ts';
+import { dur, type FindingCode, finding, int, iso, lag, pct } from './words.ts';
+
 export const MAX_DURATION_WARNING = 0.01;
 export const DUPLICATE_WARNING = 0.01;
 export const REJECT_WARNING = 0.01;
@@ -23,50 +20,7 @@ export const NIGHT_HOURS: readonly number[] = [3, 4, 5];
 export const MIN_SESSIONS_FOR_HOURS = 50;
 export const MIN_DAYS_FOR_HOURS = 3;
 
-/** The stable codes, for webhooks and scripts: docs/insights/diagnose.md explains each. */
-export const FINDING_CODES = [
-  'no_data',
-  'timeout_too_short',
-  'timeout_too_long',
-  'timeout_fits',
-  'timeout_no_valley',
-  'max_duration_share',
-  'absurd_identities',
-  'future_timestamps',
-  'future_when_stored',
-  'past_timestamps',
-  'clock_skew',
-  'late_events',
-  'clamped_timestamps',
-  'timezone_suspect',
-  'duplicates',
-  'rejects',
-  'missing_url',
-  'missing_user_agent',
-  'missing_timezone',
-  'missing_country',
-  'missing_event_id',
-] as const;
-export type FindingCode = (typeof FINDING_CODES)[number];
-
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
-
-const pct = (share: number): string => `${(share * 100).toFixed(share < 0.01 ? 2 : 1)} %`;
-const int = (n: number): string => n.toLocaleString('en-US');
-const dur = (ms: number): string => (ms < 1000 ? 'under 1s' : formatDuration(Math.round(ms / 1000) * 1000));
-/** A duration in two significant figures at most, for measured (not set) values: 17m, 4.4h, 9.2d. */
-export function roughDuration(ms: number): string {
-  if (ms < 1000) return 'under 1s';
-  const s = ms / 1000;
-  const two = (x: number, unit: string) => `${x < 10 ? Math.round(x * 10) / 10 : Math.round(x)}${unit}`;
-  if (s < 60) return two(s, 's');
-  if (s < 3600) return two(s / 60, 'm');
-  if (s < 86_400) return two(s / 3600, 'h');
-  return two(s / 86_400, 'd');
-}
-const iso = (ms: number): string => new Date(ms).toISOString();
-const lag = (ms: number | null): string =>
-  ms === null ? '–' : `${ms < 0 ? '−' : ''}${roughDuration(Math.abs(ms))}`;
 
 type Measured = Omit<DiagnoseResult, 'findings'>;
 
@@ -88,20 +42,6 @@ export function findingsOf(m: Measured): Finding[] {
     .map(({ f }) => f);
 }
 
-const finding = (
-  code: FindingCode,
-  severity: Finding['severity'],
-  title: string,
-  evidence: string,
-  fix: string,
-): Finding => ({
-  code,
-  severity,
-  title,
-  evidence,
-  fix,
-});
-
 function noData(m: Measured): Finding | undefined {
   if (m.sessions > 0) return undefined;
   return finding(
@@ -110,68 +50,6 @@ function noData(m: Measured): Finding | undefined {
     'No sessions to diagnose',
     m.times.events === 0 ? 'The store holds no events.' : 'No stored session starts in the period asked.',
     'Import events first (stint import FILE), or widen --from/--to.',
-  );
-}
-
-export function timeoutFinding(m: Pick<Measured, 'timeout' | 'gaps' | 'sensitivity'>): Finding | undefined {
-  const { current_ms: current, suggested_ms: suggested } = m.timeout;
-  const total = m.gaps.within + m.gaps.between;
-  if (total === 0) return undefined;
-  if (suggested === null || total < MIN_GAPS) {
-    return finding(
-      'timeout_no_valley',
-      'info',
-      'The gaps between events show no clear timeout',
-      total < MIN_GAPS
-        ? `Only ${int(total)} gaps between consecutive events of an identity (at least ${MIN_GAPS} are needed).`
-        : `The log-scale histogram of ${int(total)} gaps has no valley at most half as high as the peaks on either side of it (with at least 1 % of the gaps on each side): the pauses within visits and those between them blur together, or the data spans too little time for visitors to come back.`,
-      current === null
-        ? 'Keep the default timeout (30m).'
-        : `Keep the timeout in force (${dur(current)}) unless you know your visitors' rhythm; the sensitivity curve shows what a change would do.`,
-    );
-  }
-  const r = (s: number) => roughDuration(s * 1000);
-  const valley = `valley of the gap histogram lies at ${r(m.timeout.valley_from_s!)}–${r(m.timeout.valley_to_s!)}, centre ${r(m.timeout.valley_s!)} (between peaks at ${r(m.timeout.peaks_s![0])} and ${r(m.timeout.peaks_s![1])})`;
-  if (current === null) {
-    return finding(
-      'timeout_fits',
-      'info',
-      `The gaps suggest a timeout of ${dur(suggested)}`,
-      `The ${valley}.`,
-      '',
-    );
-  }
-  const at = (t: number) => m.sensitivity.find((s) => s.timeout_ms === t)?.sessions;
-  const [now, then] = [at(current), at(suggested)];
-  const counts =
-    now === undefined || then === undefined
-      ? ''
-      : now === then
-        ? ` Both give the same ${int(now)} sessions.`
-        : ` With ${dur(suggested)} there would be ${int(then)} sessions instead of ${int(now)}.`;
-  const ratio = suggested / current;
-  const from = m.timeout.valley_from_s! * 1000;
-  const to = m.timeout.valley_to_s! * 1000;
-  // No gap lies between the two timeouts when both give the same sessions: nothing to change.
-  const inValley = (current >= from && current <= to) || (now !== undefined && now === then);
-  if (!inValley && (ratio > TIMEOUT_FACTOR || ratio < 1 / TIMEOUT_FACTOR)) {
-    const short = ratio > 1;
-    return finding(
-      short ? 'timeout_too_short' : 'timeout_too_long',
-      'warning',
-      short
-        ? `The timeout in force (${dur(current)}) splits visits: the gaps suggest ${dur(suggested)}`
-        : `The timeout in force (${dur(current)}) merges visits: the gaps suggest ${dur(suggested)}`,
-      `The ${valley}: ${short ? 'well above' : 'well below'} the timeout of ${dur(current)}.${counts}`,
-      `stint resessionize --timeout ${dur(suggested)} (with --db of this store)`,
-    );
-  }
-  return finding(
-    'timeout_fits',
-    'info',
-    `The timeout in force (${dur(current)}) fits the gaps`,
-    `The ${valley}; suggested: ${dur(suggested)}. ${inValley ? 'No gap lies between that and the timeout in force' : `The timeout in force is within a factor ${TIMEOUT_FACTOR} of it`}.${counts}`,
-    '',
   );
 }
 

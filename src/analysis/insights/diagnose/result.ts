@@ -1,13 +1,13 @@
 /**
  * The JSON of `stint diagnose` (and `GET /api/v1/diagnose`, the report's `diagnose`): findings
- * first, each with a stable code (findings.ts FINDING_CODES), then the measurements behind them.
+ * first, each with a stable code (words.ts FINDING_CODES), then the measurements behind them.
  *
  *   { findings: [{ code: 'timeout_too_short', severity: 'warning', title, evidence, fix }], gaps: …, … }
  */
 import type { CheckedField } from './checks.ts';
 
 export interface Finding {
-  /** Stable: one of FINDING_CODES (findings.ts). */
+  /** Stable: one of FINDING_CODES (words.ts). */
   readonly code: string;
   readonly severity: 'error' | 'warning' | 'info';
   readonly title: string;
