@@ -13,6 +13,7 @@
  */
 
 import { activityAnalysis, ctrAnalysis, retentionAnalysis } from './catalog/cohorts.ts';
+import { compareAnalysis } from './catalog/compare.ts';
 import type { Analysis } from './catalog/entry.ts';
 import { funnelAnalysis, pagesAnalysis, pathsAnalysis } from './catalog/pages.ts';
 import { reportQuery, sessionsQuery } from './catalog/queries.ts';
@@ -43,6 +44,7 @@ export const CATALOG = {
   retention: retentionAnalysis,
   activity: activityAnalysis,
   ctr: ctrAnalysis,
+  compare: compareAnalysis,
 } as const;
 
 export type AnalysisName = keyof typeof CATALOG;
