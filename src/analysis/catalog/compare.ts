@@ -84,7 +84,9 @@ function specOf(read: ParamReader, tz: string): CompareSpec {
   const b = read.text('b');
   const change = read.text('change');
   const by = read.text('by');
-  const modes = [a !== undefined || b !== undefined, change !== undefined, by !== undefined].filter(Boolean).length;
+  const modes = [a !== undefined || b !== undefined, change !== undefined, by !== undefined].filter(
+    Boolean,
+  ).length;
   const usage = `Give ${s.name('a')} and ${s.name('b')} (two periods), or ${s.name('change')} (before and after), or ${s.name('by')} (groups), e.g. ${s.example('change', '2026-11-05')}`;
   if (modes !== 1) {
     throw new StintError(
@@ -114,7 +116,13 @@ function specOf(read: ParamReader, tz: string): CompareSpec {
         usage,
       );
     }
-    return { kind: 'periods', a: periodOf(a, 'a', tz, s), b: periodOf(b, 'b', tz, s), labels: [a, b], ...common };
+    return {
+      kind: 'periods',
+      a: periodOf(a, 'a', tz, s),
+      b: periodOf(b, 'b', tz, s),
+      labels: [a, b],
+      ...common,
+    };
   }
   if (change !== undefined) {
     const atMs = /^\d{4}-\d{2}-\d{2}/.test(change.trim()) ? parseTimestamp(change, tz) : undefined;
@@ -162,7 +170,8 @@ function dimensionOf(text: string | undefined, param: string, s: Spelling): Sess
 
 /** A dimension, prop.NAME, or a bare NAME that is no dimension (an event property). */
 function groupOf(text: string, s: Spelling): Extract<GroupKey, { kind: 'dimension' | 'property' }> {
-  if (Object.hasOwn(SESSION_DIMENSIONS, text)) return { kind: 'dimension', dimension: text as SessionDimension };
+  if (Object.hasOwn(SESSION_DIMENSIONS, text))
+    return { kind: 'dimension', dimension: text as SessionDimension };
   const name = text.startsWith('prop.') ? text.slice(5) : text;
   if (!/^[A-Za-z0-9_.-]+$/.test(name)) {
     throw new StintError(

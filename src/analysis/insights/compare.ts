@@ -8,13 +8,14 @@
  *   // { mode: 'change', comparisons: [{ segment: null, a, b, metrics: […], its: {…}, warnings }], … }
  */
 import { StintError } from '../../core/errors.ts';
+import { localDayNumber, wallTimeToUtcMs } from '../../core/zone.ts';
 import { sql } from '../../sql/query.ts';
 import type { Store } from '../../store/store.ts';
 import { resolveRange } from '../overview.ts';
 import { type Condition, compile, type GroupKey, type SessionDimension } from '../plans.ts';
 import type { QueryOptions } from '../query-options.ts';
-import { BOOTSTRAP_RESAMPLES, compareSides, type MetricRow } from './compare/metrics.ts';
 import { type ChangeSeries, changeSeries } from './compare/its.ts';
+import { BOOTSTRAP_RESAMPLES, compareSides, type MetricRow } from './compare/metrics.ts';
 import { DURATION_CAP, sideSummary } from './compare/sides.ts';
 
 const DAY_MS = 86_400_000;
@@ -25,7 +26,12 @@ export interface Range {
 }
 
 export type CompareSpec = (
-  | { readonly kind: 'periods'; readonly a: Range; readonly b: Range; readonly labels: readonly [string, string] }
+  | {
+      readonly kind: 'periods';
+      readonly a: Range;
+      readonly b: Range;
+      readonly labels: readonly [string, string];
+    }
   | { readonly kind: 'change'; readonly atMs: number; readonly windowMs: number | undefined }
   | {
       readonly kind: 'groups';
@@ -73,7 +79,11 @@ export interface CompareResult {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export async function compare(store: Store, options: QueryOptions, spec: CompareSpec): Promise<CompareResult> {
+export async function compare(
+  store: Store,
+  options: QueryOptions,
+  spec: CompareSpec,
+): Promise<CompareResult> {
   const left_out: string[] = [];
   const pairs = await pairsOf(store, options, spec, left_out);
   const segments: (string | null)[] = [null];
@@ -81,7 +91,9 @@ export async function compare(store: Store, options: QueryOptions, spec: Compare
     const values = await segmentValues(store, options, spec.segment, pairs, spec.limit);
     segments.push(...values.top);
     if (values.more > 0)
-      left_out.push(`${values.more} more ${spec.segment} values with fewer sessions (raise --limit to see them)`);
+      left_out.push(
+        `${values.more} more ${spec.segment} values with fewer sessions (raise --limit to see them)`,
+      );
   }
   const comparisons: Comparison[] = [];
   for (const segment of segments) {
@@ -96,7 +108,13 @@ export async function compare(store: Store, options: QueryOptions, spec: Compare
       const compared = compareSides(a, b, { seed: spec.seed });
       const its =
         spec.kind === 'change'
-          ? await changeSeries(store, { ...options, filters: [...options.filters, ...extra] }, pair.a.range, spec.atMs, pair.b.range)
+          ? await changeSeries(
+              store,
+              { ...options, filters: [...options.filters, ...extra] },
+              pair.a.range,
+              spec.atMs,
+              pair.b.range,
+            )
           : null;
       const side = (s: PairSide, n: number | null): Side => ({
         label: s.label,
@@ -157,14 +175,22 @@ async function pairsOf(
     const a = { fromMs: spec.atMs - length, toMs: spec.atMs };
     const b = { fromMs: spec.atMs, toMs: spec.atMs + length };
     return [
-      { a: { label: 'before', range: a, where: [range(a)] }, b: { label: 'after', range: b, where: [range(b)] } },
+      {
+        a: { label: 'before', range: a, where: [range(a)] },
+        b: { label: 'after', range: b, where: [range(b)] },
+      },
     ];
   }
   const period = await resolveRange(store, options);
   if (period === undefined) throw noSessions();
   const found = await store.query(
     compile(
-      { where: [range(period), ...options.filters], aggregates: ['sessions'], groupBy: spec.by, orderBy: 'sessions' },
+      {
+        where: [range(period), ...options.filters],
+        aggregates: ['sessions'],
+        groupBy: spec.by,
+        orderBy: 'sessions',
+      },
       store.dialect,
     ),
   );
@@ -177,7 +203,7 @@ async function pairsOf(
     throw new StintError(
       'STINT_BAD_FLAG',
       `--by ${name} has ${valued.length === 0 ? 'no value' : `one value only (${valued[0]!.key})`} in the period: nothing to compare`,
-      'Give --by a dimension or event property with two values or more (an A/B test: prop.variant), or widen --from/--to',
+      'Give --by a dimension or event property with two values or more (an A/B test: prop.variant), or widen --from and --to',
     );
   }
   const control = spec.control ?? valued[0]!.key;
@@ -185,36 +211,52 @@ async function pairsOf(
     throw new StintError(
       'STINT_BAD_FLAG',
       `--control "${control}" is no value of ${name} in the period`,
-      `Use one of: ${valued.slice(0, 20).map((g) => g.key).join(', ')}`,
+      `Use one of: ${valued
+        .slice(0, 20)
+        .map((g) => g.key)
+        .join(', ')}`,
     );
   }
   const others = valued.filter((g) => g.key !== control);
   const shown = others.slice(0, spec.limit);
   if (others.length > shown.length)
-    left_out.push(`${others.length - shown.length} more groups of ${name} with fewer sessions (raise --limit to see them)`);
+    left_out.push(
+      `${others.length - shown.length} more groups of ${name} with fewer sessions (raise --limit to see them)`,
+    );
   const of = (value: string): Condition =>
     spec.by.kind === 'dimension'
       ? { kind: 'dimension', dimension: spec.by.dimension, op: '=', value }
       : { kind: 'property', name: spec.by.name, op: '=', value };
-  const side = (value: string): PairSide => ({ label: value, range: period, where: [range(period), of(value)] });
+  const side = (value: string): PairSide => ({
+    label: value,
+    range: period,
+    where: [range(period), of(value)],
+  });
   return shown.map((g) => ({ a: side(control), b: side(g.key) }));
 }
 
 const noSessions = () =>
-  new StintError('STINT_BAD_FLAG', 'there are no sessions in the period to compare', 'Import events first, or widen --from/--to');
+  new StintError(
+    'STINT_BAD_FLAG',
+    'there are no sessions in the period to compare',
+    'Import events first, or widen --from and --to',
+  );
 
 /**
  * Before/after without --window: as many whole days (or, under one day, as long) as the data
  * allows on the shorter side, the same on both. The data's span is --from/--to where given,
- * else its first and last session start.
+ * else the local days (in --tz) of its first and last session start.
  */
 async function defaultWindow(store: Store, options: QueryOptions, atMs: number): Promise<number> {
   // The span of all sessions: the filters choose the sessions of each side, not the span.
   const [row] = await store.query(
     store.dialect.compile(sql`SELECT min(start_ms) AS first, max(start_ms) AS last FROM sessions`),
   );
-  const first = options.fromMs ?? (row?.first === null || row?.first === undefined ? undefined : Number(row.first));
-  const last = options.toMs ?? (row?.last === null || row?.last === undefined ? undefined : Number(row.last) + 1);
+  const day = (ms: number, after: number) =>
+    wallTimeToUtcMs((localDayNumber(ms, options.tz) + after) * DAY_MS, options.tz);
+  const known = row?.first !== null && row?.first !== undefined;
+  const first = options.fromMs ?? (known ? day(Number(row!.first), 0) : undefined);
+  const last = options.toMs ?? (known ? day(Number(row!.last), 1) : undefined);
   if (first === undefined || last === undefined) throw noSessions();
   const length = Math.min(atMs - first, last - atMs);
   if (length <= 0) {
@@ -253,7 +295,8 @@ async function segmentValues(
         store.dialect,
       ),
     );
-    for (const r of rows) counts.set(String(r.key ?? ''), (counts.get(String(r.key ?? '')) ?? 0) + Number(r.sessions));
+    for (const r of rows)
+      counts.set(String(r.key ?? ''), (counts.get(String(r.key ?? '')) ?? 0) + Number(r.sessions));
   }
   const ordered = [...counts.entries()].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).map(([k]) => k);
   return { top: ordered.slice(0, limit), more: Math.max(0, ordered.length - limit) };

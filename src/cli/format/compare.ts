@@ -5,8 +5,9 @@
  *
  *   compareText(await compare(store, options, spec))
  */
-import type { CompareResult, Comparison } from '../../analysis/insights/compare.ts';
+
 import type { MetricRow } from '../../analysis/insights/compare/metrics.ts';
+import type { CompareResult, Comparison } from '../../analysis/insights/compare.ts';
 import { printable } from '../printable.ts';
 
 const isRate = (m: string) => m.endsWith('_rate');
@@ -39,7 +40,9 @@ export function metricInterval(row: Pick<MetricRow, 'metric' | 'interval'>): str
   if (i === null) return '–';
   if (i.scale === 'ratio') return `×${i.low.toFixed(3)} to ×${i.high.toFixed(3)}`;
   const one = (v: number) =>
-    isRate(row.metric) ? signed((v * 100).toFixed(1), v) : signed(v.toFixed(isSeconds(row.metric) ? 1 : 2), v);
+    isRate(row.metric)
+      ? signed((v * 100).toFixed(1), v)
+      : signed(v.toFixed(isSeconds(row.metric) ? 1 : 2), v);
   return `${one(i.low)} to ${one(i.high)}${isRate(row.metric) ? ' pp' : isSeconds(row.metric) ? ' s' : ''}`;
 }
 
@@ -80,7 +83,9 @@ function table(c: Comparison): string[] {
 function tests(c: Comparison): string {
   const by = new Map<string, string[]>();
   for (const m of c.metrics) if (m.test !== null) by.set(m.test, [...(by.get(m.test) ?? []), m.metric]);
-  return [...by.entries()].map(([test, metrics]) => `${TESTS[test] ?? test}: ${metrics.join(', ')}`).join('; ');
+  return [...by.entries()]
+    .map(([test, metrics]) => `${TESTS[test] ?? test}: ${metrics.join(', ')}`)
+    .join('; ');
 }
 
 function its(c: Comparison): string[] {

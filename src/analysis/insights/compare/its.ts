@@ -11,7 +11,11 @@ import type { Store } from '../../../store/store.ts';
 import { timeseries } from '../../breakdown.ts';
 import type { OverviewMetric } from '../../overview.ts';
 import type { QueryOptions } from '../../query-options.ts';
-import { type InterruptedTimeSeries, interruptedTimeSeries, MIN_POINTS_PER_SIDE } from '../stats/regression.ts';
+import {
+  type InterruptedTimeSeries,
+  interruptedTimeSeries,
+  MIN_POINTS_PER_SIDE,
+} from '../stats/regression.ts';
 
 /** The metrics given a daily series: the per-session ones, and the sessions per day. */
 export const ITS_METRICS = [

@@ -50,7 +50,11 @@ export interface MetricRow {
   /** Null for totals (no test). */
   readonly test: TestName | null;
   /** 95 %: of b − a ('difference'), or of B's geometric mean of 1 + x over A's ('ratio'). */
-  readonly interval: { readonly low: number; readonly high: number; readonly scale: 'difference' | 'ratio' } | null;
+  readonly interval: {
+    readonly low: number;
+    readonly high: number;
+    readonly scale: 'difference' | 'ratio';
+  } | null;
   readonly p: number | null;
   /** Holm-adjusted across the tested metrics of this comparison. */
   readonly p_adjusted: number | null;
@@ -150,7 +154,10 @@ export function compareSides(a: SideSummary, b: SideSummary, options: CompareOpt
       const choice = logFitsBetter(a[key], b[key]);
       if (choice.log) {
         const r = welchTest(momentsOfSums(a[key].log!), momentsOfSums(b[key].log!));
-        const ratio = r === null ? null : { ...r, estimate: Math.exp(r.estimate), low: Math.exp(r.low), high: Math.exp(r.high) };
+        const ratio =
+          r === null
+            ? null
+            : { ...r, estimate: Math.exp(r.estimate), low: Math.exp(r.low), high: Math.exp(r.high) };
         return {
           ...base,
           result: ratio,
@@ -172,7 +179,9 @@ export function compareSides(a: SideSummary, b: SideSummary, options: CompareOpt
     }
     if (metric === 'median_duration_s') {
       const scale = (s: SideSummary) =>
-        s.durations_of > s.durations.length && s.durations.length > 0 ? Math.sqrt(s.durations.length / s.durations_of) : 1;
+        s.durations_of > s.durations.length && s.durations.length > 0
+          ? Math.sqrt(s.durations.length / s.durations_of)
+          : 1;
       const resamples = options.resamples ?? BOOTSTRAP_RESAMPLES;
       const r = bootstrapMedianDifference(a.durations, b.durations, {
         seed: options.seed,

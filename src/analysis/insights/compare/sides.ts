@@ -41,11 +41,11 @@ export async function sideSummary(store: Store, where: readonly Condition[]): Pr
     ...sums(`${q}_log`, sql`ln(1 + greatest(${raw(q)}, 0))`),
     sql`min(${raw(q)}) AS ${raw(`${q}_min`)}`,
   ]);
-  const inner = join(
-    (Object.keys(QUANTITIES) as Quantity[]).map((q) => sql`${QUANTITIES[q]} AS ${raw(q)}`),
-  );
+  const inner = join((Object.keys(QUANTITIES) as Quantity[]).map((q) => sql`${QUANTITIES[q]} AS ${raw(q)}`));
   const [m] = await store.query(
-    d.compile(sql`SELECT count(*) AS n, ${join(columns)} FROM (SELECT ${inner} FROM sessions${whereSql(d, where)}) s`),
+    d.compile(
+      sql`SELECT count(*) AS n, ${join(columns)} FROM (SELECT ${inner} FROM sessions${whereSql(d, where)}) s`,
+    ),
   );
   const n = num(m?.n);
   const power = (name: string): PowerSums => ({

@@ -25,7 +25,11 @@ export function seededRandom(seed: number): () => number {
  * is counted by index (a counting sort: the values are sorted, so the median index gives the
  * median value), O(n) each.
  */
-export function resampledMedians(sorted: readonly number[], resamples: number, random: () => number): number[] {
+export function resampledMedians(
+  sorted: readonly number[],
+  resamples: number,
+  random: () => number,
+): number[] {
   const n = sorted.length;
   const counts = new Uint32Array(n);
   const out: number[] = [];
