@@ -10,6 +10,7 @@ import { describeRules } from '../core/describe-rules.ts';
 import type { Store } from '../store/store.ts';
 import { breakdown, fitUnit, timeseries } from './breakdown.ts';
 import { type FunnelSpec, funnel } from './funnel.ts';
+import { compareWithPrevious } from './insights/compare.ts';
 import { overview, pinPeriod } from './overview.ts';
 import { pages } from './pages.ts';
 import { sankey, topPaths } from './paths.ts';
@@ -38,6 +39,7 @@ export async function buildReport(
     range: o.range,
     previous_range: o.previous_range,
     overview: o.metrics,
+    compare: await compareWithPrevious(store, options),
     timeseries: { interval: unit, rows: await timeseries(store, options, unit) },
     sources: await by('traffic_source'),
     entry_pages: await by('entry_page'),

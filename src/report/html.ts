@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { compareSection } from './sections/compare.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -60,6 +61,7 @@ export function renderHtmlReport(report: unknown, title = 'stint report'): strin
 <header><h1>${heading}</h1><p id="period"></p></header>
 <main>
 <section><h2>Overview</h2><div id="cards" class="cards"></div></section>
+${compareSection((report as { compare?: Parameters<typeof compareSection>[0] }).compare)}
 <section><h2>Sessions over time</h2><div id="timeseries" class="chart"></div></section>
 <section class="grid">
   <div><h2>Sources</h2><div id="sources" class="chart small"></div></div>

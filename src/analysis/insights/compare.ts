@@ -301,3 +301,26 @@ async function segmentValues(
   const ordered = [...counts.entries()].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).map(([k]) => k);
   return { top: ordered.slice(0, limit), more: Math.max(0, ordered.length - limit) };
 }
+
+/**
+ * The report's comparison: the period against the previous period of equal length (the
+ * overview's two), with the same tests. Null when the store has no sessions.
+ */
+export async function compareWithPrevious(
+  store: Store,
+  options: QueryOptions,
+): Promise<CompareResult | null> {
+  const range = await resolveRange(store, options);
+  if (range === undefined) return null;
+  const length = range.toMs - range.fromMs;
+  const previous = { fromMs: range.fromMs - length, toMs: range.fromMs };
+  return compare(store, options, {
+    kind: 'periods',
+    a: previous,
+    b: range,
+    labels: ['previous', 'current'],
+    segment: undefined,
+    limit: 1,
+    seed: 1,
+  });
+}

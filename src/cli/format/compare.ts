@@ -6,50 +6,9 @@
  *   compareText(await compare(store, options, spec))
  */
 
-import type { MetricRow } from '../../analysis/insights/compare/metrics.ts';
+import { metricChange, metricInterval, metricValue, pValue } from '../../analysis/insights/compare/words.ts';
 import type { CompareResult, Comparison } from '../../analysis/insights/compare.ts';
 import { printable } from '../printable.ts';
-
-const isRate = (m: string) => m.endsWith('_rate');
-const isSeconds = (m: string) => m.endsWith('_s');
-
-/** A metric's value: rates in %, durations in s, counts whole. */
-export function metricValue(metric: string, v: number | null): string {
-  if (v === null || !Number.isFinite(v)) return '–';
-  if (isRate(metric)) return `${(v * 100).toFixed(1)} %`;
-  if (isSeconds(metric)) return `${v.toFixed(1)} s`;
-  return Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(2);
-}
-
-const signed = (text: string, v: number) => (v > 0 ? `+${text}` : text);
-
-/** B − A in the metric's unit (percentage points for rates), and the relative change. */
-export function metricChange(row: Pick<MetricRow, 'metric' | 'difference' | 'relative'>): string {
-  if (row.difference === null) return '–';
-  const d = row.difference;
-  const abs = isRate(row.metric)
-    ? `${signed((d * 100).toFixed(1), d)} pp`
-    : isSeconds(row.metric)
-      ? `${signed(d.toFixed(1), d)} s`
-      : signed(Number.isInteger(d) ? d.toLocaleString('en-US') : d.toFixed(2), d);
-  return row.relative === null ? abs : `${abs} (${signed((row.relative * 100).toFixed(1), row.relative)} %)`;
-}
-
-export function metricInterval(row: Pick<MetricRow, 'metric' | 'interval'>): string {
-  const i = row.interval;
-  if (i === null) return '–';
-  if (i.scale === 'ratio') return `×${i.low.toFixed(3)} to ×${i.high.toFixed(3)}`;
-  const one = (v: number) =>
-    isRate(row.metric)
-      ? signed((v * 100).toFixed(1), v)
-      : signed(v.toFixed(isSeconds(row.metric) ? 1 : 2), v);
-  return `${one(i.low)} to ${one(i.high)}${isRate(row.metric) ? ' pp' : isSeconds(row.metric) ? ' s' : ''}`;
-}
-
-export function pValue(p: number | null): string {
-  if (p === null) return '–';
-  return p < 0.001 ? '<0.001' : p.toFixed(3);
-}
 
 const TESTS: Record<string, string> = {
   'two-proportion': 'two-proportion z-test (pooled; interval from the unpooled SE)',
