@@ -39,7 +39,6 @@ export async function buildReport(
     range: o.range,
     previous_range: o.previous_range,
     overview: o.metrics,
-    compare: await compareWithPrevious(store, options),
     timeseries: { interval: unit, rows: await timeseries(store, options, unit) },
     sources: await by('traffic_source'),
     entry_pages: await by('entry_page'),
@@ -50,6 +49,7 @@ export async function buildReport(
     pages: await pages(store, options, top),
     paths: { top: await topPaths(store, options, 3, top), sankey: await sankey(store, options, 4, 8) },
     retention: await retention(store, options, { cohort: 'week', periods: 8 }),
+    compare: await compareWithPrevious(store, options),
     ...(funnels.length === 0
       ? {}
       : { funnels: await Promise.all(funnels.map((f) => funnel(store, options, f))) }),
