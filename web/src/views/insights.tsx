@@ -6,9 +6,10 @@
  */
 import { currentTab, type SubTab, SubTabs } from '../components/subtabs.tsx';
 import type { ViewProps } from './index.ts';
+import { Compare } from './insights/compare.tsx';
 import './insights/insights.css';
 
-const TABS: readonly SubTab[] = [];
+const TABS: readonly SubTab[] = [{ id: 'compare', title: 'Compare', view: Compare }];
 
 export function Insights(props: ViewProps) {
   const current = currentTab(TABS, props, 'i');

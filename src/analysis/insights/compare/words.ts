@@ -15,10 +15,18 @@ export function metricValue(metric: string, v: number | null): string {
   if (v === null || !Number.isFinite(v)) return '–';
   if (isRate(metric)) return `${(v * 100).toFixed(1)} %`;
   if (isSeconds(metric)) return `${v.toFixed(1)} s`;
-  return Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(2);
+  return plain(v);
 }
 
-const signed = (text: string, v: number) => (v > 0 ? `+${text}` : text);
+/** A whole number as is, any other with two decimals, both with thousands separators. */
+const plain = (v: number) =>
+  Number.isInteger(v)
+    ? v.toLocaleString('en-US')
+    : v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** `text` with a + for a positive `v`; a zero as rounded is unsigned (no -0.0). */
+const signed = (text: string, v: number) =>
+  /^-?0(\.0*)?$/.test(text) ? text.replace('-', '') : v > 0 ? `+${text}` : text;
 
 /** B − A in the metric's unit (percentage points for rates), and the relative change. */
 export function metricChange(row: Pick<MetricRow, 'metric' | 'difference' | 'relative'>): string {
@@ -28,7 +36,7 @@ export function metricChange(row: Pick<MetricRow, 'metric' | 'difference' | 'rel
     ? `${signed((d * 100).toFixed(1), d)} pp`
     : isSeconds(row.metric)
       ? `${signed(d.toFixed(1), d)} s`
-      : signed(Number.isInteger(d) ? d.toLocaleString('en-US') : d.toFixed(2), d);
+      : signed(plain(d), d);
   return row.relative === null ? abs : `${abs} (${signed((row.relative * 100).toFixed(1), row.relative)} %)`;
 }
 
