@@ -52,8 +52,10 @@ function its(c: Comparison): string[] {
   const s = c.its;
   const lines = [
     '',
-    `interrupted time series: ${s.days.length} days (${s.days[0] ?? '–'} to ${s.days[s.days.length - 1] ?? '–'}), change on ${s.days[s.change_index] ?? '–'}; jump beyond the trend, 95 % t interval`,
+    `interrupted time series: ${s.days.length} day${s.days.length === 1 ? '' : 's'} (${s.days[0] ?? '–'} to ${s.days[s.days.length - 1] ?? '–'}), change on ${s.days[s.change_index] ?? '–'}; jump beyond the trend, 95 % t interval`,
   ];
+  if (s.metrics.every((m) => m.fit === null))
+    return [...lines.slice(0, 1), `interrupted time series: ${s.metrics[0]?.note ?? 'no days'}`];
   const width = Math.max(...s.metrics.map((m) => m.metric.length));
   for (const m of s.metrics) {
     if (m.fit === null) {

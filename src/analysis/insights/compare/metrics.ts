@@ -113,6 +113,9 @@ export interface SidesCompared {
   readonly warnings: string[];
 }
 
+/** The note of a metric equal on every session of both sides. */
+export const NO_VARIATION = 'no test: the same on every session of both sides';
+
 const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2));
 
 export function compareSides(a: SideSummary, b: SideSummary, options: CompareOptions): SidesCompared {
@@ -129,7 +132,9 @@ export function compareSides(a: SideSummary, b: SideSummary, options: CompareOpt
       const key = RATES[metric as keyof typeof RATES];
       const ca = { x: a.counts[key], n: na };
       const cb = { x: b.counts[key], n: nb };
-      const r = twoProportionTest(ca, cb);
+      // All successes or all failures on both sides: nothing varies, nothing to test.
+      const constant = ca.x + cb.x === 0 || ca.x + cb.x === na + nb;
+      const r = constant ? null : twoProportionTest(ca, cb);
       const pooled = (ca.x + cb.x) / Math.max(1, na + nb);
       const fewest = Math.min(na, nb) * Math.min(pooled, 1 - pooled);
       const smallSample =
@@ -142,7 +147,10 @@ export function compareSides(a: SideSummary, b: SideSummary, options: CompareOpt
         test: 'two-proportion' as const,
         scale: 'difference' as const,
         smallSample,
-        note: 'pooled two-proportion z-test; interval from the unpooled standard error',
+        note:
+          constant && na > 0 && nb > 0
+            ? NO_VARIATION
+            : 'pooled two-proportion z-test; interval from the unpooled standard error',
       };
     }
     const fewSessions = () =>
@@ -151,6 +159,17 @@ export function compareSides(a: SideSummary, b: SideSummary, options: CompareOpt
         : false;
     if (Object.hasOwn(MEANS, metric)) {
       const key = MEANS[metric as keyof typeof MEANS];
+      const [ma, mb] = [momentsOfSums(a[key].raw), momentsOfSums(b[key].raw)];
+      if (ma.n >= 2 && mb.n >= 2 && ma.variance === 0 && mb.variance === 0 && ma.mean === mb.mean) {
+        return {
+          ...base,
+          result: null,
+          test: null,
+          scale: 'difference' as const,
+          smallSample: false,
+          note: NO_VARIATION,
+        };
+      }
       const choice = logFitsBetter(a[key], b[key]);
       if (choice.log) {
         const r = welchTest(momentsOfSums(a[key].log!), momentsOfSums(b[key].log!));
@@ -224,7 +243,10 @@ export function compareSides(a: SideSummary, b: SideSummary, options: CompareOpt
       p_adjusted: pAdjusted,
       significant: pAdjusted !== null && pAdjusted < 1 - CONFIDENCE,
       small_sample: t.smallSample,
-      note: t.test !== null && t.result === null ? 'no test: too few sessions on a side' : t.note,
+      note:
+        t.test !== null && t.result === null && t.note !== NO_VARIATION
+          ? 'no test: too few sessions on a side'
+          : t.note,
     };
   });
   return { metrics, warnings };
