@@ -6,6 +6,7 @@
  *   compareText(await compare(store, options, spec))
  */
 
+import { NO_VARIATION } from '../../analysis/insights/compare/metrics.ts';
 import { metricChange, metricInterval, metricValue, pValue } from '../../analysis/insights/compare/words.ts';
 import type { CompareResult, Comparison } from '../../analysis/insights/compare.ts';
 import { printable } from '../printable.ts';
@@ -42,9 +43,11 @@ function table(c: Comparison): string[] {
 function tests(c: Comparison): string {
   const by = new Map<string, string[]>();
   for (const m of c.metrics) if (m.test !== null) by.set(m.test, [...(by.get(m.test) ?? []), m.metric]);
-  return [...by.entries()]
-    .map(([test, metrics]) => `${TESTS[test] ?? test}: ${metrics.join(', ')}`)
-    .join('; ');
+  const constant = c.metrics.filter((m) => m.note === NO_VARIATION).map((m) => m.metric);
+  return [
+    ...[...by.entries()].map(([test, metrics]) => `${TESTS[test] ?? test}: ${metrics.join(', ')}`),
+    ...(constant.length === 0 ? [] : [`no test, the same on every session: ${constant.join(', ')}`]),
+  ].join('; ');
 }
 
 function its(c: Comparison): string[] {
