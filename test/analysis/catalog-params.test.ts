@@ -39,6 +39,7 @@ describe('the catalogue', () => {
       'retention',
       'activity',
       'ctr',
+      'compare',
     ]);
     for (const a of [...ANALYSES, ...Object.values(QUERIES)]) {
       expect(a.summary, a.name).toMatch(/^[a-z]/);
@@ -49,10 +50,16 @@ describe('the catalogue', () => {
     }
   });
 
-  it('gives every analysis its defaults when no parameter is given (breakdown needs by)', () => {
+  it('gives every analysis its defaults when no parameter is given (breakdown needs by, compare what)', () => {
     for (const a of ANALYSES) {
       const raw: RawParams =
-        a.name === 'breakdown' ? { by: 'source' } : a.name === 'funnel' ? { step: ['/'] } : {};
+        a.name === 'breakdown'
+          ? { by: 'source' }
+          : a.name === 'funnel'
+            ? { step: ['/'] }
+            : a.name === 'compare'
+              ? { change: '2026-10-21' }
+              : {};
       expect(() => planAnalysis(a, raw, API_SPELLING), a.name).not.toThrow();
     }
     expect(planAnalysis(CATALOG.paths, {}, API_SPELLING)).toMatchObject({ steps: 3, limit: 10 });
