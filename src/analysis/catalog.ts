@@ -13,6 +13,7 @@
  */
 
 import { activityAnalysis, ctrAnalysis, retentionAnalysis } from './catalog/cohorts.ts';
+import { compareAnalysis } from './catalog/compare.ts';
 import { diagnoseAnalysis } from './catalog/diagnose.ts';
 import { driversAnalysis } from './catalog/drivers.ts';
 import type { Analysis } from './catalog/entry.ts';
@@ -52,6 +53,7 @@ export const CATALOG = {
   profile: profileAnalysis,
   users: usersAnalysis,
   trends: trendsAnalysis,
+  compare: compareAnalysis,
 } as const;
 
 export type AnalysisName = keyof typeof CATALOG;

@@ -13,6 +13,7 @@ import type { DiagnoseResult } from '../analysis/insights/diagnose.ts';
 import type { ReportDrivers } from '../analysis/insights/drivers/report-drivers.ts';
 import type { Trends } from '../analysis/insights/trends.ts';
 import type { Users } from '../analysis/insights/users.ts';
+import { compareSection } from './sections/compare.ts';
 import { diagnoseSection } from './sections/diagnose.ts';
 import { driversSection } from './sections/drivers.ts';
 import { trendsSection } from './sections/trends.ts';
@@ -68,6 +69,7 @@ export function renderHtmlReport(report: unknown, title = 'stint report'): strin
 <header><h1>${heading}</h1><p id="period"></p></header>
 <main>
 <section><h2>Overview</h2><div id="cards" class="cards"></div></section>
+${compareSection((report as { compare?: Parameters<typeof compareSection>[0] }).compare)}
 <section><h2>Sessions over time</h2><div id="timeseries" class="chart"></div></section>
 <section class="grid">
   <div><h2>Sources</h2><div id="sources" class="chart small"></div></div>

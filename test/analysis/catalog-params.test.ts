@@ -44,6 +44,7 @@ describe('the catalogue', () => {
       'profile',
       'users',
       'trends',
+      'compare',
     ]);
     for (const a of [...ANALYSES, ...Object.values(QUERIES)]) {
       expect(a.summary, a.name).toMatch(/^[a-z]/);
@@ -54,7 +55,7 @@ describe('the catalogue', () => {
     }
   });
 
-  it('gives every analysis its defaults when no parameter is given (breakdown needs by)', () => {
+  it('gives every analysis its defaults when no parameter is given (breakdown needs by, compare what)', () => {
     for (const a of ANALYSES) {
       const raw: RawParams =
         a.name === 'breakdown'
@@ -63,7 +64,9 @@ describe('the catalogue', () => {
             ? { step: ['/'] }
             : a.name === 'drivers'
               ? { goal: 'purchase' }
-              : {};
+              : a.name === 'compare'
+                ? { change: '2026-10-21' }
+                : {};
       expect(() => planAnalysis(a, raw, API_SPELLING), a.name).not.toThrow();
     }
     expect(planAnalysis(CATALOG.paths, {}, API_SPELLING)).toMatchObject({ steps: 3, limit: 10 });

@@ -8,6 +8,7 @@ import { activity } from '../../src/analysis/activity.ts';
 import { breakdown, timeseries } from '../../src/analysis/breakdown.ts';
 import { ctr } from '../../src/analysis/ctr.ts';
 import { funnel, parseSteps } from '../../src/analysis/funnel.ts';
+import { compare } from '../../src/analysis/insights/compare.ts';
 import { diagnoseWith } from '../../src/analysis/insights/diagnose.ts';
 import { drivers } from '../../src/analysis/insights/drivers.ts';
 import { profile } from '../../src/analysis/insights/profile.ts';
@@ -20,6 +21,7 @@ import type { GroupKey, TimeUnit } from '../../src/analysis/plans.ts';
 import { parseQueryOptions } from '../../src/analysis/query-options.ts';
 import { COHORT_KINDS, retention } from '../../src/analysis/retention.ts';
 import { listSessions, sessionJourney } from '../../src/analysis/sessions.ts';
+import { StintError } from '../../src/core/errors.ts';
 import { createRules } from '../../src/core/rules.ts';
 import type { Dialect } from '../../src/sql/dialect.ts';
 import type { CompiledQuery } from '../../src/sql/query.ts';
@@ -110,6 +112,7 @@ export function everyAnalysis(store: QueryStore): [string, () => Promise<unknown
     for (const interval of ['day', 'week'] as const)
       out.push([name(`trends ${interval}`), () => trends(s, o, { interval, compare: 'previous', limit: 2 })]);
     out.push([name('drivers pageview'), () => drivers(s, o, { goal: 'pageview', minSessions: 2 })]);
+    out.push(...compareCases(s, o, name));
     for (const cohort of COHORT_KINDS) {
       out.push([name(`retention ${cohort}`), () => retention(s, o, { cohort, periods: 3 })]);
     }
@@ -129,6 +132,64 @@ export function everyAnalysis(store: QueryStore): [string, () => Promise<unknown
   }
   out.push(['session journey', () => sessionJourney(s, 'no-such-session')]);
   return out;
+}
+
+/**
+ * `compare` in each mode (sums of squares may differ in the last bits between engines: numbers
+ * are rounded to 9 significant digits; a usage error, as when a store has no groups, is its message).
+ */
+function compareCases(
+  s: Store,
+  o: ReturnType<typeof parseQueryOptions>,
+  name: (what: string) => string,
+): [string, () => Promise<unknown>][] {
+  const common = { segment: undefined, limit: 3, seed: 1 };
+  const day = (d: number) => Date.UTC(2026, 9, d);
+  const run = (spec: Parameters<typeof compare>[2]) => async () => {
+    try {
+      return JSON.parse(
+        JSON.stringify(await compare(s, o, spec), (_, v) =>
+          typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(9)) : v,
+        ),
+      );
+    } catch (err) {
+      if (err instanceof StintError) return err.message;
+      throw err;
+    }
+  };
+  return [
+    [
+      name('compare periods'),
+      run({
+        kind: 'periods',
+        a: { fromMs: day(1), toMs: day(2) },
+        b: { fromMs: day(2), toMs: day(3) },
+        labels: ['a', 'b'],
+        ...common,
+      }),
+    ],
+    [
+      name('compare change by device'),
+      run({ kind: 'change', atMs: day(2), windowMs: 86_400_000, ...common, segment: 'device_type' }),
+    ],
+    [
+      name('compare change, default window'),
+      run({ kind: 'change', atMs: day(2) + 3_600_000, windowMs: undefined, ...common }),
+    ],
+    [
+      name('compare groups by prop.plan'),
+      run({ kind: 'groups', by: { kind: 'property', name: 'plan' }, control: undefined, ...common }),
+    ],
+    [
+      name('compare groups by device'),
+      run({
+        kind: 'groups',
+        by: { kind: 'dimension', dimension: 'device_type' },
+        control: undefined,
+        ...common,
+      }),
+    ],
+  ];
 }
 
 const at = (time: string) => `2026-10-0${time}Z`;

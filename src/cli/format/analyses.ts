@@ -8,6 +8,7 @@ import type { AnalysisName, ParamsOf, ResultOf } from '../../analysis/catalog.ts
 import type { FunnelStepRow } from '../../analysis/funnel.ts';
 import { OVERVIEW_METRICS } from '../../analysis/overview.ts';
 import { label, printable } from '../printable.ts';
+import { compareText } from './compare.ts';
 import { diagnoseText } from './diagnose.ts';
 import { driversText } from './drivers.ts';
 import { profileText, usersText } from './profile.ts';
@@ -112,6 +113,7 @@ const FORMATS: Formats = {
   profile: (p) => profileText(p),
   users: (u) => usersText(u),
   trends: (t) => trendsText(t),
+  compare: (c) => compareText(c),
 };
 
 /** An analysis's result as the terminal shows it. */
