@@ -9,7 +9,6 @@ import type { ViewProps } from './index.ts';
 import { Compare } from './insights/compare.tsx';
 import { Diagnose } from './insights/diagnose.tsx';
 import { Drivers } from './insights/drivers.tsx';
-import './insights/insights.css';
 import { Trends } from './insights/trends.tsx';
 import { Users } from './insights/users.tsx';
 import { Webhooks } from './insights/webhooks.tsx';

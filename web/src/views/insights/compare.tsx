@@ -22,6 +22,7 @@ import { paramsOf } from '../../query.ts';
 import { navigate } from '../../router.ts';
 import { useDark } from '../../theme.ts';
 import type { ViewProps } from '../index.ts';
+import './compare.css';
 
 type CompareData = AnalysisResponse<'compare'>;
 type Comparison = CompareData['comparisons'][number];

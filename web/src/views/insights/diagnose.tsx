@@ -17,6 +17,7 @@ import { paramsOf } from '../../query.ts';
 import { useDark } from '../../theme.ts';
 import type { ViewProps } from '../index.ts';
 import { roughDuration, timeoutText } from './diagnose-format.ts';
+import './diagnose.css';
 
 use([BarChart, MarkLineComponent]);
 

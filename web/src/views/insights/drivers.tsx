@@ -16,6 +16,7 @@ import { paramsOf } from '../../query.ts';
 import { navigate } from '../../router.ts';
 import { useDark } from '../../theme.ts';
 import type { ViewProps } from '../index.ts';
+import './drivers.css';
 
 use([ScatterChart]);
 

@@ -13,6 +13,7 @@ import { countryLabel, formatPercent } from '../../format.ts';
 import { paramsOf } from '../../query.ts';
 import { navigate } from '../../router.ts';
 import type { ViewProps } from '../index.ts';
+import './trends.css';
 
 type TrendsData = AnalysisResponse<'trends'>;
 type Dimension = TrendsData['dimensions'][number];

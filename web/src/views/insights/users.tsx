@@ -15,6 +15,7 @@ import { navigate } from '../../router.ts';
 import { useDark } from '../../theme.ts';
 import '../analyses/charts.ts';
 import type { ViewProps } from '../index.ts';
+import './users.css';
 
 type UsersData = AnalysisResponse<'users'>;
 type ProfileData = AnalysisResponse<'profile'>;

@@ -9,6 +9,7 @@ import { ApiError, currentToken } from '../../api.ts';
 import { Card } from '../../components/card.tsx';
 import { Empty, ErrorPanel, Skeleton } from '../../components/states.tsx';
 import type { ViewProps } from '../index.ts';
+import './webhooks.css';
 
 interface HookRow {
   readonly id: string;
