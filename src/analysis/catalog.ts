@@ -12,6 +12,7 @@
  * cli/format/analyses.ts. docs/architecture.md, "Adding an analysis".
  */
 
+import { anomaliesAnalysis } from './catalog/anomalies.ts';
 import { activityAnalysis, ctrAnalysis, retentionAnalysis } from './catalog/cohorts.ts';
 import type { Analysis } from './catalog/entry.ts';
 import { funnelAnalysis, pagesAnalysis, pathsAnalysis } from './catalog/pages.ts';
@@ -43,6 +44,7 @@ export const CATALOG = {
   retention: retentionAnalysis,
   activity: activityAnalysis,
   ctr: ctrAnalysis,
+  anomalies: anomaliesAnalysis,
 } as const;
 
 export type AnalysisName = keyof typeof CATALOG;

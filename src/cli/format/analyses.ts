@@ -8,6 +8,7 @@ import type { AnalysisName, ParamsOf, ResultOf } from '../../analysis/catalog.ts
 import type { FunnelStepRow } from '../../analysis/funnel.ts';
 import { OVERVIEW_METRICS } from '../../analysis/overview.ts';
 import { label, printable } from '../printable.ts';
+import { anomaliesText } from './anomalies.ts';
 import { sparkline } from './sparkline.ts';
 
 type Formats = { readonly [N in AnalysisName]: (result: ResultOf<N>, params: ParamsOf<N>) => string };
@@ -101,6 +102,7 @@ const FORMATS: Formats = {
       ),
     ].join('\n');
   },
+  anomalies: (a) => anomaliesText(a),
 };
 
 /** An analysis's result as the terminal shows it. */

@@ -1,0 +1,207 @@
+/**
+ * Fraud-like and anomalous sessions, and anomalous days: each session of the period is read
+ * (its row and ordered pages; the events of those long enough to burst or run too fast, and the
+ * failure events of all) and scored by the signals of anomalies/ (score.ts says how), and each
+ * day's sessions and conversions are set against the same weekdays before it (days.ts).
+ *
+ *   await anomalies(store, options, { ...DEFAULT_THRESHOLDS, failureEvents: ['login_failed'] }, 20)
+ *   // { sessions: [{ session_id, identity, start, score: 4, reasons: [{ code: 'burst', text: '37 pageviews in 40 s' }] }], days: [...] }
+ */
+import { localDayNumber, wallTimeToUtcMs } from '../../core/zone.ts';
+import { sql } from '../../sql/query.ts';
+import type { Store } from '../../store/store.ts';
+import { periodWhere, resolveRange } from '../overview.ts';
+import { sessionsIn, whereSql } from '../plans.ts';
+import type { QueryOptions } from '../query-options.ts';
+import { type DayAnomaly, type DayCounts, dayAnomalies } from './anomalies/days.ts';
+import { scoreSessions } from './anomalies/score.ts';
+import type { SessionEvents, SessionRow } from './anomalies/session-row.ts';
+import type { ReasonCode, Thresholds } from './anomalies/thresholds.ts';
+
+export { DEFAULT_THRESHOLDS, type Thresholds } from './anomalies/thresholds.ts';
+
+export interface AnomalousSession {
+  readonly session_id: string;
+  readonly identity: string;
+  /** The user_id, '' when the session had none. */
+  readonly user_id: string;
+  /** ISO time of its start. */
+  readonly start: string;
+  readonly duration_s: number;
+  readonly pageviews: number;
+  readonly events: number;
+  readonly device_type: string;
+  readonly timezone: string;
+  /** The sum of its reasons' severities (each 1 to 3). */
+  readonly score: number;
+  readonly reasons: readonly {
+    readonly code: ReasonCode;
+    readonly text: string;
+    readonly severity: number;
+  }[];
+}
+
+export interface Anomalies {
+  readonly range: { readonly from: string; readonly to: string };
+  /** Sessions of the period scored. */
+  readonly scored: number;
+  /** Sessions flagged (all of them, of which `sessions` lists `limit`). */
+  readonly flagged: number;
+  /** Flagged sessions per reason code. */
+  readonly by_reason: Readonly<Record<string, number>>;
+  /** The flagged sessions, highest score first. */
+  readonly sessions: readonly AnomalousSession[];
+  /** Anomalous days of the period, furthest from their baseline first. */
+  readonly days: readonly DayAnomaly[];
+  readonly thresholds: Thresholds;
+}
+
+const DAY_MS = 86_400_000;
+
+export async function anomalies(
+  store: Store,
+  options: QueryOptions,
+  t: Thresholds,
+  limit: number,
+): Promise<Anomalies> {
+  const range = await resolveRange(store, options);
+  const where = await periodWhere(store, options);
+  const iso = (ms: number): string => new Date(ms).toISOString();
+  if (range === undefined || where === undefined) {
+    const r = { from: iso(options.fromMs ?? 0), to: iso(options.toMs ?? 0) };
+    return { range: r, scored: 0, flagged: 0, by_reason: {}, sessions: [], days: [], thresholds: t };
+  }
+  const rows = await readSessions(store, where);
+  const events = await readEvents(store, where, t);
+  const scored = scoreSessions(rows, events, t);
+  const byReason: Record<string, number> = {};
+  for (const s of scored) for (const r of s.reasons) byReason[r.code] = (byReason[r.code] ?? 0) + 1;
+  const sessions = scored.slice(0, limit).map(({ index, score, reasons }): AnomalousSession => {
+    const r = rows[index]!;
+    return {
+      session_id: r.sessionId,
+      identity: r.identity,
+      user_id: r.user === r.identity ? '' : r.user,
+      start: iso(r.startMs),
+      duration_s: (r.endMs - r.startMs) / 1000,
+      pageviews: r.pageviews,
+      events: r.events,
+      device_type: r.deviceType,
+      timezone: r.timezone,
+      score,
+      reasons: reasons.map((x) => ({
+        code: x.code,
+        text: x.text,
+        severity: Math.round(x.severity * 100) / 100,
+      })),
+    };
+  });
+  const days = await anomalousDays(store, options, range, t);
+  return {
+    range: { from: iso(range.fromMs), to: iso(range.toMs) },
+    scored: rows.length,
+    flagged: scored.length,
+    by_reason: byReason,
+    sessions,
+    days,
+    thresholds: t,
+  };
+}
+
+type Where = NonNullable<Awaited<ReturnType<typeof periodWhere>>>;
+
+async function readSessions(store: Store, where: Where): Promise<SessionRow[]> {
+  const d = store.dialect;
+  const rows = await store.query(
+    d.compile(sql`SELECT session_id, identity, user_id, start_ms, end_ms, device_type, browser, os, timezone,
+        pageviews, events, pages
+      FROM ${sessionsIn(d, where)} s ORDER BY start_ms, session_id`),
+  );
+  return rows.map((r) => ({
+    sessionId: String(r.session_id),
+    identity: String(r.identity),
+    user: r.user_id === '' || r.user_id === null ? String(r.identity) : String(r.user_id),
+    startMs: Number(r.start_ms),
+    endMs: Number(r.end_ms),
+    deviceType: String(r.device_type ?? ''),
+    browser: String(r.browser ?? ''),
+    os: String(r.os ?? ''),
+    timezone: String(r.timezone ?? ''),
+    pageviews: Number(r.pageviews),
+    events: Number(r.events),
+    pages: Array.isArray(r.pages) ? r.pages.map(String) : [],
+  }));
+}
+
+/**
+ * The events of the sessions that could burst or run too fast (at least `burstEvents` events, or
+ * `fastMinPageviews` pageviews), and the failure events of every session: the rest cannot fire
+ * those signals, so their events are not read.
+ */
+async function readEvents(store: Store, where: Where, t: Thresholds): Promise<Map<string, SessionEvents>> {
+  const d = store.dialect;
+  const inPeriod = sessionsIn(d, where);
+  const minEvents = Math.min(t.burstEvents, t.fastMinPageviews);
+  const paced = sql`session_id IN (SELECT session_id FROM ${inPeriod} s WHERE events >= ${minEvents})`;
+  const failing =
+    t.failureEvents.length === 0
+      ? sql`1 = 0`
+      : sql`(${d.isIn(sql`event`, t.failureEvents)} AND session_id IN (SELECT session_id FROM ${inPeriod} f))`;
+  const rows = await store.query(
+    d.compile(sql`SELECT session_id, ts_ms, event FROM events
+      WHERE ${paced} OR ${failing} ORDER BY session_id, ts_ms, seq`),
+  );
+  const failures = new Set(t.failureEvents);
+  const out = new Map<
+    string,
+    { times: number[]; pageviewTimes: number[]; failures: { tsMs: number; name: string }[] }
+  >();
+  for (const r of rows) {
+    const id = String(r.session_id);
+    let e = out.get(id);
+    if (e === undefined) {
+      e = { times: [], pageviewTimes: [], failures: [] };
+      out.set(id, e);
+    }
+    const ts = Number(r.ts_ms);
+    const name = String(r.event);
+    e.times.push(ts);
+    if (name === 'pageview') e.pageviewTimes.push(ts);
+    if (failures.has(name)) e.failures.push({ tsMs: ts, name });
+  }
+  return out;
+}
+
+/** The period's local days, and their counts with those of the baseline weeks before. */
+async function anomalousDays(
+  store: Store,
+  options: QueryOptions,
+  range: { fromMs: number; toMs: number },
+  t: Thresholds,
+): Promise<DayAnomaly[]> {
+  const d = store.dialect;
+  const first = localDayNumber(range.fromMs, options.tz);
+  const last = localDayNumber(range.toMs - 1, options.tz);
+  const days: string[] = [];
+  for (let n = first; n <= last; n++) days.push(new Date(n * DAY_MS).toISOString().slice(0, 10));
+  const where = [
+    {
+      kind: 'range' as const,
+      fromMs: wallTimeToUtcMs((first - t.baselineWeeks * 7) * DAY_MS, options.tz),
+      toMs: range.toMs,
+    },
+    ...options.filters,
+  ];
+  const rows = await store.query(
+    d.compile(sql`SELECT day, count(*) AS sessions, ${d.countIf(sql`conversions > 0`)} AS conversions
+      FROM (SELECT ${d.localBucketText(sql`start_ms`, 'day', options.tz)} AS day, conversions
+            FROM sessions${whereSql(d, where)}) x
+      GROUP BY day ORDER BY day`),
+  );
+  const counts: DayCounts[] = rows.map((r) => ({
+    day: String(r.day),
+    sessions: Number(r.sessions),
+    conversions: Number(r.conversions),
+  }));
+  return dayAnomalies(counts, days, t);
+}
