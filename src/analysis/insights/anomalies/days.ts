@@ -46,7 +46,7 @@ export function dayAnomalies(
 ): DayAnomaly[] {
   if (counts.length === 0) return [];
   const byDay = new Map(counts.map((c) => [c.day, c]));
-  const first = counts.reduce((min, c) => (c.day < min ? c.day : min), counts[0]!.day);
+  const first = counts.map((c) => c.day).sort()[0]!;
   const out: DayAnomaly[] = [];
   for (const day of days) {
     const ms = dayMs(day);

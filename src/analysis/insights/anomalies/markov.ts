@@ -1,8 +1,13 @@
 /**
  * Atypical navigation: a first-order Markov model of page transitions learned from all sessions
- * of the period, smoothed (add-α, α = SMOOTHING, over the pages seen), and each session's mean
- * surprisal (−log2 P(next | page), bits per step) under it, leaving the session's own transitions
- * out of the counts so that a long odd session does not teach the model its own path.
+ * of the period, and each session's mean surprisal (−log2 P(next | page), bits per step) under it.
+ * Smoothing backs off to the pages' popularity (a Dirichlet prior of weight PRIOR_WEIGHT on the
+ * next pages' add-one frequencies): an unseen transition to a popular page is mildly surprising,
+ * one to a page nobody else opens very. Each session weighs 1 in the model, shared among its
+ * transitions, and its own weight is left out when it is scored: long sessions (a fleet of
+ * scrapers walking the same catalogue) do not teach the model their paths.
+ *
+ *   P(b | a) = (c(a→b) + β·u(b)) / (c(a) + β),  u(b) = (n(b) + 1) / (N + V)
  *
  *   const model = learnTransitions(rows.map((r) => r.pages));
  *   meanSurprisal(model, ['/', '/cart']) // 1.8 (bits per step)
@@ -11,77 +16,112 @@ import { robustScale, robustZ } from '../stats/robust.ts';
 import type { SessionRow } from './session-row.ts';
 import { type Reason, severityOf, type Thresholds } from './thresholds.ts';
 
-/** Add-α smoothing: each possible next page counts α more than it was seen. */
-export const SMOOTHING = 0.1;
+/** β: the weight of the popularity prior, in sessions. */
+export const PRIOR_WEIGHT = 10;
 
 export interface TransitionModel {
-  /** count of a → b, keyed `a\nb`. */
+  /** c(a→b): weight of a → b, keyed `a\nb` (each session adds 1 / its transitions per transition). */
   readonly pairs: Map<string, number>;
-  /** transitions out of a. */
+  /** c(a): weight of the transitions out of a. */
   readonly from: Map<string, number>;
-  /** Distinct pages: the possible next pages. */
+  /** n(b): weight of the transitions into b. */
+  readonly into: Map<string, number>;
+  /** N: the total weight (the sessions with a transition). */
+  readonly total: number;
+  /** V: distinct pages. */
   readonly pages: number;
 }
 
 const key = (a: string, b: string): string => `${a}\n${b}`;
+const bump = (m: Map<string, number>, k: string, w: number): void => {
+  m.set(k, (m.get(k) ?? 0) + w);
+};
+
+function transitionsOf(pages: readonly string[]): TransitionModel {
+  const pairs = new Map<string, number>();
+  const from = new Map<string, number>();
+  const into = new Map<string, number>();
+  const w = 1 / Math.max(1, pages.length - 1);
+  for (let i = 1; i < pages.length; i++) {
+    bump(pairs, key(pages[i - 1]!, pages[i]!), w);
+    bump(from, pages[i - 1]!, w);
+    bump(into, pages[i]!, w);
+  }
+  return { pairs, from, into, total: pages.length > 1 ? 1 : 0, pages: new Set(pages).size };
+}
 
 export function learnTransitions(sessions: readonly (readonly string[])[]): TransitionModel {
   const pairs = new Map<string, number>();
   const from = new Map<string, number>();
+  const into = new Map<string, number>();
   const seen = new Set<string>();
+  let total = 0;
   for (const pages of sessions) {
-    for (let i = 0; i < pages.length; i++) {
-      seen.add(pages[i]!);
-      if (i === 0) continue;
-      const k = key(pages[i - 1]!, pages[i]!);
-      pairs.set(k, (pairs.get(k) ?? 0) + 1);
-      from.set(pages[i - 1]!, (from.get(pages[i - 1]!) ?? 0) + 1);
-    }
+    for (const p of pages) seen.add(p);
+    if (pages.length < 2) continue;
+    const own = transitionsOf(pages);
+    for (const [k, w] of own.pairs) bump(pairs, k, w);
+    for (const [k, w] of own.from) bump(from, k, w);
+    for (const [k, w] of own.into) bump(into, k, w);
+    total += 1;
   }
-  return { pairs, from, pages: seen.size };
+  return { pairs, from, into, total, pages: seen.size };
 }
 
 /**
- * The mean surprisal, in bits, of the transitions of `pages` under `model` without their own
- * counts (`pages` must be one of the sessions the model was learned from); undefined with none.
+ * The surprisal, in bits, of each transition of `pages` under `model` without the session's own
+ * weight (`pages` must be one of the sessions the model was learned from).
  */
-export function meanSurprisal(model: TransitionModel, pages: readonly string[]): number | undefined {
-  if (pages.length < 2) return undefined;
-  const ownPairs = new Map<string, number>();
-  const ownFrom = new Map<string, number>();
-  for (let i = 1; i < pages.length; i++) {
-    const k = key(pages[i - 1]!, pages[i]!);
-    ownPairs.set(k, (ownPairs.get(k) ?? 0) + 1);
-    ownFrom.set(pages[i - 1]!, (ownFrom.get(pages[i - 1]!) ?? 0) + 1);
-  }
+export function stepSurprisals(model: TransitionModel, pages: readonly string[]): number[] {
+  if (pages.length < 2) return [];
+  const own = transitionsOf(pages);
+  const less = (m: Map<string, number>, mine: Map<string, number>, k: string): number =>
+    Math.max(0, (m.get(k) ?? 0) - (mine.get(k) ?? 0));
+  const total = Math.max(0, model.total - own.total);
   const v = Math.max(1, model.pages);
-  let bits = 0;
+  const out: number[] = [];
   for (let i = 1; i < pages.length; i++) {
-    const k = key(pages[i - 1]!, pages[i]!);
-    const pair = Math.max(0, (model.pairs.get(k) ?? 0) - ownPairs.get(k)!);
-    const out = Math.max(0, (model.from.get(pages[i - 1]!) ?? 0) - ownFrom.get(pages[i - 1]!)!);
-    bits -= Math.log2((pair + SMOOTHING) / (out + SMOOTHING * v));
+    const [a, b] = [pages[i - 1]!, pages[i]!];
+    const u = (less(model.into, own.into, b) + 1) / (total + v);
+    const p =
+      (less(model.pairs, own.pairs, key(a, b)) + PRIOR_WEIGHT * u) /
+      (less(model.from, own.from, a) + PRIOR_WEIGHT);
+    out.push(-Math.log2(p));
   }
-  return bits / (pages.length - 1);
+  return out;
 }
 
+/** Their mean; undefined for a session of no transition. */
+export function meanSurprisal(model: TransitionModel, pages: readonly string[]): number | undefined {
+  const steps = stepSurprisals(model, pages);
+  return steps.length === 0 ? undefined : steps.reduce((a, b) => a + b, 0) / steps.length;
+}
+
+/**
+ * Sessions of at least `markovMinTransitions` steps whose mean surprisal is far above the site's:
+ * z = (mean − m) · √k / s, where m and s are the median and scaled MAD of the surprisal of every
+ * step of the period (robust.ts), and k the session's steps (a mean of k steps varies √k times
+ * less than one step does), at or past `markovZ`.
+ */
 export function navigationReasons(rows: readonly SessionRow[], t: Thresholds): Map<number, Reason> {
   const out = new Map<number, Reason>();
   const model = learnTransitions(rows.map((r) => r.pages));
-  const scored: { i: number; bits: number }[] = [];
+  const all: number[] = [];
+  const scored: { i: number; bits: number; k: number }[] = [];
   rows.forEach((r, i) => {
-    if (r.pages.length - 1 < t.markovMinTransitions) return;
-    const bits = meanSurprisal(model, r.pages);
-    if (bits !== undefined) scored.push({ i, bits });
+    const steps = stepSurprisals(model, r.pages);
+    for (const x of steps) all.push(x);
+    if (steps.length < t.markovMinTransitions) return;
+    scored.push({ i, bits: steps.reduce((a, b) => a + b, 0) / steps.length, k: steps.length });
   });
-  if (scored.length < 10) return out;
-  const scale = robustScale(scored.map((s) => s.bits));
-  for (const { i, bits } of scored) {
-    const z = robustZ(bits, scale);
+  if (all.length < 30) return out;
+  const scale = robustScale(all);
+  for (const { i, bits, k } of scored) {
+    const z = robustZ(bits, scale) * Math.sqrt(k);
     if (!(z >= t.markovZ) || !Number.isFinite(z)) continue;
     out.set(i, {
       code: 'navigation',
-      text: `atypical navigation: ${bits.toFixed(1)} bits per step over ${rows[i]!.pages.length - 1} steps (median ${scale.median.toFixed(1)}, z ${z.toFixed(1)})`,
+      text: `atypical navigation: ${bits.toFixed(1)} bits per step over ${k} steps (site median ${scale.median.toFixed(1)}, z ${z.toFixed(1)})`,
       severity: severityOf(z, t.markovZ),
     });
   }
