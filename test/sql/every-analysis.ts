@@ -8,6 +8,7 @@ import { activity } from '../../src/analysis/activity.ts';
 import { breakdown, timeseries } from '../../src/analysis/breakdown.ts';
 import { ctr } from '../../src/analysis/ctr.ts';
 import { funnel, parseSteps } from '../../src/analysis/funnel.ts';
+import { anomalies, DEFAULT_THRESHOLDS } from '../../src/analysis/insights/anomalies.ts';
 import { overview } from '../../src/analysis/overview.ts';
 import { pages } from '../../src/analysis/pages.ts';
 import { around, sankey, topPaths } from '../../src/analysis/paths.ts';
@@ -86,6 +87,10 @@ export function everyAnalysis(store: QueryStore): [string, () => Promise<unknown
     out.push([name('pages'), () => pages(s, o, 20)]);
     out.push([name('ctr'), () => ctr(s, o, 20, 'click')]);
     out.push([name('activity'), () => activity(s, o)]);
+    out.push([
+      name('anomalies'),
+      () => anomalies(s, o, { ...DEFAULT_THRESHOLDS, burstEvents: 2, fastMinPageviews: 2 }, 10),
+    ]);
     for (const cohort of COHORT_KINDS) {
       out.push([name(`retention ${cohort}`), () => retention(s, o, { cohort, periods: 3 })]);
     }
