@@ -10,6 +10,7 @@ import { describeRules } from '../core/describe-rules.ts';
 import type { Store } from '../store/store.ts';
 import { breakdown, fitUnit, timeseries } from './breakdown.ts';
 import { type FunnelSpec, funnel } from './funnel.ts';
+import { anomalies, DEFAULT_THRESHOLDS } from './insights/anomalies.ts';
 import { overview, pinPeriod } from './overview.ts';
 import { pages } from './pages.ts';
 import { sankey, topPaths } from './paths.ts';
@@ -48,6 +49,7 @@ export async function buildReport(
     pages: await pages(store, options, top),
     paths: { top: await topPaths(store, options, 3, top), sankey: await sankey(store, options, 4, 8) },
     retention: await retention(store, options, { cohort: 'week', periods: 8 }),
+    anomalies: await anomalies(store, options, DEFAULT_THRESHOLDS, top),
     ...(funnels.length === 0
       ? {}
       : { funnels: await Promise.all(funnels.map((f) => funnel(store, options, f))) }),

@@ -9,6 +9,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import type { Anomalies } from '../analysis/insights/anomalies.ts';
+import { anomaliesSection } from './sections/anomalies.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -73,6 +75,7 @@ export function renderHtmlReport(report: unknown, title = 'stint report'): strin
 <section id="funnels-section" hidden><h2>Funnels</h2><div id="funnels"></div></section>
 <section><h2>Retention (weekly cohorts)</h2><div id="retention" class="chart"></div></section>
 <section><h2>Pages</h2><table id="pages"></table></section>
+${anomaliesSection((report as { anomalies?: Anomalies }).anomalies)}
 </main>
 <footer id="footer"></footer>
 <script type="application/json" id="stint-data">${scriptJson(report)}</script>
