@@ -186,3 +186,17 @@ describe('days', () => {
     expect(dayAnomalies(c, ['2026-11-02'], T)).toEqual([]);
   });
 });
+
+describe('duration, short side', () => {
+  it('flags a short session of several pages, never a one-page visit of 0 s', () => {
+    const rows = Array.from({ length: 30 }, (_, i) =>
+      row(`s${i}`, { pageviews: 3, endMs: T0 + Math.expm1(4.5 + 0.5 * (i % 3)) * 1000 }),
+    );
+    rows.push(row('bounce', { pageviews: 1, endMs: T0 }));
+    rows.push(row('rushed', { pageviews: 6, endMs: T0 + 1000 }));
+    // Median 5 and MAD 0.5 (spread 0.7413) with the two short ones in; log(1 + 1) = 0.69: z = (0.69 − 5) / 0.7413 = −5.8.
+    const reasons = durationReasons(rows, T);
+    expect([...reasons.keys()]).toEqual([31]);
+    expect(reasons.get(31)!.text).toBe('short: 1 s, z -5.8 for desktop (median 2 min)');
+  });
+});

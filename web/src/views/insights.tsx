@@ -6,9 +6,10 @@
  */
 import { currentTab, type SubTab, SubTabs } from '../components/subtabs.tsx';
 import type { ViewProps } from './index.ts';
+import { Anomalies } from './insights/anomalies.tsx';
 import './insights/insights.css';
 
-const TABS: readonly SubTab[] = [];
+const TABS: readonly SubTab[] = [{ id: 'anomalies', title: 'Anomalies', view: Anomalies }];
 
 export function Insights(props: ViewProps) {
   const current = currentTab(TABS, props, 'i');

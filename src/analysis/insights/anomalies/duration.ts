@@ -2,6 +2,8 @@
  * Duration far outside the site's distribution for its device type: the robust z-score (median
  * and MAD, stats/robust.ts) of log(1 + duration in seconds) among the sessions of the same
  * device type; a device type with fewer than MIN_PEERS sessions is measured against all sessions.
+ * Too short counts only for sessions of two pageviews or more: a one-page visit has no measured
+ * length (it ends at its last event), so its 0 s says nothing.
  *
  *   durationReasons(rows, t) // Map { 12 => { code: 'duration', text: '3 h 10 min, z 4.2 for desktop (median 1 min)' } }
  */
@@ -34,6 +36,7 @@ export function durationReasons(rows: readonly SessionRow[], t: Thresholds): Map
       const z = robustZ(logDuration(rows[i]!), scale);
       if (!(Math.abs(z) >= t.durationZ) || !Number.isFinite(z)) continue;
       const r = rows[i]!;
+      if (z < 0 && r.pageviews < 2) continue;
       out.set(i, {
         code: 'duration',
         text: `${z > 0 ? 'long' : 'short'}: ${spanText(r.endMs - r.startMs)}, z ${z.toFixed(1)} for ${peers} (median ${typical})`,
