@@ -14,6 +14,7 @@ import { periodWhere, resolveRange } from '../overview.ts';
 import { sessionsIn, whereSql } from '../plans.ts';
 import type { QueryOptions } from '../query-options.ts';
 import { type DayAnomaly, type DayCounts, dayAnomalies } from './anomalies/days.ts';
+import { modelOf, type TransitionModel } from './anomalies/markov.ts';
 import { scoreSessions } from './anomalies/score.ts';
 import type { SessionEvents, SessionRow } from './anomalies/session-row.ts';
 import type { ReasonCode, Thresholds } from './anomalies/thresholds.ts';
@@ -71,9 +72,9 @@ export async function anomalies(
     const r = { from: iso(options.fromMs ?? 0), to: iso(options.toMs ?? 0) };
     return { range: r, scored: 0, flagged: 0, by_reason: {}, sessions: [], days: [], thresholds: t };
   }
-  const rows = await readSessions(store, where);
+  const rows = await readSessions(store, where, t);
   const events = await readEvents(store, where, t);
-  const scored = scoreSessions(rows, events, t);
+  const scored = scoreSessions(rows, events, t, await readTransitions(store, where));
   const byReason: Record<string, number> = {};
   for (const s of scored) for (const r of s.reasons) byReason[r.code] = (byReason[r.code] ?? 0) + 1;
   const sessions = scored.slice(0, limit).map(({ index, score, reasons }): AnomalousSession => {
@@ -110,12 +111,24 @@ export async function anomalies(
 
 type Where = NonNullable<Awaited<ReturnType<typeof periodWhere>>>;
 
-async function readSessions(store: Store, where: Where): Promise<SessionRow[]> {
+/**
+ * The period's sessions; the pages only of those long enough for a navigation score (the model
+ * of all sessions' transitions is read as aggregates, readTransitions).
+ */
+async function readSessions(store: Store, where: Where, t: Thresholds): Promise<SessionRow[]> {
   const d = store.dialect;
+  const inPeriod = sessionsIn(d, where);
   const rows = await store.query(
     d.compile(sql`SELECT session_id, identity, user_id, start_ms, end_ms, device_type, browser, os, timezone,
-        pageviews, events, pages
-      FROM ${sessionsIn(d, where)} s ORDER BY start_ms, session_id`),
+        pageviews, events
+      FROM ${inPeriod} s ORDER BY start_ms, session_id`),
+  );
+  const long = await store.query(
+    d.compile(sql`SELECT session_id, pages FROM ${inPeriod} s
+      WHERE ${d.arrayLength(sql`pages`)} > ${t.markovMinTransitions}`),
+  );
+  const pages = new Map(
+    long.map((r) => [String(r.session_id), Array.isArray(r.pages) ? r.pages.map(String) : []]),
   );
   return rows.map((r) => ({
     sessionId: String(r.session_id),
@@ -129,8 +142,27 @@ async function readSessions(store: Store, where: Where): Promise<SessionRow[]> {
     timezone: String(r.timezone ?? ''),
     pageviews: Number(r.pageviews),
     events: Number(r.events),
-    pages: Array.isArray(r.pages) ? r.pages.map(String) : [],
+    pages: pages.get(String(r.session_id)) ?? [],
   }));
+}
+
+/** The page transitions of all the period's sessions, each session weighing 1 (markov.ts). */
+async function readTransitions(store: Store, where: Where): Promise<TransitionModel> {
+  const d = store.dialect;
+  const steps = sql`SELECT pages, ${d.arrayLength(sql`pages`)} AS n, ${d.arrayIndexes(sql`pages`)} AS i
+    FROM ${sessionsIn(d, where)} s`;
+  const transitions = await store.query(
+    d.compile(sql`SELECT a, b, sum(w) AS w
+      FROM (SELECT pages[i] AS a, pages[i + 1] AS b, 1.0 / (n - 1) AS w FROM (${steps}) x WHERE i < n) y
+      GROUP BY a, b`),
+  );
+  const [count] = await store.query(
+    d.compile(sql`SELECT count(DISTINCT p) AS pages FROM (SELECT pages[i] AS p FROM (${steps}) x) y`),
+  );
+  return modelOf(
+    transitions.map((r) => ({ a: String(r.a), b: String(r.b), w: Number(r.w) })),
+    Number(count?.pages ?? 0),
+  );
 }
 
 /**

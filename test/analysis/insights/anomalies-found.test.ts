@@ -39,8 +39,8 @@ describe('anomalies on a store with injected patterns', () => {
       result.sessions.find((s) => (s.user_id || s.identity) === who)!.reasons.map((r) => r.text);
     // Its path wraps from /checkout back to / again and again: odd navigation too.
     expect(reasons('bot')).toEqual([
-      '37 pageviews 1.1 s apart (median)',
       expect.stringMatching(/^atypical navigation: [\d.]+ bits per step over 36 steps/),
+      '37 pageviews 1.1 s apart (median)',
       '37 pageviews in 40 s',
     ]);
     expect(reasons('stuffer')).toEqual(['5 login_failed in 2 min']);

@@ -98,20 +98,24 @@ export function meanSurprisal(model: TransitionModel, pages: readonly string[]):
 }
 
 /**
- * Sessions of at least `markovMinTransitions` steps whose mean surprisal is far above the site's:
+ * Sessions of at least `markovMinTransitions` steps whose mean surprisal is far above the others':
  * z = (mean − m) · √k / s, where m and s are the median and scaled MAD of the surprisal of every
- * step of the period (robust.ts), and k the session's steps (a mean of k steps varies √k times
- * less than one step does), at or past `markovZ`.
+ * step of those sessions (robust.ts), and k the session's steps (a mean of k steps varies √k
+ * times less than one step does), at or past `markovZ`. `model` is learned from all sessions
+ * (by default from `rows`, whose pages may be left empty for sessions too short to be scored).
  */
-export function navigationReasons(rows: readonly SessionRow[], t: Thresholds): Map<number, Reason> {
+export function navigationReasons(
+  rows: readonly SessionRow[],
+  t: Thresholds,
+  model: TransitionModel = learnTransitions(rows.map((r) => r.pages)),
+): Map<number, Reason> {
   const out = new Map<number, Reason>();
-  const model = learnTransitions(rows.map((r) => r.pages));
   const all: number[] = [];
   const scored: { i: number; bits: number; k: number }[] = [];
   rows.forEach((r, i) => {
+    if (r.pages.length - 1 < t.markovMinTransitions) return;
     const steps = stepSurprisals(model, r.pages);
     for (const x of steps) all.push(x);
-    if (steps.length < t.markovMinTransitions) return;
     scored.push({ i, bits: steps.reduce((a, b) => a + b, 0) / steps.length, k: steps.length });
   });
   if (all.length < 30) return out;
@@ -121,9 +125,28 @@ export function navigationReasons(rows: readonly SessionRow[], t: Thresholds): M
     if (!(z >= t.markovZ) || !Number.isFinite(z)) continue;
     out.set(i, {
       code: 'navigation',
-      text: `atypical navigation: ${bits.toFixed(1)} bits per step over ${k} steps (site median ${scale.median.toFixed(1)}, z ${z.toFixed(1)})`,
+      text: `atypical navigation: ${bits.toFixed(1)} bits per step over ${k} steps (median ${scale.median.toFixed(1)}, z ${z.toFixed(1)})`,
       severity: severityOf(z, t.markovZ),
     });
   }
   return out;
+}
+
+/** The model from its aggregates (as SQL gives them): each transition's weight, and the pages. */
+export function modelOf(
+  transitions: readonly { a: string; b: string; w: number }[],
+  pages: number,
+): TransitionModel {
+  const pairs = new Map<string, number>();
+  const from = new Map<string, number>();
+  const into = new Map<string, number>();
+  let total = 0;
+  for (const { a, b, w } of transitions) {
+    bump(pairs, key(a, b), w);
+    bump(from, a, w);
+    bump(into, b, w);
+    total += w;
+  }
+  // Each session's weights sum to 1: the total weight is the sessions with a transition.
+  return { pairs, from, into, total: Math.round(total), pages };
 }

@@ -9,7 +9,7 @@
 import { durationReasons } from './duration.ts';
 import { failureReason } from './failures.ts';
 import { identityReasons } from './identity.ts';
-import { navigationReasons } from './markov.ts';
+import { navigationReasons, type TransitionModel } from './markov.ts';
 import { paceReasons } from './pace.ts';
 import type { SessionEvents, SessionRow } from './session-row.ts';
 import type { Reason, Thresholds } from './thresholds.ts';
@@ -21,15 +21,19 @@ export interface ScoredSession {
   readonly reasons: readonly Reason[];
 }
 
-/** Every flagged session, ordered. `events` holds the events of the sessions that were read. */
+/**
+ * Every flagged session, ordered. `events` holds the events of the sessions that were read;
+ * `model` the page transitions of all sessions (by default learned from the rows' pages).
+ */
 export function scoreSessions(
   rows: readonly SessionRow[],
   events: ReadonlyMap<string, SessionEvents>,
   t: Thresholds,
+  model?: TransitionModel,
 ): ScoredSession[] {
   const reasons: Reason[][] = rows.map(() => []);
   for (const [i, r] of durationReasons(rows, t)) reasons[i]!.push(r);
-  for (const [i, r] of navigationReasons(rows, t)) reasons[i]!.push(r);
+  for (const [i, r] of navigationReasons(rows, t, model)) reasons[i]!.push(r);
   for (const [i, list] of identityReasons(rows, t)) reasons[i]!.push(...list);
   rows.forEach((row, i) => {
     const e = events.get(row.sessionId);
