@@ -39,6 +39,7 @@ describe('the catalogue', () => {
       'retention',
       'activity',
       'ctr',
+      'anomalies',
     ]);
     for (const a of [...ANALYSES, ...Object.values(QUERIES)]) {
       expect(a.summary, a.name).toMatch(/^[a-z]/);
