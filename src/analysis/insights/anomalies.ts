@@ -166,41 +166,73 @@ async function readTransitions(store: Store, where: Where): Promise<TransitionMo
 }
 
 /**
- * The events of the sessions that could burst or run too fast (at least `burstEvents` events, or
- * `fastMinPageviews` pageviews), and the failure events of every session: the rest cannot fire
- * those signals, so their events are not read.
+ * What the pace and failure signals need, read so that few events leave the store: the median
+ * gap between pageviews of each session with `fastMinPageviews` or more, measured in SQL (only
+ * those under `fastIntervalS` come back); the events of the sessions that could burst (at least
+ * `burstEvents` events, half of them in one fixed `burstSeconds` bucket, as any window of that
+ * length spans at most two); and the failure events of every session.
  */
 async function readEvents(store: Store, where: Where, t: Thresholds): Promise<Map<string, SessionEvents>> {
   const d = store.dialect;
   const inPeriod = sessionsIn(d, where);
-  const minEvents = Math.min(t.burstEvents, t.fastMinPageviews);
-  const paced = sql`session_id IN (SELECT session_id FROM ${inPeriod} s WHERE events >= ${minEvents})`;
+  const gaps = d.withNext(
+    sql`(SELECT session_id, ts_ms, seq FROM events WHERE event = 'pageview'
+      AND session_id IN (SELECT session_id FROM ${inPeriod} s WHERE pageviews >= ${t.fastMinPageviews}))`,
+    {
+      columns: ['session_id', 'ts_ms', 'seq'],
+      partition: 'session_id',
+      order: ['ts_ms', 'seq'],
+      of: 'ts_ms',
+    },
+  );
+  const fast = await store.query(
+    d.compile(sql`SELECT session_id, n, gap FROM (
+        SELECT session_id, count(*) + 1 AS n, ${d.median(sql`next_ts_ms - ts_ms`)} AS gap
+        FROM ${gaps} g WHERE next_ts_ms IS NOT NULL GROUP BY session_id) x
+      WHERE gap < ${t.fastIntervalS * 1000}`),
+  );
+  const bucketMs = Math.max(1, Math.round(t.burstSeconds * 1000));
+  const bursting = sql`session_id IN (SELECT session_id FROM (
+      SELECT session_id, floor(ts_ms / ${bucketMs}) AS bucket, count(*) AS n FROM events
+      WHERE session_id IN (SELECT session_id FROM ${inPeriod} s WHERE events >= ${t.burstEvents})
+      GROUP BY session_id, bucket) b
+    WHERE n >= ${Math.ceil(t.burstEvents / 2)} GROUP BY session_id)`;
   const failing =
     t.failureEvents.length === 0
       ? sql`1 = 0`
       : sql`(${d.isIn(sql`event`, t.failureEvents)} AND session_id IN (SELECT session_id FROM ${inPeriod} f))`;
   const rows = await store.query(
     d.compile(sql`SELECT session_id, ts_ms, event FROM events
-      WHERE ${paced} OR ${failing} ORDER BY session_id, ts_ms, seq`),
+      WHERE ${bursting} OR ${failing} ORDER BY session_id, ts_ms, seq`),
   );
   const failures = new Set(t.failureEvents);
-  const out = new Map<
-    string,
-    { times: number[]; pageviewTimes: number[]; failures: { tsMs: number; name: string }[] }
-  >();
-  for (const r of rows) {
-    const id = String(r.session_id);
+  type Mutable = {
+    times: number[];
+    pageviewTimes: number[];
+    failures: { tsMs: number; name: string }[];
+    gaps?: { pageviews: number; medianGapMs: number };
+  };
+  const out = new Map<string, Mutable>();
+  const entry = (id: string): Mutable => {
     let e = out.get(id);
     if (e === undefined) {
       e = { times: [], pageviewTimes: [], failures: [] };
       out.set(id, e);
     }
+    return e;
+  };
+  for (const r of rows) {
+    const e = entry(String(r.session_id));
     const ts = Number(r.ts_ms);
     const name = String(r.event);
     e.times.push(ts);
     if (name === 'pageview') e.pageviewTimes.push(ts);
     if (failures.has(name)) e.failures.push({ tsMs: ts, name });
   }
+  for (const r of fast)
+    entry(String(r.session_id)).gaps = { pageviews: Number(r.n), medianGapMs: Number(r.gap) };
+  // A session read for its failures alone has only some of its pageviews: its gaps are SQL's or none.
+  for (const e of out.values()) if (e.gaps === undefined) e.gaps = { pageviews: 0, medianGapMs: Number.NaN };
   return out;
 }
 

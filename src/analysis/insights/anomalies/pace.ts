@@ -40,13 +40,20 @@ export function paceReasons(e: SessionEvents, t: Thresholds): Reason[] {
         : `${burst.count} events in ${spanText(burst.spanMs)}`;
     out.push({ code: 'burst', text: what, severity: severityOf(burst.count, t.burstEvents) });
   }
-  const gap = e.pageviewTimes.length >= t.fastMinPageviews ? medianGapMs(e.pageviewTimes) : undefined;
-  if (gap !== undefined && gap < t.fastIntervalS * 1000) {
-    out.push({
-      code: 'fast_pageviews',
-      text: `${e.pageviewTimes.length} pageviews ${(gap / 1000).toFixed(1)} s apart (median)`,
-      severity: severityOf(t.fastIntervalS * 1000, Math.max(gap, 1)),
-    });
-  }
+  const pageviews = e.gaps?.pageviews ?? e.pageviewTimes.length;
+  const gap = e.gaps?.medianGapMs ?? medianGapMs(e.pageviewTimes);
+  const fast = fastReason(pageviews, gap, t);
+  if (fast !== undefined) out.push(fast);
   return out;
+}
+
+/** Too fast for a person: `pageviews` (at least `fastMinPageviews`) a median `gapMs` apart. */
+export function fastReason(pageviews: number, gapMs: number | undefined, t: Thresholds): Reason | undefined {
+  if (pageviews < t.fastMinPageviews || gapMs === undefined || !(gapMs < t.fastIntervalS * 1000))
+    return undefined;
+  return {
+    code: 'fast_pageviews',
+    text: `${pageviews} pageviews ${(gapMs / 1000).toFixed(1)} s apart (median)`,
+    severity: severityOf(t.fastIntervalS * 1000, Math.max(gapMs, 1)),
+  };
 }

@@ -21,11 +21,15 @@ export interface SessionRow {
   readonly pages: readonly string[];
 }
 
-/** A session's events in time order: each one's time, whether a pageview, and the failure events. */
+/**
+ * A session's events in time order: each one's time, whether a pageview, and the failure events;
+ * `gaps`, where SQL measured them, the pageviews and their median gap (else taken from the times).
+ */
 export interface SessionEvents {
   readonly times: readonly number[];
   readonly pageviewTimes: readonly number[];
   readonly failures: readonly { readonly tsMs: number; readonly name: string }[];
+  readonly gaps?: { readonly pageviews: number; readonly medianGapMs: number };
 }
 
 /** "40 s", "2 min", "1 h 5 min": a span in words. */
