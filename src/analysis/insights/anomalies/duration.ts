@@ -2,8 +2,9 @@
  * Duration far outside the site's distribution for its device type: the robust z-score (median
  * and MAD, stats/robust.ts) of log(1 + duration in seconds) among the sessions of the same
  * device type; a device type with fewer than MIN_PEERS sessions is measured against all sessions.
- * Too short counts only for sessions of two pageviews or more: a one-page visit has no measured
- * length (it ends at its last event), so its 0 s says nothing.
+ * Only sessions of a measured length (over 0 s) are measured, and make the baselines: a visit
+ * with no later event has no length, and where most are such (access logs) a baseline of zeros
+ * would make any length odd. Too short counts only for sessions of two pageviews or more.
  *
  *   durationReasons(rows, t) // Map { 12 => { code: 'duration', text: '3 h 10 min, z 4.2 for desktop (median 1 min)' } }
  */
@@ -19,14 +20,16 @@ const logDuration = (r: SessionRow): number => Math.log1p(Math.max(0, r.endMs - 
 
 export function durationReasons(rows: readonly SessionRow[], t: Thresholds): Map<number, Reason> {
   const out = new Map<number, Reason>();
-  if (rows.length < MIN_PEERS) return out;
+  const measured = rows.filter((r) => r.endMs > r.startMs);
+  if (measured.length < MIN_PEERS) return out;
   const byDevice = new Map<string, number[]>();
   rows.forEach((r, i) => {
+    if (r.endMs <= r.startMs) return;
     const list = byDevice.get(r.deviceType) ?? [];
     list.push(i);
     byDevice.set(r.deviceType, list);
   });
-  const all = robustScale(rows.map(logDuration));
+  const all = robustScale(measured.map(logDuration));
   for (const [device, members] of byDevice) {
     const own = members.length >= MIN_PEERS;
     const scale = own ? robustScale(members.map((i) => logDuration(rows[i]!))) : all;
