@@ -12,6 +12,7 @@
  * cli/format/analyses.ts. docs/architecture.md, "Adding an analysis".
  */
 
+import { anomaliesAnalysis } from './catalog/anomalies.ts';
 import { activityAnalysis, ctrAnalysis, retentionAnalysis } from './catalog/cohorts.ts';
 import { compareAnalysis } from './catalog/compare.ts';
 import { diagnoseAnalysis } from './catalog/diagnose.ts';
@@ -54,6 +55,7 @@ export const CATALOG = {
   users: usersAnalysis,
   trends: trendsAnalysis,
   compare: compareAnalysis,
+  anomalies: anomaliesAnalysis,
 } as const;
 
 export type AnalysisName = keyof typeof CATALOG;

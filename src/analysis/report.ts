@@ -10,6 +10,7 @@ import { describeRules } from '../core/describe-rules.ts';
 import type { Store } from '../store/store.ts';
 import { breakdown, fitUnit, timeseries } from './breakdown.ts';
 import { type FunnelSpec, funnel } from './funnel.ts';
+import { anomalies, DEFAULT_THRESHOLDS } from './insights/anomalies.ts';
 import { compareWithPrevious } from './insights/compare.ts';
 import { diagnose } from './insights/diagnose.ts';
 import { reportDrivers } from './insights/drivers/report-drivers.ts';
@@ -58,6 +59,7 @@ export async function buildReport(
     users: await users(store, options, { limit: top }),
     trends: await trends(store, options, { interval: 'week', compare: 'previous', limit: 5 }),
     compare: await compareWithPrevious(store, options),
+    anomalies: await anomalies(store, options, DEFAULT_THRESHOLDS, top),
     ...(funnels.length === 0
       ? {}
       : { funnels: await Promise.all(funnels.map((f) => funnel(store, options, f))) }),

@@ -9,10 +9,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import type { Anomalies } from '../analysis/insights/anomalies.ts';
 import type { DiagnoseResult } from '../analysis/insights/diagnose.ts';
 import type { ReportDrivers } from '../analysis/insights/drivers/report-drivers.ts';
 import type { Trends } from '../analysis/insights/trends.ts';
 import type { Users } from '../analysis/insights/users.ts';
+import { anomaliesSection } from './sections/anomalies.ts';
 import { compareSection } from './sections/compare.ts';
 import { diagnoseSection } from './sections/diagnose.ts';
 import { driversSection } from './sections/drivers.ts';
@@ -87,6 +89,7 @@ ${diagnoseSection((report as { diagnose?: DiagnoseResult }).diagnose)}
 ${driversSection((report as { drivers?: ReportDrivers }).drivers)}
 ${usersSection((report as { users?: Users }).users)}
 ${trendsSection((report as { trends?: Trends }).trends)}
+${anomaliesSection((report as { anomalies?: Anomalies }).anomalies)}
 </main>
 <footer id="footer"></footer>
 <script type="application/json" id="stint-data">${scriptJson(report)}</script>

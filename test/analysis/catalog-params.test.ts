@@ -45,6 +45,7 @@ describe('the catalogue', () => {
       'users',
       'trends',
       'compare',
+      'anomalies',
     ]);
     for (const a of [...ANALYSES, ...Object.values(QUERIES)]) {
       expect(a.summary, a.name).toMatch(/^[a-z]/);

@@ -8,6 +8,7 @@ import { activity } from '../../src/analysis/activity.ts';
 import { breakdown, timeseries } from '../../src/analysis/breakdown.ts';
 import { ctr } from '../../src/analysis/ctr.ts';
 import { funnel, parseSteps } from '../../src/analysis/funnel.ts';
+import { anomalies, DEFAULT_THRESHOLDS } from '../../src/analysis/insights/anomalies.ts';
 import { compare } from '../../src/analysis/insights/compare.ts';
 import { diagnoseWith } from '../../src/analysis/insights/diagnose.ts';
 import { drivers } from '../../src/analysis/insights/drivers.ts';
@@ -113,6 +114,10 @@ export function everyAnalysis(store: QueryStore): [string, () => Promise<unknown
       out.push([name(`trends ${interval}`), () => trends(s, o, { interval, compare: 'previous', limit: 2 })]);
     out.push([name('drivers pageview'), () => drivers(s, o, { goal: 'pageview', minSessions: 2 })]);
     out.push(...compareCases(s, o, name));
+    out.push([
+      name('anomalies'),
+      () => anomalies(s, o, { ...DEFAULT_THRESHOLDS, burstEvents: 2, fastMinPageviews: 2 }, 10),
+    ]);
     for (const cohort of COHORT_KINDS) {
       out.push([name(`retention ${cohort}`), () => retention(s, o, { cohort, periods: 3 })]);
     }

@@ -8,6 +8,7 @@ import type { AnalysisName, ParamsOf, ResultOf } from '../../analysis/catalog.ts
 import type { FunnelStepRow } from '../../analysis/funnel.ts';
 import { OVERVIEW_METRICS } from '../../analysis/overview.ts';
 import { label, printable } from '../printable.ts';
+import { anomaliesText } from './anomalies.ts';
 import { compareText } from './compare.ts';
 import { diagnoseText } from './diagnose.ts';
 import { driversText } from './drivers.ts';
@@ -114,6 +115,7 @@ const FORMATS: Formats = {
   users: (u) => usersText(u),
   trends: (t) => trendsText(t),
   compare: (c) => compareText(c),
+  anomalies: (a) => anomaliesText(a),
 };
 
 /** An analysis's result as the terminal shows it. */

@@ -6,6 +6,7 @@
  */
 import { currentTab, type SubTab, SubTabs } from '../components/subtabs.tsx';
 import type { ViewProps } from './index.ts';
+import { Anomalies } from './insights/anomalies.tsx';
 import { Compare } from './insights/compare.tsx';
 import { Diagnose } from './insights/diagnose.tsx';
 import { Drivers } from './insights/drivers.tsx';
@@ -16,6 +17,7 @@ import { Webhooks } from './insights/webhooks.tsx';
 /** `admin`: a tab a share link's read-only dashboard does not show. */
 const TABS: readonly (SubTab & { admin?: boolean })[] = [
   { id: 'compare', title: 'Compare', view: Compare },
+  { id: 'anomalies', title: 'Anomalies', view: Anomalies },
   { id: 'users', title: 'Users', view: Users },
   { id: 'trends', title: 'Trends', view: Trends },
   { id: 'diagnose', title: 'Diagnose', view: Diagnose },
