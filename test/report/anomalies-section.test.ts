@@ -37,6 +37,7 @@ const result: Anomalies = {
       baseline: [],
     },
   ],
+  incomplete_day: null,
   thresholds: DEFAULT_THRESHOLDS,
 };
 

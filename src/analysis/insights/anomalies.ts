@@ -54,6 +54,12 @@ export interface Anomalies {
   readonly sessions: readonly AnomalousSession[];
   /** Anomalous days of the period, furthest from their baseline first. */
   readonly days: readonly DayAnomaly[];
+  /**
+   * The day of the store's latest session, left out of the day-level check: its data may still
+   * be arriving (or the file was cut), and a day half told would always look low. Null when the
+   * period ends before it.
+   */
+  readonly incomplete_day: string | null;
   readonly thresholds: Thresholds;
 }
 
@@ -70,7 +76,8 @@ export async function anomalies(
   const iso = (ms: number): string => new Date(ms).toISOString();
   if (range === undefined || where === undefined) {
     const r = { from: iso(options.fromMs ?? 0), to: iso(options.toMs ?? 0) };
-    return { range: r, scored: 0, flagged: 0, by_reason: {}, sessions: [], days: [], thresholds: t };
+    const none = { scored: 0, flagged: 0, by_reason: {}, sessions: [], days: [], incomplete_day: null };
+    return { range: r, ...none, thresholds: t };
   }
   const rows = await readSessions(store, where, t);
   const events = await readEvents(store, where, t);
@@ -97,7 +104,7 @@ export async function anomalies(
       })),
     };
   });
-  const days = await anomalousDays(store, options, range, t);
+  const { days, incomplete } = await anomalousDays(store, options, range, t);
   return {
     range: { from: iso(range.fromMs), to: iso(range.toMs) },
     scored: rows.length,
@@ -105,6 +112,7 @@ export async function anomalies(
     by_reason: byReason,
     sessions,
     days,
+    incomplete_day: incomplete,
     thresholds: t,
   };
 }
@@ -242,12 +250,15 @@ async function anomalousDays(
   options: QueryOptions,
   range: { fromMs: number; toMs: number },
   t: Thresholds,
-): Promise<DayAnomaly[]> {
+): Promise<{ days: DayAnomaly[]; incomplete: string | null }> {
   const d = store.dialect;
   const first = localDayNumber(range.fromMs, options.tz);
-  const last = localDayNumber(range.toMs - 1, options.tz);
+  const [latest] = await store.query(d.compile(sql`SELECT max(start_ms) AS ms FROM sessions`));
+  const lastOfData = localDayNumber(Number(latest?.ms ?? range.toMs - 1), options.tz);
+  const last = Math.min(localDayNumber(range.toMs - 1, options.tz), lastOfData - 1);
+  const incomplete = lastOfData <= localDayNumber(range.toMs - 1, options.tz) ? dayText(lastOfData) : null;
   const days: string[] = [];
-  for (let n = first; n <= last; n++) days.push(new Date(n * DAY_MS).toISOString().slice(0, 10));
+  for (let n = first; n <= last; n++) days.push(dayText(n));
   const where = [
     {
       kind: 'range' as const,
@@ -267,5 +278,7 @@ async function anomalousDays(
     sessions: Number(r.sessions),
     conversions: Number(r.conversions),
   }));
-  return dayAnomalies(counts, days, t);
+  return { days: dayAnomalies(counts, days, t), incomplete };
 }
+
+const dayText = (dayNumber: number): string => new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);

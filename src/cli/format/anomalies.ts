@@ -26,5 +26,7 @@ export function anomaliesText(a: Anomalies): string {
   }
   out.push('', a.days.length === 0 ? 'no anomalous days' : 'anomalous days');
   for (const d of a.days) out.push(`  ${d.day}  ${d.metric.padEnd(11)}  ${d.reason}`);
+  if (a.incomplete_day !== null)
+    out.push(`  (${a.incomplete_day}, the day of the latest session, is left out: it may not be complete)`);
   return out.join('\n');
 }

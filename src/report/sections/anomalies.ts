@@ -6,22 +6,11 @@
  *   anomaliesSection(report.anomalies) // '<section id="anomalies"><h2>Anomalies</h2>…</section>'
  */
 import type { Anomalies } from '../../analysis/insights/anomalies.ts';
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-}
+import { htmlText } from './html-text.ts';
 
 export function anomaliesSection(a: Anomalies | undefined): string {
   if (a === undefined) return '';
-  const e = escapeHtml;
+  const e = htmlText;
   const rows = a.sessions
     .map(
       (s) =>

@@ -8,12 +8,7 @@
 
 import { metricChange, metricInterval, metricValue, pValue } from '../../analysis/insights/compare/words.ts';
 import type { CompareResult } from '../../analysis/insights/compare.ts';
-
-const escapeHtml = (text: string): string =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
+import { htmlText } from './html-text.ts';
 
 const STYLE = `<style>
 #compare td.sig { color: #15803d; font-weight: 600; }
@@ -47,9 +42,9 @@ export function compareSection(compare: CompareResult | null | undefined): strin
       metricInterval(m),
       pValue(m.p),
       pValue(m.p_adjusted),
-    ].map((t, i) => `<td${i === 3 && m.significant ? ' class="sig"' : ''}>${escapeHtml(t)}</td>`);
+    ].map((t, i) => `<td${i === 3 && m.significant ? ' class="sig"' : ''}>${htmlText(t)}</td>`);
     const mark = m.significant ? 'yes' : m.p_adjusted === null ? '' : 'no';
-    return `<tr data-metric="${escapeHtml(m.metric)}">${cells.join('')}<td class="mark${m.significant ? ' sig' : ''}">${mark}${m.small_sample ? ' (small sample)' : ''}</td></tr>`;
+    return `<tr data-metric="${htmlText(m.metric)}">${cells.join('')}<td class="mark${m.significant ? ' sig' : ''}">${mark}${m.small_sample ? ' (small sample)' : ''}</td></tr>`;
   });
   // One line per note, naming the metrics it is about.
   const byNote = new Map<string, string[]>();
@@ -59,9 +54,9 @@ export function compareSection(compare: CompareResult | null | undefined): strin
     ...[...byNote.entries()].map(([note, metrics]) => `${metrics.join(', ')}: ${note}`),
   ];
   return `<section id="compare"><h2>Compared with the previous period</h2>${STYLE}
-<table><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>
+<table><tr>${head.map((h) => `<th>${htmlText(h)}</th>`).join('')}</tr>
 ${rows.join('\n')}
 </table>
-<ul class="notes">${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}${c.warnings.map((w) => `<li class="warn">Warning: ${escapeHtml(w)}</li>`).join('')}</ul>
+<ul class="notes">${notes.map((n) => `<li>${htmlText(n)}</li>`).join('')}${c.warnings.map((w) => `<li class="warn">Warning: ${htmlText(w)}</li>`).join('')}</ul>
 </section>`;
 }

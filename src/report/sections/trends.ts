@@ -6,8 +6,7 @@
  *   trendsSection(report.trends) // '<section><h2>Trends</h2>…</section>'
  */
 import type { Trends } from '../../analysis/insights/trends.ts';
-
-const esc = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+import { htmlText } from './html-text.ts';
 
 const pct = (x: number | null | undefined) =>
   x === null || x === undefined ? '–' : `${(x * 100).toFixed(1)} %`;
@@ -42,14 +41,14 @@ export function trendsSection(trends: Trends | undefined): string {
             c === null ? '–' : `${c.difference >= 0 ? '+' : ''}${(c.difference * 100).toFixed(1)} pts${mark}`;
           const p =
             c?.p_adjusted == null ? '–' : c.p_adjusted < 0.001 ? '&lt;0.001' : c.p_adjusted.toFixed(3);
-          return `<tr><td>${esc(v.value)}</td><td>${line(v.shares)}</td><td>${pct(c?.from_share)}</td><td>${pct(c?.to_share)}</td><td>${diff}</td><td>${p}</td></tr>`;
+          return `<tr><td>${htmlText(v.value)}</td><td>${line(v.shares)}</td><td>${pct(c?.from_share)}</td><td>${pct(c?.to_share)}</td><td>${diff}</td><td>${p}</td></tr>`;
         })
         .join('');
-      return `<div><h3>${esc(dimension)}</h3><table><thead><tr><th>Value</th><th>Share per ${esc(trends.interval)}</th><th>Before</th><th>Last</th><th>Change</th><th>p (Holm)</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+      return `<div><h3>${htmlText(dimension)}</h3><table><thead><tr><th>Value</th><th>Share per ${htmlText(trends.interval)}</th><th>Before</th><th>Last</th><th>Change</th><th>p (Holm)</th></tr></thead><tbody>${rows}</tbody></table></div>`;
     })
     .join('');
   return `<section id="trends-section"><h2>Trends</h2>
-<p class="note">Shares per ${esc(trends.interval)}, ${esc(first)} to ${esc(last)}; the last ${esc(trends.interval)} against ${trends.compare === 'first' ? 'the first' : 'the one before'} (two-proportion z-test, Holm across each dimension's values); ★ marks a significant change.</p>
+<p class="note">Shares per ${htmlText(trends.interval)}, ${htmlText(first)} to ${htmlText(last)}; the last ${htmlText(trends.interval)} against ${trends.compare === 'first' ? 'the first' : 'the one before'} (two-proportion z-test, Holm across each dimension's values); ★ marks a significant change.</p>
 ${tables}
 </section>`;
 }

@@ -8,10 +8,12 @@
  *   // [{ id: 'day:2026-11-05:sessions', event: 'anomalous-day', data: { day: '2026-11-05', … } }]
  */
 import { type Analysis, API_SPELLING, CATALOG, planAnalysis, runAnalysis } from '../../analysis/catalog.ts';
+import type { Anomalies } from '../../analysis/insights/anomalies.ts';
+import type { DiagnoseResult as Diagnosis } from '../../analysis/insights/diagnose.ts';
 import type { Store } from '../../store/store.ts';
 import type { HookEvent } from './types.ts';
 
-/** The result of the `anomalies` analysis, as far as the webhooks read it. */
+/** The result of the `anomalies` analysis, as far as the webhooks read it (tests build it by hand). */
 export interface AnomaliesResult {
   readonly sessions: readonly {
     readonly session_id: string;
@@ -40,6 +42,11 @@ export interface DiagnoseResult {
     readonly fix: string;
   }[];
 }
+
+// The analyses' own results fit these shapes (tsc checks it here).
+type Fits<T extends U, U> = T;
+export type AnomaliesFit = Fits<Anomalies, AnomaliesResult>;
+export type DiagnoseFit = Fits<Diagnosis, DiagnoseResult>;
 
 /** A finding to send: its stable id, the hook event it is, and the delivery's `data`. */
 export interface Finding {

@@ -1,8 +1,9 @@
 /**
  * The detection watcher: every `intervalMs`, for each site with enabled hooks, it runs the
- * detectors for the period since the site's watermark and puts one delivery per new finding per
- * hook in the outbox. The ids of the findings sent to each hook and the watermarks are kept in
- * `DATA/webhooks/state.json` (replaced whole), so a finding is never sent to a hook twice, even
+ * detectors over the trailing WATCH_WINDOW_MS (sessions that started in it: enough of them for
+ * the anomalies' baselines, and a session still growing is looked at again) and puts one
+ * delivery per new finding per hook in the outbox. The ids of the findings sent to each hook are
+ * kept in `DATA/webhooks/state.json` (replaced whole), so a finding is never sent to a hook twice, even
  * across restarts; a delivery's id is made from the hook and the finding, so a crash between the
  * outbox and the state re-makes the same delivery, not a second one.
  *
@@ -23,12 +24,15 @@ import type { HookEvent } from './types.ts';
 
 /** Finding ids kept per hook (the oldest go first): far more than a site finds in a retention period. */
 const SENT_KEPT = 20_000;
-/** A site's first look goes this far back. */
-export const FIRST_LOOK_MS = 24 * 3_600_000;
+/**
+ * Each round looks at the sessions that started this far back: a week holds each weekday once,
+ * and sessions enough to learn what is usual (durations per device, page transitions).
+ */
+export const WATCH_WINDOW_MS = 7 * 24 * 3_600_000;
 
 interface WatchState {
   version: 1;
-  /** Per site: the end of the last period looked at (epoch ms). */
+  /** Per site: the end of the last period looked at (epoch ms), for the record. */
   watermarks: Record<string, number>;
   /** Per hook: the finding ids sent, oldest first. */
   sent: Record<string, string[]>;
@@ -102,7 +106,7 @@ export function startWatcher(deps: WatcherDeps): Watcher {
     let made = 0;
     for (const site of sites) {
       const toMs = now();
-      const fromMs = state.watermarks[site] ?? toMs - FIRST_LOOK_MS;
+      const fromMs = toMs - WATCH_WINDOW_MS;
       const siteHooks = active.filter((h) => h.site === site);
       try {
         const events = new Set(siteHooks.flatMap((h) => h.events));

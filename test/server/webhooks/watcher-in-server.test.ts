@@ -1,96 +1,71 @@
 /**
- * The watcher inside a real server (in process): with an `anomalies` entry in the catalogue
- * (here a stand-in giving a literal result, until the analysis lands), a hook on
- * anomalous-day gets each anomalous day once, signed, however many intervals pass; a hook on
- * diagnose-finding gets nothing while the catalogue has no `diagnose`. The stand-in reads the
- * store through the read slots (4 rounds and more: a slot never given back would stop the 4th).
+ * The watcher inside a real server (in process) with the real `anomalies` analysis: a site's
+ * traffic with a bot, a credential stuffer and a shared account injected goes in through the
+ * collector; a hook on anomalous-session gets each of those sessions once, signed, with its
+ * reasons in words, however many intervals pass, and no ordinary visit. The server's clock is
+ * set just after the traffic, so the watcher's trailing week holds all of it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Analysis, CATALOG } from '../../../src/analysis/catalog.ts';
-import type { AnomaliesResult } from '../../../src/server/webhooks/detectors.ts';
-import { sql } from '../../../src/sql/query.ts';
-import type { Store } from '../../../src/store/store.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ANOMALY_DAY0, anomalyTraffic } from '../../helpers/anomaly-traffic.ts';
 import { closeServers, startTestServer } from '../../helpers/server.ts';
 import { type Receiver, startReceiver, until } from '../../helpers/webhook-receiver.ts';
 
-const RESULT: AnomaliesResult = {
-  sessions: [],
-  days: [
-    {
-      day: '2026-11-05',
-      metric: 'sessions',
-      value: 900,
-      expected: 300,
-      z: 6.1,
-      reason: 'three times the usual Thursday',
-    },
-  ],
-};
-const catalog = CATALOG as unknown as Record<string, Analysis | undefined>;
-let runs = 0;
-const counted: number[] = [];
+const NOW = ANOMALY_DAY0 + 6 * 86_400_000 + 20 * 3_600_000;
 let receiver: Receiver;
 
-beforeAll(() => {
-  catalog.anomalies = {
-    name: 'anomalies',
-    summary: 'stand-in',
-    params: [],
-    plan: (read: { query(): unknown }) => ({ query: read.query() }),
-    // It reads the site's store as an analysis does (through the server's read slots).
-    run: async (store: Store) => {
-      const [row] = await store.query(store.dialect.compile(sql`SELECT count(*) AS n FROM sessions`));
-      counted.push(Number(row!.n));
-      runs++;
-      return RESULT;
-    },
-  } as unknown as Analysis;
-});
 afterAll(async () => {
-  delete catalog.anomalies;
   await closeServers();
   await receiver?.close();
 });
 
+interface Delivery {
+  type: string;
+  site: string;
+  data: { finding: string; identity: string; session_id: string; summary: string };
+}
+
 describe('the webhooks watcher in a server', () => {
-  it('sends each anomalous day once, at the interval, signed', async () => {
-    const t = await startTestServer({ STINT_WEBHOOK_INTERVAL: '100ms' });
+  it('sends each anomalous session once, signed, with its reasons', async () => {
+    const started = performance.now();
+    const t = await startTestServer({ STINT_WEBHOOK_INTERVAL: '100ms' }, undefined, {
+      now: () => NOW + Math.round(performance.now() - started),
+    });
+    const sent = await t.post({ events: anomalyTraffic() });
+    expect(sent.statusCode, sent.body).toBe(200);
+    await t.settle();
     receiver = await startReceiver('');
-    const add = (events: string[]) =>
-      t.app.inject({
-        method: 'POST',
-        url: '/api/v1/webhooks',
-        headers: { ...t.auth(t.admin), 'content-type': 'application/json' },
-        payload: JSON.stringify({ site: 'shop', url: receiver.url, events }),
-      });
-    const days = (await add(['anomalous-day'])).json() as { webhook: { id: string }; secret: string };
-    receiver.secret = days.secret;
-    // No `diagnose` in this catalogue: its hook is sent nothing (any arrival would be in `all`).
-    expect((await add(['diagnose-finding'])).statusCode).toBe(201);
-    await until(() => receiver.unique.size === 1, 'the anomalous day');
-    const before = runs;
-    await until(() => runs >= before + 3, 'three more intervals');
-    expect(receiver.all).toHaveLength(1);
-    expect(counted.every((n) => n === 0)).toBe(true);
-    const [got] = [...receiver.unique.values()];
-    expect(got!.event).toBe('anomalous-day');
-    expect(JSON.parse(got!.body)).toMatchObject({
-      type: 'anomalous-day',
-      site: 'shop',
-      data: {
-        finding: 'day:2026-11-05:sessions',
-        day: '2026-11-05',
-        metric: 'sessions',
-        value: 900,
-        expected: 300,
-      },
+    const hook = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/webhooks',
+      headers: { ...t.auth(t.admin), 'content-type': 'application/json' },
+      payload: JSON.stringify({ site: 'shop', url: receiver.url, events: ['anomalous-session'] }),
     });
-    const log = await t.app.inject({
-      url: `/api/v1/webhooks/deliveries?hook=${days.webhook.id}`,
-      headers: t.auth(t.admin),
-    });
-    expect((log.json() as { deliveries: { state: string }[] }).deliveries.map((d) => d.state)).toEqual([
-      'delivered',
-    ]);
+    expect(hook.statusCode, hook.body).toBe(201);
+    const { webhook, secret } = hook.json() as { webhook: { id: string }; secret: string };
+    receiver.secret = secret;
+    // The bot, the stuffer and the shared account's three sessions.
+    await until(() => receiver.unique.size === 5, 'the five anomalous sessions');
+    const deliveries = () => [...receiver.unique.values()].map((r) => JSON.parse(r.body) as Delivery);
+    const who = (d: Delivery) => d.data.identity;
+    expect(deliveries().every((d) => d.type === 'anomalous-session' && d.site === 'shop')).toBe(true);
+    const bot = deliveries().find((d) => who(d) === 'bot')!;
+    expect(bot.data.finding).toBe(`session:${bot.data.session_id}`);
+    expect(bot.data.summary).toContain('37 pageviews in 40 s');
+    expect(deliveries().find((d) => who(d) === 'stuffer')!.data.summary).toBe('5 login_failed in 2 min');
+    // Later rounds find the same sessions and send none of them again.
+    const log = async () =>
+      (
+        (
+          await t.app.inject({
+            url: `/api/v1/webhooks/deliveries?hook=${webhook.id}`,
+            headers: t.auth(t.admin),
+          })
+        ).json() as { deliveries: { state: string }[] }
+      ).deliveries;
+    await until(async () => (await log()).length === 5, 'five deliveries logged');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(receiver.all).toHaveLength(5);
+    expect(receiver.all.every((r) => r.verified)).toBe(true);
+    expect((await log()).map((d) => d.state)).toEqual(Array(5).fill('delivered'));
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The detection watcher: each new finding is put in the outbox once per hook that takes its
  * event, never twice (not after a restart either: the sent ids are on disk), from the period
- * since the site's watermark; a site without an enabled hook is not looked at.
+ * over the trailing window; a site without an enabled hook is not looked at.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../../src/server/webhooks/detectors.ts';
 import { openHooks } from '../../../src/server/webhooks/hooks.ts';
 import { openOutbox } from '../../../src/server/webhooks/outbox.ts';
-import { FIRST_LOOK_MS, findingDeliveryId, startWatcher } from '../../../src/server/webhooks/watcher.ts';
+import { findingDeliveryId, startWatcher, WATCH_WINDOW_MS } from '../../../src/server/webhooks/watcher.ts';
 import type { Store } from '../../../src/store/store.ts';
 
 const HOUR = 3_600_000;
@@ -111,17 +111,16 @@ describe('the webhooks watcher', () => {
     expect(await again.runOnce()).toBe(0);
     await again.stop();
     expect(t.outbox.entries()).toHaveLength(4);
-    // Each round looked at the period since the last one (the first: a day back), for the events of the hooks.
-    expect(t.periods).toEqual([
-      { site: 'shop', fromMs: T0 - FIRST_LOOK_MS, toMs: T0, events: ['anomalous-day', 'anomalous-session'] },
-      { site: 'shop', fromMs: T0, toMs: T0 + HOUR, events: ['anomalous-day', 'anomalous-session'] },
-      {
+    // Each round looked at the week before it, for the events of the hooks.
+    const events = ['anomalous-day', 'anomalous-session'];
+    expect(t.periods).toEqual(
+      [T0, T0 + HOUR, T0 + 2 * HOUR].map((toMs) => ({
         site: 'shop',
-        fromMs: T0 + HOUR,
-        toMs: T0 + 2 * HOUR,
-        events: ['anomalous-day', 'anomalous-session'],
-      },
-    ]);
+        fromMs: toMs - WATCH_WINDOW_MS,
+        toMs,
+        events,
+      })),
+    );
   });
 
   it('does not look at a site whose hooks are all disabled', async () => {
