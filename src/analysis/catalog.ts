@@ -49,13 +49,13 @@ export const CATALOG = {
   retention: retentionAnalysis,
   activity: activityAnalysis,
   ctr: ctrAnalysis,
-  diagnose: diagnoseAnalysis,
-  drivers: driversAnalysis,
+  compare: compareAnalysis,
+  anomalies: anomaliesAnalysis,
   profile: profileAnalysis,
   users: usersAnalysis,
   trends: trendsAnalysis,
-  compare: compareAnalysis,
-  anomalies: anomaliesAnalysis,
+  diagnose: diagnoseAnalysis,
+  drivers: driversAnalysis,
 } as const;
 
 export type AnalysisName = keyof typeof CATALOG;

@@ -1,8 +1,9 @@
 /**
  * The report: what the stored sessions say under the rules they were computed with: the
  * overview against the previous period, the time series, sources, entry and exit pages,
- * devices, pages, paths, retention and funnels. `stint report --json`, `GET /api/v1/report`
- * and the HTML report all show this one object (docs/store.md, "Report JSON").
+ * devices, pages, paths, retention and funnels, then the insights (analysis/insights/
+ * report-insights.ts) unless `brief`. `stint report --json`, `GET /api/v1/report` and the HTML
+ * report all show this one object (docs/store.md, "Report JSON").
  *
  *   const report = await buildReport(store, parseQueryOptions({ from: '2026-10-01' }), 'day');
  */
@@ -10,12 +11,7 @@ import { describeRules } from '../core/describe-rules.ts';
 import type { Store } from '../store/store.ts';
 import { breakdown, fitUnit, timeseries } from './breakdown.ts';
 import { type FunnelSpec, funnel } from './funnel.ts';
-import { anomalies, DEFAULT_THRESHOLDS } from './insights/anomalies.ts';
-import { compareWithPrevious } from './insights/compare.ts';
-import { diagnose } from './insights/diagnose.ts';
-import { reportDrivers } from './insights/drivers/report-drivers.ts';
-import { trends } from './insights/trends.ts';
-import { users } from './insights/users.ts';
+import { reportInsights } from './insights/report-insights.ts';
 import { overview, pinPeriod } from './overview.ts';
 import { pages } from './pages.ts';
 import { sankey, topPaths } from './paths.ts';
@@ -28,7 +24,7 @@ export async function buildReport(
   asked: QueryOptions,
   interval: TimeUnit,
   funnels: readonly FunnelSpec[] = [],
-  top = 10,
+  { top = 10, brief = false }: { top?: number; brief?: boolean } = {},
 ) {
   const rules = await store.rules();
   const options = await pinPeriod(store, asked);
@@ -54,16 +50,10 @@ export async function buildReport(
     pages: await pages(store, options, top),
     paths: { top: await topPaths(store, options, 3, top), sankey: await sankey(store, options, 4, 8) },
     retention: await retention(store, options, { cohort: 'week', periods: 8 }),
-    // No clock here: future times show through received_at (docs/insights/diagnose.md).
-    diagnose: await diagnose(store, options, undefined),
-    users: await users(store, options, { limit: top }),
-    trends: await trends(store, options, { interval: 'week', compare: 'previous', limit: 5 }),
-    compare: await compareWithPrevious(store, options),
-    anomalies: await anomalies(store, options, DEFAULT_THRESHOLDS, top),
     ...(funnels.length === 0
       ? {}
       : { funnels: await Promise.all(funnels.map((f) => funnel(store, options, f))) }),
-    drivers: await reportDrivers(store, options),
+    ...(brief ? {} : await reportInsights(store, options, top)),
   };
 }
 

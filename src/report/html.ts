@@ -9,11 +9,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Anomalies } from '../analysis/insights/anomalies.ts';
-import type { DiagnoseResult } from '../analysis/insights/diagnose.ts';
-import type { ReportDrivers } from '../analysis/insights/drivers/report-drivers.ts';
-import type { Trends } from '../analysis/insights/trends.ts';
-import type { Users } from '../analysis/insights/users.ts';
+import type { ReportInsights } from '../analysis/insights/report-insights.ts';
 import { anomaliesSection } from './sections/anomalies.ts';
 import { compareSection } from './sections/compare.ts';
 import { diagnoseSection } from './sections/diagnose.ts';
@@ -58,6 +54,8 @@ export function htmlReportCsp(): string {
 export function renderHtmlReport(report: unknown, title = 'stint report'): string {
   // The title is ours (the store's file name), shown in markup: no character that could open a tag.
   const heading = title.replace(/[<>&"]/g, '');
+  // Each insight's section is drawn from its field; one left out (--brief) draws nothing.
+  const insights = report as Partial<ReportInsights>;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -71,7 +69,7 @@ export function renderHtmlReport(report: unknown, title = 'stint report'): strin
 <header><h1>${heading}</h1><p id="period"></p></header>
 <main>
 <section><h2>Overview</h2><div id="cards" class="cards"></div></section>
-${compareSection((report as { compare?: Parameters<typeof compareSection>[0] }).compare)}
+${compareSection(insights.compare)}
 <section><h2>Sessions over time</h2><div id="timeseries" class="chart"></div></section>
 <section class="grid">
   <div><h2>Sources</h2><div id="sources" class="chart small"></div></div>
@@ -85,11 +83,11 @@ ${compareSection((report as { compare?: Parameters<typeof compareSection>[0] }).
 <section id="funnels-section" hidden><h2>Funnels</h2><div id="funnels"></div></section>
 <section><h2>Retention (weekly cohorts)</h2><div id="retention" class="chart"></div></section>
 <section><h2>Pages</h2><table id="pages"></table></section>
-${diagnoseSection((report as { diagnose?: DiagnoseResult }).diagnose)}
-${driversSection((report as { drivers?: ReportDrivers }).drivers)}
-${usersSection((report as { users?: Users }).users)}
-${trendsSection((report as { trends?: Trends }).trends)}
-${anomaliesSection((report as { anomalies?: Anomalies }).anomalies)}
+${driversSection(insights.drivers)}
+${anomaliesSection(insights.anomalies)}
+${usersSection(insights.users)}
+${trendsSection(insights.trends)}
+${diagnoseSection(insights.diagnose)}
 </main>
 <footer id="footer"></footer>
 <script type="application/json" id="stint-data">${scriptJson(report)}</script>

@@ -39,13 +39,13 @@ describe('the catalogue', () => {
       'retention',
       'activity',
       'ctr',
-      'diagnose',
-      'drivers',
+      'compare',
+      'anomalies',
       'profile',
       'users',
       'trends',
-      'compare',
-      'anomalies',
+      'diagnose',
+      'drivers',
     ]);
     for (const a of [...ANALYSES, ...Object.values(QUERIES)]) {
       expect(a.summary, a.name).toMatch(/^[a-z]/);

@@ -103,7 +103,7 @@ describe.skipIf(!runBrowserTests)('the HTML report in headless Chromium', () => 
       await page.goto(`file://${html}`);
       await page.waitForSelector('body[data-rendered]');
       expect(await page.getAttribute('body', 'data-rendered')).toBe('1'); // the (empty) time series only
-      expect(await page.locator('.empty').count()).toBe(8); // 6 bar charts, Sankey, retention
+      expect(await page.locator('.chart .empty').count()).toBe(8); // 6 bar charts, Sankey, retention
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -31,7 +31,7 @@ describe('the users and trends sections', () => {
     };
     const html = usersSection(users);
     expect(html).not.toContain('<img');
-    expect(html).toContain('&#60;img src=x onerror=&#34;alert(1)&#34;&#62;&#38;');
+    expect(html).toContain('&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;');
     expect(html).toContain('<td>2 (50.0 %)</td>');
     expect(usersSection(undefined)).toBe('');
   });

@@ -38,14 +38,21 @@ export const reportQuery = defineAnalysis({
       placeholder: 'steps',
       help: 'add a funnel: comma-separated steps (/path, /pattern/*, event:NAME), repeatable, at most 10',
     },
+    {
+      name: 'brief',
+      kind: 'flag',
+      help: 'leave out the insights (compare, anomalies, users, trends, diagnose, drivers): faster on big stores',
+    },
   ],
   example: { funnel: '/,/pricing,event:purchase' },
   plan: (read) => ({
     query: read.query(),
     interval: read.choice<TimeUnit>('interval'),
     funnels: parseFunnels(read.texts('funnel'), read.spell),
+    brief: read.flag('brief'),
   }),
-  run: (store, { query, interval, funnels }) => buildReport(store, query, interval, funnels),
+  run: (store, { query, interval, funnels, brief }) =>
+    buildReport(store, query, interval, funnels, { brief }),
 });
 
 export const sessionsQuery = defineAnalysis({

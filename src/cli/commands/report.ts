@@ -36,7 +36,8 @@ export function registerReport(program: Command): void {
     .description(
       'Report on the sessions in the store: the overview (sessions, users, pageviews, bounce and engagement ' +
         'rates, durations, pages per session, conversion rate and value), each with the previous period of ' +
-        'the same length and the relative change.',
+        'the same length and the relative change, then the tables; then the insights: what changed significantly, ' +
+        'anomalous sessions, what converts, the diagnosis of the settings and users by level (--brief leaves them out).',
     )
     .option('--db <file>', 'the store', DEFAULT_DB);
   addRemoteFlags(cmd);
@@ -44,6 +45,7 @@ export function registerReport(program: Command): void {
   addParamFlag(addQueryFlags(cmd), param('interval'));
   cmd.option('--json', 'print the report as one JSON object', false);
   addParamFlag(cmd, param('funnel'));
+  addParamFlag(cmd, param('brief'));
   cmd
     .option('--html <file>', 'also write the report as one standalone HTML file with charts (works offline)')
     .addHelpText(
@@ -54,6 +56,7 @@ Examples:
   stint report --from 2026-10-01 --to 2026-10-31 --tz Europe/Berlin
   stint report --filter source=google --filter device_type!=bot --json
   stint report --html report.html --funnel "/,/pricing,event:purchase"
+  stint report --brief --json                  # without the insights: faster on big stores
   STINT_TOKEN=st_… stint report --server http://127.0.0.1:8080 --site shop   # while stint serve runs`,
     )
     .action(async (flags: ReportFlags) => {

@@ -11,6 +11,7 @@ import type { OverviewMetric } from '../../analysis/overview.ts';
 import type { PageRow } from '../../analysis/pages.ts';
 import type { Report } from '../../analysis/report.ts';
 import { label, printable } from '../printable.ts';
+import { insightLines } from './report-insights.ts';
 import { sparkline } from './sparkline.ts';
 
 const LABELS: Record<OverviewMetric, string> = {
@@ -98,6 +99,8 @@ export function formatReport(report: Report, db: string, empty?: string): string
       );
     }
   }
+  const insights = insightLines(report, c);
+  if (insights.length > 0) lines.push('', ...insights);
   lines.push(
     '',
     c.dim(
