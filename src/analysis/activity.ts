@@ -6,10 +6,10 @@
  *
  *   await activity(store, options) // { tz, zone: 'visitor', total: 120, in_report_zone: 4, sessions: [[…24], …7] }
  */
-import { isTimeZone } from '../core/zone.ts';
-import { join, raw, type Sql, sql } from '../sql/query.ts';
+import { sql } from '../sql/query.ts';
 import type { Store } from '../store/store.ts';
 import { periodWhere } from './overview.ts';
+import { ownZones } from './own-zone.ts';
 import { sessionsIn } from './plans.ts';
 import type { QueryOptions } from './query-options.ts';
 
@@ -40,18 +40,7 @@ export async function activity(
   if (where === undefined) return { tz: options.tz, zone, total: 0, in_report_zone: 0, sessions: grid };
   const d = store.dialect;
   const inPeriod = sessionsIn(d, where);
-  // The zones of the period's sessions: each known one is a branch of the query below (engines
-  // such as ClickHouse 18.16 take a zone only as a constant, never from a column).
-  const zoneRows = (await store.query(
-    d.compile(sql`SELECT timezone AS zone, count(*) AS n FROM ${inPeriod} s GROUP BY timezone`),
-  )) as { zone: string; n: number | bigint }[];
-  const zones = zoneRows
-    .map((r) => r.zone)
-    .filter((z) => zone === 'visitor' && z !== '' && isTimeZone(z))
-    .sort();
-  const known = new Set(zones);
-  const inReportZone = zoneRows.filter((r) => !known.has(r.zone)).reduce((sum, r) => sum + Number(r.n), 0);
-  const local = (of: (tz: string) => Sql): Sql => inOwnZone(zones, options.tz, of);
+  const { local, inReportZone } = await ownZones(store, inPeriod, options.tz, zone === 'visitor');
   const rows = (await store.query(
     d.compile(sql`SELECT wd, hr, count(*) AS n
       FROM (SELECT ${local((tz) => d.isoWeekday(sql`start_ms`, tz))} AS wd,
@@ -65,11 +54,4 @@ export async function activity(
     total += Number(r.n);
   }
   return { tz: options.tz, zone, total, in_report_zone: inReportZone, sessions: grid };
-}
-
-/** `of(zone)` of each session's own zone when it is one of `zones`, else `of(fallback)`. */
-function inOwnZone(zones: readonly string[], fallback: string, of: (tz: string) => Sql): Sql {
-  if (zones.length === 0) return of(fallback);
-  const branches = zones.map((z) => sql`WHEN timezone = ${z} THEN ${of(z)}`);
-  return sql`CASE ${join(branches, raw(' '))} ELSE ${of(fallback)} END`;
 }

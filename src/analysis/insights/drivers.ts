@@ -1,15 +1,7 @@
-/**
- * What converts: for a goal (any event name), the sessions and conversions of each value of
- * each session trait, one grouped SQL query per trait over the period's sessions joined to a
- * per-session "converted" flag; the lifts and their tests come from `drivers/lifts.ts`.
- *
- *   await drivers(store, options, { goal: 'purchase', minSessions: 30 })
- *   // { goal, sessions: 4774, conversions: 169, ranked: [{ sentence: 'sessions over 10 minutes convert at 3.1× …' }], apart }
- */
-import { isTimeZone } from '../../core/zone.ts';
-import { join, raw, type Sql, sql } from '../../sql/query.ts';
+import { type Sql, sql } from '../../sql/query.ts';
 import type { Store } from '../../store/store.ts';
 import { periodWhere } from '../overview.ts';
+import { ownZones } from '../own-zone.ts';
 import { DURATION_BUCKETS, dimensionSql, PAGES_BUCKETS, sessionsIn } from '../plans.ts';
 import type { QueryOptions } from '../query-options.ts';
 import { chooseGoal, type EventCount } from './drivers/goal.ts';
@@ -75,16 +67,7 @@ export async function drivers(store: Store, options: QueryOptions, spec: Drivers
   const goal = chosen.goal;
   const d = store.dialect;
   const inPeriod = sessionsIn(d, where);
-  const zoneRows = (await store.query(
-    d.compile(sql`SELECT timezone AS zone, count(*) AS n FROM ${inPeriod} s GROUP BY timezone`),
-  )) as { zone: string; n: number | bigint }[];
-  const zones = zoneRows
-    .map((r) => r.zone)
-    .filter((z) => z !== '' && isTimeZone(z))
-    .sort();
-  const known = new Set(zones);
-  const inReportZone = zoneRows.filter((r) => !known.has(r.zone)).reduce((n, r) => n + Number(r.n), 0);
-  const local = (of: (tz: string) => Sql): Sql => inOwnZone(zones, options.tz, of);
+  const { local, inReportZone } = await ownZones(store, inPeriod, options.tz);
   const keys: Record<TraitName, Sql> = {
     length: dimensionSql(d, 'duration_bucket'),
     depth: dimensionSql(d, 'pages_bucket'),
@@ -152,11 +135,4 @@ function valueText(trait: TraitName, key: Row['key']): string {
   if (trait === 'weekday') return WEEKDAYS[Number(key) - 1] ?? String(key);
   if (trait === 'hour') return String(Number(key));
   return String(key);
-}
-
-/** `of(zone)` of each session's own zone when it is one of `zones`, else `of(fallback)`. */
-function inOwnZone(zones: readonly string[], fallback: string, of: (tz: string) => Sql): Sql {
-  if (zones.length === 0) return of(fallback);
-  const branches = zones.map((z) => sql`WHEN timezone = ${z} THEN ${of(z)}`);
-  return sql`CASE ${join(branches, raw(' '))} ELSE ${of(fallback)} END`;
 }
