@@ -7,7 +7,7 @@
  */
 
 import { NO_VARIATION } from '../../analysis/insights/compare/metrics.ts';
-import { metricChange, metricInterval, metricValue, pValue } from '../../analysis/insights/compare/words.ts';
+import { metricCells, metricChange, metricInterval, pValue } from '../../analysis/insights/compare/words.ts';
 import type { CompareResult, Comparison } from '../../analysis/insights/compare.ts';
 import { printable } from '../printable.ts';
 
@@ -21,13 +21,7 @@ const TESTS: Record<string, string> = {
 function table(c: Comparison): string[] {
   const head = ['metric', c.a.label, c.b.label, 'change', '95 % interval', 'p', 'adj. p', ''];
   const rows = c.metrics.map((m) => [
-    m.metric,
-    metricValue(m.metric, m.a),
-    metricValue(m.metric, m.b),
-    metricChange(m),
-    metricInterval(m),
-    pValue(m.p),
-    pValue(m.p_adjusted),
+    ...metricCells(m),
     `${m.significant ? '*' : ''}${m.small_sample ? '!' : ''}`,
   ]);
   const cells = [head.map(printable), ...rows];

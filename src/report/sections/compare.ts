@@ -6,7 +6,7 @@
  *   `<main>…${compareSection(report.compare)}…</main>`
  */
 
-import { metricChange, metricInterval, metricValue, pValue } from '../../analysis/insights/compare/words.ts';
+import { metricCells } from '../../analysis/insights/compare/words.ts';
 import type { CompareResult } from '../../analysis/insights/compare.ts';
 import { htmlText } from './html-text.ts';
 
@@ -34,15 +34,9 @@ export function compareSection(compare: CompareResult | null | undefined): strin
     'Significant',
   ];
   const rows = c.metrics.map((m) => {
-    const cells = [
-      m.metric,
-      metricValue(m.metric, m.a),
-      metricValue(m.metric, m.b),
-      metricChange(m),
-      metricInterval(m),
-      pValue(m.p),
-      pValue(m.p_adjusted),
-    ].map((t, i) => `<td${i === 3 && m.significant ? ' class="sig"' : ''}>${htmlText(t)}</td>`);
+    const cells = metricCells(m).map(
+      (t, i) => `<td${i === 3 && m.significant ? ' class="sig"' : ''}>${htmlText(t)}</td>`,
+    );
     const mark = m.significant ? 'yes' : m.p_adjusted === null ? '' : 'no';
     return `<tr data-metric="${htmlText(m.metric)}">${cells.join('')}<td class="mark${m.significant ? ' sig' : ''}">${mark}${m.small_sample ? ' (small sample)' : ''}</td></tr>`;
   });

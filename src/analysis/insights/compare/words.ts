@@ -55,3 +55,16 @@ export function pValue(p: number | null): string {
   if (p === null) return '–';
   return p < 0.001 ? '<0.001' : p.toFixed(3);
 }
+
+/** A metric's row as text: metric, A, B, change, 95 % interval, p, adjusted p. */
+export function metricCells(m: MetricRow): string[] {
+  return [
+    m.metric,
+    metricValue(m.metric, m.a),
+    metricValue(m.metric, m.b),
+    metricChange(m),
+    metricInterval(m),
+    pValue(m.p),
+    pValue(m.p_adjusted),
+  ];
+}
