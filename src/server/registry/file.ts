@@ -1,7 +1,8 @@
 /**
  * The registry's file (`DATA/registry.json`, mode 0600): read when it changed (checked at most
  * every 500 ms), and each change written whole (write, then rename) under a lock file, so two
- * writers (a CLI command and a server) never lose each other's change.
+ * writers (a CLI command and a server) never lose each other's change. `openJsonFile` gives the
+ * same to the server's other files (webhooks.json).
  */
 import {
   closeSync,
@@ -19,19 +20,49 @@ import type { RegistryFile } from './types.ts';
 
 export const REGISTRY_FILE = 'registry.json';
 
-export interface RegistryFileAccess {
+/** A JSON file of the server's: read as it is now, and changed whole under the lock. */
+export interface JsonFileAccess<T> {
   /** The file as it is now (its last version read, if it has not changed). */
-  read(): RegistryFile;
+  read(): T;
   /** Read, change and replace the file under the lock; `change`'s result. */
-  update<T>(change: (file: RegistryFile) => T): T;
+  update<R>(change: (file: T) => R): R;
 }
 
+export type RegistryFileAccess = JsonFileAccess<RegistryFile>;
+
 export function openRegistryFile(dir: string): RegistryFileAccess {
-  const path = join(dir, REGISTRY_FILE);
-  let cached: RegistryFile | undefined;
+  return openJsonFile<RegistryFile>(dir, REGISTRY_FILE, {
+    empty: () => ({ version: 1, sites: [], tokens: [], shares: [] }),
+    valid: (f) =>
+      f.version === 1 && Array.isArray(f.sites) && Array.isArray(f.tokens) && Array.isArray(f.shares),
+    what: 'a stint registry (version 1 with sites, tokens and shares)',
+    without: 'no sites and tokens',
+    recheckMs: 500,
+  });
+}
+
+/**
+ * A JSON file in `dir` (mode 0600) with the registry's discipline: read when it changed (its
+ * size, time and inode; looked at most every `recheckMs`), and each change written whole (write,
+ * then rename) under the registry's lock file, so two writers never lose each other's change.
+ */
+export function openJsonFile<T>(
+  dir: string,
+  name: string,
+  spec: {
+    readonly empty: () => T;
+    readonly valid: (file: T) => boolean;
+    /** What the file is, for the error when it is not: "a stint registry (…)". */
+    readonly what: string;
+    /** What moving it away leaves: "no webhooks". */
+    readonly without: string;
+    readonly recheckMs?: number;
+  },
+): JsonFileAccess<T> {
+  const path = join(dir, name);
+  let cached: T | undefined;
   let cachedStamp = '';
   let checkedAtMs = 0;
-
   const stamp = (): string => {
     try {
       const st = statSync(path);
@@ -40,19 +71,31 @@ export function openRegistryFile(dir: string): RegistryFileAccess {
       return '';
     }
   };
-  const read = (): RegistryFile => {
+  const parse = (): T => {
+    try {
+      const file = JSON.parse(readFileSync(path, 'utf8')) as T;
+      if (!spec.valid(file)) throw new Error(`not ${spec.what}`);
+      return file;
+    } catch (err) {
+      throw new StintError(
+        'STINT_REGISTRY_UNREADABLE',
+        `Cannot read ${path}: ${(err as Error).message}`,
+        `Restore the file from a backup, or move it away to start with ${spec.without}`,
+      );
+    }
+  };
+  const read = (): T => {
     const now = Date.now();
-    if (cached !== undefined && now - checkedAtMs < 500) return cached;
+    if (cached !== undefined && now - checkedAtMs < (spec.recheckMs ?? 0)) return cached;
     checkedAtMs = now;
     const s = stamp();
     if (cached !== undefined && s === cachedStamp) return cached;
-    cached = s === '' ? { version: 1, sites: [], tokens: [], shares: [] } : parse(path);
+    cached = s === '' ? spec.empty() : parse();
     cachedStamp = s;
     return cached;
   };
-  /** Read, change and replace the file under the lock, so two writers never lose each other's change. */
-  const update = <T>(change: (file: RegistryFile) => T): T => {
-    return withLock(join(dir, '.registry.lock'), () => {
+  const update = <R>(change: (file: T) => R): R =>
+    withLock(join(dir, '.registry.lock'), () => {
       checkedAtMs = 0;
       cached = undefined;
       const file = read();
@@ -63,32 +106,11 @@ export function openRegistryFile(dir: string): RegistryFileAccess {
       cached = undefined;
       return result;
     });
-  };
   return { read, update };
 }
 
-function parse(path: string): RegistryFile {
-  try {
-    const file = JSON.parse(readFileSync(path, 'utf8')) as RegistryFile;
-    if (
-      file.version !== 1 ||
-      !Array.isArray(file.sites) ||
-      !Array.isArray(file.tokens) ||
-      !Array.isArray(file.shares)
-    )
-      throw new Error('not a stint registry (version 1 with sites, tokens and shares)');
-    return file;
-  } catch (err) {
-    throw new StintError(
-      'STINT_REGISTRY_UNREADABLE',
-      `Cannot read ${path}: ${(err as Error).message}`,
-      'Restore the file from a backup, or move it away to start with no sites and tokens',
-    );
-  }
-}
-
 /** Runs `work` holding `lockPath` (created exclusively); waits up to 5 s for another holder. */
-export function withLock<T>(lockPath: string, work: () => T): T {
+function withLock<T>(lockPath: string, work: () => T): T {
   const deadline = Date.now() + 5000;
   let fd: number | undefined;
   while (fd === undefined) {

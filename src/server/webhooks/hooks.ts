@@ -8,10 +8,8 @@
  *   const hook = hooks.add({ site: 'shop', url: 'https://x.example/hook', events: ['anomalous-day'] });
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { StintError } from '../../core/errors.ts';
-import { withLock } from '../registry/file.ts';
+import { openJsonFile } from '../registry/file.ts';
 import { HOOK_EVENTS, type HookEvent, type Webhook } from './types.ts';
 
 export const HOOKS_FILE = 'webhooks.json';
@@ -31,35 +29,12 @@ export interface Hooks {
 }
 
 export function openHooks(dir: string): Hooks {
-  const path = join(dir, HOOKS_FILE);
-  let cached: HooksFile | undefined;
-  let stamp = '';
-  const stampOf = (): string => {
-    try {
-      const st = statSync(path);
-      return `${st.mtimeMs}:${st.size}:${st.ino}`;
-    } catch {
-      return '';
-    }
-  };
-  const read = (): HooksFile => {
-    const s = stampOf();
-    if (cached !== undefined && s === stamp) return cached;
-    cached = s === '' ? { version: 1, hooks: [] } : parse(path);
-    stamp = s;
-    return cached;
-  };
-  const update = <T>(change: (file: HooksFile) => T): T =>
-    withLock(join(dir, '.registry.lock'), () => {
-      cached = undefined;
-      const file = read();
-      const result = change(file);
-      const tmp = `${path}.${process.pid}.tmp`;
-      writeFileSync(tmp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
-      renameSync(tmp, path);
-      cached = undefined;
-      return result;
-    });
+  const { read, update } = openJsonFile<HooksFile>(dir, HOOKS_FILE, {
+    empty: () => ({ version: 1, hooks: [] }),
+    valid: (f) => f.version === 1 && Array.isArray(f.hooks),
+    what: 'version 1 with hooks',
+    without: 'no webhooks',
+  });
   const find = (file: HooksFile, id: string): number => {
     const i = file.hooks.findIndex((h) => h.id === id);
     if (i < 0)
@@ -96,20 +71,6 @@ export function openHooks(dir: string): Hooks {
           file.hooks[i] = { ...file.hooks[i]!, disabledAtMs: nowMs, disabledReason: reason };
       }),
   };
-}
-
-function parse(path: string): HooksFile {
-  try {
-    const file = JSON.parse(readFileSync(path, 'utf8')) as HooksFile;
-    if (file.version !== 1 || !Array.isArray(file.hooks)) throw new Error('not version 1 with hooks');
-    return file;
-  } catch (err) {
-    throw new StintError(
-      'STINT_REGISTRY_UNREADABLE',
-      `Cannot read ${path}: ${(err as Error).message}`,
-      'Restore the file from a backup, or move it away to start with no webhooks',
-    );
-  }
 }
 
 /** A receiver's URL: http or https, with a host; nothing else is POSTed to. */
