@@ -19,7 +19,7 @@ import { resolveConfig } from '../../src/server/config.ts';
 import { encodeLines, openEventLog } from '../../src/server/event-log.ts';
 import { openSalts } from '../../src/server/salts.ts';
 import { openDuckDBStore } from '../../src/store/duckdb-store.ts';
-import { stint } from '../helpers/cli.ts';
+import { stintHere } from '../helpers/cli-in-process.ts';
 import { closeServers, startTestServer, type TestServer } from '../helpers/server.ts';
 import { ev } from '../helpers/store.ts';
 
@@ -592,7 +592,16 @@ describe('query API', () => {
     await t.server.close();
     const db = join(t.dir, 'sites', 'shop.duckdb');
     for (const [urls, args] of cases) {
-      const r = stint([...args, '--db', db, '--from', '2026-11-01', '--to', '2026-11-30', '--json']);
+      const r = await stintHere([
+        ...args,
+        '--db',
+        db,
+        '--from',
+        '2026-11-01',
+        '--to',
+        '2026-11-30',
+        '--json',
+      ]);
       expect(r.stderr, args.join(' ')).toBe('');
       expect(r.code, args.join(' ')).toBe(0);
       const cli = JSON.parse(r.stdout) as unknown;
@@ -602,7 +611,8 @@ describe('query API', () => {
         if (res.statusCode === 200) expect.soft(res.json(), `GET ${u}`).toEqual(cli);
       }
     }
-  });
+    // Two reports with their insights and ten commands: about 30 s on a loaded 2-core machine.
+  }, 180_000);
 
   it('pages through the sessions newest first, filters them, and gives one session with its events', async () => {
     const t = await startTestServer();
