@@ -179,7 +179,8 @@ describe('stint import', () => {
       expect(stored).toEqual(normalise(sessionized([whole], ['--identity', identity])));
       expect(await count(dbParts, 'rejects')).toBe(1);
     }
-  });
+    // Eight stint processes: about 1–4 s each on a loaded 2-core machine.
+  }, 180_000);
 
   it('keeps the rules of the store; different rule flags are refused with a hint', () => {
     const dir = tempDir();
@@ -246,7 +247,10 @@ describe('stint import', () => {
     const dir = tempDir();
     const db = join(dir, 'old.duckdb');
     importJson([NASA, '--db', db]);
-    const before = JSON.parse(stint(['report', '--db', db, '--json']).stdout) as Record<string, unknown>;
+    const before = JSON.parse(stint(['report', '--db', db, '--json', '--brief']).stdout) as Record<
+      string,
+      unknown
+    >;
     // What version 1 wrote: no identity numbers (and none of version 3's columns).
     const instance = await DuckDBInstance.create(db);
     const c = await instance.connect();
@@ -256,7 +260,10 @@ describe('stint import', () => {
                  UPDATE stint_meta SET value = '1' WHERE key = 'schema_version'`);
     c.closeSync();
     instance.closeSync();
-    const after = JSON.parse(stint(['report', '--db', db, '--json']).stdout) as Record<string, unknown>;
+    const after = JSON.parse(stint(['report', '--db', db, '--json', '--brief']).stdout) as Record<
+      string,
+      unknown
+    >;
     // Countries came from the addresses, which no version keeps: without the column they are unknown.
     const { countries: _b, ...sameBefore } = before;
     const { countries: _a, ...sameAfter } = after;
@@ -276,7 +283,10 @@ describe('stint import', () => {
   it('a store of schema version 2 gains channel and country, and its sessions are made again', async () => {
     const db = join(tempDir(), 'v2.duckdb');
     importJson([join(DATA, 'elastic_apache_logs.log'), '--db', db]);
-    const before = JSON.parse(stint(['report', '--db', db, '--json']).stdout) as Record<string, unknown>;
+    const before = JSON.parse(stint(['report', '--db', db, '--json', '--brief']).stdout) as Record<
+      string,
+      unknown
+    >;
     // What version 2 wrote: sessions without channel and country, sources as given.
     const instance = await DuckDBInstance.create(db);
     const c = await instance.connect();
@@ -285,7 +295,10 @@ describe('stint import', () => {
                  UPDATE stint_meta SET value = '2' WHERE key = 'schema_version'`);
     c.closeSync();
     instance.closeSync();
-    const after = JSON.parse(stint(['report', '--db', db, '--json']).stdout) as Record<string, unknown>;
+    const after = JSON.parse(stint(['report', '--db', db, '--json', '--brief']).stdout) as Record<
+      string,
+      unknown
+    >;
     // The events kept no country (version 2 had none): the time zone, here none, gives it.
     const { countries: _b, ...sameBefore } = before;
     const { countries: _a, ...sameAfter } = after;
