@@ -2,8 +2,8 @@
  * The server builds the dashboard when its build is missing or older than its sources, and
  * only then: a fresh build is reused as it is. Several callers at once share one build.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildDashboard, DASHBOARD_SOURCES, dashboardIsFresh } from '../../src/server/dashboard.ts';
 
@@ -15,6 +15,8 @@ const out = join(dir, 'build');
 cpSync(DASHBOARD_SOURCES, sources, { recursive: true });
 // web/tsconfig.json extends the repository's.
 cpSync('tsconfig.json', join(dir, 'tsconfig.json'));
+// The dashboard shares a few pure modules with the CLI (the API's types, the wording of numbers).
+symlinkSync(resolve('src'), join(dir, 'src'));
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
