@@ -32,8 +32,6 @@ export const WATCH_WINDOW_MS = 7 * 24 * 3_600_000;
 
 interface WatchState {
   version: 1;
-  /** Per site: the end of the last period looked at (epoch ms), for the record. */
-  watermarks: Record<string, number>;
   /** Per hook: the finding ids sent, oldest first. */
   sent: Record<string, string[]>;
 }
@@ -81,7 +79,7 @@ export function startWatcher(deps: WatcherDeps): Watcher {
         );
       }));
   const load = (): WatchState => {
-    if (!existsSync(path)) return { version: 1, watermarks: {}, sent: {} };
+    if (!existsSync(path)) return { version: 1, sent: {} };
     try {
       return JSON.parse(readFileSync(path, 'utf8')) as WatchState;
     } catch (err) {
@@ -127,13 +125,13 @@ export function startWatcher(deps: WatcherDeps): Watcher {
             outbox.put({ hook: hook.id, body, attempts: 0, nextAtMs: toMs });
             made++;
           }
-          if (fresh.length > 0)
+          if (fresh.length > 0) {
             state.sent[hook.id] = [...(state.sent[hook.id] ?? []), ...fresh.map((f) => f.id)].slice(
               -SENT_KEPT,
             );
+            save(state);
+          }
         }
-        state.watermarks[site] = toMs;
-        save(state);
       } catch (err) {
         log.error(
           { err, site },

@@ -124,6 +124,14 @@ export function compareSides(a: SideSummary, b: SideSummary, options: CompareOpt
   const nb = b.metrics.sessions ?? 0;
   const tests = OVERVIEW_METRICS.map((metric) => {
     const base = { metric, a: a.metrics[metric], b: b.metrics[metric] };
+    const untested = (note: string) => ({
+      ...base,
+      result: null,
+      test: null,
+      scale: 'difference' as const,
+      smallSample: false,
+      note,
+    });
     const small = (why: string) => {
       warnings.push(`${metric}: ${why}; shown, but its test is unreliable`);
       return true;
@@ -161,14 +169,7 @@ export function compareSides(a: SideSummary, b: SideSummary, options: CompareOpt
       const key = MEANS[metric as keyof typeof MEANS];
       const [ma, mb] = [momentsOfSums(a[key].raw), momentsOfSums(b[key].raw)];
       if (ma.n >= 2 && mb.n >= 2 && ma.variance === 0 && mb.variance === 0 && ma.mean === mb.mean) {
-        return {
-          ...base,
-          result: null,
-          test: null,
-          scale: 'difference' as const,
-          smallSample: false,
-          note: NO_VARIATION,
-        };
+        return untested(NO_VARIATION);
       }
       const choice = logFitsBetter(a[key], b[key]);
       if (choice.log) {
@@ -186,7 +187,7 @@ export function compareSides(a: SideSummary, b: SideSummary, options: CompareOpt
           note: `Welch's t-test on log(1 + x): the raw values are skewed (skewness ${fmt(choice.raw)}, ${fmt(choice.logged)} on logs); interval: B's geometric mean of 1 + x over A's`,
         };
       }
-      const r = welchTest(momentsOfSums(a[key].raw), momentsOfSums(b[key].raw));
+      const r = welchTest(ma, mb);
       return {
         ...base,
         result: r,
@@ -218,14 +219,9 @@ export function compareSides(a: SideSummary, b: SideSummary, options: CompareOpt
         note: `bootstrap of the medians of whole-second durations, ${resamples} resamples, seed ${options.seed}${sampled ? '; a systematic sample of the durations, spread scaled to all sessions' : ''}`,
       };
     }
-    return {
-      ...base,
-      result: null,
-      test: null,
-      scale: 'difference' as const,
-      smallSample: false,
-      note: 'a total: no test (it depends on how long and how busy each side is, not on a per-session sample)',
-    };
+    return untested(
+      'a total: no test (it depends on how long and how busy each side is, not on a per-session sample)',
+    );
   });
   const adjusted = holm(tests.map((t) => t.result?.p ?? null));
   const metrics = tests.map((t, i): MetricRow => {

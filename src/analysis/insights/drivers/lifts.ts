@@ -48,13 +48,8 @@ export interface Driver {
 }
 
 /** A value (or split) not ranked, and why. */
-export interface Apart {
-  readonly trait: TraitName;
-  readonly kind: 'value' | 'over';
-  readonly value: string;
-  readonly label: string;
-  readonly sessions: number;
-  readonly conversions: number;
+export interface Apart
+  extends Pick<Driver, 'trait' | 'kind' | 'value' | 'label' | 'sessions' | 'conversions'> {
   /** `few_sessions`: under min_sessions on a side; `no_interval`: no conversion on a side, so no finite lift. */
   readonly reason: 'few_sessions' | 'no_interval';
 }
