@@ -1,10 +1,10 @@
 /**
  * The one way to open a store: by a target `duckdb:FILE` (or a plain file name, DuckDB) or
- * `clickhouse://HOST…` (which comes with the ClickHouse issue and is refused clearly until then).
+ * `clickhouse://HOST:PORT/DATABASE` (clickhouse-store.ts: one server, or a sharded cluster).
  *
  *   const store = await openStore('duckdb:stint.duckdb');
  */
-import { StintError } from '../core/errors.ts';
+import { openClickHouseStore } from './clickhouse-store.ts';
 import { openDuckDBStore } from './duckdb-store.ts';
 import type { Store } from './store.ts';
 
@@ -16,13 +16,7 @@ export interface OpenStoreOptions {
 }
 
 export async function openStore(target: string, options: OpenStoreOptions = {}): Promise<Store> {
-  if (/^clickhouse:\/\//i.test(target)) {
-    throw new StintError(
-      'STINT_STORE_UNREADABLE',
-      `Cannot open ${target}: a ClickHouse store is not supported yet (it comes with the ClickHouse issue)`,
-      'Use a DuckDB store for now: --db FILE',
-    );
-  }
+  if (/^clickhouse:\/\//i.test(target)) return openClickHouseStore(target);
   const path = target.startsWith('duckdb:') ? target.slice('duckdb:'.length) : target;
   return openDuckDBStore(path, options);
 }
