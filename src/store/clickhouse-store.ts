@@ -8,6 +8,7 @@
 import { StintError } from '../core/errors.ts';
 import { clickhouse, literal } from '../sql/clickhouse.ts';
 import type { CompiledQuery } from '../sql/query.ts';
+import { inlineParams } from './clickhouse/erase.ts';
 import { ClickHouseNode, ClickHouseUnreachable, type Row } from './clickhouse/node.ts';
 import {
   CLICKHOUSE_SCHEMA_VERSION,
@@ -76,7 +77,8 @@ async function layoutOf(server: ClickHouseNode, target: ClickHouseTarget): Promi
     `SELECT shard_num, any(host_address) AS host FROM system.clusters WHERE cluster = ${literal(target.cluster)}
      GROUP BY shard_num ORDER BY shard_num`,
   );
-  if (rows.length === 0) return { target, distributed: false, shards: [new ClickHouseNode(target.url, target)] };
+  if (rows.length === 0)
+    return { target, distributed: false, shards: [new ClickHouseNode(target.url, target)] };
   const port = new URL(target.url).port || '8123';
   const urls = target.shardUrls ?? rows.map((r) => `http://${String(r.host)}:${port}`);
   if (urls.length !== rows.length) {
@@ -132,9 +134,15 @@ class ClickHouseStore implements Store {
   }
 
   async rules(): Promise<StoredRules | undefined> {
-    const [row] = await this.entry.query('SELECT version, rules, created_at FROM rules ORDER BY version DESC LIMIT 1');
+    const [row] = await this.entry.query(
+      'SELECT version, rules, created_at FROM rules ORDER BY version DESC LIMIT 1',
+    );
     if (row === undefined) return undefined;
-    return { version: Number(row.version), rules: rulesFromJson(String(row.rules)), createdAtMs: Number(row.created_at) };
+    return {
+      version: Number(row.version),
+      rules: rulesFromJson(String(row.rules)),
+      createdAtMs: Number(row.created_at),
+    };
   }
 
   async findImport(fingerprint: string): Promise<ImportRecord | undefined> {
@@ -171,6 +179,9 @@ class ClickHouseStore implements Store {
     });
     const result = await work(tx);
     await tx.flush({
+      everyShard: async (statement) => {
+        for (const shard of this.layout.shards) await shard.command(statement);
+      },
       insert: (table, rows) =>
         entry.insert(
           table === 'events' || table === 'sessions' ? writeTable(table, this.layout.distributed) : table,
@@ -187,7 +198,8 @@ class ClickHouseStore implements Store {
 
   async eachEventId(each: (ids: readonly string[]) => void): Promise<void> {
     const rows = await this.entry.query(`SELECT event_id FROM events WHERE event_id != ''`);
-    for (let i = 0; i < rows.length; i += 10_000) each(rows.slice(i, i + 10_000).map((r) => String(r.event_id)));
+    for (let i = 0; i < rows.length; i += 10_000)
+      each(rows.slice(i, i + 10_000).map((r) => String(r.event_id)));
   }
 
   async storedEventIds(ids: readonly string[]): Promise<Set<string>> {
@@ -199,8 +211,9 @@ class ClickHouseStore implements Store {
   }
 
   query(q: CompiledQuery, options: QueryOptions = {}): Promise<Row[]> {
-    if (q.params.length > 0) throw new Error('ClickHouse queries carry their values as literals (compile with its dialect)');
-    return this.entry.query(q.sql, options).then(withBooleans);
+    // A query written with ? placeholders (erase.ts counts what a delete would remove) gets its values inlined.
+    const text = q.params.length === 0 ? q.sql : inlineParams(q.sql, q.params);
+    return this.entry.query(text, options).then(withBooleans);
   }
 
   close(): void {

@@ -24,7 +24,8 @@ export interface Reader {
 const MIN_MS = '-9223372036854775807';
 const list = (values: Iterable<string>): string => `(${[...values].map(literal).join(', ')})`;
 /** Numbers as an Array(Int64) literal (a bare list of positive numbers would be UInt64). */
-export const int64s = (values: readonly number[]): string => `[${values.map((v) => `toInt64(${literal(v)})`).join(', ')}]`;
+export const int64s = (values: readonly number[]): string =>
+  `[${values.map((v) => `toInt64(${literal(v)})`).join(', ')}]`;
 
 /** `seeds`: ids to start from beside the staged events' (user mode). */
 export async function affectedRows(
@@ -39,8 +40,7 @@ export async function affectedRows(
     if (e.anonymousId !== '') keys.add(e.anonymousId);
     if (e.userId !== '') keys.add(e.userId);
   }
-  const linked = () =>
-    `(anonymous_id IN ${list(keys)} OR user_id IN ${list(keys)})`;
+  const linked = () => `(anonymous_id IN ${list(keys)} OR user_id IN ${list(keys)})`;
   // Close over links: an event of a key can bring another id (a device's user, a user's device).
   for (;;) {
     if (keys.size === 0) break;

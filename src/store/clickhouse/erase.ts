@@ -40,7 +40,9 @@ export async function selectDoomed(
   const owners =
     sessionIds.length === 0
       ? []
-      : await read.rows(`SELECT DISTINCT identity FROM sessions WHERE session_id IN (${sessionIds.map(literal).join(', ')})`);
+      : await read.rows(
+          `SELECT DISTINCT identity FROM sessions WHERE session_id IN (${sessionIds.map(literal).join(', ')})`,
+        );
   const seeds = [
     ...doomed.flatMap((r) => [String(r.anonymous_id), String(r.user_id)]),
     ...owners.map((r) => String(r.identity)),
@@ -48,15 +50,26 @@ export async function selectDoomed(
   const gone = new Set(doomed.map((r) => Number(r.seq)));
   const { keys, rows } = await affectedRows(read, [], 'user', seeds);
   const left = rows.filter((r) => !gone.has(Number(r.seq)));
-  const old = await read.rows(`SELECT session_id FROM sessions WHERE identity IN (${keys.map(literal).join(', ')})`);
+  const old = await read.rows(
+    `SELECT session_id FROM sessions WHERE identity IN (${keys.map(literal).join(', ')})`,
+  );
   return { doomed, keys, left, oldSessions: old.map((r) => String(r.session_id)) };
 }
 
 /** The mutations that remove rows from disk on a shard: each a statement for every shard's node. */
-export function purgeStatements(table: 'events_local' | 'sessions_local', column: string, values: readonly string[]): string[] {
+export function purgeStatements(
+  table: 'events_local' | 'sessions_local',
+  column: string,
+  values: readonly string[],
+): string[] {
   const out: string[] = [];
   for (let i = 0; i < values.length; i += 10_000) {
-    out.push(`ALTER TABLE ${table} DELETE WHERE ${column} IN (${values.slice(i, i + 10_000).map(literal).join(', ')})`);
+    out.push(
+      `ALTER TABLE ${table} DELETE WHERE ${column} IN (${values
+        .slice(i, i + 10_000)
+        .map(literal)
+        .join(', ')})`,
+    );
   }
   return out;
 }

@@ -59,7 +59,11 @@ export class ClickHouseNode {
     return this.#client.close();
   }
 
-  async #run<T>(what: string, timeoutMs: number | undefined, work: (abort: AbortSignal) => Promise<T>): Promise<T> {
+  async #run<T>(
+    what: string,
+    timeoutMs: number | undefined,
+    work: (abort: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     const controller = new AbortController();
     const timedOut = () =>
       new StintError(

@@ -39,9 +39,12 @@ export const EVENT_TABLE_COLUMNS: readonly Column[] = [...EVENT_STORE_COLUMNS, .
  * The sessions table's columns. `identity_no` counts users (`count(DISTINCT identity_no)`): on
  * DuckDB a number per identity, here a 64-bit hash of it, so no shard numbers identities.
  */
-export const SESSION_TABLE_COLUMNS: readonly Column[] = SESSION_COLUMNS.filter((c) => c.name !== 'identity_no');
+export const SESSION_TABLE_COLUMNS: readonly Column[] = SESSION_COLUMNS.filter(
+  (c) => c.name !== 'identity_no',
+);
 
-const columns = (cs: readonly Column[]): string => cs.map((c) => `${c.name} ${CLICKHOUSE_TYPE[c.type]}`).join(',\n  ');
+const columns = (cs: readonly Column[]): string =>
+  cs.map((c) => `${c.name} ${CLICKHOUSE_TYPE[c.type]}`).join(',\n  ');
 const names = (cs: readonly Column[]): string => cs.map((c) => c.name).join(', ');
 
 /**
@@ -75,7 +78,8 @@ export const shardTables = (): string[] => LOCAL_TABLES;
  * local tables are the whole store), the views the analyses read, and the small tables.
  */
 export function entryTables(database: string, cluster: string | undefined): string[] {
-  const source = (table: 'events' | 'sessions') => (cluster === undefined ? `${table}_local` : `${table}_all`);
+  const source = (table: 'events' | 'sessions') =>
+    cluster === undefined ? `${table}_local` : `${table}_all`;
   const distributed =
     cluster === undefined
       ? []

@@ -6,7 +6,6 @@
  * values. A `work` that throws writes nothing.
  */
 import type { EventColumns } from '../../core/columns.ts';
-import { StintError } from '../../core/errors.ts';
 import type { StintEvent } from '../../core/event.ts';
 import type { IdentityMode, SessionRules } from '../../core/rules.ts';
 import type { SessionColumns } from '../../core/session-columns.ts';
@@ -21,12 +20,18 @@ import type {
   StoreTransaction,
 } from '../store.ts';
 import { affectedRows, int64s, type Reader, type RedoFrom } from './affected.ts';
+import { inlineParams, purgeStatements, selectDoomed } from './erase.ts';
 import type { Row } from './node.ts';
 import { eventFields, eventKey, eventOf, readEventRows, readEvents, sessionRows } from './rows.ts';
 
 /** Where a transaction's writes go, in the order `flush` writes them. */
 export interface Writer {
-  insert(table: 'rules' | 'sessions' | 'events' | 'rejects' | 'erasures' | 'imports' | 'stint_meta', rows: Row[]): Promise<void>;
+  /** Runs a statement on every shard's node. */
+  everyShard(statement: string): Promise<void>;
+  insert(
+    table: 'rules' | 'sessions' | 'events' | 'rejects' | 'erasures' | 'imports' | 'stint_meta',
+    rows: Row[],
+  ): Promise<void>;
 }
 
 let lastVersion = 0;
@@ -35,13 +40,6 @@ export function nextVersion(): number {
   lastVersion = Math.max(lastVersion + 1, Date.now() * 1000);
   return lastVersion;
 }
-
-const unsupported = (what: string): StintError =>
-  new StintError(
-    'STINT_STORE_UNREADABLE',
-    `${what} is not available on a ClickHouse store yet`,
-    'Run it on a DuckDB store (stint migrate moves stores), or delete with ALTER TABLE … DELETE in ClickHouse',
-  );
 
 interface Staged {
   readonly event: StintEvent;
@@ -65,6 +63,10 @@ export class ClickHouseTransaction implements StoreTransaction {
   readonly #erasures: Row[] = [];
   readonly #imports: Row[] = [];
   readonly #meta = new Map<string, string>();
+  /** Mutations to run on every shard once written: erased rows off the disk. */
+  readonly #purge: string[] = [];
+  /** The sessions of the identities a delete touched, before it. */
+  #oldSessions: string[] = [];
 
   constructor(private readonly read: Reader & { latestTs(): Promise<number | undefined> }) {}
 
@@ -156,7 +158,9 @@ export class ClickHouseTransaction implements StoreTransaction {
     }
     const version = nextVersion();
     // The sessions replaced: every one, or those of `keys` from where each can change.
-    const old = await this.read.rows(`SELECT session_id, identity, start_ms FROM sessions ${this.#oldWhere(keys)}`);
+    const old = await this.read.rows(
+      `SELECT session_id, identity, start_ms FROM sessions ${this.#oldWhere(keys)}`,
+    );
     for (const row of sessionRows(sessions, events, rulesVersion, version)) {
       this.#sessions.set(String(row.session_id), row);
     }
@@ -279,19 +283,67 @@ export class ClickHouseTransaction implements StoreTransaction {
   }
 
   async recordErasure(r: ErasureRecord): Promise<void> {
-    this.#erasures.push({ at_ms: r.atMs, kind: r.kind, actor: r.by, what: r.what, events: r.events, sessions: r.sessions });
+    this.#erasures.push({
+      at_ms: r.atMs,
+      kind: r.kind,
+      actor: r.by,
+      what: r.what,
+      events: r.events,
+      sessions: r.sessions,
+    });
   }
 
-  deleteEvents(): Promise<{ removed: number; keys: string[]; events: ReadEvents }> {
-    return Promise.reject(unsupported('Deleting events (stint forget, stint delete)'));
+  async deleteEvents(
+    where: string,
+    params: readonly (string | number | bigint)[],
+  ): Promise<{ removed: number; keys: string[]; events: ReadEvents }> {
+    const { doomed, keys, left, oldSessions } = await selectDoomed(this.read, inlineParams(where, params));
+    const version = nextVersion();
+    for (const r of doomed) this.#events.push({ ...r, version, deleted: 1 });
+    this.#purge.push(
+      ...purgeStatements(
+        'events_local',
+        'ekey',
+        doomed.map((r) => String(r.ekey)),
+      ),
+    );
+    for (const r of left) this.#stored.set(Number(r.seq), r);
+    this.#redoFrom = new Map(keys.map((k) => [k, null]));
+    this.#oldSessions = oldSessions;
+    return { removed: doomed.length, keys, events: readEventRows(left) };
   }
 
-  finishDelete(): Promise<number> {
-    return Promise.reject(unsupported('Deleting events'));
+  async finishDelete(): Promise<number> {
+    const gone = this.#oldSessions.filter((id) => this.#sessions.get(id)?.deleted !== 0);
+    this.#purge.push(...purgeStatements('sessions_local', 'session_id', gone));
+    this.#oldSessions = [];
+    return gone.length;
   }
 
-  dropSessionsBefore(): Promise<{ events: number; sessions: number }> {
-    return Promise.reject(unsupported('Retention (dropping old sessions)'));
+  async dropSessionsBefore(beforeMs: number): Promise<{ events: number; sessions: number }> {
+    const old = `SELECT session_id FROM sessions WHERE end_ms < ${literal(Math.trunc(beforeMs))}`;
+    const sessions = await this.read.rows(
+      `SELECT session_id, identity, start_ms FROM sessions WHERE session_id IN (${old})`,
+    );
+    const events = await this.read.rows(
+      `SELECT * FROM ${this.read.storedEvents} WHERE session_id IN (${old})`,
+    );
+    const version = nextVersion();
+    for (const r of sessions) this.#sessions.set(String(r.session_id), { ...r, version, deleted: 1 });
+    for (const r of events) this.#events.push({ ...r, version, deleted: 1 });
+    this.#purge.push(
+      ...purgeStatements(
+        'events_local',
+        'ekey',
+        events.map((r) => String(r.ekey)),
+      ),
+      ...purgeStatements(
+        'sessions_local',
+        'session_id',
+        sessions.map((r) => String(r.session_id)),
+      ),
+    );
+    return { events: events.length, sessions: sessions.length };
   }
 
   /** Writes what the transaction did, in an order a rerun repairs from any point. */
@@ -307,5 +359,7 @@ export class ClickHouseTransaction implements StoreTransaction {
       'stint_meta',
       [...this.#meta].map(([key, value]) => ({ key, value, version })),
     );
+    // The tombstones hide what was removed; these remove it, and them, from disk.
+    for (const statement of this.#purge) await to.everyShard(statement);
   }
 }
