@@ -13,6 +13,7 @@ import { registerImport } from './import.ts';
 import { registerResessionize } from './resessionize.ts';
 import { registerServe } from './serve.ts';
 import { registerSessionize } from './sessionize.ts';
+import { addStoreFlag } from './store-flag.ts';
 import { registerWebhooks } from './webhooks.ts';
 
 export function buildProgram(): Command {
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   const override = (cmd: Command): void => {
     for (const sub of cmd.commands) {
       sub.exitOverride();
+      addStoreFlag(sub);
       override(sub);
     }
   };

@@ -8,9 +8,10 @@ import { existsSync } from 'node:fs';
 import { StintError } from '../core/errors.ts';
 import { openStore } from '../store/open.ts';
 import type { Store } from '../store/store.ts';
+import { isStoreFile } from './store-flag.ts';
 
 export async function openExistingStore(path: string): Promise<Store> {
-  if (!existsSync(path)) {
+  if (isStoreFile(path) && !existsSync(path)) {
     throw new StintError(
       'STINT_STORE_UNREADABLE',
       `No store at ${path}`,

@@ -58,12 +58,13 @@ export const clickhouse: Dialect = {
   int64: (x) => sql`toInt64(${x})`,
   countIf: (cond) => sql`countIf(${cond})`,
   // median() is approximate in ClickHouse; the sorted array gives the exact one, between the
-  // middle two as DuckDB interpolates it (lo + (hi - lo) * 0.5).
+  // middle two as DuckDB interpolates it (lo * 0.5 + hi * 0.5, which is (lo + hi) / 2 to the last
+  // bit; lo + (hi - lo) * 0.5 can differ in it: 80.30000000000001 for 20.6 and 140).
   median: (x) => {
     const sorted = sql`arraySort(groupArray(${x}))`;
     const lo = sql`${sorted}[intDiv(count(${x}) + 1, 2)]`;
     const hi = sql`${sorted}[intDiv(count(${x}), 2) + 1]`;
-    return sql`if(count(${x}) = 0, NULL, ${lo} + (${hi} - ${lo}) * 0.5)`;
+    return sql`if(count(${x}) = 0, NULL, (${lo} + ${hi}) / 2)`;
   },
   argMin: (value, key) => sql`argMin(${value}, tuple(${join(key)}))`,
   sortedDistinct: (x) => sql`arraySort(groupUniqArray(${x}))`,

@@ -6,7 +6,6 @@
  * (analysis/catalog/queries.ts); with --server it reads them through a running stint serve.
  */
 import { writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { CLI_SPELLING, planAnalysis, QUERIES, type RawParams, runAnalysis } from '../../analysis/catalog.ts';
 import type { Report } from '../../analysis/report.ts';
@@ -20,6 +19,7 @@ import { printable } from '../printable.ts';
 import { warnOutsideData } from '../range-check.ts';
 import { openForReading } from '../read-store.ts';
 import { addRemoteFlags, type Remote, readRemote, remoteOf, where } from '../remote.ts';
+import { isStoreFile, storeName } from '../store-flag.ts';
 import { addParamFlag, addQueryFlags, rawParams } from './param-flags.ts';
 
 interface ReportFlags {
@@ -68,7 +68,7 @@ async function runReport(flags: ReportFlags, raw: RawParams, remote: Remote | un
   const params = planAnalysis(QUERIES.report, raw, CLI_SPELLING);
   if (flags.html !== undefined) assertWritable(flags.html, '--html');
   guardOutputs({
-    store: remote === undefined ? flags.db : undefined,
+    store: remote === undefined && isStoreFile(flags.db) ? flags.db : undefined,
     outputs: [{ flag: '--html', path: flags.html }],
   });
   const report =
@@ -76,7 +76,7 @@ async function runReport(flags: ReportFlags, raw: RawParams, remote: Remote | un
       ? await readStore(flags.db, params)
       : ((await readRemote(remote, QUERIES.report, raw)) as Report);
   if (flags.html !== undefined) {
-    const title = remote === undefined ? basename(flags.db) : (remote.site ?? where(remote.base));
+    const title = remote === undefined ? storeName(flags.db) : (remote.site ?? where(remote.base));
     const html = renderHtmlReport(report, `stint report: ${title}`);
     await writeAtomically(flags.html, (path) => writeFile(path, html));
   }

@@ -29,6 +29,8 @@ export class ClickHouseNode {
       clickhouse_settings: {
         output_format_json_quote_64bit_integers: 0,
         insert_distributed_sync: 1,
+        // Values are inlined as literals (18.16 has no parameters): a batch's keys can be long.
+        max_query_size: '268435456',
       },
     });
   }

@@ -1,0 +1,105 @@
+/**
+ * A two-shard ClickHouse cluster (scripts/clickhouse-cluster.sh) gives the answers the default
+ * DuckDB store gives: the same files imported into each with `stint import --store` and `--db`
+ * give the same `stint report --json` and the same sessions, every field. The files: generated
+ * traffic with users, properties and fraud-like visits, and real logs and a clickstream from
+ * ../shared/data. Access-log visitors are kept as they are (--keep-ips) on both, since each
+ * store hashes them with a random key of its own.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { raw } from '../../src/sql/query.ts';
+import { openStore } from '../../src/store/open.ts';
+import { anomalyTrafficNdjson } from '../helpers/anomaly-traffic.ts';
+import { stintHere } from '../helpers/cli-in-process.ts';
+import {
+  type Cluster,
+  clusterSkipReason,
+  runClusterTests,
+  startCluster,
+} from '../helpers/clickhouse-cluster.ts';
+
+if (!runClusterTests) {
+  console.warn(
+    `\n*** ${clusterSkipReason()}: ClickHouse parity is NOT tested here. ***\n` +
+      '*** Install clickhouse-server to run test/cluster/same-answers-as-duckdb.test.ts. ***\n',
+  );
+}
+
+const DATA = join(import.meta.dirname, '../../../shared/data');
+const dir = mkdtempSync(join(tmpdir(), 'stint-parity-'));
+
+/** Each input: a name, its file, and the import flags both stores get. */
+const INPUTS: readonly { name: string; file: () => string; flags: string[] }[] = [
+  {
+    name: 'generated traffic (NDJSON, users, properties, fraud-like visits)',
+    file: () => {
+      const path = join(dir, 'traffic.ndjson');
+      writeFileSync(path, anomalyTrafficNdjson());
+      return path;
+    },
+    flags: ['--goal', 'purchase'],
+  },
+  {
+    name: 'the Elastic Apache log',
+    file: () => join(DATA, 'elastic_apache_logs.log'),
+    flags: ['--keep-ips'],
+  },
+  {
+    name: 'the NASA access log',
+    file: () => join(DATA, 'nasa_access_log_Aug95_head.log'),
+    flags: ['--keep-ips'],
+  },
+  {
+    name: 'the REES46 clickstream (CSV)',
+    file: () => join(DATA, 'rees46_multicategory_2019-Oct_head.csv'),
+    flags: ['--map', 'timestamp=event_time,event=event_type', '--goal', 'purchase'],
+  },
+];
+
+let cluster: Cluster | undefined;
+
+/** Every stored session, every field, in session id order (identity_no is each store's own numbering). */
+async function sessionsOf(target: string): Promise<unknown[]> {
+  const store = await openStore(target);
+  try {
+    const rows = await store.query(store.dialect.compile(raw('SELECT * FROM sessions ORDER BY session_id')));
+    return rows.map(({ identity_no: _, ...fields }) => JSON.parse(JSON.stringify(fields)));
+  } finally {
+    store.close();
+  }
+}
+
+async function cli(args: string[]): Promise<string> {
+  const r = await stintHere(args);
+  expect(r.code, `stint ${args.join(' ')}: ${r.stderr}`).toBe(0);
+  return r.stdout;
+}
+
+describe.skipIf(!runClusterTests)('a two-shard ClickHouse cluster and DuckDB', () => {
+  beforeAll(async () => {
+    cluster = await startCluster({ shards: 2 });
+  }, 120_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  for (const [i, input] of INPUTS.entries()) {
+    it(`give the same report and sessions for ${input.name}`, async () => {
+      const file = input.file();
+      const duck = join(dir, `parity-${i}.duckdb`);
+      const url = new URL(cluster!.url.replace(/^clickhouse:/, 'http:'));
+      url.pathname = `/parity_${i}`;
+      const ch = url.toString().replace(/^http:/, 'clickhouse:');
+      await cli(['import', file, ...input.flags, '--db', duck]);
+      await cli(['import', file, ...input.flags, '--store', ch]);
+      const sessions = await sessionsOf(duck);
+      expect(sessions.length).toBeGreaterThan(50);
+      expect(await sessionsOf(ch)).toEqual(sessions);
+      const report = JSON.parse(await cli(['report', '--db', duck, '--json']));
+      expect(JSON.parse(await cli(['report', '--store', ch, '--json']))).toEqual(report);
+    }, 240_000);
+  }
+});
