@@ -98,6 +98,14 @@ export class ClickHouseNode {
     if (e.code === 'ECONNREFUSED' || /ECONNREFUSED|socket hang up|ECONNRESET/.test(message)) {
       return new ClickHouseUnreachable(this.url, this.target.shown);
     }
+    // 210: a connection from this node to another refused; 279: every try to reach a shard failed.
+    if (/^Code: (210|279),/.test(message)) {
+      return new StintError(
+        'STINT_STORE_UNREADABLE',
+        `A shard of the ClickHouse store ${this.target.shown} does not answer: ${message.replace(/^Code: \d+, e\.displayText\(\) = /, '').split(':')[0]}`,
+        'Start it again (scripts/clickhouse-cluster.sh start restarts the stopped ones), then run the command again: a rerun repairs what a stop between two writes left',
+      );
+    }
     return new StintError(
       'STINT_STORE_UNREADABLE',
       `ClickHouse at ${this.url} refused ${what.split('\n')[0]!.slice(0, 120)}: ${message}`,
