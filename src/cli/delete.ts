@@ -47,13 +47,15 @@ export function registerDelete(program: Command): void {
     .action(async (flags: DeleteFlags) => {
       const target = targetOf(flags);
       const { fromMs, toMs } = parseQueryOptions({ from: flags.from, to: flags.to, tz: flags.tz });
-      const selection = rangeSelection(fromMs, toMs, flags.filter);
+      // Checked before the store is opened: a wrong filter costs nothing.
+      rangeSelection(fromMs, toMs, flags.filter);
       const store = await openTarget(
         target,
         (site) =>
           `Stop the server first (its store is locked while it runs), then run this again; site ${site.name}`,
       );
       try {
+        const selection = rangeSelection(fromMs, toMs, flags.filter, store.dialect);
         const would = await countSelection(store, selection);
         if (flags.dryRun) {
           process.stdout.write(

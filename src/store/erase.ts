@@ -12,6 +12,9 @@ import { createHash } from 'node:crypto';
 import { sessionizeToColumns } from '../core/batch.ts';
 import { StintError } from '../core/errors.ts';
 import type { EventColumnName } from '../schema/events.ts';
+import type { Dialect } from '../sql/dialect.ts';
+import { duckdb } from '../sql/duckdb.ts';
+import { join, raw, type Sql, sql, sqlName } from '../sql/query.ts';
 import type { ErasureRecord, Store } from './store.ts';
 
 type Value = string | number | bigint;
@@ -82,17 +85,11 @@ export function rangeSelection(
   fromMs: number | undefined,
   toMs: number | undefined,
   filters: readonly string[],
+  dialect: Dialect = duckdb,
 ): EventSelection {
-  const where: string[] = [];
-  const params: Value[] = [];
-  if (fromMs !== undefined) {
-    where.push('ts_ms >= ?');
-    params.push(BigInt(Math.ceil(fromMs)));
-  }
-  if (toMs !== undefined) {
-    where.push('ts_ms < ?');
-    params.push(BigInt(Math.ceil(toMs)));
-  }
+  const where: Sql[] = [];
+  if (fromMs !== undefined) where.push(sql`ts_ms >= ${BigInt(Math.ceil(fromMs))}`);
+  if (toMs !== undefined) where.push(sql`ts_ms < ${BigInt(Math.ceil(toMs))}`);
   for (const text of filters) {
     const m = FILTER.exec(text);
     const field = m?.[1];
@@ -114,9 +111,8 @@ export function rangeSelection(
     if (!numeric && /[<>]/.test(op))
       throw new StintError('STINT_BAD_FLAG', `--filter "${text}": ${op} is for value only`, 'Use =, != or ~');
     const column = field.startsWith('prop.')
-      ? `coalesce(json_extract_string(CASE WHEN properties = '' THEN '{}' ELSE properties END, ?), '')`
-      : field;
-    if (field.startsWith('prop.')) params.push(`$."${field.slice(5).replace(/["\\]/g, '')}"`);
+      ? sql`coalesce(${dialect.jsonText(sql`(CASE WHEN properties = '' THEN '{}' ELSE properties END)`, field.slice(5))}, '')`
+      : sqlName(field);
     if (numeric) {
       if (op === '~')
         throw new StintError('STINT_BAD_FLAG', `--filter "${text}": ~ is for text`, 'Use value>N, value=N…');
@@ -127,23 +123,22 @@ export function rangeSelection(
           `--filter "${text}": "${value}" is not a number`,
           'e.g. --filter value>100000',
         );
-      where.push(`value ${op === '!=' ? '<>' : op} ?`);
-      params.push(n);
+      where.push(sql`value ${raw(op === '!=' ? '<>' : op)} ${n}`);
     } else if (op === '~') {
-      where.push(`contains(${column}, ?)`);
-      params.push(value);
+      where.push(dialect.contains(column, sql`${value}`));
     } else {
-      where.push(`${column} ${op === '=' ? '=' : '<>'} ?`);
-      params.push(value);
+      where.push(sql`${column} ${raw(op === '=' ? '=' : '<>')} ${value}`);
     }
   }
   if (where.length === 0)
+
     throw new StintError(
       'STINT_BAD_FLAG',
       'stint delete needs --from, --to or --filter: it will not delete every event',
       'Say which events, e.g. --from 2026-11-01 --to 2026-11-02 --filter user_agent~bot',
     );
-  return { where: where.map((w) => `(${w})`).join(' AND '), params };
+  const compiled = dialect.compile(join(where.map((w) => sql`(${w})`), raw(' AND ')));
+  return { where: compiled.sql, params: compiled.params as Value[] };
 }
 
 /** What a selection would remove: events, the sessions they are in, their visitors. */

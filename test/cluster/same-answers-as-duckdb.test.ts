@@ -86,6 +86,27 @@ describe.skipIf(!runClusterTests)('a two-shard ClickHouse cluster and DuckDB', (
     await cluster?.stop();
   });
 
+  it('give the same report and sessions after stint delete and stint forget', async () => {
+    const file = join(DATA, 'elastic_apache_logs.log');
+    const duck = ['--db', join(dir, 'erased.duckdb')];
+    const url = new URL(cluster!.url.replace(/^clickhouse:/, 'http:'));
+    url.pathname = '/erased';
+    const ch = ['--store', url.toString().replace(/^http:/, 'clickhouse:')];
+    // The log's most frequent visitor without a user agent: 23 sessions.
+    const visitor = '108.174.55.234';
+    for (const store of [duck, ch]) {
+      await cli(['import', file, '--keep-ips', ...store]);
+      await cli(['delete', '--filter', 'path~xdotool', '--filter', 'user_agent~Chrome', ...store]);
+      expect(await cli(['forget', '--identity', visitor, ...store])).toContain('23 sessions');
+    }
+    const sessions = await sessionsOf(duck[1]!);
+    expect(sessions.length).toBeGreaterThan(900);
+    expect(await sessionsOf(ch[1]!)).toEqual(sessions);
+    expect(sessions.some((s) => (s as { identity: string }).identity === visitor)).toBe(false);
+    const report = JSON.parse(await cli(['report', ...duck, '--json']));
+    expect(JSON.parse(await cli(['report', ...ch, '--json']))).toEqual(report);
+  }, 240_000);
+
   for (const [i, input] of INPUTS.entries()) {
     it(`give the same report and sessions for ${input.name}`, async () => {
       const file = input.file();
