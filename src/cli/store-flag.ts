@@ -17,7 +17,7 @@ export function addStoreFlag(cmd: Command): void {
     const store = command.opts().store as string | undefined;
     if (store === undefined) return;
     if (command.getOptionValueSource('db') === 'cli') {
-      command.error("error: give --store or --db, not both (--store names the store by its address)");
+      command.error('error: give --store or --db, not both (--store names the store by its address)');
     }
     command.setOptionValueWithSource('db', store, 'cli');
   });

@@ -30,7 +30,26 @@ export interface ClickHouseLayout {
   readonly shards: readonly ClickHouseNode[];
 }
 
-export async function openClickHouseStore(address: string): Promise<Store & { layout: ClickHouseLayout }> {
+/** The tables a ClickHouse store writes rows to (`events` and `sessions` through the distributed tables). */
+export type ClickHouseTable =
+  | 'events'
+  | 'sessions'
+  | 'rules'
+  | 'rejects'
+  | 'erasures'
+  | 'imports'
+  | 'stint_meta';
+
+/** A ClickHouse store: the Store roles, and rows in and out for `stint migrate` and the collector. */
+export interface ClickHouseStore extends Store {
+  readonly layout: ClickHouseLayout;
+  /** Inserts rows as they are, synchronously on every shard they go to. */
+  insertRows(table: ClickHouseTable, rows: readonly Row[]): Promise<void>;
+  /** A SELECT's rows, on the entry node. */
+  rows(sql: string): Promise<Row[]>;
+}
+
+export async function openClickHouseStore(address: string): Promise<ClickHouseStore> {
   const target = parseTarget(address);
   const server = new ClickHouseNode(target.url, target, 'default');
   try {
@@ -65,7 +84,7 @@ export async function openClickHouseStore(address: string): Promise<Store & { la
         'Use the stint version that wrote it, or another database',
       );
     }
-    return new ClickHouseStore(target.shown, entry, layout);
+    return new ClickHouseStoreOnNodes(target.shown, entry, layout);
   } finally {
     await server.close();
   }
@@ -120,7 +139,7 @@ function withBooleans(rows: Row[]): Row[] {
 const IMPORT_FIELDS = `path, fingerprint, bytes, imported_at AS importedAtMs, rows, accepted, duplicates,
   rejected, left_out AS leftOut, rules_version AS rulesVersion`;
 
-class ClickHouseStore implements Store {
+class ClickHouseStoreOnNodes implements ClickHouseStore {
   readonly dialect = clickhouse;
   /** The stored events' latest versions, not deleted, with their keys: what a transaction reads. */
   readonly #storedEvents: string;
@@ -182,13 +201,19 @@ class ClickHouseStore implements Store {
       everyShard: async (statement) => {
         for (const shard of this.layout.shards) await shard.command(statement);
       },
-      insert: (table, rows) =>
-        entry.insert(
-          table === 'events' || table === 'sessions' ? writeTable(table, this.layout.distributed) : table,
-          rows,
-        ),
+      insert: (table, rows) => this.insertRows(table, rows),
     });
     return result;
+  }
+
+  insertRows(table: ClickHouseTable, rows: readonly Row[]): Promise<void> {
+    const to =
+      table === 'events' || table === 'sessions' ? writeTable(table, this.layout.distributed) : table;
+    return this.entry.insert(to, rows);
+  }
+
+  rows(sql: string): Promise<Row[]> {
+    return this.entry.query(sql);
   }
 
   async meta(key: string): Promise<string | undefined> {

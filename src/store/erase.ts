@@ -131,13 +131,17 @@ export function rangeSelection(
     }
   }
   if (where.length === 0)
-
     throw new StintError(
       'STINT_BAD_FLAG',
       'stint delete needs --from, --to or --filter: it will not delete every event',
       'Say which events, e.g. --from 2026-11-01 --to 2026-11-02 --filter user_agent~bot',
     );
-  const compiled = dialect.compile(join(where.map((w) => sql`(${w})`), raw(' AND ')));
+  const compiled = dialect.compile(
+    join(
+      where.map((w) => sql`(${w})`),
+      raw(' AND '),
+    ),
+  );
   return { where: compiled.sql, params: compiled.params as Value[] };
 }
 
