@@ -3,6 +3,8 @@
  * touch, as full rows (a rewritten event keeps its key), read in input order. In device mode
  * only from each identity's last session that a new event can change, as on DuckDB
  * (docs/store.md, "How an import stays correct"); in user mode closed over device ↔ user links.
+ * Stored events with no session yet (a collector's, waiting for their shard's worker) are left
+ * out: the worker sessionizes them with what is stored by then.
  */
 import type { StintEvent } from '../../core/event.ts';
 import { deviceIdentity } from '../../core/event.ts';
@@ -86,7 +88,7 @@ async function deviceRange(
   const whole = keys.filter((k) => from.get(k) === null);
   const bounded = keys.filter((k) => from.get(k) !== null);
   const conditions: string[] = [];
-  if (whole.length > 0) conditions.push(`${EVENT_IDENTITY} IN ${list(whole)}`);
+  if (whole.length > 0) conditions.push(`(session_id != '' AND ${EVENT_IDENTITY} IN ${list(whole)})`);
   if (bounded.length > 0) {
     const bs = `[${bounded.map(literal).join(', ')}]`;
     const fs = int64s(bounded.map((k) => from.get(k)!));

@@ -8,6 +8,7 @@ import type { StintEvent } from '../../core/event.ts';
 import type { SessionColumns } from '../../core/session-columns.ts';
 import { sessionPages } from '../../core/session-pages.ts';
 import { pathOf } from '../../core/url.ts';
+import { EVENT_COLUMN_NAMES } from '../../schema/events.ts';
 import { SESSION_SPECS } from '../../schema/sessions.ts';
 import type { ReadEvents } from '../store.ts';
 import type { Row } from './node.ts';
@@ -35,6 +36,11 @@ export function eventFields(e: StintEvent): Row {
     value: e.value,
     properties: e.properties === undefined ? '' : JSON.stringify(e.properties),
   };
+}
+
+/** A stored event row's event columns, as stored (its properties' text kept). */
+export function storedFields(r: Row): Row {
+  return Object.fromEntries(EVENT_COLUMN_NAMES.map((name) => [name, r[name]]));
 }
 
 /** A stored event row as the event it was (its properties left as text: the driver reads none). */
@@ -66,15 +72,6 @@ export function readEvents(events: readonly StintEvent[], seqs: readonly number[
   const builder = new EventColumnsBuilder(events.length, { dedupe: false });
   for (const e of events) builder.append(e);
   return { columns: builder.finish(), seqs: Float64Array.from(seqs) };
-}
-
-/** Stored event rows (with `seq`), sorted by seq, as the batch driver's columns. */
-export function readEventRows(rows: readonly Row[]): ReadEvents {
-  const sorted = [...rows].sort((a, b) => Number(a.seq) - Number(b.seq));
-  return readEvents(
-    sorted.map(eventOf),
-    sorted.map((r) => Number(r.seq)),
-  );
 }
 
 /**

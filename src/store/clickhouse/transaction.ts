@@ -22,7 +22,7 @@ import type {
 import { affectedRows, int64s, type Reader, type RedoFrom } from './affected.ts';
 import { inlineParams, purgeStatements, selectDoomed } from './erase.ts';
 import type { Row } from './node.ts';
-import { eventFields, eventKey, eventOf, readEventRows, readEvents, sessionRows } from './rows.ts';
+import { eventFields, eventKey, eventOf, readEvents, sessionRows, storedFields } from './rows.ts';
 
 /** Where a transaction's writes go, in the order `flush` writes them. */
 export interface Writer {
@@ -46,15 +46,25 @@ interface Staged {
   readonly fields: Row;
   readonly seq: number;
   key: string;
+  /** A stored event not yet in a session (a collector's), staged by a worker: kept as it came. */
+  readonly pending?: { readonly importId: number; readonly receivedAt: number };
 }
+
+/**
+ * Events are numbered within a transaction, not by their stored `seq` (collectors on several
+ * machines can give two events one seq): stored events read 1, 2, … in (seq, key) order, the
+ * staged ones from STAGED on, in staging order.
+ */
+const STAGED = 2 ** 40;
 
 export class ClickHouseTransaction implements StoreTransaction {
   #staged: Staged[] = [];
   #nextSeq: number | undefined;
-  /** Stored events read by this transaction, full rows by seq: rewritten when their session changes. */
+  /** Stored events read by this transaction, full rows by number: rewritten when their session changes. */
   readonly #stored = new Map<number, Row>();
+  #storedCount = 0;
   #redoFrom: RedoFrom | undefined;
-  /** Each staged event's session, by seq. */
+  /** Each staged event's session, by number (STAGED + its place). */
   readonly #placed = new Map<number, string>();
   readonly #sessions = new Map<string, Row>();
   readonly #events: Row[] = [];
@@ -116,34 +126,61 @@ export class ClickHouseTransaction implements StoreTransaction {
     const staged = this.#staged.map((s) => s.event);
     const { keys, from, rows } = await affectedRows(this.read, staged, options.identity);
     this.#redoFrom = from;
-    for (const r of rows) this.#stored.set(Number(r.seq), r);
-    const stored = readEventRows(rows);
-    if (options.staged === false) return { keys, events: stored };
-    const all = [...rows].sort((a, b) => Number(a.seq) - Number(b.seq));
+    const stored = this.#numbered(rows);
+    if (options.staged === false) return { keys, events: readEvents(stored.events, stored.numbers) };
     return {
       keys,
       events: readEvents(
-        [...all.map((r) => eventOf(r)), ...staged],
-        [...all.map((r) => Number(r.seq)), ...this.#staged.map((s) => s.seq)],
+        [...stored.events, ...staged],
+        [...stored.numbers, ...this.#staged.map((_, i) => STAGED + i)],
       ),
     };
   }
 
+  /** Stored rows in input order (seq, then key), numbered for this transaction and kept by number. */
+  #numbered(rows: readonly Row[]): { events: StintEvent[]; numbers: number[] } {
+    const sorted = [...rows].sort(
+      (a, b) => Number(a.seq) - Number(b.seq) || (String(a.ekey) < String(b.ekey) ? -1 : 1),
+    );
+    const numbers = sorted.map((r) => {
+      const n = ++this.#storedCount;
+      this.#stored.set(n, r);
+      return n;
+    });
+    return { events: sorted.map(eventOf), numbers };
+  }
+
   async allEvents(): Promise<ReadEvents> {
-    const rows = await this.read.rows(`SELECT * FROM ${this.read.storedEvents}`);
-    for (const r of rows) this.#stored.set(Number(r.seq), r);
-    return readEventRows(rows);
+    const stored = this.#numbered(await this.read.rows(`SELECT * FROM ${this.read.storedEvents}`));
+    return readEvents(stored.events, stored.numbers);
   }
 
   async stagedEvents(): Promise<ReadEvents> {
     return readEvents(
       this.#staged.map((s) => s.event),
-      this.#staged.map((s) => s.seq),
+      this.#staged.map((_, i) => STAGED + i),
     );
   }
 
   async stagedSeqs(): Promise<{ first: number; count: number }> {
-    return { first: this.#staged[0]?.seq ?? 0, count: this.#staged.length };
+    return { first: STAGED, count: this.#staged.length };
+  }
+
+  /**
+   * Stages stored events that have no session yet (a collector wrote them; `rows` as the events
+   * table holds them): sessionized as new, and written again with their session, same key.
+   */
+  stagePending(rows: readonly Row[]): void {
+    for (const r of rows) {
+      const event = eventOf(r);
+      this.#staged.push({
+        event,
+        fields: storedFields(r),
+        seq: Number(r.seq),
+        key: String(r.ekey),
+        pending: { importId: Number(r.import_id), receivedAt: Number(r.received_at) },
+      });
+    }
   }
 
   async replaceSessions(
@@ -174,13 +211,13 @@ export class ClickHouseTransaction implements StoreTransaction {
     const ids = new Array<string>(sessions.length);
     for (let i = 0; i < sessions.length; i++) ids[i] = sessions.sessionId(i);
     for (let e = 0; e < of.length; e++) {
-      const seq = events.seqs[e]!;
+      const n = events.seqs[e]!;
       const sessionId = ids[of[e]!]!;
-      const stored = this.#stored.get(seq);
-      if (stored === undefined) this.#placed.set(seq, sessionId);
+      const stored = this.#stored.get(n);
+      if (stored === undefined) this.#placed.set(n, sessionId);
       else if (stored.session_id !== sessionId) {
         const rewritten = { ...stored, session_id: sessionId, version };
-        this.#stored.set(seq, rewritten);
+        this.#stored.set(n, rewritten);
         this.#events.push(rewritten);
       }
     }
@@ -231,12 +268,12 @@ export class ClickHouseTransaction implements StoreTransaction {
     const receivedAt = Date.now();
     const version = nextVersion();
     const seen = new Map<string, number>();
-    for (const s of this.#staged) {
+    for (const [i, s] of this.#staged.entries()) {
       this.#events.push({
         seq: s.seq,
-        import_id: importId,
-        received_at: receivedAt,
-        session_id: this.#placed.get(s.seq) ?? '',
+        import_id: s.pending?.importId ?? importId,
+        received_at: s.pending?.receivedAt ?? receivedAt,
+        session_id: this.#placed.get(STAGED + i) ?? '',
         ...s.fields,
         ekey: s.key === '' ? eventKey(s.fields, seen) : s.key,
         version,
@@ -307,10 +344,10 @@ export class ClickHouseTransaction implements StoreTransaction {
         doomed.map((r) => String(r.ekey)),
       ),
     );
-    for (const r of left) this.#stored.set(Number(r.seq), r);
+    const stored = this.#numbered(left);
     this.#redoFrom = new Map(keys.map((k) => [k, null]));
     this.#oldSessions = oldSessions;
-    return { removed: doomed.length, keys, events: readEventRows(left) };
+    return { removed: doomed.length, keys, events: readEvents(stored.events, stored.numbers) };
   }
 
   async finishDelete(): Promise<number> {
