@@ -15,6 +15,7 @@ import { registerServe } from './serve.ts';
 import { registerSessionize } from './sessionize.ts';
 import { addStoreFlag } from './store-flag.ts';
 import { registerWebhooks } from './webhooks.ts';
+import { registerWorker } from './worker.ts';
 
 export function buildProgram(): Command {
   const program = new Command('stint')
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerForget(program);
   registerDelete(program);
   registerDemo(program);
+  registerWorker(program);
   const override = (cmd: Command): void => {
     for (const sub of cmd.commands) {
       sub.exitOverride();

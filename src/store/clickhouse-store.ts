@@ -47,7 +47,18 @@ export interface ClickHouseStore extends Store {
   insertRows(table: ClickHouseTable, rows: readonly Row[]): Promise<void>;
   /** A SELECT's rows, on the entry node. */
   rows(sql: string): Promise<Row[]>;
+  /** A SELECT's rows on shard `k`'s node (from 1), over its own tables `events_local` and `sessions_local`. */
+  shardRows(k: number, sql: string): Promise<Row[]>;
+  /**
+   * A transaction over shard `k`'s identities alone (from 1), read and written on its node: a
+   * worker's. Sessions are over by the latest event of the whole store.
+   */
+  shardTransaction<T>(k: number, work: (tx: ClickHouseTransaction) => Promise<T>): Promise<T>;
 }
+
+/** A shard's own events and sessions, latest versions, not deleted. */
+const LOCAL_EVENTS = '(SELECT * FROM events_local FINAL WHERE deleted = 0)';
+const LOCAL_SESSIONS = '(SELECT * FROM sessions_local FINAL WHERE deleted = 0)';
 
 export async function openClickHouseStore(address: string): Promise<ClickHouseStore> {
   const target = parseTarget(address);
@@ -179,31 +190,70 @@ class ClickHouseStoreOnNodes implements ClickHouseStore {
   #transactions: Promise<unknown> = Promise.resolve();
 
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
-    const run = this.#transactions.then(() => this.#transaction(work));
-    this.#transactions = run.catch(() => {});
-    return run;
+    return this.#serial(() => this.#transaction(undefined, work));
   }
 
-  async #transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
-    const entry = this.entry;
+  shardTransaction<T>(shard: number, work: (tx: ClickHouseTransaction) => Promise<T>): Promise<T> {
+    return this.#serial(() => this.#transaction(shard, work));
+  }
+
+  #serial<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.#transactions.then(run);
+    this.#transactions = next.catch(() => {});
+    return next;
+  }
+
+  /**
+   * A transaction over the whole store (reads through the entry node's views, writes through
+   * the distributed tables), or over one shard's identities (`shard`, from 1): reads and writes
+   * on that shard's node alone, so a worker goes on while another shard is down.
+   */
+  async #transaction<T>(
+    shard: number | undefined,
+    work: (tx: ClickHouseTransaction) => Promise<T>,
+  ): Promise<T> {
+    const node = shard === undefined ? this.entry : this.#shard(shard);
+    const latestTs = async (): Promise<number | undefined> => {
+      const [row] = await this.entry.query(
+        `SELECT max(ts_ms) AS ts, count() AS n FROM ${writeTable('events', this.layout.distributed)} WHERE deleted = 0`,
+      );
+      return Number(row?.n ?? 0) === 0 ? undefined : Number(row!.ts);
+    };
     const tx = new ClickHouseTransaction({
-      rows: (sql) => entry.query(sql),
-      storedEvents: this.#storedEvents,
-      latestTs: async () => {
-        const [row] = await entry.query(
-          `SELECT max(ts_ms) AS ts, count() AS n FROM ${writeTable('events', this.layout.distributed)} WHERE deleted = 0`,
-        );
-        return Number(row?.n ?? 0) === 0 ? undefined : Number(row!.ts);
-      },
+      rows: (sql) => node.query(sql),
+      storedEvents: shard === undefined ? this.#storedEvents : LOCAL_EVENTS,
+      sessions: shard === undefined ? 'sessions' : LOCAL_SESSIONS,
+      latestTs,
     });
     const result = await work(tx);
     await tx.flush({
       everyShard: async (statement) => {
-        for (const shard of this.layout.shards) await shard.command(statement);
+        for (const s of this.layout.shards) await s.command(statement);
       },
-      insert: (table, rows) => this.insertRows(table, rows),
+      insert: (table, rows) =>
+        shard !== undefined && (table === 'events' || table === 'sessions')
+          ? node.insert(`${table}_local`, rows)
+          : this.insertRows(table, rows),
     });
     return result;
+  }
+
+  /** Shard `k`'s node (from 1). */
+  #shard(k: number): ClickHouseNode {
+    const node = this.layout.shards[k - 1];
+    if (node === undefined) {
+      const n = this.layout.shards.length;
+      throw new StintError(
+        'STINT_BAD_FLAG',
+        `${this.path} has ${n} shard${n === 1 ? '' : 's'}: there is no shard ${k}`,
+        `Give --shard 1${n === 1 ? '' : ` to ${n}`}`,
+      );
+    }
+    return node;
+  }
+
+  shardRows(k: number, sql: string): Promise<Row[]> {
+    return this.#shard(k).query(sql);
   }
 
   insertRows(table: ClickHouseTable, rows: readonly Row[]): Promise<void> {

@@ -21,6 +21,8 @@ export interface Reader {
   rows(sql: string): Promise<Row[]>;
   /** The stored events' latest versions, not deleted, every column and `ekey`. */
   readonly storedEvents: string;
+  /** The stored sessions' latest versions, not deleted: the `sessions` view, or a shard's own. */
+  readonly sessions: string;
 }
 
 const MIN_MS = '-9223372036854775807';
@@ -81,7 +83,7 @@ async function deviceRange(
   // later one can change; those before it cannot.
   const earliest = `transform(identity, ${ks}, ${firsts}, toInt64(${MIN_MS}))`;
   const starts = await read.rows(
-    `SELECT identity, max(start_ms) AS from_ms FROM sessions
+    `SELECT identity, max(start_ms) AS from_ms FROM ${read.sessions}
      WHERE identity IN ${list(keys)} AND start_ms <= ${earliest} GROUP BY identity`,
   );
   for (const r of starts) from.set(String(r.identity), Number(r.from_ms));
@@ -93,7 +95,7 @@ async function deviceRange(
     const bs = `[${bounded.map(literal).join(', ')}]`;
     const fs = int64s(bounded.map((k) => from.get(k)!));
     conditions.push(
-      `session_id IN (SELECT session_id FROM sessions WHERE identity IN ${list(bounded)}
+      `session_id IN (SELECT session_id FROM ${read.sessions} WHERE identity IN ${list(bounded)}
                       AND start_ms >= transform(identity, ${bs}, ${fs}, toInt64(0)))`,
     );
   }

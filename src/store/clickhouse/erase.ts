@@ -41,7 +41,7 @@ export async function selectDoomed(
     sessionIds.length === 0
       ? []
       : await read.rows(
-          `SELECT DISTINCT identity FROM sessions WHERE session_id IN (${sessionIds.map(literal).join(', ')})`,
+          `SELECT DISTINCT identity FROM ${read.sessions} WHERE session_id IN (${sessionIds.map(literal).join(', ')})`,
         );
   const seeds = [
     ...doomed.flatMap((r) => [String(r.anonymous_id), String(r.user_id)]),
@@ -51,7 +51,7 @@ export async function selectDoomed(
   const { keys, rows } = await affectedRows(read, [], 'user', seeds);
   const left = rows.filter((r) => !gone.has(Number(r.seq)));
   const old = await read.rows(
-    `SELECT session_id FROM sessions WHERE identity IN (${keys.map(literal).join(', ')})`,
+    `SELECT session_id FROM ${read.sessions} WHERE identity IN (${keys.map(literal).join(', ')})`,
   );
   return { doomed, keys, left, oldSessions: old.map((r) => String(r.session_id)) };
 }

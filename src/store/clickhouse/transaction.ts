@@ -196,7 +196,7 @@ export class ClickHouseTransaction implements StoreTransaction {
     const version = nextVersion();
     // The sessions replaced: every one, or those of `keys` from where each can change.
     const old = await this.read.rows(
-      `SELECT session_id, identity, start_ms FROM sessions ${this.#oldWhere(keys)}`,
+      `SELECT session_id, identity, start_ms FROM ${this.read.sessions} ${this.#oldWhere(keys)}`,
     );
     for (const row of sessionRows(sessions, events, rulesVersion, version)) {
       this.#sessions.set(String(row.session_id), row);
@@ -253,7 +253,7 @@ export class ClickHouseTransaction implements StoreTransaction {
     }
     const pending = [...this.#sessions.keys()];
     const open = await this.read.rows(
-      `SELECT * FROM sessions WHERE end_reason = 'open' AND end_ms < ${literal(latest - timeoutMs)}
+      `SELECT * FROM ${this.read.sessions} WHERE end_reason = 'open' AND end_ms < ${literal(latest - timeoutMs)}
        ${pending.length === 0 ? '' : `AND session_id NOT IN (${pending.map(literal).join(', ')})`}`,
     );
     for (const row of open) {
@@ -358,9 +358,9 @@ export class ClickHouseTransaction implements StoreTransaction {
   }
 
   async dropSessionsBefore(beforeMs: number): Promise<{ events: number; sessions: number }> {
-    const old = `SELECT session_id FROM sessions WHERE end_ms < ${literal(Math.trunc(beforeMs))}`;
+    const old = `SELECT session_id FROM ${this.read.sessions} WHERE end_ms < ${literal(Math.trunc(beforeMs))}`;
     const sessions = await this.read.rows(
-      `SELECT session_id, identity, start_ms FROM sessions WHERE session_id IN (${old})`,
+      `SELECT session_id, identity, start_ms FROM ${this.read.sessions} WHERE session_id IN (${old})`,
     );
     const events = await this.read.rows(
       `SELECT * FROM ${this.read.storedEvents} WHERE session_id IN (${old})`,
