@@ -28,6 +28,10 @@ export function registerServe(program: Command): void {
       '--data <dir>',
       'directory of the registry, the salts and one store per site (default: stint-data)',
     )
+    .option(
+      '--store <address>',
+      'a ClickHouse store for every site (clickhouse://HOST:PORT/DB): a stateless collector; run `stint worker` per shard',
+    )
     .option('--port <n>', 'port to listen on (default: 8080)')
     .option('--host <address>', 'address to listen on (default: 127.0.0.1)')
     .option('--lateness <duration>', 'allowed lateness before an event counts as very late (default: 5m)')

@@ -15,6 +15,7 @@ import { DiskFullError } from './disk-full.ts';
 import type { ServerMetrics, SiteGauges } from './metrics.ts';
 import type { Registry, Site } from './registry.ts';
 import type { Salts } from './salts.ts';
+import { openClickHouseSite, siteAddress } from './clickhouse-site.ts';
 import { openSiteStore, type SiteStore } from './site-store.ts';
 import { openSiteWriter, type SiteWriter } from './writer/index.ts';
 
@@ -84,6 +85,7 @@ export function createSites(deps: SitesDeps): Sites {
     let opening = opens.get(site.name);
     if (opening === undefined) {
       opening = (async () => {
+        if (config.store !== undefined) return openOnClickHouse(site, config.store);
         const storeOpening = openSiteStore(join(config.data, 'sites', `${site.name}.duckdb`), {
           ...(config.storeMemory === undefined ? {} : { memoryLimit: config.storeMemory }),
           readConnections: config.maxConcurrentReads,
@@ -158,6 +160,20 @@ export function createSites(deps: SitesDeps): Sites {
       opens.set(site.name, opening);
     }
     return opening;
+  };
+  /** A site whose events go to a ClickHouse store: a stateless collector (clickhouse-site.ts). */
+  const openOnClickHouse = async (site: Site, address: string): Promise<OpenSite> => {
+    const opening = openClickHouseSite(siteAddress(address, site.name), siteRules(rules, site), now);
+    storesOpening.set(site.name, opening);
+    const { store, writer } = await opening;
+    const s: OpenSite = {
+      store,
+      writer,
+      visitorId: (ip, ua, atMs) => salts.visitorId(site.name, ip, ua, atMs, (identity) => writer.isActive(identity)),
+    };
+    ready.set(site.name, s);
+    failing.delete(site.name);
+    return s;
   };
   const openInBackground = (site: Site, why = 'cannot open the site'): void => {
     open(site).catch((err: unknown) => log.error({ err, site: site.name }, why));

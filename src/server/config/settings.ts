@@ -6,6 +6,7 @@ import type { Setting } from './types.ts';
 import {
   bytes,
   choice,
+  clickhouseAddress,
   delay,
   duration,
   instant,
@@ -263,6 +264,16 @@ export const SETTINGS = [
     fallback: 2_000_000,
     about:
       'events accepted but not yet in the store at most, per site; past that the collector answers 503 with Retry-After',
+  },
+  {
+    key: 'store',
+    file: 'store',
+    env: 'STINT_STORE',
+    flag: 'store',
+    parse: clickhouseAddress,
+    fallback: undefined,
+    about:
+      'a ClickHouse store for every site, clickhouse://HOST:PORT/DB (site NAME in database DB_NAME): the server is then a stateless collector, and `stint worker` sessionizes each shard (default: one DuckDB file per site in the data directory)',
   },
   {
     key: 'storeMemory',

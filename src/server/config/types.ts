@@ -44,6 +44,8 @@ export interface ServerConfig {
   /** false, a number of proxy hops in front, or the proxies' addresses. */
   readonly trustProxy: false | number | string[];
   readonly logLevel: string;
+  /** A ClickHouse store for every site (clickhouse://HOST:PORT/DB: site NAME in database DB_NAME); undefined: a DuckDB file per site. */
+  readonly store: string | undefined;
   /** DuckDB's memory limit per site store ('1GB'); undefined: DuckDB's default (80 % of RAM). */
   readonly storeMemory: string | undefined;
   /** Events per sessionizing transaction at most. */

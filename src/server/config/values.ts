@@ -52,6 +52,12 @@ export const instant: Parse = (text, name) => {
     bad(name, text, 'a date from 1970 on, such as 2000-01-01, or an ISO time such as 2000-01-01T00:00:00Z');
   return ms;
 };
+/** A ClickHouse store's address (store/clickhouse/target.ts reads the rest when it opens). */
+export const clickhouseAddress: Parse = (text, name) => {
+  if (!/^clickhouse:\/\/[^/]+/i.test(text.trim()))
+    bad(name, text, 'a ClickHouse store address such as clickhouse://127.0.0.1:8123/stint');
+  return text.trim();
+};
 export const memory: Parse = (text, name) => {
   if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(text.trim()))
     bad(name, text, 'a size such as 512MB or 2GB');
