@@ -7,11 +7,13 @@
 import type { Command } from 'commander';
 import { parseDuration } from '../core/duration.ts';
 import { StintError } from '../core/errors.ts';
+import { siteAddress } from '../store/clickhouse/target.ts';
 import { sessionizeShard, WORKER_BATCH } from '../store/clickhouse/worker.ts';
 import { openClickHouseStore } from '../store/clickhouse-store.ts';
 
 interface WorkerFlags {
   store?: string;
+  site?: string;
   shard: string;
   interval: string;
   batch: string;
@@ -29,6 +31,7 @@ export function registerWorker(program: Command): void {
         'worker per shard; a worker stopped at any point and started again writes the same sessions.',
     )
     .requiredOption('--store <address>', 'the ClickHouse store: clickhouse://HOST:PORT/DATABASE')
+    .option('--site <name>', "a site of `stint serve --store`: its database (the store's, _, the name)")
     .requiredOption('--shard <K>', 'the shard to sessionize, from 1')
     .option('--interval <duration>', 'how long to wait when nothing is new', '1s')
     .option('--batch <events>', 'events per transaction at most', String(WORKER_BATCH))
@@ -36,7 +39,7 @@ export function registerWorker(program: Command): void {
     .option('-q, --quiet', 'print nothing but errors', false)
     .addHelpText(
       'after',
-      '\nExamples:\n  stint worker --store "$(cat .stint-cluster/url)" --shard 1\n  stint worker --store clickhouse://10.0.0.5:8123/shop --shard 2 --interval 5s',
+      '\nExamples:\n  stint worker --store "$(cat .stint-cluster/url)" --site shop --shard 1\n  stint worker --store clickhouse://10.0.0.5:8123/stint_shop --shard 2 --interval 5s',
     )
     .action(async (flags: WorkerFlags) => {
       await runWorker(flags);
@@ -64,7 +67,9 @@ async function runWorker(flags: WorkerFlags): Promise<void> {
   const say = (line: string) => {
     if (!flags.quiet) process.stderr.write(`shard ${shard}: ${line}\n`);
   };
-  const store = await openClickHouseStore(address);
+  const store = await openClickHouseStore(
+    flags.site === undefined ? address : siteAddress(address, flags.site),
+  );
   let stopping = false;
   const stop = () => {
     stopping = true;

@@ -57,6 +57,8 @@ export async function createServer(
   /** The server's clock (tests pass their own: nothing may depend on today's date). */
   const ctx = createContext(config, options.now ?? Date.now, app.log);
   const { registry, metrics, auth, sites, state } = ctx;
+  // Collectors of a ClickHouse store read their shared salts before they take a visit.
+  await ctx.salts.ready();
 
   // No answer is sniffed as another type, and none but the public API document and the
   // dashboard's files (which say so themselves) is cached (most carry a site's data). While

@@ -6,26 +6,17 @@
  * down). The shards' workers (`stint worker`) sessionize them; the collector keeps no log and no
  * state but the live view of what it took itself, so any number of them can run side by side.
  *
- *   const { store, writer } = await openClickHouseSite('clickhouse://10.0.0.5:8123/stint', site, rules);
+ *   const { store, writer } = await openClickHouseSite(siteAddress('clickhouse://10.0.0.5:8123/stint', 'shop'), rules, now);
  */
 import { StintError } from '../core/errors.ts';
 import type { SessionRules } from '../core/rules.ts';
-import { type ClickHouseStore, openClickHouseStore } from '../store/clickhouse-store.ts';
 import { pendingRows } from '../store/clickhouse/pending.ts';
+import { type ClickHouseStore, openClickHouseStore } from '../store/clickhouse-store.ts';
 import { deleteSelected, dropBefore } from '../store/erase.ts';
 import { eventIdHashes } from './event-ids.ts';
 import type { SiteStore } from './site-store.ts';
-import { createLiveView } from './writer/live-view.ts';
 import { type SiteWriter, WriterBusyError } from './writer/index.ts';
-
-/** The address of site `name`'s database: the store's database, `_`, the name (`-` as `_h`, `.` as `_d`). */
-export function siteAddress(store: string, name: string): string {
-  const u = new URL(store.replace(/^clickhouse:/i, 'http:'));
-  const database = decodeURIComponent(u.pathname.replace(/^\/+|\/+$/g, '')) || 'stint';
-  const spelled = name.replaceAll('_', '__').replaceAll('-', '_h').replaceAll('.', '_d');
-  u.pathname = `/${database}_${spelled}`;
-  return u.toString().replace(/^http:/, 'clickhouse:');
-}
+import { createLiveView } from './writer/live-view.ts';
 
 export async function openClickHouseSite(
   address: string,
@@ -64,7 +55,11 @@ function siteStore(store: ClickHouseStore): SiteStore {
   };
 }
 
-async function collector(store: ClickHouseStore, rules: SessionRules, now: () => number): Promise<SiteWriter> {
+async function collector(
+  store: ClickHouseStore,
+  rules: SessionRules,
+  now: () => number,
+): Promise<SiteWriter> {
   const stored = (await store.rules()) ?? (await store.transaction((tx) => tx.saveRules(rules, now())));
   if (stored.rules.identity === 'user' && store.layout.shards.length > 1) {
     throw new StintError(
@@ -74,7 +69,9 @@ async function collector(store: ClickHouseStore, rules: SessionRules, now: () =>
     );
   }
   const live = createLiveView(stored.rules);
-  for (const row of await store.rows(`SELECT identity, end_ms FROM sessions WHERE end_reason = 'open' ORDER BY end_ms`)) {
+  for (const row of await store.rows(
+    `SELECT identity, end_ms FROM sessions WHERE end_reason = 'open' ORDER BY end_ms`,
+  )) {
     live.noteOpen(String(row.identity), Number(row.end_ms));
   }
   const [latest] = await store.rows('SELECT max(ts_ms) AS ts, count() AS n FROM events');

@@ -13,6 +13,7 @@ import { createMetrics, type ServerMetrics } from './metrics.ts';
 import { createSiteReads, type SiteReads } from './read-limits.ts';
 import { openRegistry, type Registry } from './registry.ts';
 import { openSalts, type Salts } from './salts.ts';
+import { clickhouseSalts } from './shared-salts.ts';
 import { createSites, type Sites } from './sites.ts';
 
 export interface ServerContext {
@@ -49,7 +50,12 @@ export function createContext(
   log: FastifyBaseLogger,
 ): ServerContext {
   const registry = openRegistry(config.data);
-  const salts = openSalts(config.data, now);
+  // Collectors of one ClickHouse store share their salts there, so a visitor has one id at each.
+  const salts = openSalts(
+    config.data,
+    now,
+    config.store === undefined ? undefined : clickhouseSalts(config.store),
+  );
   const metrics = createMetrics(() => sites.gauges());
   const erasureMetrics = createErasureMetrics(metrics.registry);
   const rules = createRules({ timeoutMs: config.timeoutMs, goals: config.goals });

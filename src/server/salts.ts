@@ -14,6 +14,20 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/**
+ * Salts kept where several collectors see them (shared-salts.ts): each day's salt is the one
+ * offered first. `load` gives the salts of those days that have one.
+ */
+export interface SharedSalts {
+  load(days: readonly string[]): Promise<Record<string, string>>;
+  offer(day: string, salt: string, atMs: number): Promise<void>;
+  forgetBefore(day: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** How often shared salts are read again. */
+const SHARED_REFRESH_MS = 60_000;
+
 export interface Salts {
   visitorId(
     site: string,
@@ -24,12 +38,15 @@ export interface Salts {
   ): string;
   /** Stops the hourly deletion of old salts. */
   close(): void;
+  /** Resolves once shared salts were read the first time (or could not be): at once for a file's. */
+  ready(): Promise<void>;
 }
 
 const DAY_MS = 86_400_000;
 const SWEEP_MS = 3_600_000;
 
-export function openSalts(dir: string, now: () => number = Date.now): Salts {
+export function openSalts(dir: string, now: () => number = Date.now, shared?: SharedSalts): Salts {
+  if (shared !== undefined) return sharedSalts(shared, now);
   const path = join(dir, 'salts.json');
   let days: Record<string, string> = {};
   try {
@@ -73,21 +90,81 @@ export function openSalts(dir: string, now: () => number = Date.now): Salts {
   sweepNow();
   const sweeper = setInterval(sweepNow, SWEEP_MS);
   sweeper.unref();
-  const hash = (salt: string, site: string, ip: string, ua: string): string =>
-    createHash('sha256')
-      .update(`${salt}\u0000${site}\u0000${ip}\u0000${ua}`)
-      .digest('base64url')
-      .slice(0, 22);
   return {
-    visitorId(site, ip, userAgent, nowMs, isActive) {
-      const yesterday = saltOf(dayOf(nowMs - DAY_MS), false);
-      if (yesterday !== undefined) {
-        const id = hash(yesterday, site, ip, userAgent);
-        if (isActive(id)) return id;
-      }
-      return hash(saltOf(dayOf(nowMs), true)!, site, ip, userAgent);
-    },
+    visitorId: (site, ip, userAgent, nowMs, isActive) => idOf(saltOf, site, ip, userAgent, nowMs, isActive),
     close: () => clearInterval(sweeper),
+    ready: () => Promise.resolve(),
+  };
+}
+
+const hash = (salt: string, site: string, ip: string, ua: string): string =>
+  createHash('sha256').update(`${salt}\u0000${site}\u0000${ip}\u0000${ua}`).digest('base64url').slice(0, 22);
+
+/** The visitor's id: by yesterday's salt while that id is active (a visit over midnight), else today's. */
+function idOf(
+  saltOf: (day: string, create: boolean) => string | undefined,
+  site: string,
+  ip: string,
+  userAgent: string,
+  nowMs: number,
+  isActive: (id: string) => boolean,
+): string {
+  const yesterday = saltOf(dayOf(nowMs - DAY_MS), false);
+  if (yesterday !== undefined) {
+    const id = hash(yesterday, site, ip, userAgent);
+    if (isActive(id)) return id;
+  }
+  return hash(saltOf(dayOf(nowMs), true)!, site, ip, userAgent);
+}
+
+/**
+ * Salts shared by collectors: read every minute (yesterday, today and tomorrow), tomorrow's
+ * offered a day ahead. A day with no shared salt yet (the store could not be reached) gets one
+ * made here and offered; the next reading settles on the first one offered.
+ */
+function sharedSalts(shared: SharedSalts, now: () => number): Salts {
+  let days: Record<string, string> = {};
+  const offer = (day: string, salt: string): void => {
+    shared.offer(day, salt, now()).catch(() => {});
+  };
+  const refresh = async (): Promise<void> => {
+    const t = now();
+    const wanted = [dayOf(t - DAY_MS), dayOf(t), dayOf(t + DAY_MS)];
+    let found = await shared.load(wanted);
+    // Today's and tomorrow's are offered when missing: the first offer of each day wins.
+    const missing = wanted.slice(1).filter((d) => found[d] === undefined);
+    if (missing.length > 0) {
+      for (const day of missing) await shared.offer(day, days[day] ?? randomBytes(32).toString('base64'), t);
+      found = await shared.load(wanted);
+    }
+    days = found;
+  };
+  const refreshNow = (): Promise<void> => refresh().catch(() => {});
+  const first = refreshNow();
+  const refresher = setInterval(refreshNow, SHARED_REFRESH_MS);
+  refresher.unref();
+  const sweeper = setInterval(() => {
+    shared.forgetBefore(dayOf(now() - DAY_MS)).catch(() => {});
+  }, SWEEP_MS);
+  sweeper.unref();
+  const saltOf = (day: string, create: boolean): string | undefined => {
+    let salt = days[day];
+    if (salt === undefined && create) {
+      salt = randomBytes(32).toString('base64');
+      days = { ...days, [day]: salt };
+      offer(day, salt);
+      void refreshNow();
+    }
+    return salt;
+  };
+  return {
+    visitorId: (site, ip, userAgent, nowMs, isActive) => idOf(saltOf, site, ip, userAgent, nowMs, isActive),
+    ready: () => first,
+    close: () => {
+      clearInterval(refresher);
+      clearInterval(sweeper);
+      void shared.close();
+    },
   };
 }
 

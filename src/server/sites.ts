@@ -9,13 +9,14 @@ import type { FastifyBaseLogger } from 'fastify';
 import { siteHostOf } from '../core/attribution/url-facts.ts';
 import { StintError } from '../core/errors.ts';
 import { createRules, type SessionRules } from '../core/rules.ts';
+import { siteAddress } from '../store/clickhouse/target.ts';
+import { openClickHouseSite } from './clickhouse-site.ts';
 import type { CollectContext } from './collect.ts';
 import type { ServerConfig } from './config.ts';
 import { DiskFullError } from './disk-full.ts';
 import type { ServerMetrics, SiteGauges } from './metrics.ts';
 import type { Registry, Site } from './registry.ts';
 import type { Salts } from './salts.ts';
-import { openClickHouseSite, siteAddress } from './clickhouse-site.ts';
 import { openSiteStore, type SiteStore } from './site-store.ts';
 import { openSiteWriter, type SiteWriter } from './writer/index.ts';
 
@@ -169,7 +170,8 @@ export function createSites(deps: SitesDeps): Sites {
     const s: OpenSite = {
       store,
       writer,
-      visitorId: (ip, ua, atMs) => salts.visitorId(site.name, ip, ua, atMs, (identity) => writer.isActive(identity)),
+      visitorId: (ip, ua, atMs) =>
+        salts.visitorId(site.name, ip, ua, atMs, (identity) => writer.isActive(identity)),
     };
     ready.set(site.name, s);
     failing.delete(site.name);

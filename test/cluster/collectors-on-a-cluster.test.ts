@@ -2,16 +2,17 @@
  * `stint serve --store clickhouse://…` on a two-shard cluster: stateless collectors. Two of
  * them (each its own data directory with the same registry) take events of one visitor and the
  * same retried event: one session, the retry counted once. With a shard stopped they answer 503
- * with Retry-After and store nothing; sent again once it is back, each event lands once.
+ * with Retry-After and store nothing; sent again once it is back, each event lands once. A
+ * cookieless visitor gets one id at both: they share the daily salt through the store.
  */
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../../src/server/app.ts';
-import { siteAddress } from '../../src/server/clickhouse-site.ts';
 import { resolveConfig } from '../../src/server/config.ts';
 import { REGISTRY_FILE } from '../../src/server/registry/file.ts';
+import { siteAddress } from '../../src/store/clickhouse/target.ts';
 import { sessionizeShard } from '../../src/store/clickhouse/worker.ts';
 import { type ClickHouseStore, openClickHouseStore } from '../../src/store/clickhouse-store.ts';
 import {
@@ -20,7 +21,7 @@ import {
   runClusterTests,
   startCluster,
 } from '../helpers/clickhouse-cluster.ts';
-import { closeServers, startTestServer, type TestServer } from '../helpers/server.ts';
+import { CHROME, closeServers, startTestServer, type TestServer } from '../helpers/server.ts';
 
 if (!runClusterTests) {
   console.warn(
@@ -106,6 +107,21 @@ describe.skipIf(!runClusterTests)('collectors on a two-shard cluster', () => {
       ]);
       const [count] = await store.rows('SELECT count() AS n FROM events');
       expect(count!.n).toBe(3);
+    } finally {
+      store.close();
+    }
+  }, 120_000);
+
+  it('give a cookieless visitor one id at both: they share the daily salt', async () => {
+    const [a, b, address] = await twoCollectors();
+    const headers = { ...a.auth(a.sites.shop.writeKey), 'user-agent': CHROME };
+    // No anonymous_id: the collector makes one from the salt, the address and the user agent.
+    expect((await a.post({ timestamp: at(0), url: '/', event_id: 'c1' }, headers)).statusCode).toBe(200);
+    expect((await b.post({ timestamp: at(3), url: '/docs', event_id: 'c2' }, headers)).statusCode).toBe(200);
+    const store = await sessionized(address);
+    try {
+      const sessions = await store.rows('SELECT events FROM sessions');
+      expect(sessions).toEqual([{ events: 2 }]);
     } finally {
       store.close();
     }

@@ -57,3 +57,12 @@ export function parseTarget(target: string): ClickHouseTarget {
     shown,
   };
 }
+
+/** The address of site `name`'s database: the store's database, `_`, the name (`-` as `_h`, `.` as `_d`). */
+export function siteAddress(store: string, name: string): string {
+  const u = new URL(store.replace(/^clickhouse:/i, 'http:'));
+  const database = decodeURIComponent(u.pathname.replace(/^\/+|\/+$/g, '')) || 'stint';
+  const spelled = name.replaceAll('_', '__').replaceAll('-', '_h').replaceAll('.', '_d');
+  u.pathname = `/${database}_${spelled}`;
+  return u.toString().replace(/^http:/, 'clickhouse:');
+}
