@@ -37,6 +37,18 @@ export function eventFields(e: StintEvent): Row {
   };
 }
 
+/**
+ * A stored event row's fields as `eventFields` gives them, in its order: the content `eventKey`
+ * hashes, so a moved event gets the key its import gave it (stint migrate).
+ */
+export function storedEventFields(r: Row): Row {
+  const fields: Row = {};
+  for (const name of FIELD_ORDER) fields[name] = r[name];
+  return fields;
+}
+
+const FIELD_ORDER = Object.keys(eventFields(eventOf({})));
+
 /** A stored event row as the event it was (its properties left as text: the driver reads none). */
 export function eventOf(r: Row): StintEvent {
   return {
