@@ -10,6 +10,7 @@ import { registerDemo } from './demo.ts';
 import { reportError } from './errors.ts';
 import { registerForget } from './forget.ts';
 import { registerImport } from './import.ts';
+import { registerMigrate } from './migrate.ts';
 import { registerResessionize } from './resessionize.ts';
 import { registerServe } from './serve.ts';
 import { registerSessionize } from './sessionize.ts';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerWebhooks(program);
   registerForget(program);
   registerDelete(program);
+  registerMigrate(program);
   registerDemo(program);
   registerWorker(program);
   const override = (cmd: Command): void => {

@@ -57,6 +57,7 @@ const CATALOGUE = {
   STINT_STORE_UNREADABLE: serverSide('Cannot read the store {path}'),
   STINT_REGISTRY_UNREADABLE: serverSide('Cannot read the registry {path}'),
   STINT_REGISTRY_LOCKED: serverSide('The registry {path} is locked'),
+  STINT_MIGRATE_MISMATCH: serverSide('The moved store {to} differs from {from}'),
   STINT_QUERY_TIMEOUT: {
     wire: 'query_timeout',
     status: 503,

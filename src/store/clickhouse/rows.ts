@@ -38,7 +38,11 @@ export function eventFields(e: StintEvent): Row {
   };
 }
 
-/** A stored event row's event columns, as stored (its properties' text kept). */
+/**
+ * A stored event row's event columns, as stored (its properties' text kept), in the order
+ * `eventFields` gives them: the content `eventKey` hashes, so a moved event (stint migrate)
+ * gets the key its import gave it.
+ */
 export function storedFields(r: Row): Row {
   return Object.fromEntries(EVENT_COLUMN_NAMES.map((name) => [name, r[name]]));
 }
