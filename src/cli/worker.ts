@@ -94,7 +94,7 @@ async function runWorker(flags: WorkerFlags): Promise<void> {
         idle = false;
         const ms = Math.round(performance.now() - started);
         say(
-          `${pass.events.toLocaleString('en-US')} new events: ${pass.sessions.toLocaleString('en-US')} sessions of ${pass.identities.toLocaleString('en-US')} visitors written in ${ms} ms`,
+          `${count(pass.events, 'new event')}: ${count(pass.sessions, 'session')} of ${count(pass.identities, 'visitor')} written in ${ms} ms`,
         );
         continue;
       }
@@ -109,5 +109,8 @@ async function runWorker(flags: WorkerFlags): Promise<void> {
     store.close();
   }
 }
+
+const count = (n: number, noun: string): string =>
+  `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
