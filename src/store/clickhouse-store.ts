@@ -230,12 +230,30 @@ class ClickHouseStoreOnNodes implements ClickHouseStore {
       everyShard: async (statement) => {
         for (const s of this.layout.shards) await s.command(statement);
       },
+      mutationsDone: () => this.#mutationsDone(),
       insert: (table, rows) =>
         shard !== undefined && (table === 'events' || table === 'sessions')
           ? node.insert(`${table}_local`, rows)
           : this.insertRows(table, rows),
     });
     return result;
+  }
+
+  /** Waits (up to a minute) until no shard has a mutation of this store's tables running. */
+  async #mutationsDone(): Promise<boolean> {
+    const database = this.layout.target.database;
+    for (let waited = 0; waited < 60_000; waited += 100) {
+      let running = 0;
+      for (const s of this.layout.shards) {
+        const [row] = await s.query(
+          `SELECT count() AS n FROM system.mutations WHERE database = ${literal(database)} AND is_done = 0`,
+        );
+        running += Number(row?.n ?? 0);
+      }
+      if (running === 0) return true;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return false;
   }
 
   /** Shard `k`'s node (from 1). */

@@ -9,19 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stintHere } from '../helpers/cli-in-process.ts';
-import {
-  type Cluster,
-  clusterSkipReason,
-  runClusterTests,
-  startCluster,
-} from '../helpers/clickhouse-cluster.ts';
+import { type Cluster, runClusterTests, startCluster } from '../helpers/clickhouse-cluster.ts';
+import { warnWithoutCluster } from '../helpers/cluster-stores.ts';
 
-if (!runClusterTests) {
-  console.warn(
-    `\n*** ${clusterSkipReason()}: a stopped shard is NOT tested here. ***\n` +
-      '*** Install clickhouse-server to run test/cluster/a-stopped-shard.test.ts. ***\n',
-  );
-}
+warnWithoutCluster('a stopped shard is', 'test/cluster/a-stopped-shard.test.ts');
 
 const LOG = join(import.meta.dirname, '../../../shared/data/elastic_apache_logs.log');
 let cluster: Cluster | undefined;

@@ -11,18 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ClickHouseQueryError,
   type Cluster,
-  clusterSkipReason,
   runClusterScript,
   runClusterTests,
   startCluster,
 } from '../helpers/clickhouse-cluster.ts';
+import { warnWithoutCluster } from '../helpers/cluster-stores.ts';
 
-if (!runClusterTests) {
-  console.warn(
-    `\n*** ${clusterSkipReason()}: the ClickHouse cluster is NOT tested here. ***\n` +
-      '*** Install it to run test/cluster/cluster-script.test.ts. ***\n',
-  );
-}
+warnWithoutCluster('the ClickHouse cluster is', 'test/cluster/cluster-script.test.ts');
 
 /** Pids of the processes whose command line names this folder (the cluster's servers). */
 const processesOf = (dir: string): number[] =>

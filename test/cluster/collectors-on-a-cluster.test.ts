@@ -15,20 +15,11 @@ import { REGISTRY_FILE } from '../../src/server/registry/file.ts';
 import { siteAddress } from '../../src/store/clickhouse/target.ts';
 import { sessionizeShard } from '../../src/store/clickhouse/worker.ts';
 import { type ClickHouseStore, openClickHouseStore } from '../../src/store/clickhouse-store.ts';
-import {
-  type Cluster,
-  clusterSkipReason,
-  runClusterTests,
-  startCluster,
-} from '../helpers/clickhouse-cluster.ts';
+import { type Cluster, runClusterTests, startCluster } from '../helpers/clickhouse-cluster.ts';
+import { databaseAddress, warnWithoutCluster } from '../helpers/cluster-stores.ts';
 import { CHROME, closeServers, startTestServer, type TestServer } from '../helpers/server.ts';
 
-if (!runClusterTests) {
-  console.warn(
-    `\n*** ${clusterSkipReason()}: collectors on a ClickHouse cluster are NOT tested here. ***\n` +
-      '*** Install clickhouse-server to run test/cluster/collectors-on-a-cluster.test.ts. ***\n',
-  );
-}
+warnWithoutCluster('collectors on a ClickHouse cluster are', 'test/cluster/collectors-on-a-cluster.test.ts');
 
 let cluster: Cluster | undefined;
 let databases = 0;
@@ -39,9 +30,7 @@ const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
 
 /** Two collectors on one new database prefix: the second has a copy of the first's registry. */
 async function twoCollectors(): Promise<[TestServer, TestServer, string]> {
-  const url = new URL(cluster!.url.replace(/^clickhouse:/, 'http:'));
-  url.pathname = `/collect${databases++}`;
-  const store = url.toString().replace(/^http:/, 'clickhouse:');
+  const store = databaseAddress(cluster!, `collect${databases++}`);
   const a = await startTestServer({ STINT_STORE: store });
   const dir = mkdtempSync(join(tmpdir(), 'stint-serve-'));
   copyFileSync(join(a.dir, REGISTRY_FILE), join(dir, REGISTRY_FILE));

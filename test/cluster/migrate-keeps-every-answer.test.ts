@@ -10,24 +10,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { raw } from '../../src/sql/query.ts';
 import { migrateStore } from '../../src/store/migrate.ts';
-import { openStore } from '../../src/store/open.ts';
 import { anomalyTrafficNdjson } from '../helpers/anomaly-traffic.ts';
 import { stintHere } from '../helpers/cli-in-process.ts';
-import {
-  type Cluster,
-  clusterSkipReason,
-  runClusterTests,
-  startCluster,
-} from '../helpers/clickhouse-cluster.ts';
+import { type Cluster, runClusterTests, startCluster } from '../helpers/clickhouse-cluster.ts';
+import { cli, databaseAddress, storedSessions, warnWithoutCluster } from '../helpers/cluster-stores.ts';
 
-if (!runClusterTests) {
-  console.warn(
-    `\n*** ${clusterSkipReason()}: stint migrate is NOT tested here. ***\n` +
-      '*** Install clickhouse-server to run test/cluster/migrate-keeps-every-answer.test.ts. ***\n',
-  );
-}
+warnWithoutCluster('stint migrate is', 'test/cluster/migrate-keeps-every-answer.test.ts');
 
 const DATA = join(import.meta.dirname, '../../../shared/data');
 const dir = mkdtempSync(join(tmpdir(), 'stint-migrate-'));
@@ -36,33 +25,14 @@ let cluster: Cluster | undefined;
 
 /** The cluster's address with another database: a new, empty store. */
 function database(name: string): string {
-  const url = new URL(cluster!.url.replace(/^clickhouse:/, 'http:'));
-  url.pathname = `/${name}`;
-  return url.toString().replace(/^http:/, 'clickhouse:');
-}
-
-/** Every stored session, every field, in session id order (identity_no is each store's own numbering). */
-async function sessionsOf(target: string): Promise<unknown[]> {
-  const store = await openStore(target);
-  try {
-    const rows = await store.query(store.dialect.compile(raw('SELECT * FROM sessions ORDER BY session_id')));
-    return rows.map(({ identity_no: _, ...fields }) => JSON.parse(JSON.stringify(fields)));
-  } finally {
-    store.close();
-  }
-}
-
-async function cli(args: string[]): Promise<string> {
-  const r = await stintHere(args);
-  expect(r.code, `stint ${args.join(' ')}: ${r.stderr}`).toBe(0);
-  return r.stdout;
+  return databaseAddress(cluster!, name);
 }
 
 /** Both stores give the same sessions and the same report. */
 async function expectSameAnswers(duck: string, ch: string, atLeast: number): Promise<void> {
-  const sessions = await sessionsOf(`duckdb:${duck}`);
+  const sessions = await storedSessions(`duckdb:${duck}`);
   expect(sessions.length).toBeGreaterThan(atLeast);
-  expect(await sessionsOf(ch)).toEqual(sessions);
+  expect(await storedSessions(ch)).toEqual(sessions);
   const report = JSON.parse(await cli(['report', '--db', duck, '--json']));
   expect(JSON.parse(await cli(['report', '--store', ch, '--json']))).toEqual(report);
 }

@@ -10,23 +10,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { raw } from '../../src/sql/query.ts';
-import { openStore } from '../../src/store/open.ts';
 import { anomalyTrafficNdjson } from '../helpers/anomaly-traffic.ts';
-import { stintHere } from '../helpers/cli-in-process.ts';
-import {
-  type Cluster,
-  clusterSkipReason,
-  runClusterTests,
-  startCluster,
-} from '../helpers/clickhouse-cluster.ts';
+import { type Cluster, runClusterTests, startCluster } from '../helpers/clickhouse-cluster.ts';
+import { cli, databaseAddress, storedSessions, warnWithoutCluster } from '../helpers/cluster-stores.ts';
 
-if (!runClusterTests) {
-  console.warn(
-    `\n*** ${clusterSkipReason()}: ClickHouse parity is NOT tested here. ***\n` +
-      '*** Install clickhouse-server to run test/cluster/same-answers-as-duckdb.test.ts. ***\n',
-  );
-}
+warnWithoutCluster('ClickHouse parity is', 'test/cluster/same-answers-as-duckdb.test.ts');
 
 const DATA = join(import.meta.dirname, '../../../shared/data');
 const dir = mkdtempSync(join(tmpdir(), 'stint-parity-'));
@@ -61,23 +49,6 @@ const INPUTS: readonly { name: string; file: () => string; flags: string[] }[] =
 
 let cluster: Cluster | undefined;
 
-/** Every stored session, every field, in session id order (identity_no is each store's own numbering). */
-async function sessionsOf(target: string): Promise<unknown[]> {
-  const store = await openStore(target);
-  try {
-    const rows = await store.query(store.dialect.compile(raw('SELECT * FROM sessions ORDER BY session_id')));
-    return rows.map(({ identity_no: _, ...fields }) => JSON.parse(JSON.stringify(fields)));
-  } finally {
-    store.close();
-  }
-}
-
-async function cli(args: string[]): Promise<string> {
-  const r = await stintHere(args);
-  expect(r.code, `stint ${args.join(' ')}: ${r.stderr}`).toBe(0);
-  return r.stdout;
-}
-
 describe.skipIf(!runClusterTests)('a two-shard ClickHouse cluster and DuckDB', () => {
   beforeAll(async () => {
     cluster = await startCluster({ shards: 2 });
@@ -89,9 +60,7 @@ describe.skipIf(!runClusterTests)('a two-shard ClickHouse cluster and DuckDB', (
   it('give the same report and sessions after stint delete and stint forget', async () => {
     const file = join(DATA, 'elastic_apache_logs.log');
     const duck = ['--db', join(dir, 'erased.duckdb')];
-    const url = new URL(cluster!.url.replace(/^clickhouse:/, 'http:'));
-    url.pathname = '/erased';
-    const ch = ['--store', url.toString().replace(/^http:/, 'clickhouse:')];
+    const ch = ['--store', databaseAddress(cluster!, 'erased')];
     // The log's most frequent visitor without a user agent: 23 sessions.
     const visitor = '108.174.55.234';
     for (const store of [duck, ch]) {
@@ -99,9 +68,9 @@ describe.skipIf(!runClusterTests)('a two-shard ClickHouse cluster and DuckDB', (
       await cli(['delete', '--filter', 'path~xdotool', '--filter', 'user_agent~Chrome', ...store]);
       expect(await cli(['forget', '--identity', visitor, ...store])).toContain('23 sessions');
     }
-    const sessions = await sessionsOf(duck[1]!);
+    const sessions = await storedSessions(duck[1]!);
     expect(sessions.length).toBeGreaterThan(900);
-    expect(await sessionsOf(ch[1]!)).toEqual(sessions);
+    expect(await storedSessions(ch[1]!)).toEqual(sessions);
     expect(sessions.some((s) => (s as { identity: string }).identity === visitor)).toBe(false);
     const report = JSON.parse(await cli(['report', ...duck, '--json']));
     expect(JSON.parse(await cli(['report', ...ch, '--json']))).toEqual(report);
@@ -111,14 +80,12 @@ describe.skipIf(!runClusterTests)('a two-shard ClickHouse cluster and DuckDB', (
     it(`give the same report and sessions for ${input.name}`, async () => {
       const file = input.file();
       const duck = join(dir, `parity-${i}.duckdb`);
-      const url = new URL(cluster!.url.replace(/^clickhouse:/, 'http:'));
-      url.pathname = `/parity_${i}`;
-      const ch = url.toString().replace(/^http:/, 'clickhouse:');
+      const ch = databaseAddress(cluster!, `parity_${i}`);
       await cli(['import', file, ...input.flags, '--db', duck]);
       await cli(['import', file, ...input.flags, '--store', ch]);
-      const sessions = await sessionsOf(duck);
+      const sessions = await storedSessions(duck);
       expect(sessions.length).toBeGreaterThan(50);
-      expect(await sessionsOf(ch)).toEqual(sessions);
+      expect(await storedSessions(ch)).toEqual(sessions);
       const report = JSON.parse(await cli(['report', '--db', duck, '--json']));
       expect(JSON.parse(await cli(['report', '--store', ch, '--json']))).toEqual(report);
     }, 240_000);

@@ -7,43 +7,25 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRules } from '../../src/core/rules.ts';
-import { raw } from '../../src/sql/query.ts';
 import { pendingRows } from '../../src/store/clickhouse/pending.ts';
 import { sessionizeShard } from '../../src/store/clickhouse/worker.ts';
 import { type ClickHouseStore, openClickHouseStore } from '../../src/store/clickhouse-store.ts';
-import type { Store } from '../../src/store/store.ts';
 import { ROOT } from '../helpers/cli.ts';
-import {
-  type Cluster,
-  clusterSkipReason,
-  runClusterTests,
-  startCluster,
-} from '../helpers/clickhouse-cluster.ts';
+import { type Cluster, runClusterTests, startCluster } from '../helpers/clickhouse-cluster.ts';
+import { databaseAddress, storedSessions, warnWithoutCluster } from '../helpers/cluster-stores.ts';
 import { lateBatches, trafficEvents } from '../helpers/pending-traffic.ts';
 import { closeStores, freshStore, importEvents } from '../helpers/store.ts';
 
-if (!runClusterTests) {
-  console.warn(
-    `\n*** ${clusterSkipReason()}: the shard workers are NOT tested here. ***\n` +
-      '*** Install clickhouse-server to run test/cluster/workers-sessionize-shards.test.ts. ***\n',
-  );
-}
+warnWithoutCluster('the shard workers are', 'test/cluster/workers-sessionize-shards.test.ts');
 
 const RULES = createRules({ goals: ['purchase'] });
 const EVENTS = trafficEvents(10);
 let cluster: Cluster | undefined;
 let reference: unknown[];
 
-async function sessionsOf(store: Pick<Store, 'query' | 'dialect'>): Promise<unknown[]> {
-  const rows = await store.query(store.dialect.compile(raw('SELECT * FROM sessions ORDER BY session_id')));
-  return rows.map(({ identity_no: _, ...fields }) => JSON.parse(JSON.stringify(fields)));
-}
-
 /** A new database on the cluster with the rules saved, as a collector leaves it. */
 async function freshClusterStore(name: string): Promise<ClickHouseStore> {
-  const url = new URL(cluster!.url.replace(/^clickhouse:/, 'http:'));
-  url.pathname = `/${name}`;
-  const store = await openClickHouseStore(url.toString().replace(/^http:/, 'clickhouse:'));
+  const store = await openClickHouseStore(databaseAddress(cluster!, name));
   await store.transaction((tx) => tx.saveRules(RULES, 0));
   return store;
 }
@@ -56,7 +38,7 @@ describe.skipIf(!runClusterTests)('shard workers', () => {
     cluster = await startCluster({ shards: 2 });
     const duck = await freshStore();
     await importEvents(duck, EVENTS, RULES);
-    reference = await sessionsOf(duck);
+    reference = await storedSessions(duck);
     closeStores();
   }, 120_000);
   afterAll(async () => {
@@ -72,7 +54,7 @@ describe.skipIf(!runClusterTests)('shard workers', () => {
       }
       expect(await pendingCount(store)).toBe(0);
       expect(reference.length).toBeGreaterThan(500);
-      expect(await sessionsOf(store)).toEqual(reference);
+      expect(await storedSessions(store)).toEqual(reference);
     } finally {
       store.close();
     }
@@ -116,7 +98,7 @@ describe.skipIf(!runClusterTests)('shard workers', () => {
       const codes = await Promise.all(finish.map((p) => new Promise((r) => p.once('exit', r))));
       expect(codes).toEqual([0, 0]);
       expect(await pendingCount(store)).toBe(0);
-      expect(await sessionsOf(store)).toEqual(reference);
+      expect(await storedSessions(store)).toEqual(reference);
     } finally {
       store.close();
     }

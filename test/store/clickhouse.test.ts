@@ -6,30 +6,17 @@
  */
 import { afterAll, beforeAll } from 'vitest';
 import { openClickHouseStore } from '../../src/store/clickhouse-store.ts';
-import {
-  type Cluster,
-  clusterSkipReason,
-  runClusterTests,
-  startCluster,
-} from '../helpers/clickhouse-cluster.ts';
+import { type Cluster, runClusterTests, startCluster } from '../helpers/clickhouse-cluster.ts';
+import { databaseAddress, warnWithoutCluster } from '../helpers/cluster-stores.ts';
 import { describeStoreContract } from '../helpers/store-contract.ts';
 
-if (!runClusterTests) {
-  console.warn(
-    `\n*** ${clusterSkipReason()}: the ClickHouse store is NOT tested here. ***\n` +
-      '*** Install clickhouse-server to run test/store/clickhouse.test.ts. ***\n',
-  );
-}
+warnWithoutCluster('the ClickHouse store is', 'test/store/clickhouse.test.ts');
 
 let cluster: Cluster | undefined;
 let databases = 0;
 /** The address of a new database on the cluster (`?cluster=none`: on its first node alone). */
-const fresh = (query: (url: URL) => void) => () => {
-  const url = new URL(cluster!.url.replace(/^clickhouse:/, 'http:'));
-  url.pathname = `/contract_${databases++}`;
-  query(url);
-  return openClickHouseStore(url.toString().replace(/^http:/, 'clickhouse:'));
-};
+const fresh = (change: (url: URL) => void) => () =>
+  openClickHouseStore(databaseAddress(cluster!, `contract_${databases++}`, change));
 
 if (runClusterTests) {
   beforeAll(async () => {

@@ -56,20 +56,26 @@ export async function selectDoomed(
   return { doomed, keys, left, oldSessions: old.map((r) => String(r.session_id)) };
 }
 
-/** The mutations that remove rows from disk on a shard: each a statement for every shard's node. */
+/**
+ * The mutations that remove erased rows from disk, as two steps for every shard's node: first
+ * the rows the tombstones hide (`deleted = 0`), then, once those mutations are done, the
+ * tombstones. Not both at once: ClickHouse mutates part by part, and a tombstone removed before
+ * the row it hides would show that row again.
+ */
 export function purgeStatements(
   table: 'events_local' | 'sessions_local',
   column: string,
   values: readonly string[],
-): string[] {
-  const out: string[] = [];
+): { hidden: string[]; tombstones: string[] } {
+  const hidden: string[] = [];
+  const tombstones: string[] = [];
   for (let i = 0; i < values.length; i += 10_000) {
-    out.push(
-      `ALTER TABLE ${table} DELETE WHERE ${column} IN (${values
-        .slice(i, i + 10_000)
-        .map(literal)
-        .join(', ')})`,
-    );
+    const these = `${column} IN (${values
+      .slice(i, i + 10_000)
+      .map(literal)
+      .join(', ')})`;
+    hidden.push(`ALTER TABLE ${table} DELETE WHERE deleted = 0 AND ${these}`);
+    tombstones.push(`ALTER TABLE ${table} DELETE WHERE deleted = 1 AND ${these}`);
   }
-  return out;
+  return { hidden, tombstones };
 }

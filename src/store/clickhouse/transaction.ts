@@ -28,6 +28,8 @@ import { eventFields, eventKey, eventOf, readEvents, sessionRows, storedFields }
 export interface Writer {
   /** Runs a statement on every shard's node. */
   everyShard(statement: string): Promise<void>;
+  /** Waits until every shard's mutations are done; false when they are not within a time limit. */
+  mutationsDone(): Promise<boolean>;
   insert(
     table: 'rules' | 'sessions' | 'events' | 'rejects' | 'erasures' | 'imports' | 'stint_meta',
     rows: Row[],
@@ -74,7 +76,7 @@ export class ClickHouseTransaction implements StoreTransaction {
   readonly #imports: Row[] = [];
   readonly #meta = new Map<string, string>();
   /** Mutations to run on every shard once written: erased rows off the disk. */
-  readonly #purge: string[] = [];
+  readonly #purge: { hidden: string[]; tombstones: string[] } = { hidden: [], tombstones: [] };
   /** The sessions of the identities a delete touched, before it. */
   #oldSessions: string[] = [];
 
@@ -337,12 +339,10 @@ export class ClickHouseTransaction implements StoreTransaction {
     const { doomed, keys, left, oldSessions } = await selectDoomed(this.read, inlineParams(where, params));
     const version = nextVersion();
     for (const r of doomed) this.#events.push({ ...r, version, deleted: 1 });
-    this.#purge.push(
-      ...purgeStatements(
-        'events_local',
-        'ekey',
-        doomed.map((r) => String(r.ekey)),
-      ),
+    this.#purgeRows(
+      'events_local',
+      'ekey',
+      doomed.map((r) => String(r.ekey)),
     );
     const stored = this.#numbered(left);
     this.#redoFrom = new Map(keys.map((k) => [k, null]));
@@ -352,7 +352,7 @@ export class ClickHouseTransaction implements StoreTransaction {
 
   async finishDelete(): Promise<number> {
     const gone = this.#oldSessions.filter((id) => this.#sessions.get(id)?.deleted !== 0);
-    this.#purge.push(...purgeStatements('sessions_local', 'session_id', gone));
+    this.#purgeRows('sessions_local', 'session_id', gone);
     this.#oldSessions = [];
     return gone.length;
   }
@@ -368,19 +368,24 @@ export class ClickHouseTransaction implements StoreTransaction {
     const version = nextVersion();
     for (const r of sessions) this.#sessions.set(String(r.session_id), { ...r, version, deleted: 1 });
     for (const r of events) this.#events.push({ ...r, version, deleted: 1 });
-    this.#purge.push(
-      ...purgeStatements(
-        'events_local',
-        'ekey',
-        events.map((r) => String(r.ekey)),
-      ),
-      ...purgeStatements(
-        'sessions_local',
-        'session_id',
-        sessions.map((r) => String(r.session_id)),
-      ),
+    this.#purgeRows(
+      'events_local',
+      'ekey',
+      events.map((r) => String(r.ekey)),
+    );
+    this.#purgeRows(
+      'sessions_local',
+      'session_id',
+      sessions.map((r) => String(r.session_id)),
     );
     return { events: events.length, sessions: sessions.length };
+  }
+
+  /** Erased rows to remove from disk once written (erase.ts `purgeStatements`). */
+  #purgeRows(table: 'events_local' | 'sessions_local', column: string, values: readonly string[]): void {
+    const { hidden, tombstones } = purgeStatements(table, column, values);
+    this.#purge.hidden.push(...hidden);
+    this.#purge.tombstones.push(...tombstones);
   }
 
   /** Writes what the transaction did, in an order a rerun repairs from any point. */
@@ -396,7 +401,10 @@ export class ClickHouseTransaction implements StoreTransaction {
       'stint_meta',
       [...this.#meta].map(([key, value]) => ({ key, value, version })),
     );
-    // The tombstones hide what was removed; these remove it, and them, from disk.
-    for (const statement of this.#purge) await to.everyShard(statement);
+    // The tombstones hide what was removed; then it goes from disk, and after it the tombstones.
+    if (this.#purge.hidden.length === 0) return;
+    for (const statement of this.#purge.hidden) await to.everyShard(statement);
+    if (await to.mutationsDone())
+      for (const statement of this.#purge.tombstones) await to.everyShard(statement);
   }
 }
