@@ -12,8 +12,10 @@ import { inlineParams } from './clickhouse/erase.ts';
 import { ClickHouseNode, ClickHouseUnreachable, type Row } from './clickhouse/node.ts';
 import {
   CLICKHOUSE_SCHEMA_VERSION,
+  dropStaleReaders,
   entryTables,
   SESSION_TABLE_COLUMNS,
+  SHARD_OBJECTS,
   shardTables,
   writeTable,
 } from './clickhouse/schema.ts';
@@ -80,6 +82,7 @@ export async function openClickHouseStore(address: string): Promise<ClickHouseSt
     }
     const entry = layout.shards.find((s) => s.url === target.url) ?? new ClickHouseNode(target.url, target);
     await ensureOurs(entry, target);
+    await dropStaleReaders(entry, layout.distributed);
     for (const ddl of entryTables(target.database, layout.distributed ? target.cluster : undefined)) {
       await entry.command(ddl);
     }
@@ -124,7 +127,7 @@ async function layoutOf(server: ClickHouseNode, target: ClickHouseTarget): Promi
 /** A database with tables of its own is somebody else's: never add ours to it. */
 async function ensureOurs(entry: ClickHouseNode, target: ClickHouseTarget): Promise<void> {
   const tables = (await entry.query(`SHOW TABLES FROM ${target.database}`)).map((r) => String(r.name));
-  const ours = new Set(['events_local', 'sessions_local']);
+  const ours = new Set(SHARD_OBJECTS);
   if (tables.some((t) => !ours.has(t)) && !tables.includes('stint_meta')) {
     throw new StintError(
       'STINT_STORE_UNREADABLE',

@@ -31,6 +31,11 @@ export class ClickHouseNode {
         insert_distributed_sync: 1,
         // Values are inlined as literals (18.16 has no parameters): a batch's keys can be long.
         max_query_size: '268435456',
+        // `events` and `sessions` are Distributed tables on a cluster: a subquery or JOIN over one
+        // inside a query over another runs once, on the entry node, and goes to every shard as a
+        // temporary table. 'local' would be wrong with --identity user, where an identity's
+        // sessions and its devices' events are on different shards.
+        distributed_product_mode: 'global',
       },
     });
   }

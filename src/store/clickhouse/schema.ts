@@ -3,10 +3,11 @@
  * a hash of the identity through `Distributed` tables (`*_all`), so all of an identity's events
  * are on one shard and sessionizing never crosses shards. Both are `ReplacingMergeTree`s with a
  * `version`: a rewritten event (its session changed) or session replaces the older row, and a
- * removed one is a row with `deleted = 1`. The views `events` and `sessions`, which every
- * analysis reads, keep the latest version of each (`FINAL`) and drop the deleted, so a retry or
- * a rewrite counts once even before ClickHouse has merged the parts. Imports, rejects, rules and
- * the store's own values are small and live on the entry node.
+ * removed one is a row with `deleted = 1`. Each shard's views `events_final` and
+ * `sessions_final` keep the latest version of each (`FINAL`) and drop the deleted, so a retry or
+ * a rewrite counts once even before ClickHouse has merged the parts; `events` and `sessions`,
+ * which every analysis reads, are `Distributed` over them, so each shard aggregates its own rows.
+ * Imports, rejects, rules and the store's own values are small and live on the entry node.
  *
  * Every statement runs on ClickHouse 18.16 (Debian's): times are Int64 epoch milliseconds.
  */
@@ -70,16 +71,84 @@ PARTITION BY toYYYYMM(toDateTime(intDiv(start_ms, 1000)))
 ORDER BY (${SESSION_SHARD_KEY}, session_id)`,
 ];
 
-/** The tables of every shard's node. */
-export const shardTables = (): string[] => LOCAL_TABLES;
+/**
+ * What a shard answers for: its own events and sessions, latest versions, not deleted. `FINAL`
+ * on one shard is exact because a key lives on one shard. The entry node's `events` and
+ * `sessions` read these through `Distributed` tables, so each shard filters and aggregates its
+ * own rows and sends the entry node partial aggregates, not rows.
+ */
+const FINAL_VIEWS = [
+  `CREATE VIEW IF NOT EXISTS events_final AS
+   SELECT ${names(EVENT_TABLE_COLUMNS)} FROM events_local FINAL WHERE deleted = 0`,
+  `CREATE VIEW IF NOT EXISTS sessions_final AS
+   SELECT ${names(SESSION_TABLE_COLUMNS)}, identity_no FROM sessions_local FINAL WHERE deleted = 0`,
+];
+
+/** The tables and views of every shard's node. */
+export const shardTables = (): string[] => [...LOCAL_TABLES, ...FINAL_VIEWS];
+
+/** The objects stint makes on a shard node that is not the entry node. */
+export const SHARD_OBJECTS: readonly string[] = [
+  'events_local',
+  'sessions_local',
+  'events_final',
+  'sessions_final',
+];
+
+/**
+ * What the analyses read, `events` and `sessions`. On a cluster: `Distributed` tables over each
+ * shard's `*_final` views, with the views' columns spelled out (the entry node need not be a
+ * shard). On a single node: plain views.
+ */
+function readers(database: string, cluster: string | undefined): string[] {
+  if (cluster === undefined) {
+    return [
+      `CREATE VIEW IF NOT EXISTS events AS
+       SELECT ${names(EVENT_TABLE_COLUMNS)} FROM events_local FINAL WHERE deleted = 0`,
+      `CREATE VIEW IF NOT EXISTS sessions AS
+       SELECT ${names(SESSION_TABLE_COLUMNS)}, identity_no FROM sessions_local FINAL WHERE deleted = 0`,
+    ];
+  }
+  return [
+    `CREATE TABLE IF NOT EXISTS events (
+       ${columns(EVENT_TABLE_COLUMNS)}
+     ) ENGINE = Distributed(${cluster}, ${database}, events_final)`,
+    `CREATE TABLE IF NOT EXISTS sessions (
+       ${columns(SESSION_TABLE_COLUMNS)},
+       identity_no UInt64
+     ) ENGINE = Distributed(${cluster}, ${database}, sessions_final)`,
+  ];
+}
+
+/** The engine `events` and `sessions` have on the entry node of a store of this layout. */
+const readerEngine = (distributed: boolean): string => (distributed ? 'Distributed' : 'View');
+
+/**
+ * Drops the entry node's `events` and `sessions` when they are not what this layout reads: a
+ * store made before the analyses were pushed down to the shards has views over the distributed
+ * tables there. They hold no rows, and `entryTables` makes them again.
+ */
+export async function dropStaleReaders(
+  entry: {
+    query(sql: string): Promise<Record<string, unknown>[]>;
+    command(sql: string): Promise<void>;
+  },
+  distributed: boolean,
+): Promise<void> {
+  const rows = await entry.query(
+    `SELECT name, engine FROM system.tables WHERE database = currentDatabase() AND name IN ('events', 'sessions')`,
+  );
+  for (const row of rows) {
+    if (row.engine !== readerEngine(distributed))
+      await entry.command(`DROP TABLE IF EXISTS ${String(row.name)}`);
+  }
+}
 
 /**
  * The entry node's tables: the distributed ones over `cluster` (none on a single node, where the
- * local tables are the whole store), the views the analyses read, and the small tables.
+ * local tables are the whole store), what the analyses read, and the small tables.
  */
 export function entryTables(database: string, cluster: string | undefined): string[] {
-  const source = (table: 'events' | 'sessions') =>
-    cluster === undefined ? `${table}_local` : `${table}_all`;
   const distributed =
     cluster === undefined
       ? []
@@ -91,10 +160,7 @@ export function entryTables(database: string, cluster: string | undefined): stri
         ];
   return [
     ...distributed,
-    `CREATE VIEW IF NOT EXISTS events AS
-     SELECT ${names(EVENT_TABLE_COLUMNS)} FROM ${source('events')} FINAL WHERE deleted = 0`,
-    `CREATE VIEW IF NOT EXISTS sessions AS
-     SELECT ${names(SESSION_TABLE_COLUMNS)}, identity_no FROM ${source('sessions')} FINAL WHERE deleted = 0`,
+    ...readers(database, cluster),
     `CREATE TABLE IF NOT EXISTS stint_meta (key String, value String, version UInt64)
      ENGINE = ReplacingMergeTree(version) ORDER BY key`,
     `CREATE TABLE IF NOT EXISTS rules (version Int32, rules String, created_at Int64)
