@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EVENT_COLUMNS, EVENT_STORE_COLUMNS } from '../../src/schema/events.ts';
 import { SESSION_COLUMNS } from '../../src/schema/sessions.ts';
-import type { Column, FieldType } from '../../src/schema/types.ts';
+import type { Column } from '../../src/schema/types.ts';
 import type { CompiledQuery } from '../../src/sql/query.ts';
+import { CLICKHOUSE_TYPE } from '../../src/store/clickhouse/schema.ts';
 
 /** The server binary, or undefined when ClickHouse is not installed. */
 export function clickhouseBinary(): string | undefined {
@@ -134,16 +135,6 @@ export async function startClickHouse(binary: string): Promise<ClickHouse> {
   return ch;
 }
 
-/** Each schema/ field type as ClickHouse 18.16 keeps it (times Int64 epoch ms, booleans UInt8). */
-const CLICKHOUSE_TYPE: Readonly<Record<FieldType, string>> = {
-  text: 'String',
-  time: 'Int64',
-  double: 'Float64',
-  bool: 'UInt8',
-  count: 'Int64',
-  int32: 'Int32',
-  text_list: 'Array(String)',
-};
 const columns = (cs: readonly Column[]) => cs.map((c) => `${c.name} ${CLICKHOUSE_TYPE[c.type]}`).join(', ');
 
 /** stint's sessions and events (schema/), as a ClickHouse store would keep them. */
