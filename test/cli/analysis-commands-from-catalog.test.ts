@@ -13,7 +13,7 @@ describe('each catalogue entry', () => {
     for (const entry of ANALYSES) {
       const cmd = program.commands.find((c) => c.name() === entry.name);
       expect(cmd, entry.name).toBeDefined();
-      const store = ['--db', '--server', '--site', '--token', '--json'];
+      const store = ['--db', '--store', '--server', '--site', '--token', '--json'];
       const flags = cmd!.options.map((o) => o.long).filter((l) => !store.includes(l!));
       expect(flags, entry.name).toEqual(paramsOf(entry).map((p) => `--${p.name.replaceAll('_', '-')}`));
       for (const p of paramsOf(entry)) {
